@@ -1,0 +1,198 @@
+import type { Clock } from '../clock.js';
+import { errorMessage } from '../errors.js';
+import type { EvidenceLog } from '../evidence/types.js';
+import { createHttpClient, type HttpClient } from '../http/client.js';
+import { CollectError, isCollectError } from '../http/errors.js';
+import type { Logger } from '../log.js';
+import type { Redactor } from '../redact.js';
+import { aggregate } from '../signals/aggregate.js';
+import { validateValue, type InstanceValue, type SignalState } from '../signals/types.js';
+import type { Collector, HttpSettings, Registry, Window } from './types.js';
+
+export interface InstanceConfig {
+  collector: string;
+  name: string;
+  config: unknown;
+  http: HttpSettings;
+}
+
+export interface CollectorRun {
+  collector: string;
+  instance: string;
+  status: 'ok' | 'partial' | 'failed';
+  error?: string;
+  error_kind?: string;
+  started_at: string;
+  duration_ms: number;
+  requests: number;
+  signals_observed: number;
+}
+
+export interface HarnessOptions {
+  registry: Registry;
+  instances: InstanceConfig[];
+  clock: Clock;
+  window: Window;
+  evidence: EvidenceLog;
+  redactor: Redactor;
+  log: Logger;
+  concurrency: number;
+  collectorDeadlineMs: number;
+  scanDeadlineMs: number;
+  onProgress?: (event: { phase: 'start' | 'end'; run?: CollectorRun; collector: string; instance: string }) => void;
+}
+
+export interface CollectResult {
+  signals: Map<string, SignalState>;
+  runs: CollectorRun[];
+}
+
+/**
+ * Runs every configured instance with bounded concurrency and deadlines, and turns what they
+ * emitted into one state per declared signal. A collector that throws, hangs or is fed bad data
+ * loses only its own signals; the reason is kept on each of them.
+ */
+export async function runCollectors(opts: HarnessOptions): Promise<CollectResult> {
+  const byId = new Map(opts.registry.map((c) => [c.id, c] as const));
+  const perInstance = new Map<string, Map<string, InstanceValue>>();
+  const runs: CollectorRun[] = [];
+  const scanAbort = new AbortController();
+  const scanTimer = setTimeout(() => scanAbort.abort(new Error('scan deadline')), opts.scanDeadlineMs);
+  scanTimer.unref?.();
+
+  const queue = [...opts.instances];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const collector = byId.get(next.collector);
+      if (!collector) continue;
+      const values = new Map<string, InstanceValue>();
+      perInstance.set(`${next.collector}\0${next.name}`, values);
+      runs.push(await runOne(collector, next, values, scanAbort.signal, opts));
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, queue.length)) }, worker));
+  } finally {
+    clearTimeout(scanTimer);
+  }
+
+  const signals = new Map<string, SignalState>();
+  for (const collector of opts.registry) {
+    const instances = opts.instances.filter((i) => i.collector === collector.id);
+    for (const decl of collector.signals) {
+      if (instances.length === 0) {
+        signals.set(decl.id, {
+          id: decl.id, collector: collector.id, declaration: decl, status: 'not_configured',
+          reason: `collector ${collector.id} is not configured`, evidence: [], instances: [],
+        });
+        continue;
+      }
+      const values = instances.map((i) => perInstance.get(`${collector.id}\0${i.name}`)?.get(decl.id) ?? {
+        instance: i.name, status: 'not_observed' as const, reason: `not observed by ${collector.id}/${i.name}`, evidence: [],
+      });
+      signals.set(decl.id, aggregate(collector.id, decl, values));
+    }
+  }
+  runs.sort((a, b) => (a.collector + a.instance).localeCompare(b.collector + b.instance));
+  return { signals, runs };
+}
+
+async function runOne(
+  collector: Collector<unknown>,
+  inst: InstanceConfig,
+  values: Map<string, InstanceValue>,
+  scanSignal: AbortSignal,
+  opts: HarnessOptions,
+): Promise<CollectorRun> {
+  const started = Date.now();
+  const startedAt = opts.clock.now().toISOString();
+  const log = opts.log.child({ collector: collector.id, instance: inst.name });
+  const abort = new AbortController();
+  const onScanAbort = () => abort.abort(new Error('scan deadline'));
+  scanSignal.addEventListener('abort', onScanAbort);
+  const declared = new Map(collector.signals.map((s) => [s.id, s] as const));
+  const clients: HttpClient[] = [];
+  const problems: string[] = [];
+
+  const set = (id: string, v: Omit<InstanceValue, 'instance'>) => {
+    if (!declared.has(id)) {
+      problems.push(`emitted undeclared signal ${id}`);
+      return;
+    }
+    values.set(id, { instance: inst.name, ...v, reason: v.reason ? opts.redactor.text(v.reason) : undefined });
+  };
+
+  opts.onProgress?.({ phase: 'start', collector: collector.id, instance: inst.name });
+  let error: unknown;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        abort.abort(new Error('collector deadline'));
+        reject(new CollectError('aborted', `did not finish within ${opts.collectorDeadlineMs} ms`));
+      }, opts.collectorDeadlineMs);
+    });
+    const scanDeadline = new Promise<never>((_, reject) => {
+      if (scanSignal.aborted) reject(new CollectError('aborted', 'the scan deadline passed before it finished'));
+      scanSignal.addEventListener('abort', () => reject(new CollectError('aborted', 'the scan deadline passed before it finished')));
+    });
+    await Promise.race([
+      collector.collect({
+        instance: inst.name,
+        config: inst.config,
+        clock: opts.clock,
+        window: opts.window,
+        log,
+        signal: abort.signal,
+        http: (o) => {
+          const client = createHttpClient({
+            ...inst.http, ...o, collector: collector.id, instance: inst.name,
+            evidence: opts.evidence, redactor: opts.redactor, signal: abort.signal,
+          });
+          clients.push(client);
+          return client;
+        },
+        emit: (id, value, evidence, detail) => {
+          if (abort.signal.aborted) return;
+          const decl = declared.get(id);
+          const invalid = decl && validateValue(decl, value);
+          if (invalid) set(id, { status: 'failed', reason: `collector emitted an invalid value (${invalid}): ${JSON.stringify(value)}`, evidence });
+          else set(id, { status: 'observed', value, evidence, detail });
+        },
+        notAvailable: (id, reason) => set(id, { status: 'not_available', reason, evidence: [] }),
+        failed: (id, reason) => set(id, { status: 'failed', reason, evidence: [] }),
+      }),
+      deadline,
+      scanDeadline,
+    ]);
+  } catch (err) {
+    error = err;
+  } finally {
+    clearTimeout(timer);
+    scanSignal.removeEventListener('abort', onScanAbort);
+    abort.abort();
+  }
+
+  const requests = clients.reduce((n, c) => n + c.requestCount, 0);
+  const observed = [...values.values()].filter((v) => v.status === 'observed').length;
+  const run: CollectorRun = {
+    collector: collector.id, instance: inst.name, status: 'ok', started_at: startedAt,
+    duration_ms: Date.now() - started, requests, signals_observed: observed,
+  };
+  if (error !== undefined) {
+    const message = opts.redactor.text(errorMessage(error));
+    const kind = isCollectError(error) ? error.kind : 'error';
+    run.status = observed > 0 ? 'partial' : 'failed';
+    run.error = message;
+    run.error_kind = kind;
+    log.warn('collector failed', { kind, error: message });
+    for (const decl of collector.signals) {
+      if (!values.has(decl.id)) values.set(decl.id, { instance: inst.name, status: 'failed', reason: `${collector.id}/${inst.name} failed: ${message}`, evidence: [] });
+    }
+  } else if (problems.length) {
+    run.status = 'partial';
+    run.error = problems.join('; ');
+  }
+  opts.onProgress?.({ phase: 'end', run, collector: collector.id, instance: inst.name });
+  return run;
+}

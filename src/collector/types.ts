@@ -1,0 +1,49 @@
+import type { z } from 'zod';
+import type { Clock } from '../clock.js';
+import type { HttpClient, HttpClientOptions } from '../http/client.js';
+import type { Logger } from '../log.js';
+import type { SignalDeclaration, SignalValue } from '../signals/types.js';
+
+/** The scan's look-back window for rates and counts. */
+export interface Window {
+  start: Date;
+  end: Date;
+  seconds: number;
+}
+
+/** Options every instance may set for its HTTP client; the collector supplies URL and auth. */
+export type HttpSettings = Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'budget' | 'maxBodyBytes' | 'maxRetryAfterMs'>;
+
+export interface CollectContext<C> {
+  /** The instance's name from the config (`collectors.prometheus[0].name`). */
+  instance: string;
+  config: C;
+  clock: Clock;
+  window: Window;
+  log: Logger;
+  /** Aborted when the collector's or the scan's deadline passes. */
+  signal: AbortSignal;
+  /** The shared HTTP client, bound to this instance's evidence, budget and deadline. */
+  http(options: Pick<HttpClientOptions, 'baseURL' | 'auth' | 'headers' | 'tls'>): HttpClient;
+  /** A measured value, with the evidence records it was derived from. */
+  emit(signal: string, value: SignalValue, evidence: string[], detail?: string): void;
+  /** The system has nothing of this kind to measure (e.g. a CRD that is not installed). */
+  notAvailable(signal: string, reason: string): void;
+  /** This signal could not be measured; the rest of the collection goes on. */
+  failed(signal: string, reason: string): void;
+}
+
+/**
+ * A collector reads one kind of system and emits declared signals. It never judges: thresholds
+ * live in rules/. It never writes: the HTTP client it gets refuses anything but GET and HEAD.
+ */
+export interface Collector<C = unknown> {
+  id: string;
+  description: string;
+  signals: SignalDeclaration[];
+  /** Validates one instance's config block (its `name` is checked by the core). */
+  configSchema: z.ZodType<C>;
+  collect(ctx: CollectContext<C>): Promise<void>;
+}
+
+export type Registry = readonly Collector<any>[];

@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import type { InstanceConfig } from '../collector/harness.js';
+import type { Registry } from '../collector/types.js';
+import { UserError } from '../errors.js';
+import { Redactor } from '../redact.js';
+import { formatIssues } from '../zod-path.js';
+import { interpolate } from './interpolate.js';
+import { configSchema, instanceCommon } from './schema.js';
+
+export interface Config {
+  file: string;
+  assessment: { name: string; scope?: string };
+  windowSeconds: number;
+  instances: InstanceConfig[];
+  parameters: Record<string, Record<string, number | string | boolean>>;
+  attestationsFile?: string;
+  claimsFile?: string;
+  attestationValiditySeconds: number;
+  rulesDir?: string;
+  limits: { concurrency: number; collectorDeadlineMs: number; scanDeadlineMs: number };
+  /** SHA-256 of the config as written, secrets masked: two reports with one digest used one config. */
+  digest: string;
+  /** The config as written, secrets masked, for the report. */
+  redacted: unknown;
+}
+
+export function readYamlFile(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const at = e.linePos?.[0] ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
+    throw new UserError(`${what} ${file} is not valid YAML${at}: ${e.message.split('\n')[0]}`);
+  }
+  return doc.toJS();
+}
+
+/**
+ * Reads, interpolates and validates a config file against the core schema and each
+ * collector's own schema. Every problem is reported at once, each with the file and the path
+ * inside it (`collectors.prometheus[0].url`) and what was expected.
+ */
+export function loadConfig(file: string, registry: Registry, opts: { env?: NodeJS.ProcessEnv; redactor?: Redactor } = {}): Config {
+  const path = resolve(file);
+  const raw = readYamlFile(path, 'config file');
+  return parseConfig(raw, path, registry, opts);
+}
+
+export function parseConfig(raw: unknown, path: string, registry: Registry, opts: { env?: NodeJS.ProcessEnv; redactor?: Redactor } = {}): Config {
+  const redactor = opts.redactor ?? new Redactor();
+  const baseDir = dirname(path);
+  const fail = (problems: string[]) => {
+    throw new UserError(`invalid config ${path}:\n  ${problems.map((p) => redactor.text(p)).join('\n  ')}`);
+  };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(['(top level): expected a mapping with at least `assessment`']);
+
+  const masked = new Redactor().value(raw);
+  const digest = 'sha256:' + createHash('sha256').update(canonicalJson(masked)).digest('hex');
+
+  const problems: string[] = [];
+  const interpolated = interpolate(raw, { env: opts.env ?? process.env, baseDir, redactor, problems });
+  const parsed = configSchema.safeParse(interpolated);
+  if (!parsed.success) problems.push(...formatIssues(parsed.error));
+  if (problems.length || !parsed.success) return fail(problems);
+  const cfg = parsed.data;
+
+  const known = new Map(registry.map((c) => [c.id, c] as const));
+  const instances: InstanceConfig[] = [];
+  for (const [id, list] of Object.entries(cfg.collectors)) {
+    const collector = known.get(id);
+    if (!collector) {
+      problems.push(`collectors.${id}: unknown collector '${id}' (known: ${[...known.keys()].join(', ') || 'none registered'})`);
+      continue;
+    }
+    const names = new Set<string>();
+    list.forEach((entry, i) => {
+      const where = `collectors.${id}[${i}]`;
+      const common = instanceCommon.passthrough().safeParse(entry);
+      if (!common.success) {
+        problems.push(...formatIssues(common.error, where));
+        return;
+      }
+      const { name, http, ...own } = common.data as z.infer<typeof instanceCommon> & Record<string, unknown>;
+      if (names.has(name)) problems.push(`${where}.name: duplicate instance name '${name}' for collector ${id}`);
+      names.add(name);
+      const specific = collector.configSchema.safeParse(own);
+      if (!specific.success) {
+        problems.push(...formatIssues(specific.error, where));
+        return;
+      }
+      instances.push({
+        collector: id,
+        name,
+        config: specific.data,
+        http: {
+          timeoutMs: http?.timeout !== undefined ? http.timeout * 1000 : undefined,
+          retries: http?.retries,
+          budget: http?.request_budget,
+          maxBodyBytes: http?.max_body_bytes,
+          maxRetryAfterMs: http?.max_retry_after !== undefined ? http.max_retry_after * 1000 : undefined,
+        },
+      });
+    });
+  }
+  if (problems.length) fail(problems);
+
+  return {
+    file: path,
+    assessment: cfg.assessment,
+    windowSeconds: cfg.window,
+    instances,
+    parameters: cfg.parameters,
+    attestationsFile: cfg.attestations ? resolve(baseDir, cfg.attestations) : undefined,
+    claimsFile: cfg.claims ? resolve(baseDir, cfg.claims) : undefined,
+    attestationValiditySeconds: cfg.attestation_validity,
+    rulesDir: cfg.rules ? resolve(baseDir, cfg.rules) : undefined,
+    limits: {
+      concurrency: cfg.limits.concurrency,
+      collectorDeadlineMs: cfg.limits.collector_deadline * 1000,
+      scanDeadlineMs: cfg.limits.scan_deadline * 1000,
+    },
+    digest,
+    redacted: masked,
+  };
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value instanceof Date ? value.toISOString() : value);
+}

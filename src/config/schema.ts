@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { parseDuration } from '../duration.js';
+
+/** `30d`, `90s`: a Prometheus-style duration, kept in seconds. */
+export const duration = z.string().transform((text, ctx) => {
+  const seconds = parseDuration(text);
+  if (seconds === undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration like 90s, 5m, 12h or 30d, got '${text}'` });
+    return z.NEVER;
+  }
+  return seconds;
+});
+
+export const httpSettingsSchema = z
+  .object({
+    timeout: duration.optional().describe('Per-request timeout (default 10s).'),
+    retries: z.number().int().min(0).max(10).optional().describe('Retries on connection errors, 5xx and 429 (default 2).'),
+    request_budget: z.number().int().min(1).optional().describe('Most requests this instance may make in one scan (default 1000).'),
+    max_body_bytes: z.number().int().min(1024).optional().describe('Largest response body accepted (default 64 MiB).'),
+    max_retry_after: duration.optional().describe('Longest Retry-After a 429 may ask to wait (default 60s).'),
+  })
+  .strict();
+
+/** The keys the core reads from every collector instance; the rest belongs to the collector. */
+export const instanceCommon = z.object({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, ".", "_" and "-"').describe('Unique name of this instance.'),
+  http: httpSettingsSchema.optional(),
+});
+
+export const configSchema = z
+  .object({
+    assessment: z
+      .object({
+        name: z.string().min(1).describe('What is assessed, e.g. "Acme production".'),
+        scope: z.string().optional().describe('The systems and teams the assessment covers.'),
+      })
+      .strict(),
+    window: duration.default(2592000).describe('Look-back window for rates and counts (default 30d).'),
+    collectors: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).default({}).describe('Instances per collector id.'),
+    parameters: z
+      .record(z.string().regex(/^\d+\.\d+\.\d+$/, 'a capability id like 5.3.1'), z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])))
+      .default({})
+      .describe('Rule parameter overrides: capability id → parameter → value.'),
+    attestations: z.string().optional().describe('Path of the attestations file (relative to this config).'),
+    claims: z.string().optional().describe('Path of the claims file (relative to this config).'),
+    attestation_validity: duration.default(31536000).describe('How long an attestation without `expires` holds (default 365d).'),
+    rules: z.string().optional().describe('Directory of rule files (default: the rules shipped with techops).'),
+    limits: z
+      .object({
+        concurrency: z.number().int().min(1).max(64).default(4).describe('Collector instances running at once.'),
+        collector_deadline: duration.default(120).describe('Longest time one instance may run (default 2m).'),
+        scan_deadline: duration.default(600).describe('Longest time the whole collection may run (default 10m).'),
+      })
+      .strict()
+      .default({ concurrency: 4, collector_deadline: 120, scan_deadline: 600 }),
+  })
+  .strict();
+
+export type RawConfig = z.infer<typeof configSchema>;

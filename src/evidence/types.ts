@@ -1,0 +1,32 @@
+/**
+ * One request a collector made, as an auditor needs it: what was asked, when, what came back.
+ * The body itself is not kept; its SHA-256 and a bounded, redacted excerpt are.
+ */
+export interface EvidenceRecord {
+  id: string;
+  collector: string;
+  instance: string;
+  method: string;
+  /** Without credentials. */
+  url: string;
+  status?: number;
+  /** Set when no usable response came back: connection refused, timeout, budget … */
+  error?: string;
+  attempt: number;
+  started_at: string;
+  duration_ms: number;
+  bytes?: number;
+  sha256?: string;
+  excerpt?: string;
+}
+
+export class EvidenceLog {
+  readonly records: EvidenceRecord[] = [];
+  private next = 1;
+
+  add(record: Omit<EvidenceRecord, 'id'>): EvidenceRecord {
+    const full = { id: `ev-${String(this.next++).padStart(5, '0')}`, ...record };
+    this.records.push(full);
+    return full;
+  }
+}

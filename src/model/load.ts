@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import { formatIssues } from '../zod-path.js';
+import { CheckSyntaxError, compileCheck } from './cel.js';
+import { LEVELS, type Capability, type Criterion, type Level, type LevelSpec, type Model, type Parameter } from './types.js';
+
+const text = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
+const named = z.object({ id: z.string().regex(/^[a-z0-9-]+$/), zh: z.string().min(1), en: z.string().min(1) }).strict();
+
+const criterionSchema = z
+  .object({
+    id: z.string(),
+    text,
+    check: z.string().min(1).optional(),
+    attest: z.string().min(1).optional(),
+    reading: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((c) => c.check || c.attest, { message: 'a criterion needs a check, an attest, or both' });
+
+const levelSchema = z.union([
+  z.array(criterionSchema).min(1),
+  z.object({ adds_nothing: z.enum(['无', '同上']) }).strict(),
+]);
+
+const parameterSchema = z
+  .object({
+    default: z.union([z.number(), z.string(), z.boolean()]),
+    source: z.enum(['standard', 'heuristic']),
+    description: z.string().min(1),
+    unit: z.string().optional(),
+  })
+  .strict();
+
+const ruleFileSchema = z
+  .object({
+    capability: z.string().regex(/^\d+\.\d+\.\d+$/),
+    domain: named,
+    process: named,
+    title: text,
+    reading: z.string().optional(),
+    parameters: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), parameterSchema).optional(),
+    levels: z.object({ 1: levelSchema, 2: levelSchema, 3: levelSchema, 4: levelSchema, 5: levelSchema }).strict(),
+  })
+  .strict();
+
+function listYaml(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...listYaml(path));
+    else if (/\.ya?ml$/.test(name)) out.push(path);
+  }
+  return out;
+}
+
+export interface LoadRulesOptions {
+  /** Signal ids declared by the registered collectors; a check may read only these. */
+  declaredSignals: ReadonlySet<string>;
+}
+
+/**
+ * Reads every rule file under `dir` into the model. Any problem (bad YAML, a wrong id, a check
+ * that does not compile or reads an undeclared signal) fails loading with the file and
+ * criterion named: a half-loaded standard would give wrong levels.
+ */
+export function loadModel(dir: string, opts: LoadRulesOptions): Model {
+  let files: string[];
+  try {
+    files = listYaml(dir);
+  } catch (err) {
+    throw new UserError(`cannot read rules directory ${dir}: ${(err as Error).message}`);
+  }
+  if (files.length === 0) throw new UserError(`no rule files (*.yaml) in ${dir}`);
+  const hash = createHash('sha256');
+  const capabilities: Capability[] = [];
+  const criteria = new Map<string, Criterion>();
+  const problems: string[] = [];
+
+  for (const file of files) {
+    const rel = relative(dir, file);
+    const source = readFileSync(file, 'utf8');
+    hash.update(rel).update('\0').update(source).update('\0');
+    let raw: unknown;
+    try {
+      raw = parseYaml(source);
+    } catch (err) {
+      problems.push(`${file}: invalid YAML: ${(err as Error).message.split('\n')[0]}`);
+      continue;
+    }
+    const parsed = ruleFileSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const line of formatIssues(parsed.error)) problems.push(`${file}: ${line}`);
+      continue;
+    }
+    const doc = parsed.data;
+    const cap = doc.capability;
+    const paramNames = new Set(Object.keys(doc.parameters ?? {}));
+    const parameters: Parameter[] = Object.entries(doc.parameters ?? {}).map(([name, p]) => ({ name, ...p }));
+    const levels: LevelSpec[] = [];
+    for (const level of LEVELS) {
+      const spec = doc.levels[level];
+      if (!Array.isArray(spec)) {
+        levels.push({ level, criteria: [], addsNothing: spec.adds_nothing });
+        continue;
+      }
+      const list: Criterion[] = [];
+      spec.forEach((c, i) => {
+        const expected = `${cap}-${level}.${i + 1}`;
+        const where = `${file}: ${c.id}`;
+        if (c.id !== expected) problems.push(`${where}: id should be ${expected} (criteria are numbered <item>-<level>.<n> in order)`);
+        if (criteria.has(c.id)) problems.push(`${where}: duplicate criterion id`);
+        let check;
+        if (c.check) {
+          try {
+            check = compileCheck(c.check);
+          } catch (err) {
+            if (err instanceof CheckSyntaxError) problems.push(`${where}: check does not compile: ${err.message}`);
+            else throw err;
+          }
+          for (const ref of check?.references ?? []) {
+            if (ref.startsWith('params.')) {
+              if (!paramNames.has(ref.slice(7))) problems.push(`${where}: check reads undeclared parameter '${ref}'`);
+            } else if (!opts.declaredSignals.has(ref)) {
+              problems.push(`${where}: check reads undeclared signal '${ref}'`);
+            }
+          }
+        }
+        const criterion: Criterion = {
+          id: c.id, capability: cap, level: level as Level, n: i + 1, text: c.text,
+          check, attest: c.attest, reading: c.reading, file,
+        };
+        list.push(criterion);
+        criteria.set(c.id, criterion);
+      });
+      levels.push({ level, criteria: list });
+    }
+    if (capabilities.some((x) => x.id === cap)) problems.push(`${file}: capability ${cap} is defined twice`);
+    capabilities.push({
+      id: cap, domain: doc.domain, process: doc.process, title: doc.title, reading: doc.reading,
+      parameters, levels, file,
+    });
+  }
+  if (problems.length) throw new UserError(`rules in ${dir} are invalid:\n  ${problems.join('\n  ')}`);
+  capabilities.sort((a, b) => compareItemIds(a.id, b.id));
+  return { capabilities, criteria, digest: 'sha256:' + hash.digest('hex'), dir };
+}
+
+/** 5.3.1 < 5.10.1 < 10.1.1: numeric order of dotted ids. */
+export function compareItemIds(a: string, b: string): number {
+  const pa = a.split(/[.-]/).map(Number);
+  const pb = b.split(/[.-]/).map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? -1) - (pb[i] ?? -1);
+    if (d) return d;
+  }
+  return 0;
+}
+
+export function findCapability(model: Model, id: string): Capability | undefined {
+  return model.capabilities.find((c) => c.id === id);
+}
