@@ -29,7 +29,9 @@ export class Redactor {
     return out
       .replace(/(\/\/)[^/@\s:]+:[^/@\s]+@/g, `$1${MASK}@`)
       .replace(/([?&](?:access_token|token|api_key|apikey|key|password|secret|sig|signature)=)[^&\s#"']+/gi, `$1${MASK}`)
-      .replace(/\b(Bearer|Basic|token|GenieKey|Token token=)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${MASK}`);
+      .replace(/\b(Bearer|Basic|GenieKey)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${MASK}`)
+      .replace(/\b(token\s+|token=)(gh[pousr]_[A-Za-z0-9]{8,}|[A-Fa-f0-9]{32,})/g, `$1${MASK}`)
+      .replace(/\bgh[pousr]_[A-Za-z0-9]{20,}\b/g, MASK);
   }
 
   /** A URL without userinfo or credential query parameters. */

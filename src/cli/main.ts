@@ -1,0 +1,218 @@
+#!/usr/bin/env node
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { collectors as builtinRegistry } from '../../collectors/index.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { Registry } from '../collector/types.js';
+import { loadConfig } from '../config/load.js';
+import { loadAttestations, type Attestation } from '../engine/attestations.js';
+import { loadClaims, type Claims } from '../engine/claims.js';
+import { resolveParameters } from '../engine/parameters.js';
+import { errorMessage, UsageError, UserError } from '../errors.js';
+import { createLogger, type Logger } from '../log.js';
+import { loadModel } from '../model/load.js';
+import type { Model } from '../model/types.js';
+import { defaultRulesDir, packageVersion } from '../package-info.js';
+import { Redactor } from '../redact.js';
+import type { Lang } from '../report/i18n.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { reportSchema, type Report } from '../report/schema.js';
+import { renderTable } from '../report/table.js';
+import { scan } from '../scan.js';
+import { configJsonSchema } from './config-schema.js';
+import { renderExplain } from './explain.js';
+import { modelCounts, renderModel, renderSignals } from './model-commands.js';
+import { writeAtomic } from './output.js';
+
+export interface CliDeps {
+  registry?: Registry;
+  stdout?: (s: string) => void;
+  stderr?: (s: string) => void;
+  stderrIsTTY?: boolean;
+  clock?: Clock;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Exit codes: 0 done, 1 error, 2 usage, 3 policy failed (a claim contradicted, a level under --fail-below). */
+export const EXIT = { ok: 0, error: 1, usage: 2, policy: 3 } as const;
+
+const FORMATS = ['table', 'json', 'md'] as const;
+type Format = (typeof FORMATS)[number];
+const FILE_NAMES: Record<Format, string> = { table: 'report.txt', json: 'report.json', md: 'report.md' };
+
+export async function main(argv: string[], deps: CliDeps = {}): Promise<number> {
+  const registry = deps.registry ?? builtinRegistry;
+  const out = deps.stdout ?? ((s: string) => void process.stdout.write(s));
+  const err = deps.stderr ?? ((s: string) => void process.stderr.write(s));
+  const clock = deps.clock ?? systemClock;
+  const env = deps.env ?? process.env;
+  const redactor = new Redactor();
+  let exitCode: number = EXIT.ok;
+
+  const declared = () => new Set(registry.flatMap((c) => c.signals.map((s) => s.id)));
+  const model = (dir?: string): Model => loadModel(dir ? resolve(dir) : defaultRulesDir(), { declaredSignals: declared() });
+  const lang = (v: string | undefined): Lang => (v === 'zh' ? 'zh' : 'en');
+  const makeLog = (quiet: boolean): Logger =>
+    createLogger({ write: quiet ? () => {} : err, json: !(deps.stderrIsTTY ?? process.stderr.isTTY), redactor, now: () => clock.now() });
+
+  const program = new Command('techops')
+    .description('Measures technical-operations maturity (YD/T 1756 part 4) from live systems, with the evidence behind every level.')
+    .version(packageVersion(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: err })
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('scan')
+    .description('collect signals, evaluate every criterion, write reports')
+    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .option('-o, --out <dir>', 'directory for report files', 'techops-out')
+    .option('-f, --format <list>', 'formats, comma separated: table,json,md (the first also goes to stdout)', 'table,json,md')
+    .addOption(new Option('--lang <lang>', 'report language').choices(['en', 'zh']).default('en'))
+    .option('--claims <file>', 'claims file (item → claimed level); overrides the config')
+    .option('--attestations <file>', 'attestations file; overrides the config')
+    .option('--rules <dir>', 'rule files directory (default: the shipped rules)')
+    .option('--fail-below <level>', 'exit 3 when any capability item is below this level')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(async (o) => {
+      const formats = parseFormats(o.format);
+      const failBelow = o.failBelow === undefined ? undefined : parseLevel(o.failBelow);
+      const log = makeLog(!!o.quiet);
+      const config = loadConfig(o.config, registry, { env, redactor });
+      const m = model(o.rules ?? config.rulesDir);
+      resolveParameters(m, config.parameters, config.file);
+      const attFile = o.attestations ? resolve(o.attestations) : config.attestationsFile;
+      const claimsFile = o.claims ? resolve(o.claims) : config.claimsFile;
+      const attestations: Attestation[] = attFile ? loadAttestations(attFile, m, config.attestationValiditySeconds, clock.now()) : [];
+      const claims: Claims = claimsFile ? loadClaims(claimsFile, m) : new Map();
+      if (config.instances.length === 0) log.warn('no collector instances configured: criteria are decided by attestations or stay unknown');
+      const report = await scan({
+        config, registry, model: m, attestations, claims, clock, log, redactor, version: packageVersion(),
+        onProgress: (e) => {
+          if (e.phase === 'start') log.info('collecting', { collector: e.collector, instance: e.instance });
+          else log.info('collected', { collector: e.collector, instance: e.instance, status: e.run?.status, requests: e.run?.requests, duration_ms: e.run?.duration_ms, error: e.run?.error });
+        },
+      });
+      const rendered = (f: Format) => (f === 'json' ? JSON.stringify(report, null, 2) + '\n' : f === 'md' ? renderMarkdown(report, lang(o.lang)) : renderTable(report, lang(o.lang)));
+      for (const f of formats) {
+        const path = writeAtomic(resolve(o.out), FILE_NAMES[f], rendered(f));
+        log.info('report written', { format: f, path });
+      }
+      out(rendered(formats[0]));
+      const contradicted = report.claims.filter((c) => c.verdict === 'contradicted');
+      const below = failBelow === undefined ? [] : report.capabilities.filter((c) => c.level < failBelow);
+      if (contradicted.length || below.length) {
+        for (const c of contradicted) err(`policy: claim ${c.capability} level ${c.claimed} contradicted (ceiling ${c.ceiling})\n`);
+        if (below.length) err(`policy: ${below.length} capability items below level ${failBelow}: ${below.map((c) => `${c.id}=${c.level}`).join(', ')}\n`);
+        exitCode = EXIT.policy;
+      }
+    });
+
+  program
+    .command('explain <target>')
+    .description("a capability item's or criterion's rules, the signals they read, and the last report's verdicts")
+    .option('--report <file>', 'report to take verdicts from', 'techops-out/report.json')
+    .option('--rules <dir>', 'rule files directory')
+    .addOption(new Option('--lang <lang>').choices(['en', 'zh']).default('en'))
+    .action((target: string, o) => {
+      const m = model(o.rules);
+      out(renderExplain(m, target, lang(o.lang), readReport(o.report)));
+    });
+
+  program
+    .command('model')
+    .description('the catalogue of the standard: items, criteria, checks and attestations')
+    .option('--json', 'machine-readable counts')
+    .option('--rules <dir>', 'rule files directory')
+    .addOption(new Option('--lang <lang>').choices(['en', 'zh']).default('en'))
+    .action((o) => {
+      const m = model(o.rules);
+      out(o.json ? JSON.stringify({ digest: m.digest, ...modelCounts(m) }, null, 2) + '\n' : renderModel(m, lang(o.lang)));
+    });
+
+  program
+    .command('signals')
+    .description('every signal the registered collectors declare')
+    .option('--json', 'machine-readable')
+    .action((o) => {
+      out(o.json ? JSON.stringify(registry.map((c) => ({ collector: c.id, description: c.description, signals: c.signals })), null, 2) + '\n' : renderSignals(registry));
+    });
+
+  program
+    .command('validate')
+    .description('check a config (and the rules, attestations and claims it names) without scanning')
+    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .action((o) => {
+      const config = loadConfig(o.config, registry, { env, redactor });
+      const m = model(config.rulesDir);
+      const params = resolveParameters(m, config.parameters, config.file);
+      const att = config.attestationsFile ? loadAttestations(config.attestationsFile, m, config.attestationValiditySeconds, clock.now()) : [];
+      const claims = config.claimsFile ? loadClaims(config.claimsFile, m) : new Map();
+      out(`${config.file} is valid: ${config.instances.length} collector instances, ${params.overridden.length} parameter overrides, ${att.length} attestations, ${claims.size} claims; rules ${m.digest.slice(0, 19)}…\n`);
+    });
+
+  program
+    .command('config')
+    .description('config helpers')
+    .command('schema')
+    .description('print the JSON Schema of the config file (for editors)')
+    .action(() => out(JSON.stringify(configJsonSchema(registry), null, 2) + '\n'));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (e instanceof UserError) {
+      err(`techops: ${redactor.text(e.message)}\n`);
+      return e.exitCode;
+    }
+    err(`techops: internal error: ${redactor.text(errorMessage(e))}\n`);
+    if (env.TECHOPS_DEBUG) err(redactor.text(String((e as Error).stack)) + '\n');
+    return EXIT.error;
+  }
+}
+
+function parseFormats(list: string): Format[] {
+  const formats = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
+  if (bad.length || formats.length === 0) throw new UsageError(`--format: unknown format ${bad.join(', ') || '(empty)'} (choose from ${FORMATS.join(', ')})`);
+  return [...new Set(formats)] as Format[];
+}
+
+function parseLevel(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 5) throw new UsageError(`--fail-below: expected a level from 1 to 5, got '${v}'`);
+  return n;
+}
+
+function readReport(file: string): Report | undefined {
+  if (!existsSync(file)) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UserError(`cannot read report ${file}: ${errorMessage(e)}`);
+  }
+  const parsed = reportSchema.safeParse(json);
+  if (!parsed.success) throw new UserError(`${file} is not a techops report (schema_version 1)`);
+  return parsed.data;
+}
+
+const invokedDirectly = (() => {
+  try {
+    return !!process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+})();
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,72 @@
+import type { CollectorRun } from '../collector/harness.js';
+import type { Window } from '../collector/types.js';
+import type { EvidenceRecord } from '../evidence/types.js';
+import type { Evaluation } from '../engine/evaluate.js';
+import type { OverriddenParameter } from '../engine/parameters.js';
+import type { Model } from '../model/types.js';
+import type { SignalState } from '../signals/types.js';
+import type { Report } from './schema.js';
+
+export const STANDARD = 'YD/T 1756 part 4 (技术运营), draft for approval 2019-06-20';
+
+export interface BuildReportInput {
+  version: string;
+  model: Model;
+  evaluation: Evaluation;
+  signals: Map<string, SignalState>;
+  runs: CollectorRun[];
+  evidence: EvidenceRecord[];
+  overridden: OverriddenParameter[];
+  assessment: { name: string; scope?: string };
+  config: { digest: string; redacted: unknown };
+  window: Window;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+export function buildReport(input: BuildReportInput): Report {
+  const { model, evaluation } = input;
+  const counts = { met: 0, not_met: 0, unknown: 0 };
+  for (const c of evaluation.criteria) counts[c.status]++;
+  const capResults = new Map(evaluation.capabilities.map((c) => [c.id, c] as const));
+  return {
+    schema_version: 1,
+    run: {
+      tool: { name: 'techops', version: input.version },
+      standard: STANDARD,
+      assessment: input.assessment,
+      started_at: input.startedAt.toISOString(),
+      finished_at: input.finishedAt.toISOString(),
+      window: { start: input.window.start.toISOString(), end: input.window.end.toISOString(), seconds: input.window.seconds },
+      rules_digest: model.digest,
+      config_digest: input.config.digest,
+      config: input.config.redacted,
+    },
+    summary: { capabilities: model.capabilities.length, criteria: counts, domains: evaluation.domains, processes: evaluation.processes },
+    capabilities: model.capabilities.map((cap) => {
+      const r = capResults.get(cap.id)!;
+      return { id: cap.id, title: cap.title, domain: cap.domain.id, process: cap.process.id, level: r.level, ceiling: r.ceiling, blockers: r.blockers, counts: r.counts };
+    }),
+    criteria: evaluation.criteria.map((r) => {
+      const c = model.criteria.get(r.id)!;
+      return {
+        id: r.id, capability: r.capability, level: r.level, text: c.text, status: r.status, basis: r.basis,
+        explanation: r.explanation, reasons: r.reasons, check: r.check, attest: r.attest, reading: c.reading,
+        parameters: r.parameters, signals: r.signals, attestation: r.attestation,
+      };
+    }),
+    signals: [...input.signals.values()].sort((a, b) => a.id.localeCompare(b.id)).map((s) => ({
+      id: s.id, collector: s.collector, type: s.declaration.type, unit: s.declaration.unit, description: s.declaration.description,
+      aggregation: s.declaration.aggregation, status: s.status, value: s.value, reason: s.reason, evidence: s.evidence, instances: s.instances,
+    })),
+    collectors: input.runs,
+    evidence: input.evidence,
+    parameters: { overridden: input.overridden },
+    attestations: {
+      used: evaluation.criteria.flatMap((c) => (c.attestation ? [c.attestation] : [])),
+      conflicts: evaluation.conflicts.map((c) => ({ criterion: c.criterion, message: c.message })),
+      ignored: evaluation.ignoredAttestations,
+    },
+    claims: evaluation.claims,
+  };
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/**
+ * The JSON report, described once: the TypeScript type, the runtime check in tests and the
+ * JSON Schema shipped in schemas/report.schema.json (`npm run schemas`) all come from here.
+ */
+const text = z.object({ zh: z.string(), en: z.string() });
+const status = z.enum(['met', 'not_met', 'unknown']);
+const signalStatus = z.enum(['observed', 'not_available', 'failed', 'not_observed', 'not_configured']);
+const value = z.union([z.number(), z.boolean(), z.string()]);
+const param = z.union([z.number(), z.boolean(), z.string()]);
+
+const attestation = z.object({
+  criterion: z.string(), statement: z.string(), evidence: z.string(), by: z.string(),
+  date: z.string(), expires: z.string(), expired: z.boolean(),
+});
+
+export const reportSchema = z
+  .object({
+    schema_version: z.literal(1),
+    run: z.object({
+      tool: z.object({ name: z.literal('techops'), version: z.string() }),
+      standard: z.string().describe('The standard the rules model'),
+      assessment: z.object({ name: z.string(), scope: z.string().optional() }),
+      started_at: z.string().describe('ISO 8601'),
+      finished_at: z.string(),
+      window: z.object({ start: z.string(), end: z.string(), seconds: z.number() }),
+      rules_digest: z.string().describe('SHA-256 over the rule files'),
+      config_digest: z.string().describe('SHA-256 over the config as written, secrets masked'),
+      config: z.unknown().describe('The config as written, secrets masked'),
+    }),
+    summary: z.object({
+      capabilities: z.number().int(),
+      criteria: z.object({ met: z.number().int(), not_met: z.number().int(), unknown: z.number().int() }),
+      domains: z.array(z.object({ id: z.string(), zh: z.string(), en: z.string(), capabilities: z.array(z.string()), min_level: z.number(), mean_level: z.number(), min_ceiling: z.number() })),
+      processes: z.array(z.object({ id: z.string(), zh: z.string(), en: z.string(), capabilities: z.array(z.string()), min_level: z.number(), mean_level: z.number(), min_ceiling: z.number() })),
+    }),
+    capabilities: z.array(
+      z.object({
+        id: z.string(),
+        title: text,
+        domain: z.string(),
+        process: z.string(),
+        level: z.number().int().min(0).max(5),
+        ceiling: z.number().int().min(0).max(5),
+        blockers: z.array(z.object({ criterion: z.string(), status: z.enum(['not_met', 'unknown']), reason: z.string() })),
+        counts: z.object({ met: z.number().int(), not_met: z.number().int(), unknown: z.number().int() }),
+      }),
+    ),
+    criteria: z.array(
+      z.object({
+        id: z.string(),
+        capability: z.string(),
+        level: z.number().int().min(1).max(5),
+        text,
+        status,
+        basis: z.enum(['measured', 'attested', 'measured+attested']).optional(),
+        explanation: z.string(),
+        reasons: z.array(z.string()),
+        check: z.string().optional(),
+        attest: z.string().optional(),
+        reading: z.string().optional(),
+        parameters: z.record(z.string(), param),
+        signals: z.array(z.object({ id: z.string(), status: signalStatus, value: value.optional(), reason: z.string().optional(), evidence: z.array(z.string()) })),
+        attestation: attestation.optional(),
+      }),
+    ),
+    signals: z.array(
+      z.object({
+        id: z.string(),
+        collector: z.string(),
+        type: z.string(),
+        unit: z.string().optional(),
+        description: z.string(),
+        aggregation: z.string(),
+        status: signalStatus,
+        value: value.optional(),
+        reason: z.string().optional(),
+        evidence: z.array(z.string()),
+        instances: z.array(z.object({ instance: z.string(), status: signalStatus, value: value.optional(), reason: z.string().optional(), evidence: z.array(z.string()), detail: z.string().optional() })),
+      }),
+    ),
+    collectors: z.array(
+      z.object({
+        collector: z.string(), instance: z.string(), status: z.enum(['ok', 'partial', 'failed']),
+        error: z.string().optional(), error_kind: z.string().optional(), started_at: z.string(),
+        duration_ms: z.number(), requests: z.number().int(), signals_observed: z.number().int(),
+      }),
+    ),
+    evidence: z.array(
+      z.object({
+        id: z.string(), collector: z.string(), instance: z.string(), method: z.string(), url: z.string(),
+        status: z.number().int().optional(), error: z.string().optional(), attempt: z.number().int(),
+        started_at: z.string(), duration_ms: z.number(), bytes: z.number().int().optional(),
+        sha256: z.string().optional(), excerpt: z.string().optional(),
+      }),
+    ),
+    parameters: z.object({
+      overridden: z.array(z.object({ capability: z.string(), name: z.string(), default: param, value: param, source: z.enum(['standard', 'heuristic']) })),
+    }),
+    attestations: z.object({
+      used: z.array(attestation),
+      conflicts: z.array(z.object({ criterion: z.string(), message: z.string() })),
+      ignored: z.array(z.object({ criterion: z.string(), reason: z.string() })),
+    }),
+    claims: z.array(
+      z.object({
+        capability: z.string(), claimed: z.number().int(), level: z.number().int(), ceiling: z.number().int(),
+        verdict: z.enum(['confirmed', 'contradicted', 'unverified']),
+        criteria: z.array(z.object({ id: z.string(), status, reason: z.string().optional() })),
+      }),
+    ),
+  })
+  .describe('techops scan report: maturity levels of YD/T 1756 part 4 with the evidence behind them');
+
+export type Report = z.infer<typeof reportSchema>;
+
+export function reportJsonSchema(): Record<string, unknown> {
+  return {
+    title: 'techops report',
+    ...(z.toJSONSchema(reportSchema, { target: 'draft-2020-12', io: 'output' }) as Record<string, unknown>),
+  };
+}

@@ -1,0 +1,24 @@
+import Table from 'cli-table3';
+import { labels, type Lang } from './i18n.js';
+import type { Report } from './schema.js';
+
+/** The terminal view: one row per capability item. cli-table3 measures CJK width correctly. */
+export function renderTable(report: Report, lang: Lang, opts: { maxBlockers?: number } = {}): string {
+  const t = labels(lang);
+  const max = opts.maxBlockers ?? 3;
+  const table = new Table({
+    head: [t.item, t.title, t.level, t.ceiling, t.blockers],
+    style: { head: [], border: [] },
+    wordWrap: true,
+    colWidths: [8, lang === 'zh' ? 16 : 30, 7, 9, 50],
+  });
+  for (const c of report.capabilities) {
+    const ids = c.blockers.map((b) => `${b.criterion}${b.status === 'unknown' ? '?' : ''}`);
+    const shown = ids.length > max ? `${ids.slice(0, max).join(' ')} +${ids.length - max} ${t.more}` : ids.join(' ') || '-';
+    table.push([c.id, c.title[lang], String(c.level), String(c.ceiling), shown]);
+  }
+  const s = report.summary.criteria;
+  const lines = [table.toString(), `${t.criteria}: ${s.met} ${t.met}, ${s.not_met} ${t.not_met}, ${s.unknown} ${t.unknown}   (? = ${t.unknown})`];
+  for (const c of report.claims) lines.push(`${t.claims}: ${c.capability} ${t.claimed} ${c.claimed} → ${t[c.verdict]} (${t.level} ${c.level}, ${t.ceiling} ${c.ceiling})`);
+  return lines.join('\n') + '\n';
+}
