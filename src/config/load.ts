@@ -71,17 +71,44 @@ export function parseConfig(raw: unknown, path: string, registry: Registry, opts
   const interpolated = interpolate(raw, { env: opts.env ?? process.env, baseDir, redactor, problems });
   const parsed = configSchema.safeParse(interpolated);
   if (!parsed.success) problems.push(...formatIssues(parsed.error));
+  // Collector instances are checked even when the rest is wrong, so one run shows every problem.
+  const rawCollectors = (interpolated as { collectors?: unknown }).collectors;
+  const instances = rawCollectors && typeof rawCollectors === 'object' && !Array.isArray(rawCollectors)
+    ? parseInstances(rawCollectors as Record<string, unknown>, registry, problems)
+    : [];
   if (problems.length || !parsed.success) return fail(problems);
   const cfg = parsed.data;
 
+  return {
+    file: path,
+    assessment: cfg.assessment,
+    windowSeconds: cfg.window,
+    instances,
+    parameters: cfg.parameters,
+    attestationsFile: cfg.attestations ? resolve(baseDir, cfg.attestations) : undefined,
+    claimsFile: cfg.claims ? resolve(baseDir, cfg.claims) : undefined,
+    attestationValiditySeconds: cfg.attestation_validity,
+    rulesDir: cfg.rules ? resolve(baseDir, cfg.rules) : undefined,
+    limits: {
+      concurrency: cfg.limits.concurrency,
+      collectorDeadlineMs: cfg.limits.collector_deadline * 1000,
+      scanDeadlineMs: cfg.limits.scan_deadline * 1000,
+    },
+    digest,
+    redacted: masked,
+  };
+}
+
+function parseInstances(collectors: Record<string, unknown>, registry: Registry, problems: string[]): InstanceConfig[] {
   const known = new Map(registry.map((c) => [c.id, c] as const));
   const instances: InstanceConfig[] = [];
-  for (const [id, list] of Object.entries(cfg.collectors)) {
+  for (const [id, list] of Object.entries(collectors)) {
     const collector = known.get(id);
     if (!collector) {
       problems.push(`collectors.${id}: unknown collector '${id}' (known: ${[...known.keys()].join(', ') || 'none registered'})`);
       continue;
     }
+    if (!Array.isArray(list)) continue; // the core schema reports it
     const names = new Set<string>();
     list.forEach((entry, i) => {
       const where = `collectors.${id}[${i}]`;
@@ -112,26 +139,7 @@ export function parseConfig(raw: unknown, path: string, registry: Registry, opts
       });
     });
   }
-  if (problems.length) fail(problems);
-
-  return {
-    file: path,
-    assessment: cfg.assessment,
-    windowSeconds: cfg.window,
-    instances,
-    parameters: cfg.parameters,
-    attestationsFile: cfg.attestations ? resolve(baseDir, cfg.attestations) : undefined,
-    claimsFile: cfg.claims ? resolve(baseDir, cfg.claims) : undefined,
-    attestationValiditySeconds: cfg.attestation_validity,
-    rulesDir: cfg.rules ? resolve(baseDir, cfg.rules) : undefined,
-    limits: {
-      concurrency: cfg.limits.concurrency,
-      collectorDeadlineMs: cfg.limits.collector_deadline * 1000,
-      scanDeadlineMs: cfg.limits.scan_deadline * 1000,
-    },
-    digest,
-    redacted: masked,
-  };
+  return instances;
 }
 
 export function canonicalJson(value: unknown): string {

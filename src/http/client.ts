@@ -142,7 +142,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     },
     (err) => {
       if (err instanceof AxiosError) {
-        const id = record(err.config as WithMeta, err.response, err.response ? undefined : describeNetworkError(err, opts.timeoutMs));
+        const noUsableResponse = !err.response || bodyFailed(err);
+        const id = record(err.config as WithMeta, err.response, noUsableResponse ? describeNetworkError(err, opts.timeoutMs) : undefined);
         (err as AxiosError & { evidence?: string }).evidence = id;
       }
       return Promise.reject(err);
@@ -154,6 +155,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     shouldResetTimeout: true,
     retryCondition: (err) => {
       if (opts.signal?.aborted || axios.isCancel(err)) return false;
+      if (bodyFailed(err)) return true;
       const status = err.response?.status;
       if (status === 429) return retryAfter(err) <= opts.maxRetryAfterMs;
       if (status !== undefined) return status >= 500;
@@ -234,8 +236,22 @@ function fullUrl(config: InternalAxiosRequestConfig): string {
   return u.toString();
 }
 
+/**
+ * The status was accepted but the body never fully arrived: the connection was dropped, or the
+ * socket's idle timeout destroyed it (axios then reports "stream has been aborted" with the response).
+ */
+function bodyFailed(err: AxiosError): boolean {
+  return err.response !== undefined && err.config?.validateStatus?.(err.response.status) === true;
+}
+
 function describeNetworkError(err: AxiosError, timeoutMs: number): string {
   if (err.code === 'ETIMEDOUT' || err.code === 'ECONNABORTED') return `timed out after ${timeoutMs} ms`;
+  if (err.response && bodyFailed(err)) {
+    const meta = (err.config as WithMeta | undefined)?.[META];
+    const timedOut = meta !== undefined && Date.now() - meta.startedAt >= timeoutMs;
+    const what = timedOut ? `timed out after ${timeoutMs} ms` : `connection lost (${err.message})`;
+    return `${what} while reading the response body (HTTP ${err.response.status})`;
+  }
   if (err.code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(err.message)) return err.message;
   return err.code ? `${err.code}: ${err.message}` : err.message;
 }
@@ -251,7 +267,7 @@ function classify(err: unknown, path: string, opts: Required<Pick<HttpClientOpti
   if (axios.isCancel(err) || e.code === 'ERR_CANCELED' || opts.signal?.aborted) {
     return new CollectError('aborted', `deadline passed during ${where}`, detail);
   }
-  const status = e.response?.status;
+  const status = bodyFailed(e) ? undefined : e.response?.status;
   if (status !== undefined) {
     const raw = toBuffer(e.response?.data);
     const body = raw ? redactor.text(raw.subarray(0, 800).toString('utf8').slice(0, 200)).replace(/\s+/g, ' ').trim() : '';

@@ -22,10 +22,15 @@ const criterionSchema = z
   .strict()
   .refine((c) => c.check || c.attest, { message: 'a criterion needs a check, an attest, or both' });
 
-const levelSchema = z.union([
-  z.array(criterionSchema).min(1),
-  z.object({ adds_nothing: z.enum(['无', '同上']) }).strict(),
-]);
+const levelSchema = z.union(
+  [z.array(criterionSchema).min(1), z.object({ adds_nothing: z.enum(['无', '同上']) }).strict()],
+  {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'missing: every level 1 to 5 lists its criteria or says { adds_nothing: 无 | 同上 }'
+        : 'expected a list of criteria or { adds_nothing: 无 | 同上 }',
+  },
+);
 
 const parameterSchema = z
   .object({
