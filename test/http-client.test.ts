@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -197,7 +199,7 @@ describe('createHttpClient: retries', () => {
     expect(evidence.records).toHaveLength(1);
   });
 
-  it('a timeout is unavailable: timed out', async () => {
+  it('a timeout is unavailable: timed out (nock sends the headers, then stalls the body)', async () => {
     nock(BASE).get('/api/v1/x').query(true).delay(500).reply(200, 'late');
     const { client, evidence } = setup({ timeoutMs: 100, retries: 0 });
     const t0 = Date.now();
@@ -205,10 +207,49 @@ describe('createHttpClient: retries', () => {
     expect(Date.now() - t0).toBeLessThan(450);
     expect(err.kind).toBe('unavailable');
     expect(err.message).toContain('timed out');
+    expect(err.message).not.toContain('rejected');
     expect(err.message).toContain(`${BASE}/api/v1/x`);
     expect(evidence.records).toHaveLength(1);
-    expect(evidence.records[0].status).toBeUndefined();
     expect(evidence.records[0].error).toContain('timed out');
+    expect(evidence.records[0].sha256).toBeUndefined();
+  });
+
+  it('a body that stalls past the timeout is retried like any timeout', async () => {
+    nock(BASE)
+      .get('/api/v1/x').query(true).delay(500).reply(200, 'late')
+      .get('/api/v1/x').query(true).reply(200, 'ok');
+    const { client, evidence } = setup({ timeoutMs: 100, retries: 1 });
+    const res = await client.getText('/api/v1/x');
+    expect(res.data).toBe('ok');
+    expect(evidence.records.map((r) => r.attempt)).toEqual([1, 2]);
+    expect(evidence.records[0].error).toContain('timed out');
+  });
+
+  it('a server that never sends headers times out (loopback server)', async () => {
+    const sockets = new Set<import('node:net').Socket>();
+    const server = http.createServer(() => {
+      /* never answers */
+    });
+    server.on('connection', (s) => sockets.add(s));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const { client, evidence } = setup({ baseURL: `http://127.0.0.1:${port}`, timeoutMs: 100, retries: 1 });
+      const t0 = Date.now();
+      const err = await failure(client.getText('/api/v1/x'));
+      expect(Date.now() - t0).toBeLessThan(2000);
+      expect(err.kind).toBe('unavailable');
+      expect(err.message).toContain('timed out after 100 ms');
+      expect(err.message).toContain('after 2 attempts');
+      expect(evidence.records.map((r) => [r.attempt, r.status])).toEqual([
+        [1, undefined],
+        [2, undefined],
+      ]);
+      expect(evidence.records[1].error).toContain('timed out');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 

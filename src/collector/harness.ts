@@ -119,13 +119,17 @@ async function runOne(
       problems.push(`emitted undeclared signal ${id}`);
       return;
     }
-    values.set(id, { instance: inst.name, ...v, reason: v.reason ? opts.redactor.text(v.reason) : undefined });
+    const clean = (t: string | undefined) => (t === undefined ? undefined : opts.redactor.text(t));
+    const value = typeof v.value === 'string' ? opts.redactor.text(v.value) : v.value;
+    values.set(id, { instance: inst.name, ...v, value, reason: clean(v.reason), detail: clean(v.detail) });
   };
 
   opts.onProgress?.({ phase: 'start', collector: collector.id, instance: inst.name });
   let error: unknown;
   let timer: NodeJS.Timeout | undefined;
   try {
+    // An instance still queued when the scan deadline passed is not started (its signal would not be aborted).
+    if (scanSignal.aborted) throw new CollectError('aborted', 'the scan deadline passed before it started');
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         abort.abort(new Error('collector deadline'));

@@ -155,6 +155,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     shouldResetTimeout: true,
     retryCondition: (err) => {
       if (opts.signal?.aborted || axios.isCancel(err)) return false;
+      // An oversized body would be just as large the next time.
+      if (/maxContentLength/.test(err.message ?? '')) return false;
       if (bodyFailed(err)) return true;
       const status = err.response?.status;
       if (status === 429) return retryAfter(err) <= opts.maxRetryAfterMs;
