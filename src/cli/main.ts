@@ -21,6 +21,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { reportSchema, type Report } from '../report/schema.js';
 import { renderTable } from '../report/table.js';
 import { scan } from '../scan.js';
+import { startEstate, writeDemoFiles } from '../../demo/index.js';
 import { configJsonSchema } from './config-schema.js';
 import { renderExplain } from './explain.js';
 import { modelCounts, renderModel, renderSignals } from './model-commands.js';
@@ -57,26 +58,8 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
   const makeLog = (quiet: boolean): Logger =>
     createLogger({ write: quiet ? () => {} : err, json: !(deps.stderrIsTTY ?? process.stderr.isTTY), redactor, now: () => clock.now() });
 
-  const program = new Command('techops')
-    .description('Measures technical-operations maturity (YD/T 1756 part 4) from live systems, with the evidence behind every level.')
-    .version(packageVersion(), '-V, --version')
-    .exitOverride()
-    .configureOutput({ writeOut: out, writeErr: err })
-    .showHelpAfterError('(run with --help for usage)');
-
-  program
-    .command('scan')
-    .description('collect signals, evaluate every criterion, write reports')
-    .requiredOption('-c, --config <file>', 'config file (YAML)')
-    .option('-o, --out <dir>', 'directory for report files', 'techops-out')
-    .option('-f, --format <list>', 'formats, comma separated: table,json,md (the first also goes to stdout)', 'table,json,md')
-    .addOption(new Option('--lang <lang>', 'report language').choices(['en', 'zh']).default('en'))
-    .option('--claims <file>', 'claims file (item → claimed level); overrides the config')
-    .option('--attestations <file>', 'attestations file; overrides the config')
-    .option('--rules <dir>', 'rule files directory (default: the shipped rules)')
-    .option('--fail-below <level>', 'exit 3 when any capability item is below this level')
-    .option('-q, --quiet', 'no progress on stderr')
-    .action(async (o) => {
+  type ScanOptions = { config: string; out: string; format: string; lang: string; claims?: string; attestations?: string; rules?: string; failBelow?: string; quiet?: boolean };
+  const runScan = async (o: ScanOptions): Promise<void> => {
       const formats = parseFormats(o.format);
       const failBelow = o.failBelow === undefined ? undefined : parseLevel(o.failBelow);
       const log = makeLog(!!o.quiet);
@@ -107,6 +90,55 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
         for (const c of contradicted) err(`policy: claim ${c.capability} level ${c.claimed} contradicted (ceiling ${c.ceiling})\n`);
         if (below.length) err(`policy: ${below.length} capability items below level ${failBelow}: ${below.map((c) => `${c.id}=${c.level}`).join(', ')}\n`);
         exitCode = EXIT.policy;
+      }
+  };
+
+  const program = new Command('techops')
+    .description('Measures technical-operations maturity (YD/T 1756 part 4) from live systems, with the evidence behind every level.')
+    .version(packageVersion(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: err })
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('scan')
+    .description('collect signals, evaluate every criterion, write reports')
+    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .option('-o, --out <dir>', 'directory for report files', 'techops-out')
+    .option('-f, --format <list>', 'formats, comma separated: table,json,md (the first also goes to stdout)', 'table,json,md')
+    .addOption(new Option('--lang <lang>', 'report language').choices(['en', 'zh']).default('en'))
+    .option('--claims <file>', 'claims file (item → claimed level); overrides the config')
+    .option('--attestations <file>', 'attestations file; overrides the config')
+    .option('--rules <dir>', 'rule files directory (default: the shipped rules)')
+    .option('--fail-below <level>', 'exit 3 when any capability item is below this level')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action((o) => runScan(o));
+
+  program
+    .command('demo')
+    .description('start the sample estate on 127.0.0.1, scan it through the real collectors, write the reports')
+    .option('-o, --out <dir>', 'directory for the demo config and reports', 'techops-demo')
+    .option('-f, --format <list>', 'formats: table,json,md (the first also goes to stdout)', 'table,json,md')
+    .addOption(new Option('--lang <lang>', 'report language').choices(['en', 'zh']).default('en'))
+    .option('--scale <factor>', 'multiply the estate (targets, rules, alerts)', '1')
+    .option('--serve', 'keep the sample estate running after the scan (Ctrl-C stops it)')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(async (o) => {
+      const factor = Number(o.scale);
+      if (!Number.isFinite(factor) || factor < 1 || factor > 1000) throw new UsageError(`--scale: expected a number from 1 to 1000, got '${o.scale}'`);
+      const running = await startEstate({ factor }, clock.now());
+      try {
+        const out = resolve(o.out);
+        const files = writeDemoFiles(out, running, clock.now());
+        for (const [name, s] of Object.entries(running.systems)) err(`sample estate: ${name} at ${s.url}\n`);
+        await runScan({ config: files.config, out, format: o.format, lang: o.lang, quiet: o.quiet });
+        err(`demo config and reports in ${out}\n`);
+        if (o.serve) {
+          err('serving the sample estate; Ctrl-C stops it\n');
+          await new Promise<void>((r) => process.once('SIGINT', () => r()));
+        }
+      } finally {
+        await running.stop();
       }
     });
 

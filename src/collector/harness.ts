@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Clock } from '../clock.js';
 import { errorMessage } from '../errors.js';
 import type { EvidenceLog } from '../evidence/types.js';
@@ -14,6 +15,8 @@ export interface InstanceConfig {
   name: string;
   config: unknown;
   http: HttpSettings;
+  /** The config file's folder, against which relative paths in the instance's config resolve. */
+  baseDir?: string;
 }
 
 export interface CollectorRun {
@@ -148,6 +151,7 @@ async function runOne(
         window: opts.window,
         log,
         signal: abort.signal,
+        resolvePath: (path) => resolve(inst.baseDir ?? process.cwd(), path),
         http: (o) => {
           const client = createHttpClient({
             ...inst.http, ...o, collector: collector.id, instance: inst.name,

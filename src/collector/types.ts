@@ -21,6 +21,8 @@ export interface CollectContext<C> {
   clock: Clock;
   window: Window;
   log: Logger;
+  /** A path from the config (a CA file, a kubeconfig) resolved against the config file's folder. */
+  resolvePath(path: string): string;
   /** Aborted when the collector's or the scan's deadline passes. */
   signal: AbortSignal;
   /** The shared HTTP client, bound to this instance's evidence, budget and deadline. */

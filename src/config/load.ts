@@ -74,7 +74,7 @@ export function parseConfig(raw: unknown, path: string, registry: Registry, opts
   // Collector instances are checked even when the rest is wrong, so one run shows every problem.
   const rawCollectors = (interpolated as { collectors?: unknown }).collectors;
   const instances = rawCollectors && typeof rawCollectors === 'object' && !Array.isArray(rawCollectors)
-    ? parseInstances(rawCollectors as Record<string, unknown>, registry, problems)
+    ? parseInstances(rawCollectors as Record<string, unknown>, registry, problems, baseDir)
     : [];
   if (problems.length || !parsed.success) return fail(problems);
   const cfg = parsed.data;
@@ -99,7 +99,7 @@ export function parseConfig(raw: unknown, path: string, registry: Registry, opts
   };
 }
 
-function parseInstances(collectors: Record<string, unknown>, registry: Registry, problems: string[]): InstanceConfig[] {
+function parseInstances(collectors: Record<string, unknown>, registry: Registry, problems: string[], baseDir: string): InstanceConfig[] {
   const known = new Map(registry.map((c) => [c.id, c] as const));
   const instances: InstanceConfig[] = [];
   for (const [id, list] of Object.entries(collectors)) {
@@ -129,6 +129,7 @@ function parseInstances(collectors: Record<string, unknown>, registry: Registry,
         collector: id,
         name,
         config: specific.data,
+        baseDir,
         http: {
           timeoutMs: http?.timeout !== undefined ? http.timeout * 1000 : undefined,
           retries: http?.retries,

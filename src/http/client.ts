@@ -192,7 +192,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     },
     async getJson(path, schema, ro) {
       const { res, body, id } = await request(path, ro);
-      const where = `${(ro?.method ?? 'GET')} ${redactor.url(joinUrl(opts.baseURL, path))}`;
+      const where = `${(ro?.method ?? 'GET')} ${redactor.url(fullUrl(res.config))}`;
       let json: unknown;
       try {
         json = JSON.parse(body.toString('utf8'));
