@@ -1,0 +1,11 @@
+// The sample estate at benchmark scale, in its own process so the scan's memory is measured alone.
+import { startEstate } from '../demo/index.js';
+
+const factor = Number(process.argv[2] ?? '50');
+const running = await startEstate({ factor });
+process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(running.systems).map(([k, s]) => [k, s.url]))) + '\n');
+process.on('SIGTERM', () => {
+  void running.stop().then(() => process.exit(0));
+});
+// Report the requests served when asked, so the benchmark can compare with what the scan counted.
+process.stdin.on('data', () => process.stdout.write(JSON.stringify({ requests: running.requests() }) + '\n'));

@@ -1,0 +1,85 @@
+/**
+ * `npm run bench`: scans the sample estate scaled up and prints wall time, peak RSS and the
+ * number of requests, beside the time the same requests take as plain sequential GETs (the
+ * floor the scan's overhead is measured against). Talks to 127.0.0.1 only.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { collectors } from '../collectors/index.js';
+import { systemClock } from '../src/clock.js';
+import { parseConfig } from '../src/config/load.js';
+import { silentLogger } from '../src/log.js';
+import { loadModel } from '../src/model/load.js';
+import { defaultRulesDir, packageVersion } from '../src/package-info.js';
+import { Redactor } from '../src/redact.js';
+import { scan } from '../src/scan.js';
+
+const factor = Number(process.env.BENCH_SCALE ?? process.argv[2] ?? '50');
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+const server = spawn(process.execPath, [fileURLToPath(new URL('./estate-server.js', import.meta.url)), String(factor)], { stdio: ['pipe', 'pipe', 'inherit'] });
+const lines = (async function* () {
+  let buf = '';
+  for await (const chunk of server.stdout!) {
+    buf += chunk;
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      yield buf.slice(0, i);
+      buf = buf.slice(i + 1);
+    }
+  }
+})();
+const urls = JSON.parse((await lines.next()).value as string) as Record<string, string>;
+
+const redactor = new Redactor();
+const config = parseConfig(
+  {
+    assessment: { name: `benchmark estate x${factor}` },
+    window: '30d',
+    collectors: Object.fromEntries(Object.entries(urls).map(([id, url]) => [id, [{ name: 'bench', url, http: { request_budget: 100000 } }]])),
+  },
+  '/bench/techops.yaml',
+  collectors,
+  { env: {}, redactor },
+);
+const model = loadModel(defaultRulesDir(), { declaredSignals: new Set(collectors.flatMap((c) => c.signals.map((s) => s.id))) });
+
+const rssBefore = process.memoryUsage().rss;
+const started = performance.now();
+const report = await scan({ config, registry: collectors, model, attestations: [], claims: new Map(), clock: systemClock, log: silentLogger, redactor, version: packageVersion() });
+const scanMs = performance.now() - started;
+const peakRss = process.resourceUsage().maxRSS * 1024;
+
+// The floor: the same GETs, one after another, with nothing done to the bodies.
+const gets = report.evidence.filter((e) => e.attempt === 1 && e.method === 'GET').map((e) => e.url);
+const floorStart = performance.now();
+let floorBytes = 0;
+for (const url of gets) floorBytes += (await (await fetch(url)).arrayBuffer()).byteLength;
+const floorMs = performance.now() - floorStart;
+
+server.stdin!.write('\n');
+const served = JSON.parse((await lines.next()).value as string) as { requests: number };
+server.kill('SIGTERM');
+await once(server, 'exit');
+
+const failed = report.collectors.filter((c) => c.status !== 'ok');
+const rows: [string, string][] = [
+  ['estate scale', `x${factor}`],
+  ['systems', Object.keys(urls).join(', ')],
+  ['signals observed', `${report.signals.filter((s) => s.status === 'observed').length} of ${report.signals.length}`],
+  ['criteria met / not met / unknown', `${report.summary.criteria.met} / ${report.summary.criteria.not_met} / ${report.summary.criteria.unknown}`],
+  ['scan wall time', `${scanMs.toFixed(0)} ms`],
+  ['scan requests (evidence records)', String(report.evidence.length)],
+  ['requests served by the estate (scan + floor)', String(served.requests)],
+  ['bytes received', mib(report.evidence.reduce((n, e) => n + (e.bytes ?? 0), 0))],
+  ['peak RSS', `${mib(peakRss)} (before scan ${mib(rssBefore)})`],
+  ['floor: same GETs, sequential, bodies discarded', `${floorMs.toFixed(0)} ms for ${gets.length} GETs, ${mib(floorBytes)}`],
+  ['scan overhead over the floor', `${(scanMs - floorMs).toFixed(0)} ms (x${(scanMs / Math.max(1, floorMs)).toFixed(2)})`],
+];
+const width = Math.max(...rows.map(([k]) => k.length));
+for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+if (failed.length) {
+  console.error(`collectors that did not finish cleanly: ${failed.map((f) => `${f.collector}/${f.instance}: ${f.error}`).join('; ')}`);
+  process.exitCode = 1;
+}
