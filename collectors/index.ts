@@ -1,9 +1,10 @@
 import type { Registry } from '../src/collector/types.js';
 import { alertmanagerCollector } from './alertmanager/index.js';
+import { prometheusCollector } from './prometheus/index.js';
 
 /**
  * The collector registry: every collector techops ships, listed explicitly (nothing scans
  * folders at run time). One folder per collector under collectors/, each with its README;
  * test/registry.test.ts keeps this list and the folders in step.
  */
-export const collectors: Registry = [alertmanagerCollector];
+export const collectors: Registry = [prometheusCollector, alertmanagerCollector];

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectors } from '../collectors/index.js';
 import { main, type CliDeps } from '../src/cli/main.js';
 import { fixedClock } from '../src/clock.js';
 import { packageRoot } from '../src/package-info.js';
@@ -206,9 +207,9 @@ describe('usage and errors', () => {
 
 describe('catalogue commands', () => {
   it('model counts the shipped standard', async () => {
-    const r = await cli(['model', '--json'], { registry: [] });
+    const r = await cli(['model', '--json'], { registry: collectors });
     expect(JSON.parse(r.stdout)).toMatchObject({ items: 35, criteria: 408 });
-    const text = await cli(['model'], { registry: [] });
+    const text = await cli(['model'], { registry: collectors });
     expect(text.stdout).toMatch(/35 capability items, 408 criteria/);
   });
 
@@ -226,9 +227,9 @@ describe('catalogue commands', () => {
     expect(r.stdout).toMatch(/1\.1\.1-1\.1 {2}\[met, measured\]/);
     expect(r.stdout).toMatch(/check: {2}fixture\.alerts\.count >= 1/);
     expect(r.stdout).toMatch(/fixture\.alerts\.count = 12 {2}evidence: ev-/);
-    const one = await cli(['explain', '5.3.1-2.4'], { registry: [] });
+    const one = await cli(['explain', '5.3.1-2.4'], { registry: collectors });
     expect(one.stdout).toContain('针对标准告警信息，关联提供标准运维操作的提示性建议');
-    expect((await cli(['explain', '9.9.9'], { registry: [] })).code).toBe(1);
+    expect((await cli(['explain', '9.9.9'], { registry: collectors })).code).toBe(1);
   });
 
   it('config schema prints a JSON Schema including the collectors', async () => {

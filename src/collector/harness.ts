@@ -167,8 +167,8 @@ async function runOne(
           if (invalid) set(id, { status: 'failed', reason: `collector emitted an invalid value (${invalid}): ${JSON.stringify(value)}`, evidence });
           else set(id, { status: 'observed', value, evidence, detail });
         },
-        notAvailable: (id, reason) => set(id, { status: 'not_available', reason, evidence: [] }),
-        failed: (id, reason) => set(id, { status: 'failed', reason, evidence: [] }),
+        notAvailable: (id, reason, evidence) => set(id, { status: 'not_available', reason, evidence: evidence ?? [] }),
+        failed: (id, reason, evidence) => set(id, { status: 'failed', reason, evidence: evidence ?? [] }),
       }),
       deadline,
       scanDeadline,
@@ -195,7 +195,8 @@ async function runOne(
     run.error_kind = kind;
     log.warn('collector failed', { kind, error: message });
     for (const decl of collector.signals) {
-      if (!values.has(decl.id)) values.set(decl.id, { instance: inst.name, status: 'failed', reason: `${collector.id}/${inst.name} failed: ${message}`, evidence: [] });
+      const evidence = isCollectError(error) && error.detail.evidence ? [error.detail.evidence] : [];
+      if (!values.has(decl.id)) values.set(decl.id, { instance: inst.name, status: 'failed', reason: `${collector.id}/${inst.name} failed: ${message}`, evidence });
     }
   } else if (problems.length) {
     run.status = 'partial';

@@ -30,9 +30,9 @@ export interface CollectContext<C> {
   /** A measured value, with the evidence records it was derived from. */
   emit(signal: string, value: SignalValue, evidence: string[], detail?: string): void;
   /** The system has nothing of this kind to measure (e.g. a CRD that is not installed). */
-  notAvailable(signal: string, reason: string): void;
-  /** This signal could not be measured; the rest of the collection goes on. */
-  failed(signal: string, reason: string): void;
+  notAvailable(signal: string, reason: string, evidence?: string[]): void;
+  /** This signal could not be measured; the rest of the collection goes on. Evidence: the failed request. */
+  failed(signal: string, reason: string, evidence?: string[]): void;
 }
 
 /**

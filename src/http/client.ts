@@ -272,7 +272,7 @@ function classify(err: unknown, path: string, opts: Required<Pick<HttpClientOpti
   const status = bodyFailed(e) ? undefined : e.response?.status;
   if (status !== undefined) {
     const raw = toBuffer(e.response?.data);
-    const body = raw ? redactor.text(raw.subarray(0, 800).toString('utf8').slice(0, 200)).replace(/\s+/g, ' ').trim() : '';
+    const body = raw ? redactor.text(raw.subarray(0, 2000).toString('utf8').slice(0, 500)).replace(/\s+/g, ' ').trim() : '';
     const said = body ? `: ${body}` : '';
     if (status === 401) return new CollectError('credentials', `credentials rejected (HTTP 401) by ${where}${said}`, detail);
     if (status === 403) return new CollectError('credentials', `permission denied (HTTP 403) by ${where}${said}`, detail);

@@ -2,10 +2,12 @@ import type { InstanceValue, SignalDeclaration, SignalState, SignalValue } from 
 
 /**
  * Combines one signal's values from every configured instance of its collector.
- * A value is only produced when it is certain: `any` is true as soon as one instance says true
- * and `all` false as soon as one says false; every other aggregation needs every instance,
- * since a missing instance could have changed the result (a min or a sum is not known from part
- * of the estate).
+ * A value is only produced when it is certain:
+ * - `any` is true as soon as one instance says true, and `all` false as soon as one says false;
+ * - an instance where the thing is `not_available` (nothing of the kind exists there) adds
+ *   nothing: it counts as 0 in a sum, as false in `any`, and is left out of min, max and mean;
+ * - an instance that failed or did not report blocks every other result, since its value
+ *   could have changed it (a min or a sum is not known from part of the estate).
  */
 export function aggregate(collector: string, decl: SignalDeclaration, instances: InstanceValue[]): SignalState {
   const base = { id: decl.id, collector, declaration: decl, instances };
@@ -20,10 +22,13 @@ export function aggregate(collector: string, decl: SignalDeclaration, instances:
   if (decl.aggregation === 'all' && values.some((v) => v === false)) {
     return { ...base, status: 'observed', value: false, evidence: observed.filter((i) => i.value === false).flatMap((i) => i.evidence) };
   }
-  if (missing.length > 0 || observed.length === 0) {
-    return { ...base, status: worstStatus(missing), reason: describeMissing(missing, instances.length), evidence };
+  const blocking = missing.filter((i) => i.status !== 'not_available');
+  if (blocking.length > 0 || observed.length === 0) {
+    const shown = blocking.length ? blocking : missing;
+    return { ...base, status: worstStatus(shown), reason: describeMissing(shown, instances.length), evidence };
   }
-  return { ...base, status: 'observed', value: combine(decl, values), evidence };
+  const value = combine(decl, values);
+  return { ...base, status: 'observed', value, evidence: observed.flatMap((i) => i.evidence) };
 }
 
 function combine(decl: SignalDeclaration, values: SignalValue[]): SignalValue {

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import type { CollectContext, Collector } from '../../src/collector/types.js';
+import type { HttpClientOptions } from '../../src/http/client.js';
+import type { FailureKind } from '../../src/http/errors.js';
+import {
+  alertmanagersSchema,
+  buildInfoSchema,
+  configSchema,
+  flagsSchema,
+  PrometheusApi,
+  rulesSchema,
+  runtimeInfoSchema,
+  targetsSchema,
+  tsdbSchema,
+} from './api.js';
+import { prometheusConfigSchema, type PrometheusConfig } from './config.js';
+import { deriveSignals, type Responses } from './derive.js';
+import { settle, settleAll } from './outcome.js';
+import {
+  BACKUP_AGE_QUERY,
+  firedAlertsQuery,
+  INVENTORY_QUERY,
+  NODE_INSTANCES_QUERY,
+  notificationsQuery,
+  probesAvailabilityQuery,
+  probesWorstQuery,
+  replicationLagQuery,
+  VECTOR_ONE,
+} from './queries.js';
+import { PROMETHEUS_SIGNALS } from './signals.js';
+
+export type { PrometheusConfig } from './config.js';
+
+/** Failures of the first request that no other request could get past. */
+const FATAL: ReadonlySet<FailureKind | undefined> = new Set<FailureKind | undefined>(['credentials', 'unavailable', 'aborted', 'budget', undefined]);
+const CONCURRENCY = 4;
+
+export const prometheusCollector: Collector<PrometheusConfig> = {
+  id: 'prometheus',
+  description: 'Prometheus HTTP API: targets, rules, alerts, running config, runtime and TSDB status, and PromQL over the scan window',
+  signals: [...PROMETHEUS_SIGNALS],
+  configSchema: prometheusConfigSchema,
+  collect,
+};
+
+async function collect(ctx: CollectContext<PrometheusConfig>): Promise<void> {
+  const api = new PrometheusApi(ctx.http(httpOptions(ctx.config, ctx.resolvePath)), ctx.window.end);
+  const w = ctx.window.seconds;
+
+  const build = await settle(() => api.get('/api/v1/status/buildinfo', buildInfoSchema));
+  if (!build.ok && FATAL.has(build.kind)) throw build.error;
+  const up = await settle(() => api.query(VECTOR_ONE));
+  // Neither the status API nor the query API answers: the URL leads to no Prometheus.
+  if (!build.ok && !up.ok) throw build.error;
+
+  const rest = await settleAll(
+    {
+      config: () => api.get('/api/v1/status/config', configSchema),
+      flags: () => api.get('/api/v1/status/flags', flagsSchema),
+      runtime: () => api.get('/api/v1/status/runtimeinfo', runtimeInfoSchema),
+      tsdb: () => api.get('/api/v1/status/tsdb', tsdbSchema),
+      targets: () => api.get('/api/v1/targets', targetsSchema, { state: 'active' }),
+      rules: () => api.get('/api/v1/rules', rulesSchema),
+      alertmanagers: () => api.get('/api/v1/alertmanagers', alertmanagersSchema),
+      inventory: () => api.query(INVENTORY_QUERY),
+      nodes: () => api.query(NODE_INSTANCES_QUERY),
+      probesAvailability: () => api.query(probesAvailabilityQuery(w)),
+      probesWorst: () => api.query(probesWorstQuery(w)),
+      fired: () => api.query(firedAlertsQuery(w)),
+      notifications: () => api.query(notificationsQuery(w)),
+      backup: () => api.query(BACKUP_AGE_QUERY),
+      replication: () => api.query(replicationLagQuery(w)),
+    },
+    CONCURRENCY,
+  );
+
+  const signals = deriveSignals({ build, up, ...rest } satisfies Responses);
+  for (const decl of PROMETHEUS_SIGNALS) {
+    const m = signals[decl.id];
+    if (!m) continue;
+    if (m.status === 'value') ctx.emit(decl.id, m.value, m.evidence, m.detail);
+    else if (m.status === 'not_available') ctx.notAvailable(decl.id, m.reason, m.evidence);
+    else ctx.failed(decl.id, m.reason, m.evidence);
+  }
+}
+
+function httpOptions(config: PrometheusConfig, resolvePath: (p: string) => string): Pick<HttpClientOptions, 'baseURL' | 'auth' | 'tls'> {
+  const auth = config.bearer_token ? { bearer: config.bearer_token } : config.basic_auth ? { basic: config.basic_auth } : undefined;
+  let tls: HttpClientOptions['tls'];
+  if (config.tls) {
+    tls = { insecureSkipVerify: config.tls.insecure_skip_verify ?? false, ca: config.tls.ca_file ? readCa(resolvePath(config.tls.ca_file)) : undefined };
+  }
+  return { baseURL: config.url, auth, tls };
+}
+
+function readCa(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(`cannot read tls.ca_file ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+}

@@ -1,0 +1,113 @@
+import type { Sample } from './api.js';
+
+/**
+ * The PromQL the collector runs, each once per scan whatever the size of the server: every
+ * query aggregates on the server, so thousands of targets still cost one request per query.
+ */
+
+/** The scan window as a PromQL range, in whole seconds (`[2592000s]`). */
+export function range(windowSeconds: number): string {
+  return `[${Math.max(1, Math.round(windowSeconds))}s]`;
+}
+
+export type DataKind = 'os' | 'container' | 'kubernetes' | 'probe' | 'application' | 'logs' | 'traces' | 'database' | 'push';
+
+/** Metric names (PromQL regex alternatives, anchored by PromQL) that show each kind of data. */
+export const KIND_METRICS: Record<DataKind, string[]> = {
+  os: ['node_cpu_seconds_total', 'windows_cpu_time_total'],
+  container: ['container_cpu_usage_seconds_total'],
+  kubernetes: ['kube_pod_info'],
+  probe: ['probe_success'],
+  application: ['http_requests_total', 'http_server_requests_seconds_count', 'http_server_request_duration_seconds_count', 'grpc_server_handled_total'],
+  logs: ['promtail_.*', 'fluentbit_.*', 'fluentd_.*', 'loki_.*', 'vector_.*', 'filebeat_.*', 'otelcol_receiver_accepted_log_records.*'],
+  traces: ['otelcol_receiver_accepted_spans.*', 'tempo_.*', 'jaeger_.*'],
+  database: ['pg_up', 'mysql_up', 'redis_up', 'mongodb_up'],
+  push: ['push_time_seconds'],
+};
+
+/** Free-memory series that, beside the CPU ones, make an OS exporter complete. */
+export const OS_MEMORY_METRICS = ['node_memory_MemAvailable_bytes', 'windows_os_physical_memory_free_bytes', 'windows_memory_physical_free_bytes'];
+export const OS_CPU_METRICS = ['node_cpu_seconds_total', 'windows_cpu_time_total'];
+
+/**
+ * Every Prometheus and exporter exposes process_cpu_seconds_total about itself, so it only
+ * shows an application when it comes from a job outside the monitoring stack.
+ */
+export const MONITORING_JOBS = '(?i).*(prometheus|alertmanager|pushgateway|exporter|node|blackbox|grafana|loki|promtail|tempo|thanos|mimir|cortex|victoria|vmagent|otel|kube-state|kubelet|cadvisor).*';
+export const APP_PROCESS_METRIC = 'process_cpu_seconds_total';
+
+const inventoryNames = [...new Set([...Object.values(KIND_METRICS).flat(), ...OS_MEMORY_METRICS])];
+
+/** Which of the interesting metric names exist now, with their series counts. */
+export const INVENTORY_QUERY =
+  `count by (__name__) ({__name__=~"${inventoryNames.join('|')}"})` +
+  ` or count by (__name__) (${APP_PROCESS_METRIC}{job!~"${MONITORING_JOBS}"})`;
+
+export function classifyMetric(name: string): DataKind | undefined {
+  for (const [kind, patterns] of Object.entries(KIND_METRICS) as [DataKind, string[]][]) {
+    if (patterns.some((p) => new RegExp(`^(?:${p})$`).test(name))) return kind;
+  }
+  if (name === APP_PROCESS_METRIC) return 'application';
+  return undefined;
+}
+
+/** mode="idle" keeps it to one series per CPU core, not eight. */
+export const NODE_INSTANCES_QUERY = `count(count by (instance) ({__name__=~"${OS_CPU_METRICS.join('|')}", mode="idle"}))`;
+
+export const VECTOR_ONE = 'vector(1)';
+
+export const probesAvailabilityQuery = (w: number) => `avg(avg_over_time(probe_success${range(w)}))`;
+export const probesWorstQuery = (w: number) => `min(avg_over_time(probe_success${range(w)}))`;
+export const firedAlertsQuery = (w: number) => `count(last_over_time(ALERTS{alertstate="firing"}${range(w)}))`;
+export const notificationsQuery = (w: number) => `sum(increase(alertmanager_notifications_total${range(w)}))`;
+
+/**
+ * One expression per source, each labelled `source="<metric>"` so one query answers for all of
+ * them and the detail can say which exporter the value came from.
+ */
+function perSource(terms: [source: string, expr: string][]): string {
+  return terms.map(([source, expr]) => `label_replace(${expr}, "source", "${source}", "", "")`).join(' or ');
+}
+
+/**
+ * Timestamps of the latest successful backup per backup set: the oldest of them gives the
+ * age. A zero timestamp means the exporter knows of no backup at all, not one from 1970.
+ */
+const BACKUP_TIMESTAMPS: [string, string][] = [
+  ['velero_backup_last_successful_timestamp', 'velero_backup_last_successful_timestamp'],
+  ['cnpg_collector_last_available_backup_timestamp', 'cnpg_collector_last_available_backup_timestamp'],
+  ['walg_last_upload', 'walg_last_upload{type="basebackup"}'],
+];
+/** Exporters that already publish an age. */
+const BACKUP_AGES: [string, string][] = [
+  // one value per backup type; the most recent of any type is the stanza's latest backup
+  ['pgbackrest_backup_since_last_completion_seconds', 'min without (backup_type) (pgbackrest_backup_since_last_completion_seconds)'],
+  ['pg_stat_archiver_last_archive_age', 'pg_stat_archiver_last_archive_age'],
+  ['cnpg_pg_stat_archiver_seconds_since_last_archival', 'cnpg_pg_stat_archiver_seconds_since_last_archival'],
+];
+export const BACKUP_AGE_QUERY = perSource([
+  ...BACKUP_TIMESTAMPS.map(([s, sel]): [string, string] => [s, `time() - min(${sel} > 0)`]),
+  ...BACKUP_AGES.map(([s, expr]): [string, string] => [s, `max(${expr})`]),
+]);
+
+export const REPLICATION_LAG_METRICS = [
+  'pg_replication_lag_seconds',
+  'pg_replication_lag',
+  'cnpg_pg_replication_lag',
+  'mysql_slave_status_seconds_behind_master',
+  'mysql_replica_status_seconds_behind_source',
+];
+/** Per metric, so two names for one lag on the same exporter cannot collide once names are dropped. */
+export const replicationLagQuery = (w: number) => perSource(REPLICATION_LAG_METRICS.map((m): [string, string] => [m, `max(max_over_time(${m}${range(w)}))`]));
+
+/** The largest per-source value, and a `source: value` line for the detail. */
+export function maxBySource(samples: Sample[]): { value: number; detail: string } | undefined {
+  const finite = samples.filter((s) => Number.isFinite(s.value));
+  if (finite.length === 0) return undefined;
+  const value = Math.max(...finite.map((s) => s.value));
+  const detail = finite
+    .map((s) => `${s.metric.source ?? 'value'}: ${Number(s.value.toFixed(1))}s`)
+    .sort()
+    .join('; ');
+  return { value, detail };
+}
