@@ -64,9 +64,11 @@ server.kill('SIGTERM');
 await once(server, 'exit');
 
 const failed = report.collectors.filter((c) => c.status !== 'ok');
+const value = (id: string) => report.signals.find((x) => x.id === id)?.value ?? '?';
 const rows: [string, string][] = [
   ['estate scale', `x${factor}`],
   ['systems', Object.keys(urls).join(', ')],
+  ['targets / rules / alerts firing', `${value('prometheus.targets.count')} / ${Number(value('prometheus.rules.alerting_count')) + Number(value('prometheus.rules.recording_count'))} / ${value('prometheus.alerts.firing')}`],
   ['signals observed', `${report.signals.filter((s) => s.status === 'observed').length} of ${report.signals.length}`],
   ['criteria met / not met / unknown', `${report.summary.criteria.met} / ${report.summary.criteria.not_met} / ${report.summary.criteria.unknown}`],
   ['scan wall time', `${scanMs.toFixed(0)} ms`],

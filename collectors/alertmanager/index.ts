@@ -5,13 +5,14 @@ import { errorMessage } from '../../src/errors.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { isCollectError, type FailureKind } from '../../src/http/errors.js';
 import { alertGroupsSchema, alertsSchema, receiversSchema, silencesSchema, statusSchema, type Status } from './api.js';
+import { httpUrl } from '../../src/config/schema.js';
 import { analyseConfig } from './config-analysis.js';
 import { alertmanagerCounters, parseExposition } from './metrics.js';
 import { SIGNALS, signalsFrom, type Source } from './signals.js';
 
 export const alertmanagerConfigSchema = z
   .object({
-    url: z.httpUrl().describe('Base URL of the Alertmanager, with its --web.route-prefix if any, e.g. http://127.0.0.1:9093'),
+    url: httpUrl().describe('Base URL of the Alertmanager, with its --web.route-prefix if any, e.g. http://127.0.0.1:9093'),
     bearer_token: z.string().min(1).optional().describe('Sent as "Authorization: Bearer …" (e.g. a reverse proxy in front of Alertmanager).'),
     basic_auth: z
       .object({ username: z.string().min(1), password: z.string() })

@@ -1,13 +1,10 @@
+import { httpUrl } from '../../src/config/schema.js';
 import { z } from 'zod';
 
 /** One Prometheus server (or a proxy in front of one). The core adds `name` and `http`. */
 export const prometheusConfigSchema = z
   .object({
-    url: z
-      .string()
-      .url()
-      .regex(/^https?:\/\//, 'an http:// or https:// URL')
-      .describe('Base URL of the Prometheus HTTP API, with any route prefix (e.g. http://127.0.0.1:9090 or https://proxy/prometheus).'),
+    url: httpUrl().describe('Base URL of the Prometheus HTTP API, with any route prefix (e.g. http://127.0.0.1:9090 or https://proxy/prometheus).'),
     bearer_token: z.string().min(1).optional().describe('Bearer token sent in the Authorization header (use ${ENV_VAR} or ${file:PATH}).'),
     basic_auth: z
       .object({

@@ -58,7 +58,7 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
   const makeLog = (quiet: boolean): Logger =>
     createLogger({ write: quiet ? () => {} : err, json: !(deps.stderrIsTTY ?? process.stderr.isTTY), redactor, now: () => clock.now() });
 
-  type ScanOptions = { config: string; out: string; format: string; lang: string; claims?: string; attestations?: string; rules?: string; failBelow?: string; quiet?: boolean };
+  type ScanOptions = { policy?: boolean; config: string; out: string; format: string; lang: string; claims?: string; attestations?: string; rules?: string; failBelow?: string; quiet?: boolean };
   const runScan = async (o: ScanOptions): Promise<void> => {
       const formats = parseFormats(o.format);
       const failBelow = o.failBelow === undefined ? undefined : parseLevel(o.failBelow);
@@ -86,7 +86,7 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
       out(rendered(formats[0]));
       const contradicted = report.claims.filter((c) => c.verdict === 'contradicted');
       const below = failBelow === undefined ? [] : report.capabilities.filter((c) => c.level < failBelow);
-      if (contradicted.length || below.length) {
+      if ((contradicted.length || below.length) && o.policy !== false) {
         for (const c of contradicted) err(`policy: claim ${c.capability} level ${c.claimed} contradicted (ceiling ${c.ceiling})\n`);
         if (below.length) err(`policy: ${below.length} capability items below level ${failBelow}: ${below.map((c) => `${c.id}=${c.level}`).join(', ')}\n`);
         exitCode = EXIT.policy;
@@ -131,7 +131,8 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
         const out = resolve(o.out);
         const files = writeDemoFiles(out, running, clock.now());
         for (const [name, s] of Object.entries(running.systems)) err(`sample estate: ${name} at ${s.url}\n`);
-        await runScan({ config: files.config, out, format: o.format, lang: o.lang, quiet: o.quiet });
+        // The demo shows verdicts; it is not a policy gate, so a contradicted claim does not fail it.
+        await runScan({ config: files.config, out, format: o.format, lang: o.lang, quiet: o.quiet, policy: false });
         err(`demo config and reports in ${out}\n`);
         if (o.serve) {
           err('serving the sample estate; Ctrl-C stops it\n');

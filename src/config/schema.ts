@@ -57,3 +57,18 @@ export const configSchema = z
   .strict();
 
 export type RawConfig = z.infer<typeof configSchema>;
+
+/**
+ * An http(s) base URL. (zod's own httpUrl() insists on a domain with a dot, which rejects
+ * 127.0.0.1 and localhost; the WHATWG URL parser accepts every address a server can have.)
+ */
+export const httpUrl = () =>
+  z
+    .string()
+    .refine((s) => {
+      try {
+        return ['http:', 'https:'].includes(new URL(s).protocol);
+      } catch {
+        return false;
+      }
+    }, 'expected an http:// or https:// URL');

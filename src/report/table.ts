@@ -8,9 +8,9 @@ export function renderTable(report: Report, lang: Lang, opts: { maxBlockers?: nu
   const max = opts.maxBlockers ?? 3;
   const table = new Table({
     head: [t.item, t.title, t.level, t.ceiling, t.blockers],
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
     wordWrap: true,
-    colWidths: [8, lang === 'zh' ? 16 : 30, 7, 9, 50],
+    colWidths: [8, lang === 'zh' ? 18 : 36, 7, 9, 46],
   });
   for (const c of report.capabilities) {
     const ids = c.blockers.map((b) => `${b.criterion}${b.status === 'unknown' ? '?' : ''}`);
