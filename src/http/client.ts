@@ -31,7 +31,8 @@ export interface HttpClientOptions {
   budget?: number;
   maxBodyBytes?: number;
   excerptChars?: number;
-  tls?: { insecureSkipVerify?: boolean; ca?: string };
+  /** PEM strings; cert and key for client-certificate authentication (e.g. a kubeconfig user). */
+  tls?: { insecureSkipVerify?: boolean; ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer };
   signal?: AbortSignal;
 }
 
@@ -97,7 +98,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     decompress: true,
     validateStatus: (s) => s >= 200 && s < 300,
     transitional: { clarifyTimeoutError: true, silentJSONParsing: false, forcedJSONParsing: false },
-    httpsAgent: opts.tls ? new https.Agent({ rejectUnauthorized: !opts.tls.insecureSkipVerify, ca: opts.tls.ca }) : undefined,
+    httpsAgent: opts.tls
+      ? new https.Agent({ rejectUnauthorized: !opts.tls.insecureSkipVerify, ca: opts.tls.ca, cert: opts.tls.cert, key: opts.tls.key, keepAlive: true })
+      : undefined,
     proxy: false,
   });
 
