@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import type { Clock } from '../clock.js';
 import { errorMessage } from '../errors.js';
 import type { EvidenceLog } from '../evidence/types.js';
-import { createHttpClient, type HttpClient } from '../http/client.js';
+import { createHttpClient, RequestBudget } from '../http/client.js';
+import { createRecordingFetch } from '../http/recording-fetch.js';
 import { CollectError, isCollectError } from '../http/errors.js';
 import type { Logger } from '../log.js';
 import type { Redactor } from '../redact.js';
@@ -114,7 +115,8 @@ async function runOne(
   const onScanAbort = () => abort.abort(new Error('scan deadline'));
   scanSignal.addEventListener('abort', onScanAbort);
   const declared = new Map(collector.signals.map((s) => [s.id, s] as const));
-  const clients: HttpClient[] = [];
+  const clients: { requestCount: number }[] = [];
+  const budget = new RequestBudget(inst.http.budget ?? 1000);
   const problems: string[] = [];
 
   const set = (id: string, v: Omit<InstanceValue, 'instance'>) => {
@@ -154,11 +156,19 @@ async function runOne(
         resolvePath: (path) => resolve(inst.baseDir ?? process.cwd(), path),
         http: (o) => {
           const client = createHttpClient({
-            ...inst.http, ...o, collector: collector.id, instance: inst.name,
+            ...inst.http, ...o, collector: collector.id, instance: inst.name, sharedBudget: budget,
             evidence: opts.evidence, redactor: opts.redactor, signal: abort.signal,
           });
           clients.push(client);
           return client;
+        },
+        fetch: () => {
+          const f = createRecordingFetch({
+            collector: collector.id, instance: inst.name, evidence: opts.evidence, redactor: opts.redactor, signal: abort.signal,
+            budget, maxBodyBytes: inst.http.maxBodyBytes, timeoutMs: inst.http.timeoutMs ?? 10_000,
+          });
+          clients.push(f);
+          return f;
         },
         emit: (id, value, evidence, detail) => {
           if (abort.signal.aborted) return;

@@ -27,6 +27,11 @@ export interface CollectContext<C> {
   signal: AbortSignal;
   /** The shared HTTP client, bound to this instance's evidence, budget and deadline. */
   http(options: Pick<HttpClientOptions, 'baseURL' | 'auth' | 'headers' | 'tls'>): HttpClient;
+  /**
+   * A `fetch` for SDKs that take one (e.g. Octokit): read-only, budgeted and recorded as evidence
+   * like `http`; each response carries its evidence id in the `x-techops-evidence` header.
+   */
+  fetch(): typeof fetch;
   /** A measured value, with the evidence records it was derived from. */
   emit(signal: string, value: SignalValue, evidence: string[], detail?: string): void;
   /** The system has nothing of this kind to measure (e.g. a CRD that is not installed). */

@@ -29,6 +29,8 @@ export interface HttpClientOptions {
   maxRetryAfterMs?: number;
   /** Requests (attempts included) this instance may make in one scan. */
   budget?: number;
+  /** One budget shared by every client of an instance; `budget` is used when absent. */
+  sharedBudget?: RequestBudget;
   maxBodyBytes?: number;
   excerptChars?: number;
   /** PEM strings; cert and key for client-certificate authentication (e.g. a kubeconfig user). */
@@ -72,6 +74,17 @@ type Meta = { startedAt: number; attempt: number };
 const META = Symbol('techops-meta');
 type WithMeta = InternalAxiosRequestConfig & { [META]?: Meta };
 
+/** Requests an instance may still make; shared by its HTTP client and its recording fetch. */
+export class RequestBudget {
+  spent = 0;
+  constructor(readonly limit: number) {}
+  take(): boolean {
+    if (this.spent >= this.limit) return false;
+    this.spent++;
+    return true;
+  }
+}
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const opts = { ...DEFAULTS, ...options };
   const { redactor, evidence } = opts;
@@ -105,12 +118,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   });
 
   let count = 0;
+  const budget = opts.sharedBudget ?? new RequestBudget(opts.budget);
   instance.interceptors.request.use((config: WithMeta) => {
     if (config.method && !['get', 'head'].includes(config.method.toLowerCase())) {
       throw new CollectError('rejected', `refusing ${config.method.toUpperCase()}: collectors only read`);
     }
-    if (count >= opts.budget) {
-      throw new CollectError('budget', `request budget of ${opts.budget} spent for ${opts.collector}/${opts.instance}`, { url: fullUrl(config) });
+    if (!budget.take()) {
+      throw new CollectError('budget', `request budget of ${budget.limit} spent for ${opts.collector}/${opts.instance}`, { url: fullUrl(config) });
     }
     count++;
     const prev = config[META];

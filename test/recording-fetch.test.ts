@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import nock from 'nock';
+import { describe, expect, it } from 'vitest';
+import { EvidenceLog } from '../src/evidence/types.js';
+import { RequestBudget } from '../src/http/client.js';
+import { CollectError } from '../src/http/errors.js';
+import { createRecordingFetch, EVIDENCE_HEADER } from '../src/http/recording-fetch.js';
+import { Redactor } from '../src/redact.js';
+import { startServer } from './helpers/http-server.js';
+
+const API = 'https://api.github.test';
+
+function make(extra: Partial<Parameters<typeof createRecordingFetch>[0]> = {}) {
+  const evidence = new EvidenceLog();
+  const redactor = new Redactor();
+  redactor.add('ghp_secretsecretsecret1234');
+  return { evidence, fetch: createRecordingFetch({ collector: 'github', instance: 'org', evidence, redactor, ...extra }) };
+}
+
+describe('the recording fetch', () => {
+  it('records every response and names its evidence id in a header', async () => {
+    const body = JSON.stringify([{ id: 1, name: 'repo' }]);
+    nock(API).get('/orgs/acme/repos').query({ per_page: '100' }).reply(200, body, { 'Content-Type': 'application/json', ETag: '"abc"' });
+    const { evidence, fetch } = make();
+    const res = await fetch(`${API}/orgs/acme/repos?per_page=100`, { headers: { Authorization: 'token ghp_secretsecretsecret1234' } });
+    expect(await res.json()).toEqual([{ id: 1, name: 'repo' }]);
+    expect(res.headers.get('etag')).toBe('"abc"');
+    const id = res.headers.get(EVIDENCE_HEADER)!;
+    expect(evidence.records).toEqual([
+      expect.objectContaining({ id, collector: 'github', instance: 'org', method: 'GET', url: `${API}/orgs/acme/repos?per_page=100`, status: 200, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') }),
+    ]);
+    expect(JSON.stringify(evidence.records)).not.toContain('ghp_secret');
+  });
+
+  it('passes 304 and error statuses through to the SDK, recorded', async () => {
+    nock(API).get('/a').reply(304).get('/b').reply(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0' });
+    const { evidence, fetch } = make();
+    expect((await fetch(`${API}/a`, { headers: { 'If-None-Match': '"abc"' } })).status).toBe(304);
+    const limited = await fetch(`${API}/b`);
+    expect(limited.status).toBe(403);
+    expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(evidence.records.map((r) => r.status)).toEqual([304, 403]);
+  });
+
+  it('refuses anything but GET and HEAD, before sending it', async () => {
+    const { evidence, fetch } = make();
+    await expect(fetch(`${API}/repos/acme/x/issues`, { method: 'POST', body: '{}' })).rejects.toMatchObject({ kind: 'rejected' });
+    expect(evidence.records).toEqual([]);
+  });
+
+  it('shares the instance budget with the HTTP client', async () => {
+    nock(API).get('/x').times(2).reply(200, '{}');
+    const budget = new RequestBudget(2);
+    budget.take();
+    const { fetch } = make({ budget });
+    await fetch(`${API}/x`);
+    await expect(fetch(`${API}/x`)).rejects.toMatchObject({ kind: 'budget' });
+    nock.cleanAll();
+  });
+
+  it('rejects a body larger than the limit as malformed, and records it', async () => {
+    nock(API).get('/big').reply(200, 'x'.repeat(5000));
+    const { evidence, fetch } = make({ maxBodyBytes: 1000 });
+    const err = await fetch(`${API}/big`).catch((e) => e);
+    expect(err).toBeInstanceOf(CollectError);
+    expect(err.kind).toBe('malformed');
+    expect(err.message).toMatch(/larger than 1000 bytes/);
+    expect(evidence.records[0].error).toMatch(/larger than/);
+  });
+
+  it('classifies a timeout and a refused connection as unavailable', async () => {
+    // a loopback server that never answers (nock's delayed replies trip an assertion in undici on abort)
+    const silent = await startServer(() => {});
+    const { fetch } = make({ timeoutMs: 50 });
+    await expect(fetch(`${silent.url}/slow`)).rejects.toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/timed out after 50 ms/) });
+    await silent.close();
+    const refused = make();
+    await expect(refused.fetch('http://127.0.0.1:1/')).rejects.toMatchObject({ kind: 'unavailable' });
+  });
+});
