@@ -14,6 +14,7 @@ import { loadModel } from '../src/model/load.js';
 import { defaultRulesDir, packageVersion } from '../src/package-info.js';
 import { Redactor } from '../src/redact.js';
 import { scan } from '../src/scan.js';
+import { signalCatalog } from '../src/signals/catalog.js';
 
 const factor = Number(process.env.BENCH_SCALE ?? process.argv[2] ?? '50');
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -43,11 +44,12 @@ const config = parseConfig(
   collectors,
   { env: {}, redactor },
 );
-const model = loadModel(defaultRulesDir(), { declaredSignals: new Set(collectors.flatMap((c) => c.signals.map((s) => s.id))) });
+const catalog = signalCatalog(collectors);
+const model = loadModel(defaultRulesDir(), { declaredSignals: catalog.ids });
 
 const rssBefore = process.memoryUsage().rss;
 const started = performance.now();
-const report = await scan({ config, registry: collectors, model, attestations: [], claims: new Map(), clock: systemClock, log: silentLogger, redactor, version: packageVersion() });
+const report = await scan({ config, registry: collectors, model, attestations: [], claims: new Map(), clock: systemClock, log: silentLogger, redactor, version: packageVersion(), derived: catalog.derived });
 const scanMs = performance.now() - started;
 const peakRss = process.resourceUsage().maxRSS * 1024;
 

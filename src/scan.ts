@@ -12,6 +12,7 @@ import type { Model } from './model/types.js';
 import type { Redactor } from './redact.js';
 import { buildReport } from './report/build.js';
 import type { Report } from './report/schema.js';
+import { computeDerived, type DerivedSignal } from './signals/derived.js';
 
 export interface ScanInput {
   config: Config;
@@ -24,6 +25,8 @@ export interface ScanInput {
   redactor: Redactor;
   version: string;
   onProgress?: HarnessOptions['onProgress'];
+  /** Signals combined from several collectors (signals/derived.yaml). */
+  derived?: DerivedSignal[];
 }
 
 /** One scan: collect every configured instance, evaluate every criterion, build the report. */
@@ -33,7 +36,7 @@ export async function scan(input: ScanInput): Promise<Report> {
   const startedAt = clock.now();
   const window = { end: startedAt, start: new Date(startedAt.getTime() - config.windowSeconds * 1000), seconds: config.windowSeconds };
   const evidence = new EvidenceLog();
-  const { signals, runs } = await runCollectors({
+  const collected = await runCollectors({
     registry: input.registry,
     instances: config.instances,
     clock,
@@ -46,6 +49,8 @@ export async function scan(input: ScanInput): Promise<Report> {
     scanDeadlineMs: config.limits.scanDeadlineMs,
     onProgress: input.onProgress,
   });
+  const runs = collected.runs;
+  const signals = computeDerived(input.derived ?? [], collected.signals);
   const evaluation = evaluate({ model, signals, parameters, attestations: input.attestations, claims: input.claims, now: clock.now() });
   const report = buildReport({
     version: input.version, model, evaluation, signals, runs, evidence: evidence.records,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectors } from '../collectors/index.js';
 import { loadModel } from '../src/model/load.js';
+import { signalCatalog } from '../src/signals/catalog.js';
 import { defaultRulesDir } from '../src/package-info.js';
 
 /**
@@ -49,7 +50,7 @@ const STANDARD_COUNTS: Record<string, (number | '无' | '同上')[]> = {
 };
 
 const standardPath = join(defaultRulesDir(), '..', '..', 'shared', 'standard', 'yd-t-1756-part4-technical-operations.zh.txt');
-const model = loadModel(defaultRulesDir(), { declaredSignals: new Set(collectors.flatMap((c) => c.signals.map((s) => s.id))) });
+const model = loadModel(defaultRulesDir(), { declaredSignals: signalCatalog(collectors).ids });
 const squash = (s: string) => s.replace(/\s+/g, '');
 
 describe('the catalogue against the standard', () => {

@@ -215,7 +215,7 @@ describe('catalogue commands', () => {
 
   it('signals lists the registered collectors', async () => {
     const r = await cli(['signals', '--json']);
-    expect(JSON.parse(r.stdout)[0].signals.map((s: { id: string }) => s.id)).toContain('fixture.alerts.count');
+    expect(JSON.parse(r.stdout).collectors[0].signals.map((s: { id: string }) => s.id)).toContain('fixture.alerts.count');
   });
 
   it('explain shows the rules of an item and the verdicts of the last report', async () => {

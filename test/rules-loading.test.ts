@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectors } from '../collectors/index.js';
 import { loadModel } from '../src/model/load.js';
+import { signalCatalog } from '../src/signals/catalog.js';
 import { defaultRulesDir } from '../src/package-info.js';
 import { FIXTURE_RULES } from './helpers/engine.js';
 import { FIXTURE_SIGNALS } from './helpers/fixture-collector.js';
@@ -20,7 +21,7 @@ function copyFixture(edit: (text: string) => string): string {
 
 describe('the shipped rules', () => {
   it('load with the registered collectors: every check compiles and reads only declared signals', () => {
-    const signals = new Set(collectors.flatMap((c) => c.signals.map((s) => s.id)));
+    const signals = signalCatalog(collectors).ids;
     const model = loadModel(defaultRulesDir(), { declaredSignals: signals });
     for (const c of model.criteria.values()) {
       for (const ref of c.check?.references ?? []) {

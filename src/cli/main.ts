@@ -21,6 +21,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { reportSchema, type Report } from '../report/schema.js';
 import { renderTable } from '../report/table.js';
 import { scan } from '../scan.js';
+import { signalCatalog } from '../signals/catalog.js';
 import { startEstate, writeDemoFiles } from '../../demo/index.js';
 import { configJsonSchema } from './config-schema.js';
 import { renderExplain } from './explain.js';
@@ -52,8 +53,8 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
   const redactor = new Redactor();
   let exitCode: number = EXIT.ok;
 
-  const declared = () => new Set(registry.flatMap((c) => c.signals.map((s) => s.id)));
-  const model = (dir?: string): Model => loadModel(dir ? resolve(dir) : defaultRulesDir(), { declaredSignals: declared() });
+  const catalog = () => signalCatalog(registry);
+  const model = (dir?: string): Model => loadModel(dir ? resolve(dir) : defaultRulesDir(), { declaredSignals: catalog().ids });
   const lang = (v: string | undefined): Lang => (v === 'zh' ? 'zh' : 'en');
   const makeLog = (quiet: boolean): Logger =>
     createLogger({ write: quiet ? () => {} : err, json: !(deps.stderrIsTTY ?? process.stderr.isTTY), redactor, now: () => clock.now() });
@@ -72,7 +73,7 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
       const claims: Claims = claimsFile ? loadClaims(claimsFile, m) : new Map();
       if (config.instances.length === 0) log.warn('no collector instances configured: criteria are decided by attestations or stay unknown');
       const report = await scan({
-        config, registry, model: m, attestations, claims, clock, log, redactor, version: packageVersion(),
+        config, registry, model: m, attestations, claims, clock, log, redactor, version: packageVersion(), derived: catalog().derived,
         onProgress: (e) => {
           if (e.phase === 'start') log.info('collecting', { collector: e.collector, instance: e.instance });
           else log.info('collected', { collector: e.collector, instance: e.instance, status: e.run?.status, requests: e.run?.requests, duration_ms: e.run?.duration_ms, error: e.run?.error });
@@ -170,7 +171,10 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
     .description('every signal the registered collectors declare')
     .option('--json', 'machine-readable')
     .action((o) => {
-      out(o.json ? JSON.stringify(registry.map((c) => ({ collector: c.id, description: c.description, signals: c.signals })), null, 2) + '\n' : renderSignals(registry));
+      const derived = catalog().derived;
+      out(o.json
+        ? JSON.stringify({ collectors: registry.map((c) => ({ collector: c.id, description: c.description, signals: c.signals })), derived }, null, 2) + '\n'
+        : renderSignals(registry, derived));
     });
 
   program

@@ -1,6 +1,8 @@
 import type { Registry } from '../collector/types.js';
 import type { Model } from '../model/types.js';
 import type { Lang } from '../report/i18n.js';
+import type { DerivedSignal } from '../signals/derived.js';
+import type { SignalDeclaration } from '../signals/types.js';
 
 export interface ModelCounts {
   items: number;
@@ -50,12 +52,17 @@ export function renderModel(model: Model, lang: Lang): string {
   return lines.join('\n') + '\n';
 }
 
-export function renderSignals(registry: Registry): string {
+export function renderSignals(registry: Registry, derived: DerivedSignal[] = []): string {
   if (registry.length === 0) return 'No collectors are registered.\n';
   const lines: string[] = [];
+  const line = (s: SignalDeclaration) => `  ${s.id}  ${s.type}${s.unit ? ` (${s.unit})` : ''}  [${s.aggregation}]  ${s.description}`;
   for (const c of registry) {
     lines.push(`${c.id}: ${c.description}`);
-    for (const s of c.signals) lines.push(`  ${s.id}  ${s.type}${s.unit ? ` (${s.unit})` : ''}  [${s.aggregation}]  ${s.description}`);
+    for (const s of c.signals) lines.push(line(s));
+  }
+  if (derived.length) {
+    lines.push('derived: combined from several collectors (signals/derived.yaml)');
+    for (const d of derived) lines.push(`${line(d)}  ← ${d.from.join(', ')}`);
   }
   return lines.join('\n') + '\n';
 }
