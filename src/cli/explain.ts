@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 import type { Capability, Criterion, Model } from '../model/types.js';
 import { labels, type Lang } from '../report/i18n.js';
+import { formatFigure } from '../report/markdown.js';
 import type { Report } from '../report/schema.js';
 
 /** `techops explain 5.3.1` or `techops explain 5.3.1-2.4`: the rules, the signals, and the last verdicts. */
@@ -38,6 +39,14 @@ export function renderExplain(model: Model, target: string, lang: Lang, report?:
   };
   if (cap) {
     header(cap);
+    if (cap.id.startsWith('6.2') && report) {
+      lines.push('DORA figures (from the delivery signals):');
+      for (const d of report.dora) {
+        lines.push(`  ${d.title.en}: ${d.value !== undefined ? formatFigure(d.value, d.unit) : `unknown (${d.reason ?? d.status})`}`);
+        lines.push(`    ${d.definition}`);
+      }
+      lines.push('');
+    }
     for (const l of cap.levels) {
       lines.push(`Level ${l.level}${l.addsNothing ? `: ${l.addsNothing} (adds nothing)` : ''}`);
       for (const c of l.criteria) criterion(c);

@@ -5,6 +5,7 @@ import type { Evaluation } from '../engine/evaluate.js';
 import type { OverriddenParameter } from '../engine/parameters.js';
 import type { Model } from '../model/types.js';
 import type { SignalState } from '../signals/types.js';
+import { doraFigures } from './dora.js';
 import type { Report } from './schema.js';
 
 export const STANDARD = 'YD/T 1756 part 4 (技术运营), draft for approval 2019-06-20';
@@ -60,6 +61,7 @@ export function buildReport(input: BuildReportInput): Report {
       aggregation: s.declaration.aggregation, status: s.status, value: s.value, reason: s.reason, evidence: s.evidence, instances: s.instances,
     })),
     collectors: input.runs,
+    dora: doraFigures(input.signals),
     evidence: input.evidence,
     parameters: { overridden: input.overridden },
     attestations: {

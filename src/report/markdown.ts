@@ -2,6 +2,12 @@ import { formatDuration } from '../duration.js';
 import { labels, type Lang } from './i18n.js';
 import type { Report } from './schema.js';
 
+export function formatFigure(value: number, unit: string): string {
+  if (unit === 'seconds') return formatDuration(value);
+  if (unit === 'ratio') return `${(value * 100).toFixed(1)} %`;
+  return `${Math.round(value * 100) / 100} ${unit}`;
+}
+
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const ICON: Record<string, string> = { met: '✅', not_met: '❌', unknown: '❔' };
 
@@ -29,6 +35,11 @@ export function renderMarkdown(report: Report, lang: Lang): string {
   }
   out.push('');
 
+  if (report.dora.some((d) => d.status !== 'not_configured')) {
+    out.push(`## DORA`, '', `| ${t.metric} | ${t.value} | ${t.definition} |`, '|---|---|---|');
+    for (const d of report.dora) out.push(`| ${d.title[lang]} | ${d.value !== undefined ? formatFigure(d.value, d.unit) : `${ICON.unknown} ${cell(d.reason ?? d.status)}`} | ${cell(d.definition)} |`);
+    out.push('');
+  }
   if (report.claims.length) {
     out.push(`## ${t.claims}`, '', `| ${t.item} | ${t.claimed} | ${t.level} | ${t.ceiling} | ${t.verdict} |`, '|---|---:|---:|---:|---|');
     for (const c of report.claims) out.push(`| ${c.capability} | ${c.claimed} | ${c.level} | ${c.ceiling} | ${t[c.verdict]} |`);

@@ -95,6 +95,21 @@ export const reportSchema = z
         sha256: z.string().optional(), excerpt: z.string().optional(),
       }),
     ),
+    dora: z
+      .array(
+        z.object({
+          metric: z.enum(['deployment_frequency', 'lead_time_for_changes', 'change_failure_rate', 'time_to_restore']),
+          title: text,
+          signal: z.string(),
+          unit: z.string(),
+          definition: z.string(),
+          status: signalStatus,
+          value: z.number().optional(),
+          reason: z.string().optional(),
+          evidence: z.array(z.string()),
+        }),
+      )
+      .describe('The four DORA figures with their definitions, from the delivery signals'),
     parameters: z.object({
       overridden: z.array(z.object({ capability: z.string(), name: z.string(), default: param, value: param, source: z.enum(['standard', 'heuristic']) })),
     }),
