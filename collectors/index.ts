@@ -1,5 +1,6 @@
 import type { Registry } from '../src/collector/types.js';
 import { alertmanagerCollector } from './alertmanager/index.js';
+import { gitCollector } from './git/index.js';
 import { prometheusCollector } from './prometheus/index.js';
 
 /**
@@ -7,4 +8,4 @@ import { prometheusCollector } from './prometheus/index.js';
  * folders at run time). One folder per collector under collectors/, each with its README;
  * test/registry.test.ts keeps this list and the folders in step.
  */
-export const collectors: Registry = [prometheusCollector, alertmanagerCollector];
+export const collectors: Registry = [prometheusCollector, alertmanagerCollector, gitCollector];

@@ -4,6 +4,7 @@ import { errorMessage } from '../errors.js';
 import type { EvidenceLog } from '../evidence/types.js';
 import { createHttpClient, RequestBudget } from '../http/client.js';
 import { createRecordingFetch } from '../http/recording-fetch.js';
+import { createCommandRecorder } from '../evidence/command.js';
 import { CollectError, isCollectError } from '../http/errors.js';
 import type { Logger } from '../log.js';
 import type { Redactor } from '../redact.js';
@@ -117,6 +118,8 @@ async function runOne(
   const declared = new Map(collector.signals.map((s) => [s.id, s] as const));
   const clients: { requestCount: number }[] = [];
   const budget = new RequestBudget(inst.http.budget ?? 1000);
+  const commands = createCommandRecorder({ collector: collector.id, instance: inst.name, evidence: opts.evidence, redactor: opts.redactor });
+  clients.push(commands);
   const problems: string[] = [];
 
   const set = (id: string, v: Omit<InstanceValue, 'instance'>) => {
@@ -162,6 +165,7 @@ async function runOne(
           clients.push(client);
           return client;
         },
+        recordCommand: commands,
         fetch: () => {
           const f = createRecordingFetch({
             collector: collector.id, instance: inst.name, evidence: opts.evidence, redactor: opts.redactor, signal: abort.signal,

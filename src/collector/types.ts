@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Clock } from '../clock.js';
+import type { RecordCommand } from '../evidence/command.js';
 import type { HttpClient, HttpClientOptions } from '../http/client.js';
 import type { Logger } from '../log.js';
 import type { SignalDeclaration, SignalValue } from '../signals/types.js';
@@ -32,6 +33,8 @@ export interface CollectContext<C> {
    * like `http`; each response carries its evidence id in the `x-techops-evidence` header.
    */
   fetch(): typeof fetch;
+  /** Records a local command the collector ran (e.g. git) as evidence; returns its evidence id. */
+  recordCommand: RecordCommand;
   /** A measured value, with the evidence records it was derived from. */
   emit(signal: string, value: SignalValue, evidence: string[], detail?: string): void;
   /** The system has nothing of this kind to measure (e.g. a CRD that is not installed). */
