@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { generateEstate, type Scale } from './estate.js';
 import { serveLoopback, type LoopbackServer } from './http.js';
 import { alertmanagerHandler } from './systems/alertmanager.js';
+import { generateGroup, gitlabApiHandler } from '../collectors/gitlab/fake-api.js';
+import { generateCluster, kubernetesHandler } from './systems/kubernetes.js';
 import { prometheusHandler } from './systems/prometheus.js';
 
 /**
@@ -20,6 +22,8 @@ export async function startEstate(scale: Scale = { factor: 1 }, now = new Date()
   const systems: Record<string, LoopbackServer> = {
     prometheus: await serveLoopback(prometheusHandler(estate)),
     alertmanager: await serveLoopback(alertmanagerHandler(estate)),
+    kubernetes: await serveLoopback(kubernetesHandler(generateCluster(scale.factor, now, scale.seed))),
+    gitlab: await serveLoopback(gitlabApiHandler(generateGroup(scale.factor, now, scale.seed))),
   };
   return {
     systems,
@@ -33,6 +37,8 @@ export async function startEstate(scale: Scale = { factor: 1 }, now = new Date()
 /** A config for the running estate, and the claims and attestations that show what they do. */
 export function writeDemoFiles(dir: string, running: RunningEstate, now = new Date()): { config: string; claims: string } {
   mkdirSync(dir, { recursive: true });
+  // The sample estate's fake GitLab accepts any token; this one only shows ${file:...} at work.
+  writeFileSync(join(dir, 'gitlab-token'), 'glpat-demo-0000000000000000\n', { mode: 0o600 });
   const day = (offset: number) => new Date(now.getTime() + offset * 86400_000).toISOString().slice(0, 10);
   const config = join(dir, 'techops.yaml');
   writeFileSync(
@@ -49,6 +55,15 @@ collectors:
   alertmanager:
     - name: shop-prod
       url: ${running.systems.alertmanager.url}
+  kubernetes:
+    - name: shop-prod
+      server: ${running.systems.kubernetes.url}
+  gitlab:
+    - name: shop
+      url: ${running.systems.gitlab.url}
+      group: shop
+      # a secret read from a file beside this config, never written into it
+      token: \${file:gitlab-token}
 attestations: attestations.yaml
 claims: claims.yaml
 `,

@@ -1,0 +1,536 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import nock from 'nock';
+import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { runCollectors, type InstanceConfig } from '../../src/collector/harness.js';
+import type { Window } from '../../src/collector/types.js';
+import { EvidenceLog } from '../../src/evidence/types.js';
+import { silentLogger } from '../../src/log.js';
+import { Redactor } from '../../src/redact.js';
+import type { SignalState } from '../../src/signals/types.js';
+import { serveLoopback } from '../../demo/http.js';
+import { nextQuery } from './api.js';
+import { gitlabConfigSchema } from './config.js';
+import { branchMatches, deploymentFacts, leadTimes, median, weeksWithDeploy, workingDaysWithDeploy, type Deploy } from './delivery.js';
+import { approvalsRequired } from './fetch.js';
+import { generateGroup, gitlabApiHandler } from './fake-api.js';
+import { gitlabCollector } from './index.js';
+import { analyseContent, analyseTree } from './repo-files.js';
+import { GITLAB_SIGNAL_IDS, type GitlabSignalId } from './signals.js';
+
+/*
+ * The fixtures (fixtures/README.md) are GitLab-shaped answers for the group acme/platform; nock
+ * serves each once, so a request the collector should not make, or makes twice, fails the test.
+ * Window: the 28 days up to Wednesday 2026-11-25T12:00Z; deployments are read from 14 days before it.
+ */
+const BASE = 'https://gitlab.example.com';
+const NOW = '2026-11-25T12:00:00.000Z';
+const START = '2026-10-28T12:00:00.000Z';
+const HISTORY = '2026-10-14T12:00:00.000Z';
+const WINDOW: Window = { start: new Date(START), end: new Date(NOW), seconds: 28 * 86400 };
+const TOKEN = 'glpat-Xy9sEcReT0kEn42abcd';
+
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
+const json = (name: string) => JSON.parse(fixture(name)) as unknown;
+
+interface Route {
+  path: string;
+  query: Record<string, string>;
+  file: string;
+  headers?: Record<string, string>;
+  text?: boolean;
+}
+interface Reply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const list = { per_page: '100' };
+const since = (after: string) => ({ updated_after: after, order_by: 'updated_at', sort: 'desc', per_page: '100' });
+const treeLink = (rels: [string, number][]) =>
+  rels.map(([rel, p]) => `<${BASE}/api/v4/projects/101/repository/tree?page=${p}&per_page=100&recursive=true&ref=main>; rel="${rel}"`).join(', ');
+
+const ROUTES: Record<string, Route> = {
+  projects: {
+    path: '/api/v4/groups/acme%2Fplatform/projects',
+    query: { include_subgroups: 'true', with_shared: 'false', order_by: 'last_activity_at', sort: 'desc', per_page: '100' },
+    file: 'group-projects.json',
+    headers: { 'x-page': '1', 'x-per-page': '100', 'x-next-page': '', 'x-prev-page': '', 'x-total': '3', 'x-total-pages': '1' },
+  },
+  'shop.environments': { path: '/api/v4/projects/101/environments', query: list, file: 'shop-api/environments.json' },
+  'shop.deployments': { path: '/api/v4/projects/101/deployments', query: { environment: 'production', ...since(HISTORY) }, file: 'shop-api/deployments-production.json' },
+  'shop.protected_environments': { path: '/api/v4/projects/101/protected_environments', query: list, file: 'shop-api/protected_environments.json' },
+  'shop.protected_branches': { path: '/api/v4/projects/101/protected_branches', query: list, file: 'shop-api/protected_branches.json' },
+  'shop.approval_rules': { path: '/api/v4/projects/101/approval_rules', query: list, file: 'shop-api/approval_rules.json' },
+  'shop.merge_requests': { path: '/api/v4/projects/101/merge_requests', query: { state: 'merged', ...since(START) }, file: 'shop-api/merge_requests.json' },
+  ...Object.fromEntries([11, 12, 13, 14, 15].flatMap((iid) => [
+    [`shop.mr.${iid}`, { path: `/api/v4/projects/101/merge_requests/${iid}`, query: {}, file: `shop-api/merge_request-${iid}.json` }],
+    [`shop.approvals.${iid}`, { path: `/api/v4/projects/101/merge_requests/${iid}/approvals`, query: {}, file: `shop-api/merge_request-${iid}-approvals.json` }],
+  ])),
+  'shop.pipelines': { path: '/api/v4/projects/101/pipelines', query: { source: 'merge_request_event', ...since(START) }, file: 'shop-api/pipelines.json' },
+  'shop.tree.1': {
+    path: '/api/v4/projects/101/repository/tree', query: { ref: 'main', recursive: 'true', per_page: '100' }, file: 'shop-api/tree-page-1.json',
+    headers: {
+      'x-page': '1', 'x-per-page': '100', 'x-next-page': '2', 'x-prev-page': '', 'x-total': '111', 'x-total-pages': '2',
+      link: treeLink([['next', 2], ['first', 1], ['last', 2]]),
+    },
+  },
+  'shop.tree.2': {
+    path: '/api/v4/projects/101/repository/tree', query: { ref: 'main', recursive: 'true', per_page: '100', page: '2' }, file: 'shop-api/tree-page-2.json',
+    headers: {
+      'x-page': '2', 'x-per-page': '100', 'x-next-page': '', 'x-prev-page': '1', 'x-total': '111', 'x-total-pages': '2',
+      link: treeLink([['prev', 1], ['first', 1], ['last', 2]]),
+    },
+  },
+  'shop.file.argocd': { path: '/api/v4/projects/101/repository/files/argocd%2Fapplication.yaml/raw', query: { ref: 'main' }, file: 'shop-api/file-argocd-application.yaml', text: true },
+  'shop.file.k8s': { path: '/api/v4/projects/101/repository/files/deploy%2Fk8s%2Fdeployment.yaml/raw', query: { ref: 'main' }, file: 'shop-api/file-deploy-k8s-deployment.yaml', text: true },
+  'shop.releases': { path: '/api/v4/projects/101/releases', query: { order_by: 'created_at', sort: 'desc', per_page: '100' }, file: '' },
+  'shop.tags': { path: '/api/v4/projects/101/repository/tags', query: { order_by: 'updated', sort: 'desc', per_page: '100' }, file: 'shop-api/tags.json' },
+  'docs.environments': { path: '/api/v4/projects/102/environments', query: list, file: 'docs-site/environments.json' },
+  'docs.protected_branches': { path: '/api/v4/projects/102/protected_branches', query: list, file: 'docs-site/protected_branches.json' },
+  'docs.merge_requests': { path: '/api/v4/projects/102/merge_requests', query: { state: 'merged', ...since(START) }, file: 'docs-site/merge_requests.json' },
+  'docs.mr.3': { path: '/api/v4/projects/102/merge_requests/3', query: {}, file: 'docs-site/merge_request-3.json' },
+  'docs.approvals.3': { path: '/api/v4/projects/102/merge_requests/3/approvals', query: {}, file: 'docs-site/merge_request-3-approvals.json' },
+  'docs.pipelines': { path: '/api/v4/projects/102/pipelines', query: { source: 'merge_request_event', ...since(START) }, file: 'docs-site/pipelines.json' },
+  'docs.tree': { path: '/api/v4/projects/102/repository/tree', query: { ref: 'main', recursive: 'true', per_page: '100' }, file: 'docs-site/tree.json' },
+  'docs.releases': { path: '/api/v4/projects/102/releases', query: { order_by: 'created_at', sort: 'desc', per_page: '100' }, file: 'docs-site/releases.json' },
+};
+type RouteName = keyof typeof ROUTES;
+const REQUESTS = Object.keys(ROUTES).length; // 32: every route once
+
+/** Serves every route once from the fixtures; `replies` replaces a route's answer (several: in turn) or leaves it unserved (null). */
+function serve(replies: Partial<Record<RouteName, Reply | Reply[] | null>> = {}): nock.Scope {
+  const scope = nock(BASE, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
+  for (const [name, route] of Object.entries(ROUTES)) {
+    const r = replies[name];
+    if (r === null) continue;
+    for (const one of r === undefined ? [{}] : Array.isArray(r) ? r : [r]) {
+      const body = one.body !== undefined ? one.body : route.file ? fixture(route.file) : '[]';
+      const type = route.text && one.body === undefined ? 'text/plain; charset=utf-8' : 'application/json';
+      scope.get(route.path).query(route.query).reply(one.status ?? 200, typeof body === 'string' ? body : JSON.stringify(body), {
+        'Content-Type': type, ...(one.status === undefined || one.status === 200 ? route.headers : {}), ...one.headers,
+      });
+    }
+  }
+  return scope;
+}
+
+function instance(config: Record<string, unknown> = {}, http: InstanceConfig['http'] = { retries: 0 }): InstanceConfig {
+  return { collector: 'gitlab', name: 'main', config: gitlabConfigSchema.parse({ url: BASE, token: TOKEN, group: 'acme/platform', ...config }), http };
+}
+
+async function scan(inst: InstanceConfig = instance(), window: Window = WINDOW, now = NOW) {
+  const evidence = new EvidenceLog();
+  const { signals, runs } = await runCollectors({
+    registry: [gitlabCollector],
+    instances: [inst],
+    clock: fixedClock(now),
+    window,
+    evidence,
+    redactor: new Redactor(),
+    log: silentLogger,
+    concurrency: 1,
+    collectorDeadlineMs: 20_000,
+    scanDeadlineMs: 25_000,
+  });
+  const get = (id: GitlabSignalId): SignalState => {
+    const s = signals.get(id);
+    if (!s) throw new Error(`no state for ${id}`);
+    return s;
+  };
+  const value = (id: GitlabSignalId) => {
+    const s = get(id);
+    expect(s.status, `${id}: ${s.reason ?? ''}`).toBe('observed');
+    return s.value;
+  };
+  const detail = (id: GitlabSignalId) => get(id).instances[0].detail;
+  const paths = (id: GitlabSignalId) => [...new Set(get(id).evidence.map((e) => new URL(evidence.records.find((r) => r.id === e)!.url).pathname))].sort();
+  return { signals, runs, evidence, get, value, detail, paths };
+}
+
+const DEPLOY_SIGNALS: GitlabSignalId[] = [
+  'gitlab.repos.with_deployments', 'gitlab.deployments.count', 'gitlab.deployments.per_week', 'gitlab.deployments.weeks_with_deploy_ratio',
+  'gitlab.deployments.days_with_deploy_ratio', 'gitlab.deployments.max_per_day', 'gitlab.deployments.success_ratio',
+  'gitlab.deployments.automated_ratio', 'gitlab.deployments.rollbacks', 'gitlab.changes.failure_rate', 'gitlab.restore.median_seconds',
+  'gitlab.changes.lead_time_median_seconds', 'gitlab.environments.gated_ratio',
+];
+
+/*
+ * Production deployments of shop-api (deployments-production.json), oldest first:
+ *   501 A  success 10-20  (before the window: history only)
+ *   502 B  success 10-29 10:00          505 E  success 11-03 09:00 (rolled back by 506 six hours later)
+ *   503 C  failed  11-02 10:00→10:20    506 C2 success 11-03 15:00 = rollback (C2 deployed by 504, then E)
+ *   504 C2 success 11-02 14:20→14:30    507 F  canceled 11-16 (not counted)
+ *   508 F  failed  11-16 11:00→11:15    509 F2 success 11-17 11:00→11:15
+ *   510 G  success 11-23 (recorded through the API: deployable null, not automated)
+ *   511 H  created 11-24 (never ran: not counted)     512 H running 11-24 16:00 (counted, no final status)
+ * Counted: 502 503 504 505 506 508 509 510 512 = 9; success 6, failed 2, final 8.
+ * Weeks back from 11-25 12:00: [11-18,11-25) 510 512 · [11-11,11-18) 508 509 · [11-04,11-11) none · [10-28,11-04) 502–506 → 3 of 4.
+ * Whole working days 10-29 (Thu) … 11-24 (Tue): 19; with a deployment: 10-29, 11-02, 11-03, 11-16, 11-17, 11-23, 11-24 = 7.
+ * Restore: 503 10:20 → 504 14:30 = 15,000 s; 508 11-16 11:15 → 509 11-17 11:15 = 86,400 s; median 50,700 s.
+ * Change failure rate: (2 failed + 505 rolled back) / 8.
+ * Lead time (merges into main): !11 10-29 08:00 → 502 10:00 = 7,200 s; !12 11-02 13:00 → 504 14:20 = 4,800 s;
+ *   !13 11-03 12:00 → (506 is a rollback) 509 11-17 11:00 = 1,206,000 s; !14 11-24 not deployed yet; median 7,200 s.
+ * Merged in the window: shop-api !11–!15 (!10 was merged before it), docs-site !3 = 6.
+ *   Approved by another: !11 (bob), !13 (bob, alice; author carol), !15 (alice; author bob), !3 = 4; !12 self-approved, !14 none.
+ *   Head pipeline success: !11, !12, !3 = 3 (!13 failed, !14 none, !15 running).
+ * MR pipelines created in the window: shop-api 4 success, 2 failed, 1 running, 1 canceled; docs-site 1 success, 1 skipped → 5 of 7.
+ * Releases: docs-site v2.3.0, v2.2.0, v2.1.0 (v2.0.0 before) + shop-api (no release) tags v1.8.0, v1.7.1 = 5 over 4 weeks.
+ */
+describe('gitlab collector: a group of three projects', () => {
+  it('measures every signal, by hand-computable numbers, in a fixed number of GET requests', async () => {
+    const scope = serve();
+    const r = await scan();
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(r.runs[0]).toMatchObject({ status: 'ok', requests: REQUESTS, signals_observed: GITLAB_SIGNAL_IDS.length });
+    expect(REQUESTS).toBe(32);
+    expect(r.evidence.records.every((e) => e.method === 'GET' && e.status === 200)).toBe(true);
+    const values = Object.fromEntries(GITLAB_SIGNAL_IDS.map((id) => [id, r.get(id).value]));
+    expect(values).toEqual({
+      'gitlab.api.reachable': true,
+      'gitlab.repos.count': 2,
+      'gitlab.repos.with_deployments': 1,
+      'gitlab.deployments.count': 9,
+      'gitlab.deployments.per_week': 9 / 4,
+      'gitlab.deployments.weeks_with_deploy_ratio': 3 / 4,
+      'gitlab.deployments.days_with_deploy_ratio': 7 / 19,
+      'gitlab.deployments.max_per_day': 2,
+      'gitlab.deployments.success_ratio': 6 / 8,
+      'gitlab.deployments.automated_ratio': 8 / 9,
+      'gitlab.deployments.rollbacks': 1,
+      'gitlab.changes.failure_rate': 3 / 8,
+      'gitlab.changes.lead_time_median_seconds': 7200,
+      'gitlab.restore.median_seconds': 50_700,
+      'gitlab.review.protected_ratio': 1 / 2,
+      'gitlab.review.required_checks_ratio': 1 / 2,
+      'gitlab.review.codeowners_ratio': 1 / 2,
+      'gitlab.review.merged_reviewed_ratio': 4 / 6,
+      'gitlab.environments.gated_ratio': 1,
+      'gitlab.ci.pr_checked_ratio': 3 / 6,
+      'gitlab.ci.success_ratio': 5 / 7,
+      'gitlab.iac.repos': 1,
+      'gitlab.gitops.present': true,
+      'gitlab.releases.per_week': 5 / 4,
+    });
+  });
+
+  it('explains the values and points each at the requests it came from', async () => {
+    serve();
+    const r = await scan();
+    expect(r.detail('gitlab.repos.count')).toBe('2 projects; not scanned: 1 archived');
+    expect(r.detail('gitlab.repos.with_deployments')).toBe('acme/platform/shop-api');
+    expect(r.detail('gitlab.deployments.count')).toBe('9 in 1 projects (1 canceled, 1 created, 2 failed, 1 running, 6 success; created, blocked, skipped and canceled are not counted)');
+    expect(r.detail('gitlab.deployments.rollbacks')).toBe(`acme/platform/shop-api production ${'c4'.repeat(4)}`);
+    expect(r.detail('gitlab.changes.failure_rate')).toContain('2 failed + 1 rolled back within 24 h, of 8 production deployments');
+    expect(r.detail('gitlab.changes.lead_time_median_seconds')).toContain('median of 3 merges; 1 not deployed yet (left out)');
+    expect(r.detail('gitlab.restore.median_seconds')).toBe('median of 2 failed deployments');
+    expect(r.detail('gitlab.iac.repos')).toBe('1 argocd, 1 helm, 1 kubernetes');
+    expect(r.detail('gitlab.gitops.present')).toBe('acme/platform/shop-api:argocd/application.yaml');
+    expect(r.detail('gitlab.review.protected_ratio')).toContain('acme/platform/shop-api');
+    expect(r.detail('gitlab.releases.per_week')).toBe('5 releases over 4 weeks (3 in projects without production deployments; tags counted for 1 projects without releases)');
+
+    // staging and the review apps are never asked for: only production deployments are read
+    expect(r.evidence.records.filter((e) => e.url.includes('/deployments')).map((e) => new URL(e.url).searchParams.get('environment'))).toEqual(['production']);
+    expect(r.paths('gitlab.deployments.success_ratio')).toEqual([
+      '/api/v4/groups/acme%2Fplatform/projects', '/api/v4/projects/101/deployments', '/api/v4/projects/101/environments', '/api/v4/projects/102/environments',
+    ]);
+    expect(r.paths('gitlab.environments.gated_ratio')).toContain('/api/v4/projects/101/protected_environments');
+    expect(r.paths('gitlab.review.protected_ratio')).toEqual([
+      '/api/v4/groups/acme%2Fplatform/projects', '/api/v4/projects/101/approval_rules', '/api/v4/projects/101/protected_branches', '/api/v4/projects/102/protected_branches',
+    ]);
+    expect(r.paths('gitlab.ci.pr_checked_ratio')).toContain('/api/v4/projects/101/merge_requests/13');
+    expect(r.paths('gitlab.iac.repos')).toContain('/api/v4/projects/101/repository/files/argocd%2Fapplication.yaml/raw');
+    for (const id of GITLAB_SIGNAL_IDS) expect(r.get(id).evidence.length, id).toBeGreaterThan(0);
+  });
+
+  it('sends the token as a bearer token and keeps it out of the evidence', async () => {
+    serve();
+    const r = await scan();
+    expect(r.value('gitlab.api.reachable')).toBe(true);
+    expect(JSON.stringify(r.evidence.records)).not.toContain(TOKEN);
+  });
+
+  it('follows x-next-page when a proxy strips the Link header', async () => {
+    const { link: _l1, ...h1 } = ROUTES['shop.tree.1'].headers!;
+    const { link: _l2, ...h2 } = ROUTES['shop.tree.2'].headers!;
+    const scope = serve({ 'shop.tree.1': { headers: { link: '', ...h1 } }, 'shop.tree.2': { headers: { link: '', ...h2 } } });
+    const r = await scan();
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(r.value('gitlab.review.codeowners_ratio')).toBe(0.5); // .gitlab/CODEOWNERS is on page 2
+  });
+
+  it('scans only what include/exclude and the archived filter leave', async () => {
+    const docsOnly = Object.fromEntries(Object.keys(ROUTES).filter((k) => k.startsWith('shop.')).map((k) => [k, null]));
+    serve(docsOnly);
+    const r = await scan(instance({ exclude: ['shop-'] }));
+    expect(r.value('gitlab.repos.count')).toBe(1);
+    expect(r.detail('gitlab.repos.count')).toBe('1 projects; not scanned: 1 archived, 1 filtered by include/exclude');
+    // the only project has no production environment: GitLab records no production deployment
+    expect(r.value('gitlab.repos.with_deployments')).toBe(0);
+    for (const id of DEPLOY_SIGNALS.filter((i) => !['gitlab.repos.with_deployments', 'gitlab.changes.lead_time_median_seconds', 'gitlab.environments.gated_ratio'].includes(i))) {
+      expect(r.get(id), id).toMatchObject({ status: 'not_available', reason: expect.stringContaining('no project has an environment matching production_environments') });
+    }
+    expect(r.get('gitlab.environments.gated_ratio').status).toBe('not_available');
+    expect(r.value('gitlab.releases.per_week')).toBe(3 / 4);
+    expect(r.value('gitlab.review.merged_reviewed_ratio')).toBe(1);
+  });
+
+  it('keeps the most recently active projects up to max_projects', async () => {
+    serve(Object.fromEntries(Object.keys(ROUTES).filter((k) => k.startsWith('docs.')).map((k) => [k, null])));
+    const r = await scan(instance({ max_projects: 1 }));
+    expect(r.value('gitlab.repos.count')).toBe(1);
+    expect(r.detail('gitlab.repos.count')).toBe('1 projects; not scanned: 1 archived, 1 or more over max_projects (1)');
+    expect(r.value('gitlab.deployments.count')).toBe(9);
+    expect(r.value('gitlab.review.merged_reviewed_ratio')).toBe(3 / 5);
+  });
+
+  it('reads listed projects by path', async () => {
+    const docsOnly = Object.fromEntries(Object.keys(ROUTES).filter((k) => k === 'projects' || k.startsWith('shop.')).map((k) => [k, null]));
+    const scope = serve(docsOnly);
+    const docs = (json('group-projects.json') as Record<string, unknown>[])[1];
+    scope.get('/api/v4/projects/acme%2Fplatform%2Fdocs-site').reply(200, docs);
+    const r = await scan(instance({ group: undefined, projects: ['acme/platform/docs-site'] }));
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(r.value('gitlab.repos.count')).toBe(1);
+    expect(r.value('gitlab.review.protected_ratio')).toBe(0); // push allowed for Maintainers: no approval rules asked for
+    expect(r.value('gitlab.ci.success_ratio')).toBe(1);
+  });
+});
+
+describe('gitlab collector: permissions, editions and failures', () => {
+  it('403 on approval rules fails only the branch-protection signal, naming the endpoint and the role', async () => {
+    const body = { message: '403 Forbidden' };
+    serve({ 'shop.approval_rules': { status: 403, body } });
+    const r = await scan();
+    const s = r.get('gitlab.review.protected_ratio');
+    expect(s.status).toBe('failed');
+    expect(s.reason).toContain('permission denied (HTTP 403)');
+    expect(s.reason).toContain('GET /projects/:id/approval_rules (project acme/platform/shop-api) needs the Developer role');
+    const others = GITLAB_SIGNAL_IDS.filter((id) => id !== 'gitlab.review.protected_ratio');
+    expect(others.filter((id) => r.get(id).status !== 'observed')).toEqual([]);
+    expect(r.value('gitlab.environments.gated_ratio')).toBe(1);
+    expect(r.runs[0].status).toBe('ok');
+  });
+
+  it('403 for lack of the read_api scope says so', async () => {
+    const body = { error: 'insufficient_scope', error_description: 'The request requires higher privileges than provided by the access token.', scope: 'api read_api' };
+    serve({ 'shop.protected_environments': { status: 403, body } });
+    const r = await scan();
+    expect(r.get('gitlab.environments.gated_ratio')).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/protected_environments \(project acme\/platform\/shop-api\) needs the Maintainer role and a token with the read_api scope/),
+    });
+    expect(r.value('gitlab.deployments.count')).toBe(9);
+  });
+
+  it('404 on protected environments (GitLab Free) is not available, naming the edition', async () => {
+    serve({ 'shop.protected_environments': { status: 404, body: { message: '404 Not Found' } } });
+    const r = await scan();
+    const s = r.get('gitlab.environments.gated_ratio');
+    expect(s.status).toBe('not_available');
+    expect(s.reason).toContain('needs GitLab Premium or Ultimate');
+    expect(s.reason).toContain('GET /projects/:id/protected_environments');
+    expect(s.value).toBeUndefined();
+    expect(r.value('gitlab.deployments.success_ratio')).toBe(0.75);
+    expect(r.value('gitlab.review.protected_ratio')).toBe(0.5);
+  });
+
+  it('404 on approval rules (GitLab Free) makes branch protection not available, not 0', async () => {
+    serve({ 'shop.approval_rules': { status: 404, body: { message: '404 Not Found' } } });
+    const r = await scan();
+    expect(r.get('gitlab.review.protected_ratio')).toMatchObject({ status: 'not_available', reason: expect.stringContaining('needs GitLab Premium') });
+  });
+
+  it('429 with Retry-After is waited for, then everything is measured', async () => {
+    const limited = { status: 429, body: 'Retry later\n', headers: { 'Retry-After': '1', 'RateLimit-Limit': '2000', 'RateLimit-Observed': '2001', 'RateLimit-Remaining': '0', 'RateLimit-Reset': '1795608001', 'Content-Type': 'text/plain' } };
+    const scope = serve({ projects: [limited, {}] });
+    const t0 = Date.now();
+    const r = await scan(instance({}, { retries: 1 }));
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+    expect(scope.pendingMocks()).toEqual([]);
+    const listing = r.evidence.records.filter((e) => e.url.includes('/groups/'));
+    expect(listing.map((e) => [e.status, e.attempt])).toEqual([[429, 1], [200, 2]]);
+    expect(r.runs[0]).toMatchObject({ status: 'ok', requests: REQUESTS + 1 });
+    expect(r.value('gitlab.deployments.count')).toBe(9);
+  });
+
+  it('401 fails every signal with the credentials message', async () => {
+    const none = Object.fromEntries(Object.keys(ROUTES).filter((k) => k !== 'projects').map((k) => [k, null]));
+    serve({ projects: { status: 401, body: { message: '401 Unauthorized' } }, ...none });
+    const r = await scan();
+    expect(r.runs[0]).toMatchObject({ status: 'failed', error_kind: 'credentials', requests: 1 });
+    for (const id of GITLAB_SIGNAL_IDS) {
+      expect(r.get(id).status, id).toBe('failed');
+      expect(r.get(id).reason).toContain('credentials rejected (HTTP 401)');
+    }
+  });
+
+  it('401 in the middle of the scan (a token revoked) still fails every signal', async () => {
+    serve({ 'docs.releases': { status: 401, body: { message: '401 Unauthorized' } } });
+    const r = await scan();
+    nock.cleanAll(); // the collection stops at the 401; what was still queued is not asked for
+    expect(r.runs[0]).toMatchObject({ status: 'failed', error_kind: 'credentials' });
+    for (const id of GITLAB_SIGNAL_IDS) expect(r.get(id).status, id).toBe('failed');
+  });
+
+  it('malformed JSON fails the signals of that response and no others', async () => {
+    const full = fixture('shop-api/deployments-production.json');
+    serve({ 'shop.deployments': { body: full.slice(0, 900) } });
+    const r = await scan();
+    for (const id of DEPLOY_SIGNALS) {
+      const s = r.get(id);
+      expect(s.status, id).toBe('failed');
+      expect(s.reason).toContain('invalid JSON from GET https://gitlab.example.com/api/v4/projects/101/deployments?');
+    }
+    expect(r.value('gitlab.review.merged_reviewed_ratio')).toBe(4 / 6);
+    expect(r.value('gitlab.ci.success_ratio')).toBe(5 / 7);
+    expect(r.value('gitlab.iac.repos')).toBe(1);
+  });
+
+  it('a response of the wrong shape names the field', async () => {
+    const prs = json('shop-api/merge_requests.json') as Record<string, unknown>[];
+    serve({ 'shop.merge_requests': { body: prs.map((m, i) => (i === 1 ? { ...m, target_branch: 7 } : m)) }, ...Object.fromEntries([11, 12, 13, 14, 15].flatMap((i) => [[`shop.mr.${i}`, null], [`shop.approvals.${i}`, null]])) });
+    const r = await scan();
+    for (const id of ['gitlab.review.merged_reviewed_ratio', 'gitlab.ci.pr_checked_ratio', 'gitlab.changes.lead_time_median_seconds'] as const) {
+      expect(r.get(id), id).toMatchObject({ status: 'failed', reason: expect.stringContaining('[1].target_branch') });
+    }
+    expect(r.value('gitlab.deployments.count')).toBe(9);
+  });
+
+  it('a listed project that does not exist fails the instance, naming it', async () => {
+    nock(BASE).get('/api/v4/projects/acme%2Fplatform%2Fnope').reply(404, { message: '404 Project Not Found' });
+    const r = await scan(instance({ group: undefined, projects: ['acme/platform/nope'] }));
+    expect(r.runs[0]).toMatchObject({ status: 'failed', error_kind: 'not_found' });
+    expect(r.get('gitlab.repos.count').reason).toContain("project 'acme/platform/nope' not found, or not visible to the token");
+  });
+});
+
+describe('gitlab collector: declarations', () => {
+  it('declares every delivery signal once, each defined in the README', () => {
+    expect(GITLAB_SIGNAL_IDS).toHaveLength(24);
+    expect(new Set(GITLAB_SIGNAL_IDS).size).toBe(24);
+    const readme = readFileSync(join(import.meta.dirname, 'README.md'), 'utf8');
+    expect(readme).toMatch(/read_api/);
+    for (const id of GITLAB_SIGNAL_IDS) expect(readme, id).toContain(`| \`${id}\` |`);
+  });
+});
+
+describe('gitlab collector: config', () => {
+  it('accepts the documented keys, applies the defaults and rejects the rest', () => {
+    const c = gitlabConfigSchema.parse({ url: 'https://gitlab.example.com', token: 't0ken', group: 'acme' });
+    expect(c).toMatchObject({ include_archived: false, include_forks: false, max_projects: 200, production_environments: ['^(prod|production|live)$'] });
+    expect(gitlabConfigSchema.safeParse({ url: 'https://gitlab.example.com', token: 't', projects: ['a/b'], tls: { insecure_skip_verify: true } }).success).toBe(true);
+    expect(gitlabConfigSchema.safeParse({ url: 'https://gitlab.example.com', token: 't', group: 'a', org: 'x' }).success).toBe(false);
+    expect(gitlabConfigSchema.safeParse({ url: 'https://gitlab.example.com', token: 't' }).error?.issues[0].message).toBe('set group, projects or both');
+    expect(gitlabConfigSchema.safeParse({ url: 'https://gitlab.example.com', token: 't', group: 'a', exclude: ['(unclosed'] }).success).toBe(false);
+    expect(gitlabConfigSchema.safeParse({ url: 'gitlab.example.com', token: 't', group: 'a' }).success).toBe(false);
+  });
+});
+
+describe('delivery arithmetic', () => {
+  const d = (id: number, sha: string, status: string, at: string, env = 'production'): Deploy => ({
+    project: 'p', env, id, sha, status, createdAt: Date.parse(at), finishedAt: Date.parse(at) + 600_000, automated: true,
+  });
+  const w = { start: Date.parse('2026-11-01T00:00:00Z'), end: Date.parse('2026-11-15T00:00:00Z') };
+
+  it('a redeploy of the same sha with nothing between is not a rollback; rollbacks are per environment', () => {
+    const f = deploymentFacts([
+      d(1, 'a', 'success', '2026-11-02T00:00:00Z'), d(2, 'a', 'success', '2026-11-02T01:00:00Z'),
+      d(3, 'b', 'success', '2026-11-03T00:00:00Z', 'production-eu'), d(4, 'a', 'success', '2026-11-04T00:00:00Z'),
+      d(5, 'c', 'failed', '2026-11-05T00:00:00Z'), d(6, 'a', 'success', '2026-11-05T02:00:00Z'),
+    ], w);
+    expect(f.rollbacks).toEqual([]); // c failed: a was never replaced in production
+    expect(f.restores).toEqual([7200]);
+  });
+
+  it('a rollback marks as failed only the successful deployments it undoes within 24 h', () => {
+    const f = deploymentFacts([
+      d(1, 'a', 'success', '2026-11-02T00:00:00Z'), d(2, 'b', 'success', '2026-11-03T00:00:00Z'),
+      d(3, 'c', 'success', '2026-11-04T12:00:00Z'), d(4, 'a', 'success', '2026-11-05T00:00:00Z'),
+    ], w);
+    expect(f.rollbacks.map((x) => x.id)).toEqual([4]);
+    expect(f.rolledBack.map((x) => x.id)).toEqual([3]); // b was undone too, but 48 h before
+  });
+
+  it('lead time skips rollbacks and leaves undeployed merges out', () => {
+    const deploys = [d(1, 'a', 'success', '2026-11-02T00:00:00Z'), d(2, 'b', 'success', '2026-11-03T00:00:00Z'), d(3, 'a', 'success', '2026-11-03T06:00:00Z')];
+    const lt = leadTimes([{ project: 'p', iid: 1, mergedAt: Date.parse('2026-11-03T01:00:00Z') }, { project: 'p', iid: 2, mergedAt: Date.parse('2026-11-01T23:00:00Z') }], deploys, new Set([deploys[2]]));
+    expect(lt).toEqual({ seconds: [3600], undeployed: 1 });
+    expect(median([3, 1, 2, 10])).toBe(2.5);
+    expect(median([])).toBeUndefined();
+  });
+
+  it('counts whole weeks back from the end and whole working days only', () => {
+    expect(weeksWithDeploy([Date.parse('2026-11-14T00:00:00Z')], w)).toEqual({ withDeploy: 1, weeks: 2 });
+    expect(weeksWithDeploy([], { start: 0, end: 6 * 86_400_000 })).toBeUndefined();
+    // 2026-11-01 is a Sunday: whole days 11-01 … 11-14 hold 10 working days; a Saturday deployment counts for none
+    expect(workingDaysWithDeploy([Date.parse('2026-11-07T10:00:00Z'), Date.parse('2026-11-09T10:00:00Z')], w)).toEqual({ withDeploy: 1, days: 10 });
+  });
+
+  it('matches wildcard protected branches and approval rules scoped to branches', () => {
+    expect(branchMatches('main', 'main')).toBe(true);
+    expect(branchMatches('release/*', 'release/1.x')).toBe(true);
+    expect(branchMatches('*-stable', 'main')).toBe(false);
+    expect(approvalsRequired([{ name: 'r', approvals_required: 2, protected_branches: [{ name: 'release/*' }] }], 'main', 0).required).toBe(false);
+    expect(approvalsRequired([{ name: 'r', approvals_required: 2, protected_branches: [{ name: 'main' }] }], 'main', 0).required).toBe(true);
+    expect(approvalsRequired([{ name: 'r', approvals_required: 0, protected_branches: [] }], 'main', 1)).toEqual({ required: true, why: 'approvals_before_merge 1' });
+  });
+});
+
+describe('pagination and repository files', () => {
+  it('takes the next page from Link (offset or keyset) or x-next-page, and stops on the last', () => {
+    const keyset = { link: `<${BASE}/api/v4/projects?id_before=42&imported=false&order_by=id&pagination=keyset&per_page=100&sort=desc>; rel="next"` };
+    expect(nextQuery(keyset, { per_page: 100 })).toEqual({ id_before: '42', imported: 'false', order_by: 'id', pagination: 'keyset', per_page: '100', sort: 'desc' });
+    expect(nextQuery({ 'x-next-page': '3', 'x-page': '2' }, { per_page: 100, page: 2 })).toEqual({ per_page: 100, page: 3 });
+    expect(nextQuery({ 'x-next-page': '', link: `<${BASE}/x?page=1>; rel="first", <${BASE}/x?page=1>; rel="prev"` }, {})).toBeUndefined();
+  });
+
+  it('recognises configuration as code by name and by content, never a Dockerfile alone', () => {
+    const t = analyseTree(['Dockerfile', 'infra/main.tf', 'k8s/base/kustomization.yaml', 'clusters/prod/flux-system/gotk-sync.yaml', 'deploy/app.yaml', 'ansible/site.yml', 'docs/CODEOWNERS']);
+    expect([...t.kinds].sort()).toEqual(['kustomize', 'terraform']);
+    expect(t.codeowners).toBe('docs/CODEOWNERS');
+    expect(t.candidates.map((c) => c.kind + ':' + c.path)).toEqual(['gitops:clusters/prod/flux-system/gotk-sync.yaml', 'kubernetes:deploy/app.yaml', 'ansible:ansible/site.yml']);
+    expect(analyseTree(['Dockerfile', 'docker-compose.yml']).kinds.size).toBe(0);
+    expect(analyseContent('apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps}\n')).toEqual(['flux', 'kubernetes']);
+    expect(analyseContent('- hosts: web\n  roles:\n    - nginx\n')).toEqual(['ansible']);
+    expect(analyseContent('services:\n  web:\n    image: nginx\n')).toEqual([]);
+  });
+});
+
+describe('gitlab collector: the fake GitLab API', () => {
+  it('generates the same group for the same seed, and about 200 deployments over 90 days at factor 1', () => {
+    const now = new Date(NOW);
+    const a = generateGroup(1, now, 7);
+    expect(generateGroup(1, now, 7)).toEqual(a);
+    expect(a.projects.length).toBeGreaterThanOrEqual(8);
+    const deployments = a.projects.flatMap((p) => p.deployments);
+    expect(deployments.length).toBeGreaterThan(150);
+    expect(deployments.length).toBeLessThan(260);
+  });
+
+  it('a scan of it observes every signal', async () => {
+    const now = new Date(NOW);
+    const server = await serveLoopback(gitlabApiHandler(generateGroup(1, now, 7)));
+    try {
+      const window: Window = { start: new Date(now.getTime() - 30 * 86400_000), end: now, seconds: 30 * 86400 };
+      const inst: InstanceConfig = {
+        collector: 'gitlab', name: 'fake', config: gitlabConfigSchema.parse({ url: server.url, token: 'fake-token-123', group: 'shop' }), http: { retries: 0, budget: 3000 },
+      };
+      const r = await scan(inst, window, NOW);
+      const missing = GITLAB_SIGNAL_IDS.filter((id) => r.get(id).status !== 'observed').map((id) => `${id}: ${r.get(id).status} ${r.get(id).reason}`);
+      expect(missing).toEqual([]);
+      expect(r.runs[0].status).toBe('ok');
+      expect(r.value('gitlab.deployments.count')).toBeGreaterThan(30);
+      expect(r.value('gitlab.repos.count')).toBeGreaterThanOrEqual(7);
+      expect(server.requests).toBe(r.runs[0].requests);
+      // design-system's tree is over 3,000 entries: read in part, then CODEOWNERS asked for by name
+      expect(r.detail('gitlab.iac.repos')).toContain('trees read in part (over 3,000 entries): shop/design-system');
+      const heads = r.evidence.records.filter((e) => e.method === 'HEAD').map((e) => [new URL(e.url).pathname.replace(/^.*\/files\//, ''), e.status]);
+      expect(heads).toEqual([['CODEOWNERS', 404], ['.gitlab%2FCODEOWNERS', 404], ['docs%2FCODEOWNERS', 200]]);
+    } finally {
+      await server.close();
+    }
+  });
+});
