@@ -1,8 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { collectors } from '../collectors/index.js';
 import { loadConfig } from '../src/config/load.js';
+import { packageRoot } from '../src/package-info.js';
 import { Redactor } from '../src/redact.js';
 import { fixtureCollector } from './helpers/fixture-collector.js';
 
@@ -98,5 +100,29 @@ describe('config', () => {
     }
     expect(message).toMatch(/collectors\.fixture\[0\]\.url/);
     expect(message).not.toContain('leaky-secret-999');
+  });
+});
+
+describe('config.example.yaml', () => {
+  const example = readFileSync(join(packageRoot(), 'config.example.yaml'), 'utf8');
+
+  it('is valid as shipped, with its attestations and claims examples', () => {
+    const cfg = loadConfig(join(packageRoot(), 'config.example.yaml'), collectors, { env: {} });
+    expect(cfg.instances).toEqual([]);
+    expect(cfg.attestationsFile).toMatch(/attestations\.example\.yaml$/);
+  });
+
+  it('is valid with every collector example uncommented, and holds no secret', () => {
+    const lines = example.split('\n');
+    const start = lines.indexOf('collectors: {}');
+    const end = lines.findIndex((l, i) => i > start && /^\S/.test(l) && !l.startsWith('#'));
+    const uncommented = [...lines.slice(0, start), 'collectors:', ...lines.slice(start + 1, end).filter((l) => l.startsWith('#  ')).map((l) => l.slice(1)), ...lines.slice(end)].join('\n');
+    const file = write(uncommented);
+    writeFileSync(join(file, '..', 'attestations.example.yaml'), readFileSync(join(packageRoot(), 'attestations.example.yaml')));
+    writeFileSync(join(file, '..', 'claims.example.yaml'), readFileSync(join(packageRoot(), 'claims.example.yaml')));
+    const cfg = loadConfig(file, collectors, { env: { GITLAB_TOKEN: 'x'.repeat(20) } });
+    expect(cfg.instances.map((i) => i.collector).sort()).toEqual(['alertmanager', 'git', 'gitlab', 'kubernetes', 'prometheus']);
+    // every literal value under a secret-looking key is a reference, never a secret
+    expect(example).not.toMatch(/^\s*#?\s*(token|password|bearer_token|api_key):\s*(?!\$\{)\S/m);
   });
 });
