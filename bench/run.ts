@@ -32,13 +32,27 @@ const lines = (async function* () {
   }
 })();
 const urls = JSON.parse((await lines.next()).value as string) as Record<string, string>;
+process.on('exit', () => server.kill('SIGTERM'));
+process.on('uncaughtException', (err) => {
+  console.error(`benchmark failed: ${err.message}`);
+  process.exit(1);
+});
 
 const redactor = new Redactor();
+const budget = { request_budget: 1_000_000 };
+// Each system's instance as a user would configure it; the estate's fake GitLab takes any token.
+const instances: Record<string, Record<string, unknown>> = {
+  prometheus: { url: urls.prometheus },
+  alertmanager: { url: urls.alertmanager },
+  kubernetes: { server: urls.kubernetes },
+  gitlab: { url: urls.gitlab, group: 'shop', token: 'bench-token-not-a-secret' },
+};
 const config = parseConfig(
   {
     assessment: { name: `benchmark estate x${factor}` },
     window: '30d',
-    collectors: Object.fromEntries(Object.entries(urls).map(([id, url]) => [id, [{ name: 'bench', url, http: { request_budget: 100000 } }]])),
+    limits: { collector_deadline: '30m', scan_deadline: '60m' },
+    collectors: Object.fromEntries(Object.entries(urls).map(([id]) => [id, [{ name: 'bench', ...instances[id], http: budget }]])),
   },
   '/bench/techops.yaml',
   collectors,
@@ -57,7 +71,7 @@ const peakRss = process.resourceUsage().maxRSS * 1024;
 const gets = report.evidence.filter((e) => e.attempt === 1 && e.method === 'GET').map((e) => e.url);
 const floorStart = performance.now();
 let floorBytes = 0;
-for (const url of gets) floorBytes += (await (await fetch(url)).arrayBuffer()).byteLength;
+for (const url of gets) floorBytes += (await (await fetch(url, { headers: { Authorization: 'Bearer bench-token-not-a-secret' } })).arrayBuffer()).byteLength;
 const floorMs = performance.now() - floorStart;
 
 server.stdin!.write('\n');
@@ -74,6 +88,7 @@ const rows: [string, string][] = [
   ['signals observed', `${report.signals.filter((s) => s.status === 'observed').length} of ${report.signals.length}`],
   ['criteria met / not met / unknown', `${report.summary.criteria.met} / ${report.summary.criteria.not_met} / ${report.summary.criteria.unknown}`],
   ['scan wall time', `${scanMs.toFixed(0)} ms`],
+  ...report.collectors.map((c): [string, string] => [`  ${c.collector}`, `${c.duration_ms} ms, ${c.requests} requests${c.status === 'ok' ? '' : `, ${c.status}: ${c.error}`}`]),
   ['scan requests (evidence records)', String(report.evidence.length)],
   ['requests served by the estate (scan + floor)', String(served.requests)],
   ['bytes received', mib(report.evidence.reduce((n, e) => n + (e.bytes ?? 0), 0))],
