@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { generateEstate, type Scale } from './estate.js';
 import { serveLoopback, type LoopbackServer } from './http.js';
 import { alertmanagerHandler } from './systems/alertmanager.js';
+import { generateOrg, githubApiHandler } from '../collectors/github/fake-api.js';
 import { generateGroup, gitlabApiHandler } from '../collectors/gitlab/fake-api.js';
 import { generateCluster, kubernetesHandler } from './systems/kubernetes.js';
 import { prometheusHandler } from './systems/prometheus.js';
@@ -13,20 +14,24 @@ import { prometheusHandler } from './systems/prometheus.js';
  */
 export interface RunningEstate {
   systems: Record<string, LoopbackServer>;
+  github: { login: string };
   requests(): number;
   stop(): Promise<void>;
 }
 
-export async function startEstate(scale: Scale = { factor: 1 }, now = new Date()): Promise<RunningEstate> {
+export async function startEstate(scale: Scale & { githubFactor?: number } = { factor: 1 }, now = new Date()): Promise<RunningEstate> {
   const estate = generateEstate(scale, now);
+  const org = generateOrg(scale.githubFactor ?? scale.factor, now);
   const systems: Record<string, LoopbackServer> = {
     prometheus: await serveLoopback(prometheusHandler(estate)),
     alertmanager: await serveLoopback(alertmanagerHandler(estate)),
     kubernetes: await serveLoopback(kubernetesHandler(generateCluster(scale.factor, now, scale.seed))),
     gitlab: await serveLoopback(gitlabApiHandler(generateGroup(scale.factor, now, scale.seed))),
+    github: await serveLoopback(githubApiHandler(org)),
   };
   return {
     systems,
+    github: { login: org.login },
     requests: () => Object.values(systems).reduce((n, s) => n + s.requests, 0),
     stop: async () => {
       await Promise.all(Object.values(systems).map((s) => s.close()));
@@ -39,6 +44,7 @@ export function writeDemoFiles(dir: string, running: RunningEstate, now = new Da
   mkdirSync(dir, { recursive: true });
   // The sample estate's fake GitLab accepts any token; this one only shows ${file:...} at work.
   writeFileSync(join(dir, 'gitlab-token'), 'glpat-demo-0000000000000000\n', { mode: 0o600 });
+  writeFileSync(join(dir, 'github-token'), 'github_pat_demo_000000000000000000\n', { mode: 0o600 });
   const day = (offset: number) => new Date(now.getTime() + offset * 86400_000).toISOString().slice(0, 10);
   const config = join(dir, 'techops.yaml');
   writeFileSync(
@@ -58,6 +64,12 @@ collectors:
   kubernetes:
     - name: shop-prod
       server: ${running.systems.kubernetes.url}
+  github:
+    - name: shop
+      api_url: ${running.systems.github.url}
+      org: ${running.github.login}
+      token: \${file:github-token}
+      cache_dir: .techops-cache/github
   gitlab:
     - name: shop
       url: ${running.systems.gitlab.url}

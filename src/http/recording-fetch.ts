@@ -70,7 +70,8 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
       body = await readBounded(response, maxBody, `${method} ${url}`);
     } catch (err) {
       const timedOut = (err as Error).name === 'TimeoutError';
-      const message = timedOut ? `timed out after ${opts.timeoutMs} ms` : (err as Error).message;
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      const message = timedOut ? `timed out after ${opts.timeoutMs} ms` : `${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
       const id = record({ error: message });
       if (err instanceof CollectError) throw new CollectError(err.kind, err.message, { ...err.detail, evidence: id });
       if (opts.signal?.aborted) throw new CollectError('aborted', `deadline passed during ${method} ${url}`, { url, evidence: id });
@@ -80,7 +81,10 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
     const headers = new Headers(response.headers);
     headers.set(EVIDENCE_HEADER, id);
     const nullBody = [101, 204, 205, 304].includes(response.status) || method === 'HEAD';
-    return new Response(nullBody ? null : new Uint8Array(body), { status: response.status, statusText: response.statusText, headers });
+    const out = new Response(nullBody ? null : new Uint8Array(body), { status: response.status, statusText: response.statusText, headers });
+    // SDKs read response.url (Octokit's paginate does); a constructed Response has none
+    Object.defineProperty(out, 'url', { value: response.url || request.url });
+    return out;
   };
   return Object.defineProperty(recording, 'requestCount', { get: () => count }) as unknown as RecordingFetch;
 }

@@ -1,0 +1,320 @@
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import type { Octokit as CoreOctokit } from '@octokit/core';
+import { Octokit } from '@octokit/rest';
+import type { z } from 'zod';
+import type { CollectContext } from '../../src/collector/types.js';
+import { formatDuration } from '../../src/duration.js';
+import { errorMessage } from '../../src/errors.js';
+import { CollectError, isCollectError } from '../../src/http/errors.js';
+import { EVIDENCE_HEADER } from '../../src/http/recording-fetch.js';
+import { formatIssues } from '../../src/zod-path.js';
+import type { GithubConfig } from './config.js';
+import { conditionalFetch, type CacheStats, type EtagCache } from './etag-cache.js';
+
+/**
+ * The one way this collector talks to GitHub: @octokit/rest over the core's recording fetch
+ * (read-only, budgeted, every attempt recorded as evidence), with
+ * - @octokit/plugin-throttling for the primary rate limit (x-ratelimit-remaining 0: wait for
+ *   x-ratelimit-reset when that is within max_rate_limit_wait, else stop) and secondary limits
+ *   (403/429 "secondary rate limit", Retry-After);
+ * - @octokit/plugin-retry for 5xx and connection errors;
+ * - conditional requests against the ETag cache;
+ * and every failure classified once, here, into a CollectError naming the request.
+ */
+
+/** Failures after which no further request can succeed: the collection stops. */
+export class FatalGithubError extends CollectError {}
+
+/** The permission each endpoint needs, for "permission denied" messages and the README. */
+const PERMISSIONS: [RegExp, string][] = [
+  [/\/branches\/.+\/protection$/, 'the Administration read permission (fine-grained token) or, with a classic token, the repo scope and admin rights on the repository'],
+  [/\/rules\/branches\//, 'the Metadata read permission'],
+  [/\/deployments/, 'the Deployments read permission (fine-grained) or the repo scope (classic, private repositories)'],
+  [/\/environments$/, 'the Actions read permission (fine-grained) or the repo scope (classic, private repositories)'],
+  [/\/actions\//, 'the Actions read permission (fine-grained) or the repo scope (classic, private repositories)'],
+  [/\/check-runs$/, 'the Checks read permission (fine-grained) or the repo scope (classic, private repositories)'],
+  [/\/commits\/[^/]+\/status$/, 'the Commit statuses read permission (fine-grained) or the repo scope (classic, private repositories)'],
+  [/\/pulls/, 'the Pull requests read permission (fine-grained) or the repo scope (classic, private repositories)'],
+  [/\/tags$/, 'the Metadata read permission (fine-grained) or the repo scope (classic, private repositories)'],
+  [/\/(git|contents|releases|compare|commits)(\/|$)/, 'the Contents read permission (fine-grained) or the repo scope (classic, private repositories)'],
+  [/^\/orgs\//, 'the Metadata read permission on the organisation\'s repositories (fine-grained) or the repo scope (classic)'],
+  [/^\/repos\/[^/]+\/[^/]+$/, 'the Metadata read permission (fine-grained) or the repo scope (classic, private repositories)'],
+];
+
+export function permissionFor(path: string): string {
+  return PERMISSIONS.find(([re]) => re.test(path))?.[1] ?? 'read access to the repository';
+}
+
+interface RequestErrorLike {
+  status: number;
+  message: string;
+  response?: { headers: Record<string, string | undefined>; data?: unknown };
+  request?: { method?: string; url?: string };
+  cause?: unknown;
+}
+
+function isRequestError(err: unknown): err is RequestErrorLike {
+  return err instanceof Error && typeof (err as { status?: unknown }).status === 'number';
+}
+
+export interface Page<T> {
+  items: T[];
+  evidence: string[];
+}
+
+export interface Got<T> {
+  data: T;
+  evidence: string[];
+}
+
+export interface GithubApiStats extends CacheStats {
+  /** The evidence of the latest answer for each URL, for failures octokit reports without the response. */
+  evidenceByUrl: Map<string, string>;
+  /** Answers received (any status). */
+  requests: number;
+}
+
+/** The next page's URL from a Link header. */
+function nextLink(link: unknown): string | undefined {
+  return typeof link === 'string' ? /<([^<>]+)>;\s*rel="next"/.exec(link)?.[1] : undefined;
+}
+
+const NOT_RETRIED = [400, 401, 403, 404, 409, 410, 422, 429, 451];
+
+export class GithubApi {
+  readonly octokit: InstanceType<ReturnType<typeof makeOctokitClass>>;
+  readonly stats: GithubApiStats = { notModified: 0, evidenceByUrl: new Map(), requests: 0 };
+
+  constructor(ctx: CollectContext<GithubConfig>, cache: EtagCache | undefined) {
+    const { config } = ctx;
+    const maxWait = config.max_rate_limit_wait;
+    const log = ctx.log;
+    const OctokitClass = makeOctokitClass();
+    this.octokit = new OctokitClass({
+      auth: config.token,
+      baseUrl: config.api_url.replace(/\/+$/, ''),
+      userAgent: 'techops-github-collector',
+      headers: { 'x-github-api-version': '2022-11-28' },
+      // No `signal` here: the core's fetch already aborts on the collector's deadline, and a signal
+      // on every Request would hang one abort listener per request on it until garbage collection.
+      request: { fetch: this.noteEvidence(conditionalFetch(ctx.fetch(), cache, this.stats, () => ctx.clock.now())) },
+      log: { debug: () => {}, info: () => {}, warn: (message: string) => log.debug('octokit warning', { message }), error: () => {} },
+      throttle: {
+        id: `techops-github-${ctx.instance}`,
+        fallbackSecondaryRateRetryAfter: 60,
+        onRateLimit: (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
+          const wait = retryAfter <= maxWait && retryCount < 1;
+          log.warn(wait ? 'github rate limit: waiting for the reset' : 'github rate limit: not waiting', { seconds: retryAfter, url: options.url });
+          return wait;
+        },
+        onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
+          const wait = retryAfter <= maxWait && retryCount < 3;
+          log.warn(wait ? 'github secondary rate limit: waiting' : 'github secondary rate limit: not waiting', { seconds: retryAfter, url: options.url });
+          return wait;
+        },
+      },
+      retry: { doNotRetry: NOT_RETRIED, retries: 2 },
+    });
+    this.maxWait = maxWait;
+  }
+
+  private readonly maxWait: number;
+
+  private noteEvidence(inner: typeof fetch): typeof fetch {
+    return async (input, init) => {
+      const response = await inner(input, init);
+      this.stats.requests++;
+      const id = response.headers.get(EVIDENCE_HEADER);
+      if (id) this.stats.evidenceByUrl.set(normalUrl(response.url || String(input instanceof Request ? input.url : input)), id);
+      return response;
+    };
+  }
+
+  private evidenceOf(headers: Record<string, string | number | undefined>): string | undefined {
+    const id = headers[EVIDENCE_HEADER];
+    return typeof id === 'string' ? id : undefined;
+  }
+
+  /** One GET, its body parsed with `schema`. */
+  async get<T>(route: string, params: Record<string, string | number>, schema: z.ZodType<T>): Promise<Got<T>> {
+    const where = describe(route, params);
+    let response;
+    try {
+      response = await this.octokit.request(route, params);
+    } catch (err) {
+      throw this.classify(err, where);
+    }
+    const evidence = this.evidenceOf(response.headers);
+    return { data: parse(schema, response.data, where, evidence), evidence: evidence ? [evidence] : [] };
+  }
+
+  /**
+   * Every page of a list (octokit.paginate follows the Link headers), each parsed with
+   * `item`. `stop(page)` ends the paging after a page: for lists the API sorts newest first,
+   * once a page reaches past the window's start.
+   */
+  async list<T>(route: string, params: Record<string, string | number>, item: z.ZodType<T>, stop?: (page: T[]) => boolean): Promise<Page<T>> {
+    const where = describe(route, params);
+    const items: T[] = [];
+    const evidence: string[] = [];
+    const all = { per_page: 100, ...params };
+    let url = this.octokit.request.endpoint(route, all).url;
+    try {
+      for await (const response of this.octokit.paginate.iterator(route, all)) {
+        const id = this.evidenceOf(response.headers as Record<string, string | undefined>);
+        if (id) evidence.push(id);
+        const data: unknown = response.data;
+        if (!Array.isArray(data)) throw malformed(where, 'expected a list', id);
+        const page = data.map((x, i) => parse(item, x, `${where} (item ${i})`, id));
+        items.push(...page);
+        if (stop?.(page)) break;
+        url = nextLink(response.headers.link) ?? url;
+      }
+    } catch (err) {
+      throw this.classify(err, where, url);
+    }
+    return { items, evidence };
+  }
+
+  /**
+   * Every page of a response that is an object rather than a list (a comparison's commits),
+   * each parsed with `schema`; octokit.paginate follows the Link header, or for comparisons
+   * total_commits.
+   */
+  async pages<T>(route: string, params: Record<string, string | number>, schema: z.ZodType<T>): Promise<Got<T[]>> {
+    const where = describe(route, params);
+    const data: T[] = [];
+    const evidence: string[] = [];
+    let url = this.octokit.request.endpoint(route, params).url;
+    try {
+      for await (const response of this.octokit.paginate.iterator(route, params)) {
+        const id = this.evidenceOf(response.headers as Record<string, string | undefined>);
+        if (id) evidence.push(id);
+        data.push(parse(schema, response.data, where, id));
+        url = nextLink(response.headers.link) ?? url;
+      }
+    } catch (err) {
+      throw this.classify(err, where, url);
+    }
+    return { data, evidence };
+  }
+
+  /** Turns whatever a request threw into one CollectError naming the request. */
+  classify(err: unknown, where: string, url?: string): CollectError {
+    if (isCollectError(err)) return err;
+    if (err instanceof TypeError) {
+      // octokit.paginate inspecting a body that did not parse as JSON (it hands over the text)
+      return malformed(where, `the body is not JSON (${err.message})`, url ? this.stats.evidenceByUrl.get(normalUrl(url)) : undefined);
+    }
+    if (!isRequestError(err)) return new CollectError('unavailable', `${where}: ${errorMessage(err)}`);
+    // The core's fetch could not reach GitHub (refused, reset, timed out), retries included:
+    // no later request would fare better.
+    const cause = err.cause;
+    if (isCollectError(cause)) return new FatalGithubError(cause.kind, `${cause.message} (after retries)`, cause.detail);
+    const headers = err.response?.headers ?? {};
+    const evidence = typeof headers[EVIDENCE_HEADER] === 'string' ? headers[EVIDENCE_HEADER] : undefined;
+    const detail = { url: err.request?.url, status: err.status, evidence };
+    const said = githubMessage(err);
+    if (err.status === 401) {
+      return new FatalGithubError('credentials', `GitHub refused the credentials (401 ${said}) for ${where}: the token is missing, wrong, expired or revoked`, detail);
+    }
+    if ((err.status === 403 || err.status === 429) && headers['x-ratelimit-remaining'] === '0') {
+      const reset = Number(headers['x-ratelimit-reset']);
+      const until = Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000).toISOString() : 'an unknown time';
+      const resource = headers['x-ratelimit-resource'] ?? 'core';
+      const limit = headers['x-ratelimit-limit'] ?? '?';
+      return new FatalGithubError('unavailable',
+        `GitHub API rate limit exhausted until ${until} (${resource}: 0 of ${limit} requests left, ${headers['x-ratelimit-used'] ?? '?'} used) at ${where}; ` +
+        `that is beyond max_rate_limit_wait (${formatDuration(this.maxWait)})`, detail);
+    }
+    if (err.status === 429 || (err.status === 403 && /secondary rate limit|abuse/i.test(said))) {
+      const after = headers['retry-after'];
+      return new FatalGithubError('unavailable',
+        `GitHub secondary rate limit at ${where}${after ? ` (retry-after ${after}s)` : ''}: gave up after waiting up to max_rate_limit_wait (${formatDuration(this.maxWait)}); ` +
+        'lower the collector\'s concurrency or scan fewer repositories at once', detail);
+    }
+    if (err.status === 403) {
+      return new CollectError('credentials', `permission denied: ${where} needs ${permissionFor(pathOf(where))} (GitHub said: ${said})`, detail);
+    }
+    if (err.status === 404) return new CollectError('not_found', `${where}: 404 ${said}`, detail);
+    if (err.status >= 500) return new CollectError('unavailable', `${where}: GitHub answered ${err.status} ${said} (after retries)`, detail);
+    return new CollectError('rejected', `${where}: GitHub answered ${err.status} ${said}`, detail);
+  }
+}
+
+/** Whether the collection must stop: no later request could succeed. */
+export function isFatal(err: unknown): boolean {
+  return err instanceof FatalGithubError || isCollectError(err, 'budget') || isCollectError(err, 'aborted');
+}
+
+function makeOctokitClass() {
+  return Octokit.plugin(unretriedFailures, throttling, retry, freshRequestOptions);
+}
+
+/**
+ * plugin-retry 8.1 counts attempts in `options.request.retryCount`, and `options.request` is the
+ * one object given to the constructor, shared by every request: after any failed request (a
+ * 404 included) the next 5xx waited 4 s instead of 1 s, and so on upwards. Registered last, so
+ * outermost, this gives each request its own copy (its own retries still share it).
+ */
+function freshRequestOptions(octokit: CoreOctokit) {
+  octokit.hook.wrap('request', (request, options) => {
+    // Every hook of a request is bound to the same options object: replace the shared part in place.
+    options.request = { ...options.request };
+    return request(options);
+  });
+  return {};
+}
+
+/**
+ * Failures of the recording fetch that no retry can cure (request budget spent, deadline passed,
+ * body too large, a refused method) come back from octokit as a status-500 RequestError, which
+ * plugin-retry would retry. Registered before it (so it runs first on the way out), this hands
+ * the original CollectError on instead. The empty `request` marks it as seen by octokit, which
+ * makes plugin-retry rethrow it untouched.
+ */
+function unretriedFailures(octokit: CoreOctokit) {
+  octokit.hook.error('request', (error: Error) => {
+    const cause = (error as { cause?: unknown }).cause;
+    if (isCollectError(cause) && cause.kind !== 'unavailable') {
+      Object.defineProperty(cause, 'request', { value: {}, enumerable: false, configurable: true });
+      throw cause;
+    }
+    throw error;
+  });
+  return {};
+}
+
+function githubMessage(err: RequestErrorLike): string {
+  const data = err.response?.data;
+  if (data && typeof data === 'object' && typeof (data as { message?: unknown }).message === 'string') return (data as { message: string }).message;
+  return err.message.replace(/ - https:\/\/docs\.github\.com\S*/, '');
+}
+
+function parse<T>(schema: z.ZodType<T>, data: unknown, where: string, evidence: string | undefined): T {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  throw malformed(where, formatIssues(result.error).slice(0, 3).join('; '), evidence);
+}
+
+function malformed(where: string, what: string, evidence: string | undefined): CollectError {
+  return new CollectError('malformed', `${where} returned an unexpected response: ${what}`, { evidence });
+}
+
+/** "GET /repos/acme/api/deployments" from a route template and its parameters (query left out). */
+export function describe(route: string, params: Record<string, string | number>): string {
+  return route.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}
+
+function normalUrl(url: string): string {
+  try {
+    return new URL(url).toString();
+  } catch {
+    return url;
+  }
+}
+
+function pathOf(where: string): string {
+  return where.replace(/^[A-Z]+ /, '');
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { duration, httpUrl } from '../../src/config/schema.js';
+
+const regex = z.string().min(1).refine((s) => {
+  try {
+    new RegExp(s, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected a regular expression (JavaScript syntax)');
+
+/** One GitHub (github.com or GitHub Enterprise Server) scope: an organisation and/or a list of repositories. The core adds `name` and `http`. */
+export const githubConfigSchema = z
+  .object({
+    token: z.string().min(1).optional().describe('A read-only token (fine-grained or classic); use ${GITHUB_TOKEN}. Without one only public repositories can be read, at 60 requests an hour.'),
+    api_url: httpUrl().default('https://api.github.com').describe('REST API root: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server.'),
+    org: z.string().min(1).regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'an organisation login').optional().describe('Organisation whose repositories are scanned (GET /orgs/{org}/repos).'),
+    repositories: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'owner/name'))
+      .min(1)
+      .optional()
+      .describe('Repositories scanned as owner/name (in addition to the organisation\'s); scanned even when archived or forks.'),
+    include: z.array(regex).default([]).describe('Scan only organisation repositories whose owner/name matches one of these regexes (case-insensitive).'),
+    exclude: z.array(regex).default([]).describe('Skip organisation repositories whose owner/name matches one of these regexes (case-insensitive).'),
+    include_archived: z.boolean().default(false).describe('Scan archived organisation repositories too.'),
+    include_forks: z.boolean().default(false).describe('Scan forked organisation repositories too.'),
+    production_environments: z
+      .array(regex)
+      .min(1)
+      .default(['^(prod|production|live)$'])
+      .describe('Deployment environments that count as production (regexes, case-insensitive).'),
+    max_repositories: z.number().int().min(1).default(200).describe('Most repositories scanned; beyond it the most recently pushed are kept.'),
+    max_rate_limit_wait: duration.default(60).describe('Longest wait for a rate limit to reset before giving up (default 60s).'),
+    cache_dir: z.string().min(1).optional().describe('Folder of the ETag cache (default .techops-cache/github under the current directory).'),
+    concurrency: z.number().int().min(1).max(10).default(4).describe('Repositories read at once (default 4; GitHub advises against many concurrent requests).'),
+  })
+  .strict()
+  .refine((c) => c.org !== undefined || c.repositories !== undefined, { message: 'set org, repositories, or both', path: ['org'] });
+
+export type GithubConfig = z.infer<typeof githubConfigSchema>;

@@ -1,0 +1,658 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { serveLoopback } from '../../demo/http.js';
+import { fixedClock } from '../../src/clock.js';
+import { runCollectors, type InstanceConfig } from '../../src/collector/harness.js';
+import type { Window } from '../../src/collector/types.js';
+import { EvidenceLog } from '../../src/evidence/types.js';
+import { silentLogger } from '../../src/log.js';
+import { Redactor } from '../../src/redact.js';
+import type { SignalState } from '../../src/signals/types.js';
+import { githubConfigSchema } from './config.js';
+import { cadence, finalStatus, restoreTimes, rollbacks, rolledBack, type Deploy } from './derive.js';
+import { generateOrg, githubApiHandler } from './fake-api.js';
+import { analyseManifest, analysePaths } from './iac.js';
+import { githubCollector } from './index.js';
+import { GITHUB_SIGNALS, type GithubSignalId } from './signals.js';
+
+/*
+ * The fixtures (fixtures/, in the shapes docs.github.com documents for API version 2022-11-28)
+ * describe the organisation `acme` over a 28-day window, 2026-02-02T00:00Z (a Monday) to
+ * 2026-03-02T00:00Z: 4 whole weeks, 20 working days.
+ *
+ * acme/legacy is archived: left out, never requested.
+ *
+ * acme/shop-api deploys. Production deployments (environment "production"), oldest first; the
+ * main line is Z-A-B-M103-E-M104-F-G, C and D are a hotfix branch off B:
+ *
+ *   id    sha  created (UTC)      by             final status          notes
+ *   1000  Z    01-30 10:00        bot            (not read)            before the window
+ *   1002  A    02-03 10:00 Tue    bot            success 10:05
+ *   1003  B    02-05 10:00 Thu    bot            success 10:05
+ *   1005  C    02-10 09:00 Tue    bot            failure 09:10
+ *   1006  D    02-10 11:00 Tue    bot            success 11:05         restores 1005: 2h05m = 7500 s
+ *   1007  E    02-12 14:00 Thu    carol (user)   success 14:05         rolled back 2 h later: a failed change
+ *   1008  D    02-12 16:00 Thu    carol (user)   success 16:03         a rollback (D again after E)
+ *   1010  F    02-24 08:00 Tue    bot            error 08:20
+ *   1011  G    02-25 08:00 Wed    bot            success 08:30         restores 1010: 24h30m = 88200 s
+ *   1012  H    02-26 12:00 Thu    bot            (in_progress only)    no final status
+ * plus staging deployments 1001, 1004, 1009 (never counted; their statuses are never asked for).
+ *
+ *   count 9, per week 9/4 = 2.25, weeks with a deployment 3/4 (none 02-16..02-23),
+ *   working days with one 7/20 = 0.35, most on one day 2 (02-10 and 02-12), automated 7/9,
+ *   final statuses 8: success 6/8 = 0.75, rollbacks 1, failure rate (1005, 1010, 1007)/8 = 0.375,
+ *   restore median (7500 + 88200)/2 = 47850 s.
+ *
+ * Pull requests merged into main in the window:
+ *   #101 merge A    02-03 08:00  approved by bob before         run success           deployed by 1002 (A itself): 7200 s
+ *   #102 merge B    02-05 09:00  comments only                  runs failure+success  deployed by 1003 (B itself): 3600 s
+ *   #103 merge M103 02-09 15:00  approved after the merge       run cancelled; Jenkins check run success
+ *                                not in 1006 (compare B...D), in 1007 (compare D...E): 71 h = 255600 s
+ *   #104 merge M104 02-20 10:00  approved by erin before        run success           in 1011 (compare D...G): 118 h = 424800 s
+ *   #105 merge M105 02-27 10:00  dismissed + approved by frank  no run, no check run, commit status failure; not deployed
+ *   (#106 closed unmerged, #100 merged before the window: its page ends the paging)
+ *   reviewed 3/5 = 0.6, checked 4/5 = 0.8, lead time median (7200 + 255600)/2 = 131400 s.
+ *   Pull-request runs created in the window: success 3, failure 2 (cancelled, skipped and in-progress left out): 0.6.
+ *
+ * acme/web does not deploy; it publishes releases v2.3.0 (02-20) and v2.2.0 (02-06) in the window
+ * (a draft and v2.1.0 of January do not count). shop-api has no release: its tags v1.5.0 (G)
+ * and v1.3.0 (A) are on main commits of the window, v1.4.0 (D, hotfix) and v1.2.0 (Z) are not.
+ * Releases per week (2 + 2)/4 = 1.
+ *
+ * Governance: shop-api's main requires 1 approval and the ci/build check (branch protection),
+ * has .github/CODEOWNERS, a Helm chart and an Argo CD Application; web's main is not protected
+ * (404), has no CODEOWNERS and Terraform. Production of shop-api requires a reviewer.
+ */
+
+const API = 'https://api.github.test';
+const NOW = new Date('2026-03-02T00:00:00Z');
+const WINDOW: Window = { start: new Date('2026-02-02T00:00:00Z'), end: NOW, seconds: 28 * 86400 };
+const TOKEN = 'ghp_testtoken0123456789abcdefABCDEF';
+const SHA: Record<string, string> = JSON.parse(readFileSync(new URL('./fixtures/shas.json', import.meta.url), 'utf8'));
+const ALL_IDS = GITHUB_SIGNALS.map((s) => s.id as GithubSignalId);
+
+function fixture(name: string): unknown {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
+}
+
+interface Reply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+interface Endpoint {
+  path: string;
+  query?: Record<string, string>;
+  fixture: string;
+  status?: number;
+  headers?: Record<string, string>;
+}
+
+const REPOS = `/repos/acme`;
+const SHOP = `${REPOS}/shop-api`;
+const WEB = `${REPOS}/web`;
+const P100 = { per_page: '100' };
+const link = (path: string, query: string, rels: Record<string, number>) =>
+  Object.entries(rels).map(([rel, page]) => `<${API}${path}?${query}&page=${page}>; rel="${rel}"`).join(', ');
+
+const ENDPOINTS: Record<string, Endpoint> = {
+  repos: { path: '/orgs/acme/repos', query: { type: 'all', sort: 'full_name', per_page: '100' }, fixture: 'orgs-acme-repos' },
+  'shop.rules': { path: `${SHOP}/rules/branches/main`, query: P100, fixture: 'web/deployments' /* [] */ },
+  'shop.protection': { path: `${SHOP}/branches/main/protection`, fixture: 'shop-api/protection' },
+  'shop.tree': { path: `${SHOP}/git/trees/main`, query: { recursive: '1' }, fixture: 'shop-api/tree' },
+  'shop.blob': { path: `${SHOP}/git/blobs/${'e1'.repeat(20)}`, fixture: 'shop-api/blob-argo-application' },
+  'web.rules': { path: `${WEB}/rules/branches/main`, query: P100, fixture: 'web/deployments' /* [] */ },
+  'web.protection': { path: `${WEB}/branches/main/protection`, fixture: 'errors/branch-not-protected', status: 404 },
+  'web.tree': { path: `${WEB}/git/trees/main`, query: { recursive: '1' }, fixture: 'web/tree' },
+  'shop.releases': { path: `${SHOP}/releases`, query: P100, fixture: 'shop-api/releases' },
+  'shop.tags': { path: `${SHOP}/tags`, query: P100, fixture: 'shop-api/tags' },
+  'shop.commits': { path: `${SHOP}/commits`, query: { sha: 'main', since: '2026-02-02T00:00:00.000Z', per_page: '100' }, fixture: 'shop-api/commits-since' },
+  'web.releases': { path: `${WEB}/releases`, query: P100, fixture: 'web/releases' },
+  'shop.deployments': {
+    path: `${SHOP}/deployments`, query: P100, fixture: 'shop-api/deployments-page1',
+    headers: { link: link(`${SHOP}/deployments`, 'per_page=100', { next: 2, last: 3 }) },
+  },
+  'shop.deployments.2': {
+    path: `${SHOP}/deployments`, query: { per_page: '100', page: '2' }, fixture: 'shop-api/deployments-page2',
+    // a third page exists, older still: the window ends the paging before it
+    headers: { link: link(`${SHOP}/deployments`, 'per_page=100', { prev: 1, next: 3, last: 3, first: 1 }) },
+  },
+  ...Object.fromEntries([1002, 1003, 1005, 1006, 1007, 1008, 1010, 1011, 1012].map((id) => [
+    `shop.statuses.${id}`, { path: `${SHOP}/deployments/${id}/statuses`, query: P100, fixture: `shop-api/statuses-${id}` },
+  ])),
+  'shop.environments': { path: `${SHOP}/environments`, query: P100, fixture: 'shop-api/environments' },
+  'web.deployments': { path: `${WEB}/deployments`, query: P100, fixture: 'web/deployments' },
+  'shop.pulls': {
+    path: `${SHOP}/pulls`, query: { state: 'closed', base: 'main', sort: 'updated', direction: 'desc', per_page: '100' }, fixture: 'shop-api/pulls',
+    headers: { link: link(`${SHOP}/pulls`, 'state=closed&base=main&sort=updated&direction=desc&per_page=100', { next: 2, last: 4 }) },
+  },
+  ...Object.fromEntries([101, 102, 103, 104, 105].map((n) => [`shop.reviews.${n}`, { path: `${SHOP}/pulls/${n}/reviews`, query: P100, fixture: `shop-api/reviews-${n}` }])),
+  'shop.runs': {
+    path: `${SHOP}/actions/runs`, query: { event: 'pull_request', per_page: '100' }, fixture: 'shop-api/actions-runs',
+    headers: { link: link(`${SHOP}/actions/runs`, 'event=pull_request&per_page=100', { next: 2, last: 3 }) },
+  },
+  'shop.checks.h103': { path: `${SHOP}/commits/${SHA.h103}/check-runs`, query: P100, fixture: 'shop-api/check-runs-h103' },
+  'shop.checks.h105': { path: `${SHOP}/commits/${SHA.h105}/check-runs`, query: P100, fixture: 'shop-api/check-runs-h105' },
+  'shop.status.h105': { path: `${SHOP}/commits/${SHA.h105}/status`, fixture: 'shop-api/status-h105' },
+  'shop.compare.B-D': { path: `${SHOP}/compare/${SHA.B}...${SHA.D}`, fixture: 'shop-api/compare-B-D' },
+  'shop.compare.D-E': { path: `${SHOP}/compare/${SHA.D}...${SHA.E}`, fixture: 'shop-api/compare-D-E' },
+  'shop.compare.D-G': { path: `${SHOP}/compare/${SHA.D}...${SHA.G}`, fixture: 'shop-api/compare-D-G' },
+  'web.pulls': { path: `${WEB}/pulls`, query: { state: 'closed', base: 'main', sort: 'updated', direction: 'desc', per_page: '100' }, fixture: 'web/pulls' },
+  'web.runs': { path: `${WEB}/actions/runs`, query: { event: 'pull_request', per_page: '100' }, fixture: 'web/actions-runs' },
+};
+type EndpointKey = keyof typeof ENDPOINTS;
+
+function etagOf(text: string): string {
+  return `W/"${createHash('sha256').update(text).digest('hex').slice(0, 40)}"`;
+}
+
+/** What a GitHub answer carries besides the body. */
+function rateHeaders(remaining = 4990): Record<string, string> {
+  return {
+    'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-used': String(5000 - remaining),
+    'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600), 'x-ratelimit-resource': 'core', 'x-github-api-version-selected': '2022-11-28',
+  };
+}
+
+interface Served {
+  scope: nock.Scope;
+  /** Requests answered, by endpoint, with the status sent and whether If-None-Match came along. */
+  log: { key: string; status: number; conditional: boolean }[];
+}
+
+/**
+ * Serves every endpoint once from the fixtures, the way GitHub does: an ETag on every 200, and
+ * 304 Not Modified (no body) when the request's If-None-Match names the current ETag. `replies`
+ * replaces an endpoint's answer by one or more others, or leaves it unserved (`null`) for tests
+ * where the collector must not get that far; `extra` adds endpoints.
+ */
+function serve(replies: Partial<Record<EndpointKey, Reply | Reply[] | null>> = {}, extra: Record<string, Endpoint> = {}): Served {
+  const scope = nock(API);
+  const log: Served['log'] = [];
+  for (const [key, ep] of Object.entries({ ...ENDPOINTS, ...extra })) {
+    const r = replies[key];
+    if (r === null) continue;
+    const list = r === undefined ? [{}] : Array.isArray(r) ? r : [r];
+    for (const one of list) {
+      let i = scope.get(ep.path);
+      i = ep.query ? i.query(ep.query) : i.query((q) => Object.keys(q).length === 0 || (Object.keys(q).length === 1 && q.per_page === '1'));
+      const body = one.body === undefined ? fixture(ep.fixture) : one.body;
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      const status = one.status ?? ep.status ?? 200;
+      // nock 15 hands the reply function the fetch Request
+      i.reply((req: Request) => {
+        const inm = req.headers.get('if-none-match') ?? undefined;
+        const conditional = inm !== undefined;
+        const headers = { ...rateHeaders(), ...(status === 200 ? { etag: etagOf(text) } : {}), ...ep.headers, ...one.headers };
+        if (status === 200 && inm === etagOf(text)) {
+          log.push({ key, status: 304, conditional });
+          const { link: _link, ...rest } = headers;
+          return [304, '', rest];
+        }
+        log.push({ key, status, conditional });
+        return [status, text, { 'content-type': typeof body === 'string' && !one.headers?.['content-type'] ? 'text/plain' : 'application/json; charset=utf-8', ...headers }];
+      });
+    }
+  }
+  return { scope, log };
+}
+
+let unmatched: string[] = [];
+const onNoMatch = (req: { method?: string; url?: string; path?: string }) => unmatched.push(`${req.method} ${req.url ?? req.path}`);
+let cacheDir: string;
+beforeEach(() => {
+  unmatched = [];
+  nock.emitter.on('no match', onNoMatch);
+  cacheDir = mkdtempSync(join(tmpdir(), 'techops-github-cache-'));
+});
+afterEach(() => {
+  nock.emitter.removeListener('no match', onNoMatch);
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+function instance(config: Record<string, unknown> = {}, http: InstanceConfig['http'] = {}): InstanceConfig {
+  return { collector: 'github', name: 'acme', config: githubConfigSchema.parse({ token: TOKEN, api_url: API, org: 'acme', cache_dir: cacheDir, ...config }), http };
+}
+
+async function scan(instances: InstanceConfig[] = [instance()], window: Window = WINDOW) {
+  const evidence = new EvidenceLog();
+  const redactor = new Redactor();
+  redactor.add(TOKEN);
+  const started = Date.now();
+  const result = await runCollectors({
+    registry: [githubCollector], instances, clock: fixedClock(window.end), window, evidence, redactor,
+    log: silentLogger, concurrency: 2, collectorDeadlineMs: 60_000, scanDeadlineMs: 90_000,
+  });
+  const ms = Date.now() - started;
+  const get = (id: GithubSignalId): SignalState => {
+    const s = result.signals.get(id);
+    if (!s) throw new Error(`no state for ${id}`);
+    return s;
+  };
+  const value = (id: GithubSignalId) => {
+    const s = get(id);
+    expect(s.status, `${id}: ${s.reason ?? ''}`).toBe('observed');
+    return s.value;
+  };
+  const detail = (id: GithubSignalId) => get(id).instances[0]?.detail ?? '';
+  const values = () => Object.fromEntries(ALL_IDS.map((id) => [id, get(id).status === 'observed' ? get(id).value : get(id).status]));
+  return { ...result, evidence, get, value, detail, values, ms };
+}
+
+const EXPECTED: Partial<Record<GithubSignalId, number | boolean>> = {
+  'github.api.reachable': true,
+  'github.repos.count': 2,
+  'github.repos.with_deployments': 1,
+  'github.deployments.count': 9,
+  'github.deployments.per_week': 2.25,
+  'github.deployments.weeks_with_deploy_ratio': 0.75,
+  'github.deployments.days_with_deploy_ratio': 0.35,
+  'github.deployments.max_per_day': 2,
+  'github.deployments.success_ratio': 0.75,
+  'github.deployments.automated_ratio': 7 / 9,
+  'github.deployments.rollbacks': 1,
+  'github.changes.failure_rate': 0.375,
+  'github.changes.lead_time_median_seconds': 131400,
+  'github.restore.median_seconds': 47850,
+  'github.review.protected_ratio': 0.5,
+  'github.review.required_checks_ratio': 0.5,
+  'github.review.codeowners_ratio': 0.5,
+  'github.review.merged_reviewed_ratio': 0.6,
+  'github.environments.gated_ratio': 1,
+  'github.ci.pr_checked_ratio': 0.8,
+  'github.ci.success_ratio': 0.6,
+  'github.iac.repos': 2,
+  'github.gitops.present': true,
+  'github.releases.per_week': 1,
+};
+const FIRST_SCAN_REQUESTS = 40;
+
+describe('github collector: an organisation with a deploying repository, a releasing one and an archived one', () => {
+  it('measures every signal from documented payloads, paging deployments until the window ends', async () => {
+    const served = serve();
+    const r = await scan();
+    expect(unmatched).toEqual([]);
+    expect(served.scope.isDone()).toBe(true);
+
+    expect(r.values()).toEqual(EXPECTED);
+    expect(ALL_IDS.filter((id) => !(id in EXPECTED))).toEqual([]);
+    expect(r.runs).toEqual([expect.objectContaining({ status: 'ok', requests: FIRST_SCAN_REQUESTS, signals_observed: ALL_IDS.length })]);
+    expect(r.evidence.records.every((e) => e.method === 'GET')).toBe(true);
+
+    // paging: both pages of deployments were read, the third (before the window) was not
+    const deploymentPages = r.evidence.records.filter((e) => e.url.startsWith(`${API}${SHOP}/deployments?`)).map((e) => new URL(e.url).searchParams.get('page'));
+    expect(deploymentPages).toEqual([null, '2']);
+    // the archived repository and the staging deployments' statuses were never asked for
+    expect(r.evidence.records.some((e) => e.url.includes('/legacy'))).toBe(false);
+    expect(r.evidence.records.some((e) => /deployments\/(1001|1004|1009|1000)\//.test(e.url))).toBe(false);
+
+    expect(r.detail('github.repos.count')).toBe('2 repositories: acme/shop-api, acme/web; left out: 1 archived');
+    expect(r.detail('github.review.protected_ratio')).toContain('acme/shop-api (branch protection (1 approvals, 1 required checks))');
+    expect(r.detail('github.iac.repos')).toBe('acme/shop-api (helm, kubernetes), acme/web (terraform)');
+    expect(r.detail('github.gitops.present')).toBe('Argo CD Application in acme/shop-api/deploy/argocd/shop-api.yaml');
+    expect(r.detail('github.review.codeowners_ratio')).toBe('1 of 2 repositories: acme/shop-api/.github/CODEOWNERS');
+    expect(r.detail('github.changes.failure_rate')).toContain('2 failed (failure/error) + 1 successful but rolled back within 24 h, of 8');
+    expect(r.detail('github.changes.lead_time_median_seconds')).toContain('median of 4 merge-to-production pairs');
+    expect(r.detail('github.changes.lead_time_median_seconds')).toContain('1 merged pull requests not (yet)');
+    expect(r.detail('github.deployments.rollbacks')).toBe(`acme/shop-api production ${SHA.D.slice(0, 7)} on 2026-02-12T16:00Z`);
+    expect(r.detail('github.ci.pr_checked_ratio')).toContain('3 by a workflow run, 1 by a check run');
+    expect(r.detail('github.environments.gated_ratio')).toContain('acme/shop-api (production: required reviewers)');
+    expect(r.detail('github.releases.per_week')).toContain('2 releases published in the window (1 repositories have releases) + 2 tags');
+
+    // every signal names the requests it came from, and the token is nowhere
+    for (const id of ALL_IDS) expect(r.get(id).evidence.length, id).toBeGreaterThan(0);
+    const ids = new Set(r.evidence.records.map((e) => e.id));
+    expect(ALL_IDS.every((id) => r.get(id).evidence.every((e) => ids.has(e)))).toBe(true);
+    expect(JSON.stringify([r.evidence.records, [...r.signals.values()]])).not.toContain(TOKEN);
+  });
+
+  it('answers a second scan from the ETag cache: the same requests, 304 wherever a body was cached, the same values', async () => {
+    const first = serve();
+    const r1 = await scan();
+    expect(first.scope.isDone()).toBe(true);
+    expect(first.log.every((l) => !l.conditional)).toBe(true);
+    const files = readdirSync(cacheDir).filter((f) => f.endsWith('.json'));
+    expect(files).toHaveLength(FIRST_SCAN_REQUESTS - 1); // every 200 with an ETag; not web's 404
+    // keyed by URL, never by token
+    expect(files.map((f) => readFileSync(join(cacheDir, f), 'utf8')).join('')).not.toContain(TOKEN);
+
+    const second = serve();
+    const r2 = await scan();
+    expect(unmatched).toEqual([]);
+    expect(second.scope.isDone()).toBe(true);
+    expect(r2.runs[0].requests).toBe(r1.runs[0].requests);
+    expect(r2.runs[0].requests).toBe(FIRST_SCAN_REQUESTS);
+    const statuses = r2.evidence.records.map((e) => e.status);
+    expect(statuses.filter((s) => s === 304)).toHaveLength(FIRST_SCAN_REQUESTS - 1);
+    expect(statuses.filter((s) => s !== 304)).toEqual([404]);
+    expect(second.log.filter((l) => l.status === 304).every((l) => l.conditional)).toBe(true);
+    expect(r2.values()).toEqual(r1.values());
+    expect(r2.values()).toEqual(EXPECTED);
+    expect(r1.detail('github.api.reachable')).toBe(`${API}: 40 answers, 0 of them 304 Not Modified served from the ETag cache`);
+    expect(r2.detail('github.api.reachable')).toBe(`${API}: 40 answers, 39 of them 304 Not Modified served from the ETag cache`);
+    // a 304 evidence record has no body; the signals still point at it
+    expect(r2.get('github.deployments.count').evidence.every((id) => r2.evidence.records.find((e) => e.id === id)?.status === 304)).toBe(true);
+  });
+
+  it('ignores corrupt cache entries and asks unconditionally', async () => {
+    serve();
+    await scan();
+    for (const f of readdirSync(cacheDir)) writeFileSync(join(cacheDir, f), f.length % 2 ? '{"v":1,"url":' : '{"v":1,"url":"x","etag":"W/\\"1\\"","headers":{},"body":"[]","sha256":"00"}');
+    const again = serve();
+    const r = await scan();
+    expect(again.log.some((l) => l.conditional)).toBe(false);
+    expect(r.evidence.records.filter((e) => e.status === 304)).toEqual([]);
+    expect(r.values()).toEqual(EXPECTED);
+  });
+
+  it('reads rulesets when branch protection is refused (403), and fails only what stays unknown', async () => {
+    serve({
+      'shop.rules': { body: fixture('shop-api/rules-review-only') },
+      'shop.protection': { status: 403, body: fixture('errors/resource-not-accessible') },
+    });
+    const r = await scan();
+    expect(unmatched).toEqual([]);
+    // the ruleset requires 2 approvals: known without branch protection
+    expect(r.value('github.review.protected_ratio')).toBe(0.5);
+    expect(r.detail('github.review.protected_ratio')).toContain('acme/shop-api (ruleset (review))');
+    // required checks could be in the branch protection nobody may read: unknown, so failed
+    expect(r.get('github.review.required_checks_ratio').status).toBe('failed');
+    expect(r.get('github.review.required_checks_ratio').reason).toBe(
+      'unknown for 1 of 2 repositories: acme/shop-api: permission denied: GET /repos/acme/shop-api/branches/main/protection needs the Administration read permission ' +
+      '(fine-grained token) or, with a classic token, the repo scope and admin rights on the repository (GitHub said: Resource not accessible by personal access token)');
+    expect(r.value('github.review.codeowners_ratio')).toBe(0.5);
+    expect(r.value('github.deployments.count')).toBe(9);
+  });
+
+  it('fails both protection ratios when branch protection is refused and no ruleset decides', async () => {
+    serve({ 'shop.protection': { status: 403, body: fixture('errors/resource-not-accessible') } });
+    const r = await scan();
+    for (const id of ['github.review.protected_ratio', 'github.review.required_checks_ratio'] as const) {
+      expect(r.get(id).status).toBe('failed');
+      expect(r.get(id).reason).toMatch(/^unknown for 1 of 2 repositories: acme\/shop-api: permission denied: GET \/repos\/acme\/shop-api\/branches\/main\/protection needs the Administration read permission/);
+      expect(r.get(id).evidence).toHaveLength(2); // the rules and the refused protection request
+    }
+    expect(r.runs[0].status).toBe('ok');
+  });
+
+  it('takes a repository without CODEOWNERS, IaC or protection as such, not as unknown', async () => {
+    serve({
+      'shop.tree': { body: { ...(fixture('shop-api/tree') as object), tree: (fixture('web/tree') as { tree: { path: string }[] }).tree.filter((e) => !e.path.startsWith('infra')) } },
+      'shop.blob': null,
+      'shop.protection': { status: 404, body: fixture('errors/branch-not-protected') },
+      'web.tree': { body: { ...(fixture('web/tree') as object), tree: [...(fixture('web/tree') as { tree: unknown[] }).tree, { path: 'docs/CODEOWNERS', mode: '100644', type: 'blob', sha: 'ab'.repeat(20), size: 30, url: `${API}/x` }] } },
+    });
+    const r = await scan();
+    expect(unmatched).toEqual([]);
+    expect(r.value('github.review.protected_ratio')).toBe(0);
+    expect(r.value('github.review.required_checks_ratio')).toBe(0);
+    expect(r.value('github.review.codeowners_ratio')).toBe(0.5);
+    expect(r.detail('github.review.codeowners_ratio')).toBe('1 of 2 repositories: acme/web/docs/CODEOWNERS');
+    expect(r.value('github.iac.repos')).toBe(1);
+    expect(r.value('github.gitops.present')).toBe(false);
+  });
+
+  it('has nothing to measure when every repository is filtered out', async () => {
+    serve(Object.fromEntries(Object.keys(ENDPOINTS).filter((k) => k !== 'repos').map((k) => [k, null])));
+    const r = await scan([instance({ exclude: ['shop', '^acme/web$'] })]);
+    expect(unmatched).toEqual([]);
+    expect(r.value('github.repos.count')).toBe(0);
+    expect(r.detail('github.repos.count')).toBe('0 repositories: none; left out: 1 archived, 2 by include/exclude');
+    expect(r.get('github.deployments.count')).toMatchObject({ status: 'not_available', reason: 'no repository in scope' });
+    expect(r.get('github.gitops.present').status).toBe('not_available');
+    expect(r.runs[0]).toMatchObject({ status: 'ok', requests: 1 });
+  });
+
+  it('counts a production environment without reviewers or wait timer as not gated, and a wait timer as gated', async () => {
+    const env = fixture('shop-api/environments') as { environments: { name: string; protection_rules: unknown[] }[] };
+    const open = { ...env, environments: env.environments.map((e) => ({ ...e, protection_rules: e.name === 'production' ? [{ id: 1, node_id: 'GA_1', type: 'branch_policy' }] : e.protection_rules })) };
+    serve({ 'shop.environments': { body: open } });
+    expect((await scan()).value('github.environments.gated_ratio')).toBe(0);
+    const timer = { ...env, environments: env.environments.map((e) => ({ ...e, protection_rules: e.name === 'production' ? [{ id: 2, node_id: 'GA_2', type: 'wait_timer', wait_timer: 30 }] : e.protection_rules })) };
+    serve({ 'shop.environments': { body: timer } });
+    const r = await scan();
+    expect(r.value('github.environments.gated_ratio')).toBe(1);
+    expect(r.detail('github.environments.gated_ratio')).toContain('production: wait timer 30 min');
+  });
+});
+
+describe('github collector: rate limits, errors and bad payloads', () => {
+  it('stops at once, naming the reset time, when the primary rate limit is spent until long after max_rate_limit_wait', async () => {
+    const reset = Math.floor(Date.now() / 1000) + 3000;
+    serve({ repos: { status: 403, body: fixture('errors/rate-limit'), headers: { ...rateHeaders(0), 'x-ratelimit-reset': String(reset) } } });
+    const r = await scan();
+    expect(unmatched).toEqual([]);
+    expect(r.ms).toBeLessThan(5000);
+    expect(r.runs[0]).toMatchObject({ status: 'failed', requests: 1 });
+    const until = new Date(reset * 1000).toISOString();
+    for (const id of ALL_IDS) {
+      expect(r.get(id).status).toBe('failed');
+      expect(r.get(id).reason).toContain(`GitHub API rate limit exhausted until ${until} (core: 0 of 5000 requests left, 5000 used) at GET /orgs/acme/repos; that is beyond max_rate_limit_wait (1m)`);
+      expect(r.get(id).evidence).toHaveLength(1);
+    }
+  });
+
+  it('keeps what was measured when the rate limit runs out mid-scan, and fails the rest with the reason', async () => {
+    const reset = Math.floor(Date.now() / 1000) + 3000;
+    const limited = { status: 403, body: fixture('errors/rate-limit'), headers: { ...rateHeaders(0), 'x-ratelimit-reset': String(reset) } };
+    serve({ 'shop.rules': limited, 'web.rules': limited, 'shop.protection': null, 'web.protection': null, 'shop.tree': null, 'web.tree': null, 'shop.blob': null });
+    const r = await scan();
+    expect(r.ms).toBeLessThan(5000);
+    expect(r.value('github.api.reachable')).toBe(true);
+    expect(r.value('github.repos.count')).toBe(2);
+    expect(r.get('github.deployments.count').status).toBe('failed');
+    expect(r.get('github.deployments.count').reason).toMatch(/rate limit exhausted until/);
+    expect(r.runs[0].status).toBe('partial');
+    nock.cleanAll();
+  });
+
+  it('waits out a rate limit that resets within max_rate_limit_wait, then goes on', async () => {
+    const reset = Math.floor(Date.now() / 1000) + 1;
+    serve({ repos: [{ status: 403, body: fixture('errors/rate-limit'), headers: { ...rateHeaders(0), 'x-ratelimit-reset': String(reset) } }, {}] });
+    const r = await scan();
+    expect(unmatched).toEqual([]);
+    expect(r.values()).toEqual(EXPECTED);
+    expect(r.ms).toBeGreaterThanOrEqual(900);
+    expect(r.runs[0].requests).toBe(FIRST_SCAN_REQUESTS + 1);
+  });
+
+  it('retries a secondary rate limit (429 or 403 with Retry-After) after the time asked', async () => {
+    const secondary = (status: number) => ({ status, body: fixture('errors/secondary-rate-limit'), headers: { 'retry-after': '1' } });
+    serve({ repos: [secondary(429), {}], 'web.releases': [secondary(403), {}] });
+    const r = await scan();
+    expect(unmatched).toEqual([]);
+    expect(r.values()).toEqual(EXPECTED);
+    expect(r.ms).toBeGreaterThanOrEqual(1900);
+    expect(r.evidence.records.filter((e) => e.status === 429 || e.status === 403).map((e) => e.status)).toEqual([429, 403]);
+    expect(r.runs[0].requests).toBe(FIRST_SCAN_REQUESTS + 2);
+  });
+
+  it('fails every signal with a credentials message on 401, after one request', async () => {
+    serve({ repos: { status: 401, body: fixture('errors/bad-credentials') } });
+    const r = await scan();
+    expect(unmatched).toEqual([]);
+    expect(r.runs[0]).toMatchObject({ status: 'failed', requests: 1, error_kind: 'credentials' });
+    for (const id of ALL_IDS) {
+      expect(r.get(id).status).toBe('failed');
+      expect(r.get(id).reason).toBe('github/acme failed: GitHub refused the credentials (401 Bad credentials) for GET /orgs/acme/repos: the token is missing, wrong, expired or revoked');
+    }
+    nock.cleanAll();
+  });
+
+  it('retries a 500 and measures as if nothing happened', async () => {
+    serve({ 'shop.deployments': [{ status: 500, body: { message: 'Server Error' } }, {}] });
+    const r = await scan();
+    expect(unmatched).toEqual([]);
+    expect(r.values()).toEqual(EXPECTED);
+    expect(r.evidence.records.filter((e) => e.url === `${API}${SHOP}/deployments?per_page=100`).map((e) => e.status)).toEqual([500, 200]);
+    // one retry after 1 s, although web's 404 came first (plugin-retry would otherwise count it as an attempt: 4 s)
+    expect(r.ms).toBeGreaterThanOrEqual(1000);
+    expect(r.ms).toBeLessThan(3500);
+  });
+
+  it('fails the signals of a source that returns a malformed body, and only those', async () => {
+    const statuses = fixture('shop-api/statuses-1006') as { state: string }[];
+    serve({
+      'shop.statuses.1006': { body: statuses.map((s, i) => (i === 1 ? { ...s, state: 'exploded' } : s)) },
+      'web.releases': { body: '[{"id": 1, "tag_name": "v2', headers: { 'content-type': 'application/json; charset=utf-8' } },
+      // statuses after 1006 are not read once one is malformed; nor are the compares that need them
+      'shop.statuses.1007': null, 'shop.statuses.1008': null, 'shop.statuses.1010': null, 'shop.statuses.1011': null, 'shop.statuses.1012': null,
+      'shop.compare.B-D': null, 'shop.compare.D-E': null, 'shop.compare.D-G': null,
+    });
+    const r = await scan();
+    expect(unmatched).toEqual([]);
+    for (const id of ['github.deployments.success_ratio', 'github.changes.failure_rate', 'github.restore.median_seconds', 'github.changes.lead_time_median_seconds'] as const) {
+      expect(r.get(id).status, id).toBe('failed');
+      expect(r.get(id).reason, id).toMatch(/acme\/shop-api: GET \/repos\/acme\/shop-api\/deployments\/1006\/statuses \(item 1\) returned an unexpected response: state: /);
+    }
+    expect(r.get('github.releases.per_week').status).toBe('failed');
+    expect(r.get('github.releases.per_week').reason).toMatch(/^acme\/web: GET \/repos\/acme\/web\/releases returned an unexpected response: the body is not JSON/);
+    expect(r.evidence.records.find((e) => e.id === r.get('github.releases.per_week').evidence[0])?.url).toBe(`${API}${WEB}/releases?per_page=100`);
+    expect(r.value('github.deployments.count')).toBe(9);
+    expect(r.value('github.deployments.rollbacks')).toBe(1);
+    expect(r.value('github.environments.gated_ratio')).toBe(1);
+    expect(r.value('github.review.merged_reviewed_ratio')).toBe(0.6);
+    expect(r.runs[0].status).toBe('ok');
+  });
+
+  it('names the permission a 403 needs (no Deployments read)', async () => {
+    serve({
+      'shop.deployments': { status: 403, body: { message: 'Resource not accessible by personal access token', documentation_url: 'https://docs.github.com/rest/deployments/deployments#list-deployments', status: '403' } },
+      'shop.deployments.2': null,
+      ...Object.fromEntries(Object.keys(ENDPOINTS).filter((k) => /^shop\.(statuses|environments|compare)/.test(k)).map((k) => [k, null])),
+    });
+    const r = await scan();
+    expect(unmatched).toEqual([]);
+    expect(r.get('github.deployments.count').reason).toBe('acme/shop-api: permission denied: GET /repos/acme/shop-api/deployments needs the Deployments read permission (fine-grained) or the repo scope (classic, private repositories) (GitHub said: Resource not accessible by personal access token)');
+    expect(r.get('github.changes.lead_time_median_seconds').status).toBe('failed');
+    expect(r.value('github.ci.pr_checked_ratio')).toBe(0.8);
+  });
+
+  it('retries a connection failure, then stops the collection naming it', async () => {
+    // a loopback server that hangs up on every request (nock's error replies do not reach undici's fetch cleanly)
+    const server = await serveLoopback((req) => req.socket.destroy());
+    try {
+      const r = await scan([instance({ api_url: server.url })]);
+      expect(server.requests).toBe(3);
+      expect(r.runs[0]).toMatchObject({ status: 'failed', requests: 3, error_kind: 'unavailable' });
+      expect(r.evidence.records.map((e) => [e.status, e.error])).toEqual(Array(3).fill([undefined, expect.stringMatching(/^fetch failed/)]));
+      expect(r.get('github.deployments.count').reason).toMatch(/^github\/acme failed: cannot reach GET http:\/\/127\.0\.0\.1:\d+\/orgs\/acme\/repos\?per_page=100&type=all&sort=full_name: fetch failed( \(\w+\))? \(after retries\)$/);
+      expect(r.ms).toBeGreaterThanOrEqual(5000); // 1 s, then 4 s
+    } finally {
+      await server.close();
+    }
+  }, 20_000);
+
+  it('stops when the request budget is spent, without retrying', async () => {
+    serve({}, {});
+    const r = await scan([instance({}, { budget: 5 })]);
+    expect(r.runs[0]).toMatchObject({ status: 'partial', requests: 5, error_kind: 'budget' });
+    expect(r.value('github.repos.count')).toBe(2);
+    expect(r.get('github.review.protected_ratio').reason).toMatch(/request budget of 5 spent/);
+    expect(r.ms).toBeLessThan(3000);
+    nock.cleanAll();
+  });
+});
+
+describe('github collector: the fake GitHub API', () => {
+  it('serves a generated organisation the collector measures whole, with Link paging, ETags and 304s', async () => {
+    const org = generateOrg(1, NOW);
+    org.token = TOKEN;
+    const server = await serveLoopback(githubApiHandler(org));
+    try {
+      const inst = () => instance({ api_url: `${server.url}/api/v3` }, { budget: 5000 }); // mounted as on GitHub Enterprise Server
+      const r1 = await scan([inst()], { start: new Date(NOW.getTime() - 30 * 86400_000), end: NOW, seconds: 30 * 86400 });
+      const missing = ALL_IDS.filter((id) => r1.get(id).status !== 'observed').map((id) => `${id}: ${r1.get(id).reason}`);
+      expect(missing).toEqual([]);
+      expect(r1.value('github.repos.count')).toBe(10); // 12, less one archived and one fork
+      expect(r1.value('github.deployments.count') as number).toBeGreaterThan(50);
+      expect(r1.value('github.gitops.present')).toBe(true);
+      const r2 = await scan([inst()], { start: new Date(NOW.getTime() - 30 * 86400_000), end: NOW, seconds: 30 * 86400 });
+      expect(r2.runs[0].requests).toBe(r1.runs[0].requests);
+      expect(r2.evidence.records.filter((e) => e.status !== 304 && e.status !== 404)).toEqual([]);
+      expect(r2.values()).toEqual(r1.values());
+      console.log(`fake org x1: ${r1.runs[0].requests} requests on the first scan (${r1.ms} ms), ${r2.runs[0].requests} on the second, ` +
+        `${r2.evidence.records.filter((e) => e.status === 304).length} of them 304 (${r2.ms} ms)`);
+
+      // a wrong token is refused like GitHub does
+      const bad = await scan([instance({ api_url: server.url, token: 'ghp_wrongwrongwrongwrong0000' })]);
+      expect(bad.get('github.repos.count').reason).toMatch(/401 Bad credentials/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('generates the same organisation for the same factor, time and seed, and scales with the factor', () => {
+    const a = generateOrg(1, NOW);
+    const b = generateOrg(1, NOW);
+    expect(JSON.stringify(a.repos.map((r) => [r.spec, r.deployments, r.pulls]))).toBe(JSON.stringify(b.repos.map((r) => [r.spec, r.deployments, r.pulls])));
+    const deployments = a.repos.reduce((n, r) => n + r.deployments.length, 0);
+    expect(a.repos).toHaveLength(12);
+    expect(deployments).toBeGreaterThan(200);
+    expect(deployments).toBeLessThan(450);
+    const big = generateOrg(30, NOW);
+    expect(big.repos).toHaveLength(360);
+    expect(big.repos.reduce((n, r) => n + r.deployments.length, 0)).toBeGreaterThan(5000);
+  });
+});
+
+describe('github collector: the arithmetic', () => {
+  const w = WINDOW;
+  const at = (s: string) => Date.parse(s);
+  const dep = (id: number, sha: string, created: string, state?: 'success' | 'failure' | 'error', finalAt?: string): Deploy => ({
+    repo: 'o/r', id, sha, environment: 'production', created: at(created), automated: true, final: state ? { state, at: at(finalAt ?? created) } : undefined,
+  });
+
+  it('takes the last success, failure or error as the final status, ignoring inactive and later progress', () => {
+    const st = (id: number, state: 'success' | 'failure' | 'error' | 'inactive' | 'in_progress', created_at: string) => ({ id, state, created_at });
+    expect(finalStatus([st(3, 'inactive', '2026-02-05T00:00:00Z'), st(2, 'success', '2026-02-03T00:05:00Z'), st(1, 'in_progress', '2026-02-03T00:01:00Z')])).toEqual({ state: 'success', at: at('2026-02-03T00:05:00Z') });
+    expect(finalStatus([st(1, 'in_progress', '2026-02-03T00:01:00Z')])).toBeUndefined();
+    expect(finalStatus([st(1, 'success', '2026-02-03T00:01:00Z'), st(2, 'failure', '2026-02-03T00:02:00Z')])?.state).toBe('failure');
+  });
+
+  it('counts a redeploy of the live sha as no rollback, and a return to an older one as one', () => {
+    const h = [dep(1, 'a', '2026-02-03T00:00:00Z', 'success'), dep(2, 'a', '2026-02-04T00:00:00Z', 'success'), dep(3, 'b', '2026-02-05T00:00:00Z', 'failure'), dep(4, 'a', '2026-02-05T01:00:00Z', 'success')];
+    expect(rollbacks(h, w).map((d) => d.id)).toEqual([4]);
+    // 4 replaced 3, which failed: not a successful change rolled back
+    expect([...rolledBack(h, rollbacks(h, w), w)]).toEqual([]);
+    const late = [dep(1, 'a', '2026-02-03T00:00:00Z', 'success'), dep(2, 'b', '2026-02-04T00:00:00Z', 'success'), dep(3, 'a', '2026-02-05T01:00:00Z', 'success')];
+    expect(rollbacks(late, w).map((d) => d.id)).toEqual([3]);
+    expect([...rolledBack(late, rollbacks(late, w), w)]).toEqual([]); // 25 h later: beyond 24 h
+  });
+
+  it('measures restore to the next success and leaves out failures not yet restored', () => {
+    const h = [dep(1, 'a', '2026-02-03T00:00:00Z', 'failure'), dep(2, 'b', '2026-02-03T01:00:00Z', 'error'), dep(3, 'c', '2026-02-03T02:00:00Z', 'success', '2026-02-03T02:30:00Z'), dep(4, 'd', '2026-02-20T00:00:00Z', 'failure')];
+    expect(restoreTimes(h, w)).toEqual({ seconds: [9000, 5400], unrestored: 1 });
+  });
+
+  it('counts whole weeks back from the end and whole working days', () => {
+    const c = cadence([dep(1, 'a', '2026-02-07T12:00:00Z'), dep(2, 'a', '2026-03-01T23:00:00Z'), dep(3, 'a', '2026-03-02T00:00:00Z')], w);
+    expect(c).toMatchObject({ count: 3, weeks: { total: 4, withDeploy: 2 }, workingDays: { total: 20, withDeploy: 0 }, maxPerDay: { count: 1, day: '2026-02-07' } });
+    const short = cadence([], { start: new Date('2026-02-28T12:00:00Z'), end: new Date('2026-03-02T06:00:00Z'), seconds: 150 * 3600 });
+    expect(short.weeks.total).toBe(0);
+    expect(short.workingDays.total).toBe(0); // only Sunday lies whole inside it
+  });
+
+  it('recognises configuration as code and GitOps manifests', () => {
+    const facts = analysePaths([
+      { path: 'charts/x/Chart.yaml', type: 'blob', sha: '1' }, { path: 'charts/x/templates/dep.yaml', type: 'blob', sha: '2' },
+      { path: 'ops/site.yml', type: 'blob', sha: '3' }, { path: 'node_modules/y/main.tf', type: 'blob', sha: '4' },
+      { path: 'k8s/base/kustomization.yaml', type: 'blob', sha: '5' }, { path: 'k8s/base/svc.yaml', type: 'blob', sha: '6' },
+      { path: 'clusters/prod/flux-system/gotk-sync.yaml', type: 'blob', sha: '7' }, { path: 'CODEOWNERS', type: 'blob', sha: '8' }, { path: 'Dockerfile', type: 'blob', sha: '9' },
+    ]);
+    expect([...facts.kinds].sort()).toEqual(['ansible', 'helm', 'kustomize']);
+    expect(facts.codeowners).toBe('CODEOWNERS');
+    expect(facts.candidates.map((c) => c.path)).toEqual(['clusters/prod/flux-system/gotk-sync.yaml', 'k8s/base/svc.yaml']);
+    expect(analyseManifest('apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n')).toEqual({ kubernetes: true, gitops: 'Flux Kustomization' });
+    expect(analyseManifest('apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n').gitops).toBe('Flux HelmRelease');
+    expect(analyseManifest('apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\n').gitops).toBe('Argo CD ApplicationSet');
+    expect(analyseManifest('apiVersion: v1\nkind: Service\n')).toEqual({ kubernetes: true, gitops: undefined });
+    expect(analyseManifest('name: ci\non: push\n')).toEqual({ kubernetes: false, gitops: undefined });
+    expect(analysePaths([{ path: 'Dockerfile', type: 'blob', sha: '1' }]).kinds.size).toBe(0);
+  });
+});
