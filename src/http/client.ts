@@ -112,7 +112,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     validateStatus: (s) => s >= 200 && s < 300,
     transitional: { clarifyTimeoutError: true, silentJSONParsing: false, forcedJSONParsing: false },
     httpsAgent: opts.tls
-      ? new https.Agent({ rejectUnauthorized: !opts.tls.insecureSkipVerify, ca: opts.tls.ca, cert: opts.tls.cert, key: opts.tls.key, keepAlive: true })
+      ? new https.Agent({ rejectUnauthorized: !opts.tls.insecureSkipVerify, ca: opts.tls.ca, cert: opts.tls.cert, key: opts.tls.key })
       : undefined,
     proxy: false,
   });
