@@ -388,7 +388,7 @@ describe('alertmanager config schema', () => {
     expect(alertmanagerConfigSchema.safeParse({}).success).toBe(false);
     const both = alertmanagerConfigSchema.safeParse({ url: BASE, bearer_token: 't', basic_auth: { username: 'u', password: 'p' } });
     expect(both.success).toBe(false);
-    expect(both.error?.issues[0].message).toBe('set bearer_token or basic_auth, not both');
+    expect(both.error?.issues[0].message).toBe('set either bearer_token or basic_auth, not both');
   });
 });
 

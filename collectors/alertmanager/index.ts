@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { CollectContext, Collector } from '../../src/collector/types.js';
 import { errorMessage } from '../../src/errors.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { isCollectError, type FailureKind } from '../../src/http/errors.js';
 import { alertGroupsSchema, alertsSchema, receiversSchema, silencesSchema, statusSchema, type Status } from './api.js';
+import { httpAuthOptions, httpAuthShape, oneAuthorization } from '../../src/config/http-auth.js';
 import { httpUrl } from '../../src/config/schema.js';
 import { analyseConfig } from './config-analysis.js';
 import { alertmanagerCounters, parseExposition } from './metrics.js';
@@ -13,22 +13,10 @@ import { SIGNALS, signalsFrom, type Source } from './signals.js';
 export const alertmanagerConfigSchema = z
   .object({
     url: httpUrl().describe('Base URL of the Alertmanager, with its --web.route-prefix if any, e.g. http://127.0.0.1:9093'),
-    bearer_token: z.string().min(1).optional().describe('Sent as "Authorization: Bearer …" (e.g. a reverse proxy in front of Alertmanager).'),
-    basic_auth: z
-      .object({ username: z.string().min(1), password: z.string() })
-      .strict()
-      .optional()
-      .describe('HTTP basic authentication (Alertmanager --web.config.file, or a proxy).'),
-    tls: z
-      .object({
-        insecure_skip_verify: z.boolean().optional().describe('Do not verify the server certificate (testing only).'),
-        ca_file: z.string().min(1).optional().describe('PEM file of the CA that signed the server certificate.'),
-      })
-      .strict()
-      .optional(),
+    ...httpAuthShape,
   })
   .strict()
-  .refine((c) => !(c.bearer_token && c.basic_auth), { message: 'set bearer_token or basic_auth, not both', path: ['basic_auth'] });
+  .refine(oneAuthorization.check, oneAuthorization.message);
 
 export type AlertmanagerConfig = z.infer<typeof alertmanagerConfigSchema>;
 
@@ -46,11 +34,7 @@ export const alertmanagerCollector: Collector<AlertmanagerConfig> = {
   configSchema: alertmanagerConfigSchema,
   async collect(ctx) {
     const { config } = ctx;
-    const http = ctx.http({
-      baseURL: config.url,
-      auth: config.bearer_token ? { bearer: config.bearer_token } : config.basic_auth ? { basic: config.basic_auth } : undefined,
-      tls: config.tls ? { insecureSkipVerify: config.tls.insecure_skip_verify, ca: config.tls.ca_file ? await readCa(ctx.resolvePath(config.tls.ca_file)) : undefined } : undefined,
-    });
+    const http = ctx.http({ baseURL: config.url, ...httpAuthOptions(config, ctx.resolvePath) });
     const read = reader(ctx);
 
     // Without the status nothing else can be trusted to come from a working server with these
@@ -203,13 +187,6 @@ async function collectMetrics(ctx: Ctx, http: HttpClient, read: Reader): Promise
   else ctx.emit('alertmanager.notifications.per_alert', total / counters.receivedFiring, ev, `${total} notifications for ${counters.receivedFiring} firing alerts ${since}`);
 }
 
-async function readCa(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read tls.ca_file ${path}: ${errorMessage(err)}`);
-  }
-}
 
 function countBy(values: string[]): string {
   const counts = new Map<string, number>();

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { httpAuthOptions } from '../../src/config/http-auth.js';
 import type { CollectContext, Collector } from '../../src/collector/types.js';
-import type { HttpClientOptions } from '../../src/http/client.js';
 import type { FailureKind } from '../../src/http/errors.js';
 import {
   alertmanagersSchema,
@@ -44,7 +43,7 @@ export const prometheusCollector: Collector<PrometheusConfig> = {
 };
 
 async function collect(ctx: CollectContext<PrometheusConfig>): Promise<void> {
-  const api = new PrometheusApi(ctx.http(httpOptions(ctx.config, ctx.resolvePath)), ctx.window.end);
+  const api = new PrometheusApi(ctx.http({ baseURL: ctx.config.url, ...httpAuthOptions(ctx.config, ctx.resolvePath) }), ctx.window.end);
   const w = ctx.window.seconds;
 
   const build = await settle(() => api.get('/api/v1/status/buildinfo', buildInfoSchema));
@@ -84,20 +83,3 @@ async function collect(ctx: CollectContext<PrometheusConfig>): Promise<void> {
   }
 }
 
-function httpOptions(config: PrometheusConfig, resolvePath: (p: string) => string): Pick<HttpClientOptions, 'baseURL' | 'auth' | 'tls'> {
-  const auth = config.bearer_token ? { bearer: config.bearer_token } : config.basic_auth ? { basic: config.basic_auth } : undefined;
-  let tls: HttpClientOptions['tls'];
-  if (config.tls) {
-    tls = { insecureSkipVerify: config.tls.insecure_skip_verify ?? false, ca: config.tls.ca_file ? readCa(resolvePath(config.tls.ca_file)) : undefined };
-  }
-  return { baseURL: config.url, auth, tls };
-}
-
-function readCa(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`cannot read tls.ca_file ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-}
