@@ -1,3 +1,4 @@
+import { median, weeksWithEvent, workingDaysWithEvent } from '../../src/signals/cadence.js';
 /**
  * Refs and history of one repository, parsed from git's output, and the measurements over them.
  * Pure functions: every date is in Unix seconds, every window bound inclusive.
@@ -155,42 +156,19 @@ export function firstReleases(graph: ReadonlyMap<string, Commit>, releases: read
   return claimed;
 }
 
-export function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
+export { median };
 
-const WEEK = 7 * 86400;
-const DAY = 86400;
+/** Git dates are epoch seconds; the shared cadence arithmetic counts in milliseconds. */
+const ms = (w: Span) => ({ start: w.start * 1000, end: w.end * 1000 });
 
 /** Whole 7-day periods of the window counted back from its end, and how many hold a release. */
 export function weeksWithRelease(dates: readonly number[], w: Span): { weeks: number; withRelease: number } {
-  const weeks = Math.floor((w.end - w.start) / WEEK);
-  const hit = new Set<number>();
-  for (const t of dates) {
-    if (!inSpan(t, w)) continue;
-    // period k is (end - (k+1)·7d, end - k·7d]
-    const k = Math.floor((w.end - t) / WEEK);
-    if (k >= 0 && k < weeks) hit.add(k);
-  }
-  return { weeks, withRelease: hit.size };
+  const r = weeksWithEvent(dates.map((t) => t * 1000), ms(w));
+  return { weeks: r.weeks, withRelease: r.withEvent };
 }
 
 /** Whole UTC days of the window that are Monday to Friday, and how many hold a release. */
 export function workingDaysWithRelease(dates: readonly number[], w: Span): { days: number; withRelease: number } {
-  const first = Math.ceil(w.start / DAY);
-  const last = Math.floor(w.end / DAY) - 1; // day d is [d·86400, (d+1)·86400)
-  const working = new Set<number>();
-  for (let d = first; d <= last; d++) {
-    const weekday = (d + 4) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
-    if (weekday >= 1 && weekday <= 5) working.add(d);
-  }
-  const hit = new Set<number>();
-  for (const t of dates) {
-    const d = Math.floor(t / DAY);
-    if (working.has(d)) hit.add(d);
-  }
-  return { days: working.size, withRelease: hit.size };
+  const r = workingDaysWithEvent(dates.map((t) => t * 1000), ms(w));
+  return { days: r.days, withRelease: r.withEvent };
 }

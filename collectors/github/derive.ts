@@ -1,3 +1,4 @@
+import { busiestDay, median, weeksWithEvent, workingDaysWithEvent } from '../../src/signals/cadence.js';
 import type { Window } from '../../src/collector/types.js';
 import type { DeploymentStatus } from './api.js';
 
@@ -7,7 +8,6 @@ import type { DeploymentStatus } from './api.js';
  */
 
 export const DAY = 86_400_000;
-export const WEEK = 7 * DAY;
 /** A successful deployment rolled back within this long counts as a failed change. */
 export const ROLLBACK_FAILURE_WINDOW = DAY;
 
@@ -53,43 +53,17 @@ export function cadence(prod: Deploy[], w: Window): Cadence {
   const end = w.end.getTime();
   const times = prod.map((d) => d.created).filter((t) => t >= start && t <= end);
 
-  // Whole 7-day buckets counted back from the end: [end - (i+1)·7d, end - i·7d).
-  const weekCount = Math.floor((end - start) / WEEK);
-  let weeksWith = 0;
-  for (let i = 0; i < weekCount; i++) {
-    const hi = end - i * WEEK;
-    const lo = hi - WEEK;
-    if (times.some((t) => t >= lo && (t < hi || (i === 0 && t === hi)))) weeksWith++;
-  }
-
-  // Whole UTC days inside the window that are Monday to Friday.
-  const deployDays = new Set(times.map((t) => Math.floor(t / DAY)));
-  let workingTotal = 0;
-  let workingWith = 0;
-  for (let day = Math.ceil(start / DAY); (day + 1) * DAY <= end; day++) {
-    const weekday = new Date(day * DAY).getUTCDay();
-    if (weekday === 0 || weekday === 6) continue;
-    workingTotal++;
-    if (deployDays.has(day)) workingWith++;
-  }
-
-  const perDay = new Map<number, number>();
-  for (const t of times) perDay.set(Math.floor(t / DAY), (perDay.get(Math.floor(t / DAY)) ?? 0) + 1);
-  let max = 0;
-  let maxDay: number | undefined;
-  for (const [day, n] of [...perDay].sort((a, b) => a[0] - b[0])) {
-    if (n > max) {
-      max = n;
-      maxDay = day;
-    }
-  }
+  const span = { start, end };
+  const weeks = weeksWithEvent(times, span);
+  const working = workingDaysWithEvent(times, span);
+  const busiest = busiestDay(times);
   const days = (end - start) / DAY;
   return {
     count: times.length,
     perWeek: days > 0 ? times.length / (days / 7) : 0,
-    weeks: { total: weekCount, withDeploy: weeksWith },
-    workingDays: { total: workingTotal, withDeploy: workingWith },
-    maxPerDay: { count: max, day: maxDay === undefined ? undefined : new Date(maxDay * DAY).toISOString().slice(0, 10) },
+    weeks: { total: weeks.weeks, withDeploy: weeks.withEvent },
+    workingDays: { total: working.days, withDeploy: working.withEvent },
+    maxPerDay: busiest,
   };
 }
 
@@ -156,12 +130,7 @@ export function restoreTimes(history: Deploy[], w: Window): { seconds: number[];
   return { seconds, unrestored };
 }
 
-export function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+export { median };
 
 /** "3 of 4" with the share, for details. */
 export function share(n: number, of: number): string {

@@ -1,3 +1,4 @@
+import { busiestDay, median, weeksWithEvent, workingDaysWithEvent } from '../../src/signals/cadence.js';
 /**
  * The delivery arithmetic (DORA figures and cadence), free of HTTP so it can be checked by hand.
  * Times are epoch milliseconds; the window is [start, end].
@@ -29,7 +30,6 @@ export interface Span {
 }
 
 const DAY = 86_400_000;
-const WEEK = 7 * DAY;
 const ROLLBACK_HORIZON = DAY;
 
 /**
@@ -100,39 +100,19 @@ function byEnvironment(all: Deploy[]): Map<string, Deploy[]> {
 
 /** Whole 7-day buckets counted back from the window's end; undefined when the window is shorter than a week. */
 export function weeksWithDeploy(times: number[], w: Span): { withDeploy: number; weeks: number } | undefined {
-  const weeks = Math.floor((w.end - w.start) / WEEK);
-  if (weeks < 1) return undefined;
-  const hit = new Set<number>();
-  for (const t of times) {
-    if (t > w.end || t < w.start) continue;
-    const i = Math.floor((w.end - t) / WEEK);
-    if (i < weeks) hit.add(i);
-  }
-  return { withDeploy: hit.size, weeks };
+  const r = weeksWithEvent(times, w);
+  return r.weeks < 1 ? undefined : { withDeploy: r.withEvent, weeks: r.weeks };
 }
 
 /** Whole UTC days Monday to Friday inside the window, and how many of them saw a deployment. */
 export function workingDaysWithDeploy(times: number[], w: Span): { withDeploy: number; days: number } | undefined {
-  const first = Math.ceil(w.start / DAY) * DAY;
-  const working: number[] = [];
-  for (let day = first; day + DAY <= w.end; day += DAY) {
-    const dow = new Date(day).getUTCDay();
-    if (dow >= 1 && dow <= 5) working.push(day);
-  }
-  if (working.length === 0) return undefined;
-  const deployed = new Set(times.map((t) => Math.floor(t / DAY) * DAY));
-  return { withDeploy: working.filter((d) => deployed.has(d)).length, days: working.length };
+  const r = workingDaysWithEvent(times, w);
+  return r.days === 0 ? undefined : { withDeploy: r.withEvent, days: r.days };
 }
 
 export function maxPerDay(times: number[]): { max: number; day?: string } {
-  const counts = new Map<number, number>();
-  for (const t of times) {
-    const day = Math.floor(t / DAY) * DAY;
-    counts.set(day, (counts.get(day) ?? 0) + 1);
-  }
-  let best: { max: number; day?: string } = { max: 0 };
-  for (const [day, n] of counts) if (n > best.max) best = { max: n, day: new Date(day).toISOString().slice(0, 10) };
-  return best;
+  const r = busiestDay(times);
+  return { max: r.count, day: r.day };
 }
 
 /**
@@ -159,12 +139,7 @@ export function leadTimes(merges: Merge[], deploys: Deploy[], rollbacks: Set<Dep
   return { seconds, undeployed };
 }
 
-export function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
+export { median };
 
 /** GitLab's wildcard protected-branch names: `*` matches any characters. */
 export function branchMatches(pattern: string, branch: string): boolean {
