@@ -53,7 +53,9 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
   const redactor = new Redactor();
   let exitCode: number = EXIT.ok;
 
-  const catalog = () => signalCatalog(registry);
+  // read signals/derived.yaml once per command, however many times it is needed
+  let cachedCatalog: ReturnType<typeof signalCatalog> | undefined;
+  const catalog = () => (cachedCatalog ??= signalCatalog(registry));
   const model = (dir?: string): Model => loadModel(dir ? resolve(dir) : defaultRulesDir(), { declaredSignals: catalog().ids });
   const lang = (v: string | undefined): Lang => (v === 'zh' ? 'zh' : 'en');
   const makeLog = (quiet: boolean): Logger =>
