@@ -133,9 +133,9 @@ export function conditionalFetch(inner: typeof fetch, cache: EtagCache | undefin
 }
 
 /**
- * A Response built with `new Response()` (as the recording fetch and this cache build them) has
- * an empty `url`; octokit.paginate parses it for lists wrapped in an object (check runs, workflow
- * runs, environments), so give it the request's URL back.
+ * A Response built with `new Response()` has an empty `url` (the core's recording fetch sets it on
+ * its own responses; this cache builds new ones from cached bodies); octokit.paginate parses it for
+ * lists wrapped in an object (check runs, workflow runs, environments), so give it the URL back.
  */
 function withUrl(response: Response, url: string): Response {
   if (!response.url) Object.defineProperty(response, 'url', { value: url, configurable: true });
