@@ -240,7 +240,8 @@ describe('catalogue commands', () => {
   });
 
   it('runs from a shell as `techops` after install', () => {
-    const out = execFileSync(process.execPath, [join(packageRoot(), 'dist', 'src', 'cli', 'main.js'), '--version'], { encoding: 'utf8' });
+    // run the bin itself (shebang and executable bit), as npx does
+    const out = execFileSync(join(packageRoot(), 'dist', 'src', 'cli', 'main.js'), ['--version'], { encoding: 'utf8' });
     expect(out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
