@@ -21,6 +21,7 @@ export const targetsSchema = z.object({
   activeTargets: z.array(
     z.object({
       scrapePool: z.string().optional(),
+      scrapeUrl: z.string().optional(),
       labels: z.record(z.string(), z.string()).default({}),
       health: z.string(),
     }),

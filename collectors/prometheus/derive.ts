@@ -1,5 +1,6 @@
 import { errorMessage } from '../../src/errors.js';
 import type { BuildInfo, Rules, Sample, Targets } from './api.js';
+import { deriveChapter5 } from './chapter5.js';
 import { analyseConfig } from './config-analysis.js';
 import { failed, mapOutcome, notAvailable, value, type Measured, type Outcome } from './outcome.js';
 import { classifyMetric, maxBySource, OS_CPU_METRICS, OS_MEMORY_METRICS, REPLICATION_LAG_METRICS, type DataKind } from './queries.js';
@@ -26,6 +27,8 @@ export interface Responses {
   notifications: Outcome<Sample[]>;
   backup: Outcome<Sample[]>;
   replication: Outcome<Sample[]>;
+  sharedPools: Outcome<Sample[]>;
+  remoteWriteDelivered: Outcome<Sample[]>;
 }
 
 type Signals = Partial<Record<Id, Measured>>;
@@ -38,6 +41,7 @@ type Signals = Partial<Record<Id, Measured>>;
 export function deriveSignals(res: Responses): Signals {
   const rules = mapOutcome(res.rules, analyseRules);
   const fired = firedWindow(res.fired, rules);
+  const config = mapOutcome(res.config, (d) => analyseConfig(d.yaml));
   const notifications = fromScalar(res.notifications, 'alertmanager_notifications_total is not scraped by this Prometheus (no such series in the window)', Math.round);
   return {
     ...reachability(res.build, res.up),
@@ -58,6 +62,7 @@ export function deriveSignals(res: Responses): Signals {
     'prometheus.probes.worst_availability': fromScalar(res.probesWorst, 'no probe_success series in the window', clampRatio),
     'prometheus.backup.max_age_seconds': bySource(res.backup, 'no backup metric from velero, CloudNativePG, pgBackRest, WAL-G or postgres_exporter (pg_stat_archiver)'),
     'prometheus.replication.max_lag_seconds': bySource(res.replication, `no replication lag metric (${REPLICATION_LAG_METRICS.join(', ')}) in the window`),
+    ...deriveChapter5(res, config.ok ? config.data.remoteWrite : undefined),
   };
 }
 
@@ -104,17 +109,27 @@ const clampRatio = (v: number) => Math.min(1, Math.max(0, v));
 const ratio = (n: number, d: number, ev: string[], what: string): Measured =>
   d === 0 ? notAvailable(`no ${what}`) : value(n / d, ev, `${n} of ${d} ${what}`);
 
+/**
+ * The API is reachable when the query API evaluates vector(1): that is the data API every check
+ * reading "reachable" relies on. buildinfo only names the version; a compatible backend or proxy
+ * without it is still reachable. A query that failed without ending the scan (a 5xx after retries,
+ * a malformed answer) leaves reachability unknown (failed), never false: the fatal failures that
+ * would show the server unreachable end the collection before this point.
+ */
 function reachability(build: Outcome<BuildInfo>, up: Outcome<Sample[]>): Signals {
   const evidence = [build, up].flatMap((o) => (o.ok ? [o.evidence] : o.evidence ? [o.evidence] : []));
-  const problem = [build, up].find((o) => !o.ok) as Extract<Outcome<unknown>, { ok: false }> | undefined;
-  if (problem && (problem.kind === 'aborted' || problem.kind === 'budget')) {
-    return { 'prometheus.api.reachable': failed(problem.message), 'prometheus.servers.count': failed(problem.message) };
+  const detail = build.ok ? `Prometheus ${build.data.version}` : `query API answers; ${build.message}`;
+  if (!up.ok) {
+    const m: Measured = { status: 'failed', reason: `the query vector(1) failed: ${up.message}`, evidence: evidence.length ? evidence : undefined };
+    return { 'prometheus.api.reachable': m, 'prometheus.servers.count': m };
   }
-  const reachable = build.ok && up.ok && up.data.length === 1 && up.data[0].value === 1;
-  const detail = build.ok ? `Prometheus ${build.data.version}` : undefined;
+  if (up.data.length !== 1 || up.data[0].value !== 1) {
+    const m: Measured = { status: 'failed', reason: `the query vector(1) answered ${JSON.stringify(up.data.map((s) => s.value))}, not [1]: not a working PromQL engine`, evidence };
+    return { 'prometheus.api.reachable': m, 'prometheus.servers.count': m };
+  }
   return {
-    'prometheus.api.reachable': value(reachable, evidence, problem ? problem.message : detail),
-    'prometheus.servers.count': value(reachable ? 1 : 0, evidence, detail),
+    'prometheus.api.reachable': value(true, evidence, detail),
+    'prometheus.servers.count': value(1, evidence, detail),
   };
 }
 

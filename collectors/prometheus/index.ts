@@ -27,6 +27,7 @@ import {
   VECTOR_ONE,
 } from './queries.js';
 import { PROMETHEUS_SIGNALS } from './signals.js';
+import { remoteWriteDeliveredQuery, SHARED_POOLS_QUERY } from './chapter5.js';
 
 export type { PrometheusConfig } from './config.js';
 
@@ -69,6 +70,8 @@ async function collect(ctx: CollectContext<PrometheusConfig>): Promise<void> {
       notifications: () => api.query(notificationsQuery(w)),
       backup: () => api.query(BACKUP_AGE_QUERY),
       replication: () => api.query(replicationLagQuery(w)),
+      sharedPools: () => api.query(SHARED_POOLS_QUERY),
+      remoteWriteDelivered: () => api.query(remoteWriteDeliveredQuery(w)),
     },
     CONCURRENCY,
   );

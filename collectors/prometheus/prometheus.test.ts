@@ -8,6 +8,7 @@ import { EvidenceLog } from '../../src/evidence/types.js';
 import { silentLogger } from '../../src/log.js';
 import { Redactor } from '../../src/redact.js';
 import type { SignalState } from '../../src/signals/types.js';
+import { remoteWriteDeliveredQuery, ruleProvenance, SHARED_POOLS_QUERY, sharedScrapePools } from './chapter5.js';
 import { analyseConfig } from './config-analysis.js';
 import { prometheusConfigSchema } from './config.js';
 import { prometheusCollector } from './index.js';
@@ -47,7 +48,8 @@ const NOT_READY = 'Service Unavailable'; // what Prometheus' readiness check ans
 
 type Endpoint =
   | 'buildinfo' | 'config' | 'flags' | 'runtimeinfo' | 'tsdb' | 'targets' | 'rules' | 'alertmanagers'
-  | 'q.up' | 'q.inventory' | 'q.nodes' | 'q.probesAvailability' | 'q.probesWorst' | 'q.fired' | 'q.notifications' | 'q.backup' | 'q.replication';
+  | 'q.up' | 'q.inventory' | 'q.nodes' | 'q.probesAvailability' | 'q.probesWorst' | 'q.fired' | 'q.notifications' | 'q.backup' | 'q.replication'
+  | 'q.sharedPools' | 'q.remoteWriteDelivered';
 
 const PATHS: Record<Exclude<Endpoint, `q.${string}`>, [path: string, fixture: string]> = {
   buildinfo: ['/api/v1/status/buildinfo', 'status-buildinfo'],
@@ -69,6 +71,9 @@ const QUERIES: Record<Extract<Endpoint, `q.${string}`>, [expr: string, fixture: 
   'q.notifications': [notificationsQuery(WINDOW_SECONDS), 'query-notifications'],
   'q.backup': [BACKUP_AGE_QUERY, 'query-backup-age'],
   'q.replication': [replicationLagQuery(WINDOW_SECONDS), 'query-replication-lag'],
+  // chapter 5: two real Prometheus 2.42 servers, A remote-writing to B, both scraping node_exporter as job "node"
+  'q.sharedPools': [SHARED_POOLS_QUERY, 'query-shared-pools'],
+  'q.remoteWriteDelivered': [remoteWriteDeliveredQuery(WINDOW_SECONDS), 'query-remote-write-delivered'],
 };
 
 interface Reply {
@@ -167,8 +172,9 @@ describe('prometheus collector: a healthy server', () => {
     expect(scope.isDone()).toBe(true);
 
     const notObserved = ALL_IDS.filter((id) => r.get(id).status !== 'observed').map((id) => `${id}: ${r.get(id).status} ${r.get(id).reason}`);
-    expect(notObserved).toEqual([]);
-    expect(r.runs).toEqual([expect.objectContaining({ status: 'ok', requests: 17, signals_observed: ALL_IDS.length })]);
+    // the fixture server's targets are all on 127.0.0.1: no scrape crosses a network
+    expect(notObserved).toEqual([expect.stringMatching(/^prometheus\.scrape\.network_tls_ratio: not_available every active target is on loopback/)]);
+    expect(r.runs).toEqual([expect.objectContaining({ status: 'ok', requests: 19, signals_observed: ALL_IDS.length - 1 })]);
     expect(r.evidence.records.every((e) => e.method === 'GET' && e.status === 200)).toBe(true);
 
     // collection
@@ -236,6 +242,15 @@ describe('prometheus collector: a healthy server', () => {
     expect(r.value('prometheus.backup.max_age_seconds')).toBe(86521);
     expect(r.get('prometheus.backup.max_age_seconds').instances[0].detail).toContain('velero_backup_last_successful_timestamp');
     expect(r.value('prometheus.replication.max_lag_seconds')).toBe(3.5);
+
+    // chapter 5: observed HA and delivery, network TLS, rule provenance
+    expect(r.value('prometheus.ha.shared_scrape_servers')).toBe(2); // job "node" on both servers with 1 target; "prometheus" differs (2 vs 1)
+    expect(r.get('prometheus.ha.shared_scrape_servers').instances[0].detail).toContain(': node');
+    expect(r.value('prometheus.remote_write.delivering_destinations')).toBe(1);
+    expect(r.get('prometheus.remote_write.delivering_destinations').instances[0].detail).toBe('http://127.0.0.1:19191/api/v1/write');
+    expect(r.get('prometheus.scrape.network_tls_ratio').status).toBe('not_available'); // every fixture target is on 127.0.0.1
+    expect(r.value('prometheus.rules.custom_alerting_ratio')).toBe(1);
+    expect(r.value('prometheus.rules.pipeline_alert_rules')).toBe(1); // Watchdog: vector(1)
   });
 
   it('points every value at the requests it came from', async () => {
@@ -255,7 +270,7 @@ describe('prometheus collector: a healthy server', () => {
     expect(urls('prometheus.alerts.notifications_per_alert')).toHaveLength(2);
     // every query is evaluated at the end of the window
     const queries = r.evidence.records.filter((e) => e.url.includes('/api/v1/query'));
-    expect(queries).toHaveLength(9);
+    expect(queries).toHaveLength(11);
     for (const q of queries) expect(new URL(q.url).searchParams.get('time')).toBe(TIME_PARAM);
     expect(new URL(r.urlOf(r.get('prometheus.probes.availability').evidence[0])).searchParams.get('query')).toBe('avg(avg_over_time(probe_success[86400s]))');
   });
@@ -313,7 +328,7 @@ describe('prometheus collector: failures', () => {
     expect(r.value('prometheus.rules.severity_ratio')).toBe(0.75);
     const build = r.evidence.records.filter((e) => e.url.endsWith('/buildinfo'));
     expect(build.map((e) => [e.status, e.attempt])).toEqual([[429, 1], [200, 2]]);
-    expect(r.runs[0]).toMatchObject({ status: 'ok', requests: 18 });
+    expect(r.runs[0]).toMatchObject({ status: 'ok', requests: 20 });
   });
 
   it('503 on /api/v1/rules fails only the rule signals; targets are still measured', async () => {
@@ -355,6 +370,15 @@ describe('prometheus collector: failures', () => {
     const r = await scan();
     expect(r.get('prometheus.backup.max_age_seconds')).toMatchObject({ status: 'failed', reason: expect.stringContaining('(HTTP 400, bad_data): invalid parameter "query"') });
     expect(r.value('prometheus.replication.max_lag_seconds')).toBe(3.5);
+
+    // chapter 5: observed HA and delivery, network TLS, rule provenance
+    expect(r.value('prometheus.ha.shared_scrape_servers')).toBe(2); // job "node" on both servers with 1 target; "prometheus" differs (2 vs 1)
+    expect(r.get('prometheus.ha.shared_scrape_servers').instances[0].detail).toContain(': node');
+    expect(r.value('prometheus.remote_write.delivering_destinations')).toBe(1);
+    expect(r.get('prometheus.remote_write.delivering_destinations').instances[0].detail).toBe('http://127.0.0.1:19191/api/v1/write');
+    expect(r.get('prometheus.scrape.network_tls_ratio').status).toBe('not_available'); // every fixture target is on 127.0.0.1
+    expect(r.value('prometheus.rules.custom_alerting_ratio')).toBe(1);
+    expect(r.value('prometheus.rules.pipeline_alert_rules')).toBe(1); // Watchdog: vector(1)
   });
 
   it('a truncated body fails the signals of that response as malformed', async () => {
@@ -488,11 +512,12 @@ describe('prometheus collector: data that does not exist', () => {
     expect(r.get('prometheus.tsdb.retention_seconds').evidence.map(r.urlOf)).toEqual([`${BASE}/api/v1/status/flags`]);
   });
 
-  it('without buildinfo (a query-only proxy) the API is not reachable but the rest is measured', async () => {
+  it('without buildinfo (a query-only proxy) the query API is still reachable and the rest is measured', async () => {
     serve({ buildinfo: { status: 404, body: '404 page not found' } });
     const r = await scan();
-    expect(r.value('prometheus.api.reachable')).toBe(false);
-    expect(r.value('prometheus.servers.count')).toBe(0);
+    expect(r.value('prometheus.api.reachable')).toBe(true);
+    expect(r.get('prometheus.api.reachable').instances[0].detail).toContain('not found (HTTP 404)');
+    expect(r.value('prometheus.servers.count')).toBe(1);
     expect(r.value('prometheus.rules.alerting_count')).toBe(8);
   });
 

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Rules, Sample, Targets } from './api.js';
+import { defaultSetNote, deriveChapter5, isDefaultRuleGroup, ruleProvenance, sharedScrapePools, type Chapter5Responses } from './chapter5.js';
+import type { Outcome } from './outcome.js';
+
+const ok = <T>(data: T): Outcome<T> => ({ ok: true, data, evidence: 'ev-1' });
+const broken: Outcome<never> = { ok: false, error: new Error('HTTP 503'), message: 'HTTP 503 after 2 retries', kind: 'server' };
+
+/** An answer of the real Prometheus 2.42 the fixture was captured from, as the collector parses it. */
+function vector(name: string): Sample[] {
+  const body = JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+  return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+}
+
+const pool = (instance: string, job: string, targets: number): Sample => ({ metric: { __name__: 'prometheus_target_scrape_pool_targets', instance, job: 'prometheus', scrape_job: job }, value: targets });
+const start = (instance: string, t: number): Sample => ({ metric: { __name__: 'process_start_time_seconds', instance, job: 'prometheus' }, value: t });
+
+function responses(over: Partial<Chapter5Responses> = {}): Chapter5Responses {
+  return {
+    sharedPools: ok(vector('query-shared-pools')),
+    remoteWriteDelivered: ok(vector('query-remote-write-delivered')),
+    targets: ok({ activeTargets: [] }),
+    rules: ok({ groups: [] }),
+    ...over,
+  };
+}
+
+describe('observed HA: servers scraping the same targets', () => {
+  it('two real servers share the job "node" (same target count), not "prometheus" (2 targets vs 1)', () => {
+    expect(sharedScrapePools(vector('query-shared-pools'))).toEqual({ servers: 2, jobs: ['node'], seen: 2 });
+  });
+
+  it('one server scraped under two addresses is one server: no HA', () => {
+    const samples = [pool('localhost:9090', 'node', 3), pool('127.0.0.1:9090', 'node', 3), start('localhost:9090', 1795992554.28), start('127.0.0.1:9090', 1795992554.28)];
+    expect(sharedScrapePools(samples)).toEqual({ servers: 1, jobs: [], seen: 1 });
+  });
+
+  it('a replica label on a single server is not a second server', () => {
+    const m = deriveChapter5(responses({ sharedPools: ok([pool('a:9090', 'node', 3), start('a:9090', 1)]) }), 1)['prometheus.ha.shared_scrape_servers'];
+    expect(m).toMatchObject({ status: 'value', value: 1 });
+  });
+
+  it('without any Prometheus meta-metrics nothing can be seen: not available, not 1', () => {
+    expect(deriveChapter5(responses({ sharedPools: ok([]) }), 1)['prometheus.ha.shared_scrape_servers']).toMatchObject({ status: 'not_available' });
+    expect(deriveChapter5(responses({ sharedPools: broken }), 1)['prometheus.ha.shared_scrape_servers']).toMatchObject({ status: 'failed', reason: 'HTTP 503 after 2 retries' });
+  });
+});
+
+describe('remote write delivering', () => {
+  it('counts destinations that received samples in the window, naming them', () => {
+    expect(deriveChapter5(responses(), 1)['prometheus.remote_write.delivering_destinations']).toMatchObject({ status: 'value', value: 1, detail: 'http://127.0.0.1:19191/api/v1/write' });
+  });
+
+  it('a configured destination that received nothing is 0, and named as idle', () => {
+    const idle = ok([{ metric: { url: 'https://mimir.example/api/v1/push' }, value: 0 }]);
+    expect(deriveChapter5(responses({ remoteWriteDelivered: idle }), 1)['prometheus.remote_write.delivering_destinations']).toMatchObject({ status: 'value', value: 0, detail: 'none; 1 destination(s) received nothing in the window' });
+  });
+
+  it('no counters: 0 when nothing is configured, not available when remote_write is configured but unseen', () => {
+    expect(deriveChapter5(responses({ remoteWriteDelivered: ok([]) }), 0)['prometheus.remote_write.delivering_destinations']).toMatchObject({ status: 'value', value: 0 });
+    expect(deriveChapter5(responses({ remoteWriteDelivered: ok([]) }), 2)['prometheus.remote_write.delivering_destinations']).toMatchObject({ status: 'not_available' });
+    expect(deriveChapter5(responses({ remoteWriteDelivered: ok([]) }), undefined)['prometheus.remote_write.delivering_destinations']).toMatchObject({ status: 'not_available' });
+  });
+});
+
+describe('TLS on scrapes that cross a network', () => {
+  const target = (scrapeUrl: string, scrapePool: string) => ({ scrapeUrl, scrapePool, labels: {}, health: 'up' });
+  it('leaves loopback scrapes out and names the jobs scraped over plain http', () => {
+    const targets: Targets = {
+      activeTargets: [
+        target('http://127.0.0.1:9090/metrics', 'prometheus'),
+        target('http://localhost:9100/metrics', 'node-local'),
+        target('https://10.0.0.5:10250/metrics', 'kubelet'),
+        target('https://10.0.0.6:10250/metrics', 'kubelet'),
+        target('http://10.0.0.7:8080/metrics', 'shop'),
+      ],
+    };
+    expect(deriveChapter5(responses({ targets: ok(targets) }), 0)['prometheus.scrape.network_tls_ratio']).toMatchObject({ status: 'value', value: 2 / 3, detail: '2 of 3 network targets over https; plain http in jobs shop' });
+  });
+
+  it('only loopback targets: not available', () => {
+    const targets: Targets = { activeTargets: [target('http://127.0.0.1:9090/metrics', 'prometheus')] };
+    expect(deriveChapter5(responses({ targets: ok(targets) }), 0)['prometheus.scrape.network_tls_ratio']).toMatchObject({ status: 'not_available' });
+  });
+});
+
+describe('rule provenance: default rule sets and pipeline alerts', () => {
+  const rule = (name: string, query: string) => ({ type: 'alerting', name, query });
+  const kubePrometheus: Rules = {
+    groups: [
+      { name: 'general.rules', rules: [rule('Watchdog', 'vector(1)'), rule('TargetDown', '100 * (count by (job) (up == 0) / count by (job) (up)) > 10')] },
+      { name: 'node-exporter', rules: [rule('NodeFilesystemAlmostOutOfSpace', 'node_filesystem_avail_bytes / node_filesystem_size_bytes * 100 < 5')] },
+      { name: 'prometheus', rules: [rule('PrometheusRuleFailures', 'increase(prometheus_rule_evaluation_failures_total[5m]) > 0')] },
+      { name: 'kubernetes-apps', rules: [rule('KubePodCrashLooping', 'max_over_time(kube_pod_container_status_waiting_reason{reason="CrashLoopBackOff"}[5m]) >= 1')] },
+    ],
+  };
+
+  it('recognises the well-known groups and nothing else', () => {
+    for (const g of ['node-exporter', 'kubernetes-apps', 'kube-prometheus-general.rules', 'alertmanager.rules', 'k8s.rules.container_cpu_usage_seconds_total', 'kube-apiserver-slos']) expect(isDefaultRuleGroup(g), g).toBe(true);
+    for (const g of ['shop', 'payments.rules', 'node-custom']) expect(isDefaultRuleGroup(g), g).toBe(false);
+  });
+
+  it('an estate with kube-prometheus rules only has no custom alerting, and every count says so', () => {
+    const p = ruleProvenance(kubePrometheus);
+    expect(p.custom).toEqual([]);
+    expect(p.pipeline).toEqual(['Watchdog', 'PrometheusRuleFailures']);
+    expect(defaultSetNote(p)).toBe('every alerting rule comes from a well-known default rule set (groups general.rules, kubernetes-apps, node-exporter, prometheus): installed, not written for this estate');
+    const signals = deriveChapter5(responses({ rules: ok(kubePrometheus) }), 0);
+    expect(signals['prometheus.rules.custom_alerting_ratio']).toMatchObject({ status: 'value', value: 0 });
+    expect(signals['prometheus.rules.pipeline_alert_rules']).toMatchObject({ status: 'value', value: 2 });
+    expect((signals['prometheus.rules.pipeline_alert_rules'] as { detail: string }).detail).toContain('installed, not written for this estate');
+  });
+
+  it('a custom group beside them is counted and named, and the note goes away', () => {
+    const withShop: Rules = { groups: [...kubePrometheus.groups, { name: 'shop', rules: [rule('CheckoutErrors', 'sum(rate(http_requests_total{job="shop",code=~"5.."}[5m])) > 1')] }] };
+    const signals = deriveChapter5(responses({ rules: ok(withShop) }), 0);
+    expect(signals['prometheus.rules.custom_alerting_ratio']).toMatchObject({ status: 'value', value: 1 / 6 });
+    expect((signals['prometheus.rules.custom_alerting_ratio'] as { detail: string }).detail).toContain(': CheckoutErrors;');
+    expect(defaultSetNote(ruleProvenance(withShop))).toBeUndefined();
+  });
+
+  it('no alerting rules: the custom share is not available; a failed read fails both', () => {
+    expect(deriveChapter5(responses(), 0)['prometheus.rules.custom_alerting_ratio']).toMatchObject({ status: 'not_available' });
+    expect(deriveChapter5(responses({ rules: broken }), 0)['prometheus.rules.pipeline_alert_rules']).toMatchObject({ status: 'failed' });
+  });
+});
