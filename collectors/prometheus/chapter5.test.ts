@@ -105,6 +105,8 @@ describe('rule provenance: default rule sets and pipeline alerts', () => {
     const p = ruleProvenance(kubePrometheus);
     expect(p.custom).toEqual([]);
     expect(p.pipeline).toEqual(['Watchdog', 'PrometheusRuleFailures']);
+    // an always-firing rule not named as a dead-man switch is a test alert, not pipeline monitoring
+    expect(ruleProvenance({ groups: [{ name: 'shop', rules: [rule('ServiceDown', 'vector(1)')] }] }).pipeline).toEqual([]);
     expect(defaultSetNote(p)).toBe('every alerting rule comes from a well-known default rule set (groups general.rules, kubernetes-apps, node-exporter, prometheus): installed, not written for this estate');
     const signals = deriveChapter5(responses({ rules: ok(kubePrometheus) }), 0);
     expect(signals['prometheus.rules.custom_alerting_ratio']).toMatchObject({ status: 'value', value: 0 });

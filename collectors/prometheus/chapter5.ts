@@ -145,10 +145,12 @@ export function isDefaultRuleGroup(name: string): boolean {
 /**
  * The monitoring pipeline's own metrics: rule evaluation, remote write, TSDB, config reloads,
  * notification delivery, service discovery and the log/trace pipelines; plus a dead-man switch
- * (an alert on vector(1)) that fires while the chain works.
+ * (an alert named Watchdog, DeadMansSwitch … on vector(1)) that fires while the chain works.
  */
 const PIPELINE = /\b(prometheus_(rule_|remote_storage_|tsdb_|config_last_reload|notifications_|sd_|target_)|alertmanager_(notifications_failed|config_last_reload|cluster_)|thanos_|cortex_|mimir_|loki_|promtail_|fluentbit_|fluentd_|vector_|otelcol_)\w*/;
-const DEAD_MAN = /^\s*vector\s*\(\s*1\s*\)\s*$/;
+const ALWAYS_FIRING = /^\s*vector\s*\(\s*1\s*\)\s*$/;
+/** An always-firing alert is a dead-man switch only when named as one; otherwise it is a test or a mistake. */
+const DEAD_MAN_NAME = /watchdog|dead.?man|heartbeat|always.?firing/i;
 
 export interface RuleProvenance {
   alerting: { name: string; group: string }[];
@@ -164,7 +166,7 @@ export function ruleProvenance(rules: Rules): RuleProvenance {
     alerting: alerting.map(({ name, group }) => ({ name, group })),
     custom: alerting.filter((a) => !isDefaultRuleGroup(a.group)).map((a) => a.name),
     defaultGroups: [...defaults].sort(),
-    pipeline: alerting.filter((a) => PIPELINE.test(a.query) || DEAD_MAN.test(a.query)).map((a) => a.name),
+    pipeline: alerting.filter((a) => PIPELINE.test(a.query) || (ALWAYS_FIRING.test(a.query) && DEAD_MAN_NAME.test(a.name))).map((a) => a.name),
   };
 }
 

@@ -69,7 +69,7 @@ export const PROMETHEUS_SIGNALS = [
   count('prometheus.remote_write.delivering_destinations', 'max', 'remote_write destinations (url) that received samples in the window: increase of prometheus_remote_storage_samples_total minus failed samples > 0; 0 when no remote_write is configured'),
   ratio('prometheus.scrape.network_tls_ratio', 'Active targets not on loopback whose scrapeUrl is https / active targets not on loopback (a scrape that stays on the host crosses no network)'),
   ratio('prometheus.rules.custom_alerting_ratio', 'Alerting rules outside the groups of well-known default rule sets (kube-prometheus, node/Prometheus/Alertmanager/Kubernetes mixins, prometheus-operator) / alerting rules'),
-  count('prometheus.rules.pipeline_alert_rules', 'sum', 'Alerting rules that watch the monitoring pipeline itself: rule evaluation, remote write, TSDB, config reloads, notification delivery, discovery, log/trace pipelines, or a dead-man switch on vector(1)'),
+  count('prometheus.rules.pipeline_alert_rules', 'sum', 'Alerting rules that watch the monitoring pipeline itself: rule evaluation, remote write, TSDB, config reloads, notification delivery, discovery, log/trace pipelines, or a dead-man switch (Watchdog-like rule on vector(1))'),
 ] as const satisfies readonly SignalDeclaration[];
 
 export type PrometheusSignalId = (typeof PROMETHEUS_SIGNALS)[number]['id'];

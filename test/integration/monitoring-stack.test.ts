@@ -138,7 +138,22 @@ collectors:
     expect(criterion('5.3.1-2.4').status).toBe('not_met');
     expect(criterion('5.3.1-2.4').explanation).toContain('prometheus.rules.runbook_ratio = 0.2');
     expect(criterion('5.3.1-3.2').status).toBe('met');
-    expect(criterion('5.1.2-4.2').status).toBe('not_met');
+    // every target of this stack is on 127.0.0.1: no scrape crosses a network, so transmission
+    // security has nothing to judge (it read not_met while loopback jobs were counted)
+    expect(signal('prometheus.scrape.network_tls_ratio').status).toBe('not_available');
+    expect(criterion('5.1.2-4.2').status).toBe('unknown');
+    // one server scraping itself: HA is not observed, whatever its replica label says
+    expect(signal('prometheus.ha.shared_scrape_servers').value).toBe(1);
+    expect(criterion('5.1.1-2.3').status).toBe('not_met');
+    expect(signal('prometheus.remote_write.delivering_destinations').value).toBe(0);
+    // an alert fired and is stored as ALERTS; notifications counted but their analysis is not attested
+    expect(criterion('5.3.1-2.3').status).toBe('met');
+    expect(criterion('5.3.1-2.2').status).toBe('unknown');
+    // the stack's always-firing test alerts are not named as a dead-man switch: no rule watches the pipeline
+    expect(signal('prometheus.rules.pipeline_alert_rules').value).toBe(0);
+    expect(criterion('5.2.2-3.5').status).toBe('not_met');
+    expect(signal('prometheus.rules.custom_alerting_ratio').value).toBe(1);
+    expect(criterion('5.3.1-3.5').status).toBe('met');
     expect(criterion('5.2.1-4.1').status).toBe('met');
     expect(criterion('5.2.2-3.2').status).toBe('unknown'); // real time met, offline statistics need an attestation
     expect(criterion('8.1.1-3.3').status).toBe('met');
@@ -147,14 +162,15 @@ collectors:
   it('yields levels for 5.1.1, 5.1.2, 5.2.1 to 5.2.3 and 5.3.1', () => {
     const levels = Object.fromEntries(['5.1.1', '5.1.2', '5.2.1', '5.2.2', '5.2.3', '5.3.1'].map((id) => [id, [capability(id).level, capability(id).ceiling]]));
     expect(levels).toEqual({
-      '5.1.1': [1, 5],
-      '5.1.2': [1, 1], // no remote write: one subscriber only (5.1.2-2.2)
+      '5.1.1': [1, 1], // one server, no second one seen scraping the same targets (5.1.1-2.3); the replica label no longer counts
+      '5.1.2': [1, 1], // no second server, no remote write delivering: one subscriber only (5.1.2-2.2)
       '5.2.1': [1, 1], // no forwarding path (5.2.1-2.1)
-      '5.2.2': [0, 5], // 5.2.2-1.2 (abnormal data) awaits an attestation
+      '5.2.2': [0, 2], // 5.2.2-1.2 (abnormal data) awaits an attestation; no alert watches the processing itself (5.2.2-3.5)
       '5.2.3': [1, 2], // no remote storage tier (5.2.3-3.2)
       '5.3.1': [1, 1], // one alerting rule in five has a runbook (5.3.1-2.4)
     });
     expect(capability('5.1.2').blockers).toEqual(expect.arrayContaining([expect.objectContaining({ criterion: '5.1.2-2.2', status: 'not_met' })]));
+    expect(capability('5.1.1').blockers).toEqual(expect.arrayContaining([expect.objectContaining({ criterion: '5.1.1-2.3', status: 'not_met' })]));
     expect(capability('5.3.1').blockers).toEqual(expect.arrayContaining([expect.objectContaining({ criterion: '5.3.1-2.4', status: 'not_met' })]));
   });
 
