@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Rules, Sample, Targets } from './api.js';
-import { defaultSetNote, deriveChapter5, isDefaultRuleGroup, ruleProvenance, sharedScrapePools, type Chapter5Responses } from './chapter5.js';
+import { annotateCounts, defaultSetNote, deriveChapter5, isDefaultRuleGroup, ruleProvenance, sharedScrapePools, type Chapter5Responses } from './chapter5.js';
 import type { Outcome } from './outcome.js';
 
 const ok = <T>(data: T): Outcome<T> => ({ ok: true, data, evidence: 'ev-1' });
@@ -127,3 +127,37 @@ describe('rule provenance: default rule sets and pipeline alerts', () => {
     expect(deriveChapter5(responses({ rules: broken }), 0)['prometheus.rules.pipeline_alert_rules']).toMatchObject({ status: 'failed' });
   });
 });
+
+describe('names behind counts', () => {
+  const rule = (name: string, query: string, extra: Record<string, unknown> = {}) => ({ type: 'alerting', name, query, ...extra });
+  const count = (v: number) => ({ status: 'value' as const, value: v, evidence: ['ev-1'] });
+
+  it('counts of rules and jobs name their first objects; every alerting-rule signal notes a default-set-only estate', () => {
+    const rules: Rules = {
+      groups: [
+        { name: 'general.rules', rules: [rule('Watchdog', 'vector(1)'), rule('TargetDown', 'up == 0', { health: 'err', lastError: 'boom' })] },
+        { name: 'node-exporter', rules: [{ type: 'recording', name: 'instance:node_cpu:rate5m', query: 'rate(node_cpu_seconds_total[5m])' }] },
+      ],
+    };
+    const targets: Targets = { activeTargets: [{ scrapePool: 'node', labels: {}, health: 'up' }, { scrapePool: 'shop', labels: {}, health: 'down' }] };
+    const out = annotateCounts(
+      { 'prometheus.rules.alerting_count': count(2), 'prometheus.rules.recording_count': count(1), 'prometheus.rules.unhealthy': count(1), 'prometheus.rules.severity_levels': count(0),
+        'prometheus.jobs.count': count(2), 'prometheus.targets.up_ratio': { ...count(0.5), detail: '1 of 2 active targets up' } },
+      ok(rules), ok(targets),
+    );
+    const detail = (id: keyof typeof out) => (out[id] as { detail?: string }).detail;
+    expect(detail('prometheus.rules.alerting_count')).toBe('Watchdog, TargetDown; note: every alerting rule comes from a well-known default rule set (groups general.rules): installed, not written for this estate');
+    expect(detail('prometheus.rules.severity_levels')).toContain('note: every alerting rule comes from a well-known default rule set');
+    expect(detail('prometheus.rules.recording_count')).toBe('instance:node_cpu:rate5m');
+    expect(detail('prometheus.rules.unhealthy')).toBe('TargetDown');
+    expect(detail('prometheus.jobs.count')).toBe('node, shop');
+    expect(detail('prometheus.targets.up_ratio')).toBe('1 of 2 active targets up; down in jobs shop');
+  });
+
+  it('names at most ten and says how many there are', () => {
+    const many: Rules = { groups: [{ name: 'shop', rules: Array.from({ length: 12 }, (_, i) => rule(`A${i}`, 'x > 1')) }] };
+    const out = annotateCounts({ 'prometheus.rules.alerting_count': count(12) }, ok(many), broken);
+    expect((out['prometheus.rules.alerting_count'] as { detail: string }).detail).toBe('A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, … (12 in all)');
+  });
+});
+

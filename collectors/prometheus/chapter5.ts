@@ -209,3 +209,43 @@ export function deriveChapter5(res: Chapter5Responses, remoteWriteConfigured: nu
     ...provenanceSignals(res.rules),
   };
 }
+
+/**
+ * Counts about rules and targets name the first objects behind them, and every signal computed
+ * over alerting rules says when those rules all come from default rule sets, so that a measured
+ * `met` resting only on installed rules reads as such in the report and in `techops explain`.
+ */
+export function annotateCounts(signals: Partial<Record<Id, Measured>>, rules: Outcome<Rules>, targets: Outcome<Targets>): Partial<Record<Id, Measured>> {
+  const out = { ...signals };
+  const add = (id: Id, names: string | undefined) => {
+    const m = out[id];
+    if (!m || m.status !== 'value' || !names) return;
+    out[id] = { ...m, detail: m.detail ? `${m.detail}; ${names}` : names };
+  };
+  if (rules.ok) {
+    const all = rules.data.groups.flatMap((g) => g.rules);
+    const named = (type: string) => firstNames(all.filter((r) => r.type === type).map((r) => r.name));
+    add('prometheus.rules.alerting_count', named('alerting'));
+    add('prometheus.rules.recording_count', named('recording'));
+    add('prometheus.rules.groups', firstNames(rules.data.groups.map((g) => g.name)));
+    add('prometheus.rules.unhealthy', firstNames(all.filter((r) => r.health === 'err' || (r.lastError ?? '').trim() !== '').map((r) => r.name)));
+    const note = defaultSetNote(ruleProvenance(rules.data));
+    if (note) {
+      for (const id of ALERTING_RULE_SIGNALS) add(id, `note: ${note}`);
+    }
+  }
+  if (targets.ok) {
+    const pools = [...new Set(targets.data.activeTargets.map((t) => t.scrapePool ?? t.labels.job ?? ''))].sort();
+    add('prometheus.jobs.count', firstNames(pools));
+    const down = [...new Set(targets.data.activeTargets.filter((t) => t.health !== 'up').map((t) => t.scrapePool ?? t.labels.job ?? ''))].sort();
+    if (down.length) add('prometheus.targets.up_ratio', `down in jobs ${firstNames(down)}`);
+  }
+  return out;
+}
+
+/** Signals computed over alerting rules, whose `met` can rest on a default rule set alone. */
+const ALERTING_RULE_SIGNALS: readonly Id[] = [
+  'prometheus.rules.alerting_count', 'prometheus.rules.severity_ratio', 'prometheus.rules.severity_levels',
+  'prometheus.rules.runbook_ratio', 'prometheus.rules.summary_ratio', 'prometheus.rules.dynamic_threshold_count',
+  'prometheus.rules.for_ratio', 'prometheus.capacity.alert_rules', 'prometheus.capacity.cpu_threshold_rules',
+];

@@ -1,6 +1,6 @@
 import { errorMessage } from '../../src/errors.js';
 import type { BuildInfo, Rules, Sample, Targets } from './api.js';
-import { deriveChapter5 } from './chapter5.js';
+import { annotateCounts, deriveChapter5 } from './chapter5.js';
 import { analyseConfig } from './config-analysis.js';
 import { failed, mapOutcome, notAvailable, value, type Measured, type Outcome } from './outcome.js';
 import { classifyMetric, maxBySource, OS_CPU_METRICS, OS_MEMORY_METRICS, REPLICATION_LAG_METRICS, type DataKind } from './queries.js';
@@ -43,7 +43,7 @@ export function deriveSignals(res: Responses): Signals {
   const fired = firedWindow(res.fired, rules);
   const config = mapOutcome(res.config, (d) => analyseConfig(d.yaml));
   const notifications = fromScalar(res.notifications, 'alertmanager_notifications_total is not scraped by this Prometheus (no such series in the window)', Math.round);
-  return {
+  return annotateCounts({
     ...reachability(res.build, res.up),
     ...fromResponse(res.config, CONFIG_IDS, (d, ev) => configSignals(d.yaml, ev)),
     ...fromResponse(res.flags, ['prometheus.receiver.remote_write'], (flags, ev) => ({ 'prometheus.receiver.remote_write': value(acceptsRemoteWrite(flags), [ev]) })),
@@ -63,7 +63,7 @@ export function deriveSignals(res: Responses): Signals {
     'prometheus.backup.max_age_seconds': bySource(res.backup, 'no backup metric from velero, CloudNativePG, pgBackRest, WAL-G or postgres_exporter (pg_stat_archiver)'),
     'prometheus.replication.max_lag_seconds': bySource(res.replication, `no replication lag metric (${REPLICATION_LAG_METRICS.join(', ')}) in the window`),
     ...deriveChapter5(res, config.ok ? config.data.remoteWrite : undefined),
-  };
+  }, res.rules, res.targets);
 }
 
 /**
