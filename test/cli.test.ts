@@ -203,6 +203,25 @@ describe('usage and errors', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/is valid: 1 collector instances, 0 parameter overrides/);
   });
+
+  it('validate warns, without failing, about expired attestations and ones that decide nothing', async () => {
+    const { dir, config } = workspace('attestations: att.yaml\nattestation_validity: 180d\n');
+    const entry = (criterion: string, date: string, expires?: string) =>
+      `  - { criterion: ${criterion}, statement: s, evidence: e, by: A. Auditor, date: ${date}${expires ? `, expires: ${expires}` : ''} }\n`;
+    writeFileSync(join(dir, 'att.yaml'), 'attestations:\n' +
+      entry('1.1.1-2.2', '2026-10-01') + // valid
+      entry('1.1.1-5.1', '2026-03-01', '2027-03-01') + // capped at 180 days: expired 2026-08-28
+      entry('1.1.1-1.1', '2026-10-01') + // check only: not used
+      entry('9.9.9-1.1', '2026-10-01')); // no such criterion
+    const r = await cli(['validate', '-c', config]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/4 attestations \(3 not used, see the warnings\)/);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'techops: warning: attestations[1] (1.1.1-5.1, by A. Auditor): expired on 2026-08-28 (the longest an attestation holds after its date 2026-03-01; it says it expires on 2027-03-01)',
+      'techops: warning: attestations[2] (1.1.1-1.1, by A. Auditor): 1.1.1-1.1 has no attest part (it is decided by measurement alone); it is not used',
+      'techops: warning: attestations[3] (9.9.9-1.1, by A. Auditor): no criterion 9.9.9-1.1 in the rules; it is not used',
+    ]);
+  });
 });
 
 describe('catalogue commands', () => {

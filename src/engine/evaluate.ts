@@ -2,7 +2,7 @@ import { errorMessage } from '../errors.js';
 import { isMissingValueError, type Disjunct } from '../model/cel.js';
 import type { Capability, Criterion, Level, MeasuredRole, Model } from '../model/types.js';
 import type { SignalState, SignalValue } from '../signals/types.js';
-import { isExpired, type Attestation } from './attestations.js';
+import { expiryText, isExpired, type Attestation } from './attestations.js';
 import type { Claims } from './claims.js';
 import type { ParamValue, ResolvedParameters } from './parameters.js';
 
@@ -187,7 +187,7 @@ function evaluateCriterion(c: Criterion, input: EvaluateInput, context: Record<s
   let attestReason = '';
   if (c.attest) {
     if (!attestation) attestReason = `attestation missing: ${c.attest}`;
-    else if (expired) attestReason = `attestation by ${attestation.by} expired on ${attestation.expires}`;
+    else if (expired) attestReason = `attestation by ${attestation.by} ${expiryText(attestation)}`;
   }
   const attNote = valid ? `attested by ${attestation!.by} on ${attestation!.date} (${attestation!.evidence})` : '';
   const role = c.measured;
@@ -282,6 +282,9 @@ export function evaluate(input: EvaluateInput): Evaluation {
   }
   const conflicts: Conflict[] = [];
   const ignoredAttestations: Evaluation['ignoredAttestations'] = [];
+  for (const a of byCriterion.values()) {
+    if (!input.model.criteria.has(a.criterion)) ignoredAttestations.push({ criterion: a.criterion, reason: `no criterion ${a.criterion} in the rules` });
+  }
   const results = new Map<string, CriterionResult>();
   for (const cap of input.model.capabilities) {
     for (const l of cap.levels) {

@@ -12,7 +12,9 @@ const param = z.union([z.number(), z.boolean(), z.string()]);
 
 const attestation = z.object({
   criterion: z.string(), statement: z.string(), evidence: z.string(), by: z.string(),
-  date: z.string(), expires: z.string(), expired: z.boolean(),
+  date: z.string(), expires: z.string().describe('The day it holds through: its own expires, capped at the maximum validity after its date'),
+  expires_stated: z.string().optional().describe('Its own expires, where the maximum validity cut it short'),
+  expired: z.boolean(),
 });
 
 export const reportSchema = z
