@@ -24,7 +24,7 @@ const DECLS = [
   { id: 'alertmanager.route.count', type: 'number', unit: 'count', aggregation: 'max', sources: ['config'],
     description: 'Routes in the route tree, the root route included' },
   { id: 'alertmanager.route.escalation', type: 'boolean', aggregation: 'any', sources: ['config'],
-    description: 'The route tree can escalate: continue plus a paging receiver, or a severity route to a receiver other than its parent\'s' },
+    description: 'The route tree hands alerts on by severity or to a paging tool: continue plus a paging receiver, or a severity route to a receiver other than its parent\'s. Routing, not escalation: re-notifying the next role when nobody acknowledges happens in the paging tool' },
   { id: 'alertmanager.inhibit_rules.count', type: 'number', unit: 'count', aggregation: 'max', sources: ['config'],
     description: 'Inhibition rules in the configuration' },
   { id: 'alertmanager.cluster.peers', type: 'number', unit: 'count', aggregation: 'max', sources: ['status'],

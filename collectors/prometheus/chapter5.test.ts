@@ -18,6 +18,7 @@ const start = (instance: string, t: number): Sample => ({ metric: { __name__: 'p
 
 function responses(over: Partial<Chapter5Responses> = {}): Chapter5Responses {
   return {
+    config: ok({ yaml: 'global:\n  scrape_interval: 15s\n' }),
     sharedPools: ok(vector('query-shared-pools')),
     remoteWriteDelivered: ok(vector('query-remote-write-delivered')),
     targets: ok({ activeTargets: [] }),
@@ -76,12 +77,19 @@ describe('TLS on scrapes that cross a network', () => {
         target('http://10.0.0.7:8080/metrics', 'shop'),
       ],
     };
-    expect(deriveChapter5(responses({ targets: ok(targets) }), 0)['prometheus.scrape.network_tls_ratio']).toMatchObject({ status: 'value', value: 2 / 3, detail: '2 of 3 network targets over https; plain http in jobs shop' });
+    expect(deriveChapter5(responses({ targets: ok(targets) }), 0)['prometheus.scrape.network_tls_ratio']).toMatchObject({ status: 'value', value: 2 / 3, detail: '2 of 3 network transmissions (scrapes and remote writes) over https; plain http: job shop' });
   });
 
-  it('only loopback targets: not available', () => {
+  it('counts remote_write destinations off loopback too', () => {
+    const targets: Targets = { activeTargets: [target('https://10.0.0.5:10250/metrics', 'kubelet')] };
+    const config = ok({ yaml: 'remote_write:\n  - url: http://mimir.example:8080/api/v1/push\n  - url: http://127.0.0.1:19191/api/v1/write\n' });
+    expect(deriveChapter5(responses({ targets: ok(targets), config }), 2)['prometheus.scrape.network_tls_ratio']).toMatchObject({ status: 'value', value: 1 / 2, detail: '1 of 2 network transmissions (scrapes and remote writes) over https; plain http: remote_write' });
+  });
+
+  it('only loopback: not available; a failed config read fails it', () => {
     const targets: Targets = { activeTargets: [target('http://127.0.0.1:9090/metrics', 'prometheus')] };
     expect(deriveChapter5(responses({ targets: ok(targets) }), 0)['prometheus.scrape.network_tls_ratio']).toMatchObject({ status: 'not_available' });
+    expect(deriveChapter5(responses({ targets: ok(targets), config: broken }), 0)['prometheus.scrape.network_tls_ratio']).toMatchObject({ status: 'failed' });
   });
 });
 

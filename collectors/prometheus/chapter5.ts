@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml';
 import type { Rules, Sample, Targets } from './api.js';
 import { failed, notAvailable, value, type Measured, type Outcome } from './outcome.js';
 import { range } from './queries.js';
@@ -100,27 +101,37 @@ function deliveringSignal(o: Outcome<Sample[]>, remoteWriteConfigured: number | 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
 
 /**
- * Targets scraped across a network (not on loopback) over https / such targets. A scrape that
- * stays on the host crosses no network that encryption would protect.
+ * Transmissions that cross a network over TLS: active targets not on loopback whose scrapeUrl is
+ * https, and remote_write destinations of the running config not on loopback with an https url.
+ * A scrape that stays on the host crosses no network that encryption would protect.
  */
-function remoteTlsSignal(o: Outcome<Targets>): Measured {
-  if (!o.ok) return o.kind === 'not_found' ? notAvailable(o.message, o.evidence) : failed(o.message, o.evidence);
-  const remote: { url: URL; pool: string }[] = [];
-  for (const t of o.data.activeTargets) {
-    if (!t.scrapeUrl) continue;
-    let url: URL;
+function networkTlsSignal(targets: Outcome<Targets>, config: Outcome<{ yaml: string }>): Measured {
+  for (const o of [targets, config]) if (!o.ok) return o.kind === 'not_found' ? notAvailable(o.message, o.evidence) : failed(o.message, o.evidence);
+  if (!targets.ok || !config.ok) return failed('unreachable');
+  const hops: { url: URL; what: string }[] = [];
+  const add = (text: string | undefined, what: string) => {
+    if (!text) return;
     try {
-      url = new URL(t.scrapeUrl);
+      const url = new URL(text);
+      if (!LOOPBACK.test(url.hostname)) hops.push({ url, what });
     } catch {
-      continue;
+      /* not a URL: nothing crosses a network we can name */
     }
-    if (!LOOPBACK.test(url.hostname)) remote.push({ url, pool: t.scrapePool ?? t.labels.job ?? '' });
+  };
+  for (const t of targets.data.activeTargets) add(t.scrapeUrl, `job ${t.scrapePool ?? t.labels.job ?? ''}`);
+  let writes: unknown;
+  try {
+    writes = (parseYaml(config.data.yaml) as { remote_write?: unknown } | null)?.remote_write;
+  } catch (err) {
+    return failed(`the running config is not YAML: ${(err as Error).message.split('\n')[0]}`, config.evidence);
   }
-  if (remote.length === 0) return notAvailable('every active target is on loopback (or reports no scrapeUrl): no scrape crosses a network', o.evidence);
-  const plain = remote.filter((r) => r.url.protocol !== 'https:');
-  const plainJobs = [...new Set(plain.map((r) => r.pool))].sort();
-  const detail = `${remote.length - plain.length} of ${remote.length} network targets over https${plainJobs.length ? `; plain http in jobs ${firstNames(plainJobs)}` : ''}`;
-  return value((remote.length - plain.length) / remote.length, [o.evidence], detail);
+  for (const w of Array.isArray(writes) ? writes : []) add(typeof (w as { url?: unknown })?.url === 'string' ? (w as { url: string }).url : undefined, 'remote_write');
+  const ev = [targets.evidence, config.evidence];
+  if (hops.length === 0) return { status: 'not_available', reason: 'every active target and remote_write destination is on loopback (or names no URL): nothing crosses a network', evidence: ev };
+  const plain = [...new Set(hops.filter((h) => h.url.protocol !== 'https:').map((h) => h.what))].sort();
+  const secured = hops.filter((h) => h.url.protocol === 'https:').length;
+  const detail = `${secured} of ${hops.length} network transmissions (scrapes and remote writes) over https${plain.length ? `; plain http: ${firstNames(plain)}` : ''}`;
+  return value(secured / hops.length, ev, detail);
 }
 
 /**
@@ -195,6 +206,7 @@ function provenanceSignals(o: Outcome<Rules>): Partial<Record<Id, Measured>> {
 }
 
 export interface Chapter5Responses {
+  config: Outcome<{ yaml: string }>;
   sharedPools: Outcome<Sample[]>;
   remoteWriteDelivered: Outcome<Sample[]>;
   targets: Outcome<Targets>;
@@ -205,7 +217,7 @@ export function deriveChapter5(res: Chapter5Responses, remoteWriteConfigured: nu
   return {
     'prometheus.ha.shared_scrape_servers': sharedServersSignal(res.sharedPools),
     'prometheus.remote_write.delivering_destinations': deliveringSignal(res.remoteWriteDelivered, remoteWriteConfigured),
-    'prometheus.scrape.network_tls_ratio': remoteTlsSignal(res.targets),
+    'prometheus.scrape.network_tls_ratio': networkTlsSignal(res.targets, res.config),
     ...provenanceSignals(res.rules),
   };
 }

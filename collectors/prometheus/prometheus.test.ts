@@ -173,7 +173,7 @@ describe('prometheus collector: a healthy server', () => {
 
     const notObserved = ALL_IDS.filter((id) => r.get(id).status !== 'observed').map((id) => `${id}: ${r.get(id).status} ${r.get(id).reason}`);
     // the fixture server's targets are all on 127.0.0.1: no scrape crosses a network
-    expect(notObserved).toEqual([expect.stringMatching(/^prometheus\.scrape\.network_tls_ratio: not_available every active target is on loopback/)]);
+    expect(notObserved).toEqual([expect.stringMatching(/^prometheus\.scrape\.network_tls_ratio: not_available every active target and remote_write destination is on loopback/)]);
     expect(r.runs).toEqual([expect.objectContaining({ status: 'ok', requests: 19, signals_observed: ALL_IDS.length - 1 })]);
     expect(r.evidence.records.every((e) => e.method === 'GET' && e.status === 200)).toBe(true);
 

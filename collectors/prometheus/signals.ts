@@ -67,7 +67,7 @@ export const PROMETHEUS_SIGNALS = [
   // chapter 5 (issue 10): what the monitoring estate is observed doing, not how it is configured
   count('prometheus.ha.shared_scrape_servers', 'max', 'Largest number of distinct Prometheus servers (told apart by start time) seen running one scrape job with the same number of targets, from prometheus_target_scrape_pool_targets of every Prometheus this server scrapes; 1 when no other server scrapes the same targets'),
   count('prometheus.remote_write.delivering_destinations', 'max', 'remote_write destinations (url) that received samples in the window: increase of prometheus_remote_storage_samples_total minus failed samples > 0; 0 when no remote_write is configured'),
-  ratio('prometheus.scrape.network_tls_ratio', 'Active targets not on loopback whose scrapeUrl is https / active targets not on loopback (a scrape that stays on the host crosses no network)'),
+  ratio('prometheus.scrape.network_tls_ratio', 'Transmissions that cross a network over https: active targets and remote_write destinations not on loopback with an https URL / those not on loopback (a scrape that stays on the host crosses no network)'),
   ratio('prometheus.rules.custom_alerting_ratio', 'Alerting rules outside the groups of well-known default rule sets (kube-prometheus, node/Prometheus/Alertmanager/Kubernetes mixins, prometheus-operator) / alerting rules'),
   count('prometheus.rules.pipeline_alert_rules', 'sum', 'Alerting rules that watch the monitoring pipeline itself: rule evaluation, remote write, TSDB, config reloads, notification delivery, discovery, log/trace pipelines, or a dead-man switch (Watchdog-like rule on vector(1))'),
 ] as const satisfies readonly SignalDeclaration[];
