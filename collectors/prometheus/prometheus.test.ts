@@ -521,6 +521,21 @@ describe('prometheus collector: data that does not exist', () => {
     expect(r.value('prometheus.rules.alerting_count')).toBe(8);
   });
 
+  it('a non-fatal failure of vector(1) (503 after retries) leaves reachability unknown, never false', async () => {
+    serve({ 'q.up': { status: 503, body: NOT_READY } });
+    const r = await scan();
+    expect(r.get('prometheus.api.reachable').status).toBe('failed');
+    expect(r.get('prometheus.api.reachable').reason).toContain('the query vector(1) failed');
+    expect(r.get('prometheus.servers.count').status).toBe('failed');
+    expect(r.value('prometheus.rules.alerting_count')).toBe(8);
+  });
+
+  it('a vector(1) that answers something else is no working query API: failed, not false', async () => {
+    serve({ 'q.up': { body: EMPTY_VECTOR } });
+    const r = await scan();
+    expect(r.get('prometheus.api.reachable')).toMatchObject({ status: 'failed', reason: expect.stringContaining('answered [], not [1]') });
+  });
+
   it('when neither buildinfo nor a query answers, the URL is wrong: every signal fails', async () => {
     serve({ buildinfo: { status: 404, body: '404 page not found' }, 'q.up': { status: 404, body: '404 page not found' }, ...unserved(['buildinfo', 'q.up']) });
     const r = await scan();
