@@ -1,7 +1,7 @@
 import { errorMessage } from '../errors.js';
 import { isMissingValueError, type Disjunct } from '../model/cel.js';
 import type { Capability, Criterion, Level, MeasuredRole, Model } from '../model/types.js';
-import type { SignalState, SignalValue } from '../signals/types.js';
+import type { SignalAnnotations, SignalState, SignalValue } from '../signals/types.js';
 import { expiryText, isExpired, type Attestation } from './attestations.js';
 import type { Claims } from './claims.js';
 import type { ParamValue, ResolvedParameters } from './parameters.js';
@@ -9,7 +9,7 @@ import type { ParamValue, ResolvedParameters } from './parameters.js';
 export type Status = 'met' | 'not_met' | 'unknown';
 export type Basis = 'measured' | 'attested' | 'measured+attested';
 
-export interface SignalRef {
+export interface SignalRef extends SignalAnnotations {
   id: string;
   status: SignalState['status'];
   value?: SignalValue;
@@ -148,7 +148,7 @@ function evaluateCriterion(c: Criterion, input: EvaluateInput, context: Record<s
   const signals: SignalRef[] = refs.filter((r) => !r.startsWith('params.')).map((id) => {
     const s = input.signals.get(id);
     return s
-      ? { id, status: s.status, value: s.value, reason: s.reason, evidence: s.evidence }
+      ? { id, status: s.status, value: s.value, reason: s.reason, evidence: s.evidence, ...(s.objects ? { objects: s.objects } : {}), ...(s.notes ? { notes: s.notes } : {}) }
       : { id, status: 'not_configured' as const, reason: 'no registered collector declares it', evidence: [] };
   });
   const usedParams = Object.fromEntries(refs.filter((r) => r.startsWith('params.')).map((r) => [r.slice(7), params[r.slice(7)]]));
