@@ -119,7 +119,10 @@ describe('rule provenance: default rule sets and pipeline alerts', () => {
     const signals = deriveChapter5(responses({ rules: ok(kubePrometheus) }), 0);
     expect(signals['prometheus.rules.custom_alerting_ratio']).toMatchObject({ status: 'value', value: 0 });
     expect(signals['prometheus.rules.pipeline_alert_rules']).toMatchObject({ status: 'value', value: 2 });
-    expect((signals['prometheus.rules.pipeline_alert_rules'] as { detail: string }).detail).toContain('installed, not written for this estate');
+    expect(signals['prometheus.rules.pipeline_alert_rules']).toMatchObject({
+      objects: { total: 2, sample: ['Watchdog', 'PrometheusRuleFailures'] },
+      notes: [expect.stringContaining('installed, not written for this estate')],
+    });
   });
 
   it('a custom group beside them is counted and named, and the note goes away', () => {
@@ -136,36 +139,40 @@ describe('rule provenance: default rule sets and pipeline alerts', () => {
   });
 });
 
-describe('names behind counts', () => {
+describe('objects behind counts, and the default-rule-set note', () => {
   const rule = (name: string, query: string, extra: Record<string, unknown> = {}) => ({ type: 'alerting', name, query, ...extra });
   const count = (v: number) => ({ status: 'value' as const, value: v, evidence: ['ev-1'] });
 
-  it('counts of rules and jobs name their first objects; every alerting-rule signal notes a default-set-only estate', () => {
+  it('counts of rules, jobs and targets carry their objects; every alerting-rule signal notes a default-set-only estate', () => {
     const rules: Rules = {
       groups: [
         { name: 'general.rules', rules: [rule('Watchdog', 'vector(1)'), rule('TargetDown', 'up == 0', { health: 'err', lastError: 'boom' })] },
         { name: 'node-exporter', rules: [{ type: 'recording', name: 'instance:node_cpu:rate5m', query: 'rate(node_cpu_seconds_total[5m])' }] },
       ],
     };
-    const targets: Targets = { activeTargets: [{ scrapePool: 'node', labels: {}, health: 'up' }, { scrapePool: 'shop', labels: {}, health: 'down' }] };
+    const targets: Targets = { activeTargets: [{ scrapePool: 'node', labels: { instance: '10.0.0.1:9100' }, health: 'up' }, { scrapePool: 'shop', labels: { instance: '10.0.0.2:8080' }, health: 'down' }] };
     const out = annotateCounts(
       { 'prometheus.rules.alerting_count': count(2), 'prometheus.rules.recording_count': count(1), 'prometheus.rules.unhealthy': count(1), 'prometheus.rules.severity_levels': count(0),
-        'prometheus.jobs.count': count(2), 'prometheus.targets.up_ratio': { ...count(0.5), detail: '1 of 2 active targets up' } },
+        'prometheus.jobs.count': count(2), 'prometheus.targets.count': count(2), 'prometheus.targets.up_ratio': { ...count(0.5), detail: '1 of 2 active targets up' } },
       ok(rules), ok(targets),
     );
-    const detail = (id: keyof typeof out) => (out[id] as { detail?: string }).detail;
-    expect(detail('prometheus.rules.alerting_count')).toBe('Watchdog, TargetDown; note: every alerting rule comes from a well-known default rule set (groups general.rules): installed, not written for this estate');
-    expect(detail('prometheus.rules.severity_levels')).toContain('note: every alerting rule comes from a well-known default rule set');
-    expect(detail('prometheus.rules.recording_count')).toBe('instance:node_cpu:rate5m');
-    expect(detail('prometheus.rules.unhealthy')).toBe('TargetDown');
-    expect(detail('prometheus.jobs.count')).toBe('node, shop');
-    expect(detail('prometheus.targets.up_ratio')).toBe('1 of 2 active targets up; down in jobs shop');
+    const note = 'every alerting rule comes from a well-known default rule set (groups general.rules): installed, not written for this estate';
+    expect(out['prometheus.rules.alerting_count']).toMatchObject({ objects: { total: 2, sample: ['Watchdog', 'TargetDown'] }, notes: [note] });
+    expect(out['prometheus.rules.severity_levels']).toMatchObject({ notes: [note] });
+    expect(out['prometheus.rules.recording_count']).toMatchObject({ objects: { total: 1, sample: ['instance:node_cpu:rate5m'] } });
+    expect(out['prometheus.rules.recording_count']).not.toHaveProperty('notes', [note]);
+    expect(out['prometheus.rules.unhealthy']).toMatchObject({ objects: { total: 1, sample: ['TargetDown'] } });
+    expect(out['prometheus.jobs.count']).toMatchObject({ objects: { total: 2, sample: ['node', 'shop'] } });
+    expect(out['prometheus.targets.count']).toMatchObject({ objects: { total: 2, sample: ['node 10.0.0.1:9100', 'shop 10.0.0.2:8080'] } });
+    expect(out['prometheus.targets.up_ratio']).toMatchObject({ detail: '1 of 2 active targets up; down in jobs shop' });
   });
 
-  it('names at most ten and says how many there are', () => {
-    const many: Rules = { groups: [{ name: 'shop', rules: Array.from({ length: 12 }, (_, i) => rule(`A${i}`, 'x > 1')) }] };
-    const out = annotateCounts({ 'prometheus.rules.alerting_count': count(12) }, ok(many), broken);
-    expect((out['prometheus.rules.alerting_count'] as { detail: string }).detail).toBe('A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, … (12 in all)');
+  it('carries at most SAMPLE_MAX names and the whole count; the detail names ten', () => {
+    const many: Rules = { groups: [{ name: 'shop', rules: Array.from({ length: 25 }, (_, i) => rule(`A${i}`, 'x > 1')) }] };
+    const out = annotateCounts({ 'prometheus.rules.alerting_count': count(25) }, ok(many), broken);
+    expect(out['prometheus.rules.alerting_count']).toMatchObject({ objects: { total: 25, sample: Array.from({ length: 20 }, (_, i) => `A${i}`) } });
+    expect(out['prometheus.rules.alerting_count']).not.toHaveProperty('notes', expect.anything());
+    const p = deriveChapter5(responses({ rules: ok(many) }), 0)['prometheus.rules.custom_alerting_ratio'] as { detail: string };
+    expect(p.detail).toContain('A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, … (25 in all)');
   });
 });
-

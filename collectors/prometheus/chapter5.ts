@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { SAMPLE_MAX, type SignalObjects } from '../../src/signals/types.js';
 import type { Rules, Sample, Targets } from './api.js';
 import { failed, notAvailable, value, type Measured, type Outcome } from './outcome.js';
 import { range } from './queries.js';
@@ -95,7 +96,7 @@ function deliveringSignal(o: Outcome<Sample[]>, remoteWriteConfigured: number | 
     return notAvailable('no prometheus_remote_storage samples counters in the window: this server\'s own metrics are not scraped, so delivery cannot be seen', o.evidence);
   }
   const idle = o.data.length - delivering.length;
-  return value(delivering.length, [o.evidence], `${firstNames(delivering) ?? 'none'}${idle ? `; ${idle} destination(s) received nothing in the window` : ''}`);
+  return counted(delivering.length, [o.evidence], `${firstNames(delivering) ?? 'none'}${idle ? `; ${idle} destination(s) received nothing in the window` : ''}`, { objects: objectsOf(delivering) });
 }
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
@@ -198,10 +199,10 @@ function provenanceSignals(o: Outcome<Rules>): Partial<Record<Id, Measured>> {
   const custom = p.alerting.length === 0
     ? notAvailable('no alerting rules are loaded', o.evidence)
     : value(p.custom.length / p.alerting.length, ev, `${p.custom.length} of ${p.alerting.length} alerting rules outside default rule sets${p.custom.length ? `: ${firstNames(p.custom)}` : ''}${p.defaultGroups.length ? `; default groups: ${firstNames(p.defaultGroups)}` : ''}`);
-  const pipelineDetail = [firstNames(p.pipeline), note].filter(Boolean).join('; ') || undefined;
+  const pipeline = counted(p.pipeline.length, ev, firstNames(p.pipeline), { objects: objectsOf(p.pipeline), notes: note ? [note] : undefined });
   return {
     'prometheus.rules.custom_alerting_ratio': custom,
-    'prometheus.rules.pipeline_alert_rules': value(p.pipeline.length, ev, pipelineDetail),
+    'prometheus.rules.pipeline_alert_rules': pipeline,
   };
 }
 
@@ -222,35 +223,51 @@ export function deriveChapter5(res: Chapter5Responses, remoteWriteConfigured: nu
   };
 }
 
+/** A measured value with the objects behind it and notes for the auditor. */
+function counted(v: number, evidence: string[], detail: string | undefined, annotations: { objects?: SignalObjects; notes?: string[] }): Measured {
+  return { status: 'value', value: v, evidence, detail, ...annotations };
+}
+
+/** The objects behind a count, as the report carries them: how many, and the first names. */
+export function objectsOf(names: readonly string[]): SignalObjects {
+  return { total: names.length, sample: names.slice(0, SAMPLE_MAX) };
+}
+
 /**
- * Counts about rules and targets name the first objects behind them, and every signal computed
- * over alerting rules says when those rules all come from default rule sets, so that a measured
- * `met` resting only on installed rules reads as such in the report and in `techops explain`.
+ * Counts about rules and targets carry the objects behind them, and every signal computed over
+ * alerting rules carries a note when those rules all come from default rule sets, so that a
+ * measured `met` resting only on installed rules reads as such in the report and in
+ * `techops explain`.
  */
 export function annotateCounts(signals: Partial<Record<Id, Measured>>, rules: Outcome<Rules>, targets: Outcome<Targets>): Partial<Record<Id, Measured>> {
   const out = { ...signals };
-  const add = (id: Id, names: string | undefined) => {
+  const annotate = (id: Id, extra: { objects?: SignalObjects; notes?: string[]; detail?: string }) => {
     const m = out[id];
-    if (!m || m.status !== 'value' || !names) return;
-    out[id] = { ...m, detail: m.detail ? `${m.detail}; ${names}` : names };
+    if (!m || m.status !== 'value') return;
+    const notes = [...(m.notes ?? []), ...(extra.notes ?? [])];
+    out[id] = {
+      ...m,
+      objects: extra.objects ?? m.objects,
+      notes: notes.length ? notes : undefined,
+      detail: extra.detail ? (m.detail ? `${m.detail}; ${extra.detail}` : extra.detail) : m.detail,
+    };
   };
   if (rules.ok) {
     const all = rules.data.groups.flatMap((g) => g.rules);
-    const named = (type: string) => firstNames(all.filter((r) => r.type === type).map((r) => r.name));
-    add('prometheus.rules.alerting_count', named('alerting'));
-    add('prometheus.rules.recording_count', named('recording'));
-    add('prometheus.rules.groups', firstNames(rules.data.groups.map((g) => g.name)));
-    add('prometheus.rules.unhealthy', firstNames(all.filter((r) => r.health === 'err' || (r.lastError ?? '').trim() !== '').map((r) => r.name)));
+    const named = (type: string) => all.filter((r) => r.type === type).map((r) => r.name);
+    annotate('prometheus.rules.alerting_count', { objects: objectsOf(named('alerting')) });
+    annotate('prometheus.rules.recording_count', { objects: objectsOf(named('recording')) });
+    annotate('prometheus.rules.groups', { objects: objectsOf(rules.data.groups.map((g) => g.name)) });
+    annotate('prometheus.rules.unhealthy', { objects: objectsOf(all.filter((r) => r.health === 'err' || (r.lastError ?? '').trim() !== '').map((r) => r.name)) });
     const note = defaultSetNote(ruleProvenance(rules.data));
-    if (note) {
-      for (const id of ALERTING_RULE_SIGNALS) add(id, `note: ${note}`);
-    }
+    if (note) for (const id of ALERTING_RULE_SIGNALS) annotate(id, { notes: [note] });
   }
   if (targets.ok) {
-    const pools = [...new Set(targets.data.activeTargets.map((t) => t.scrapePool ?? t.labels.job ?? ''))].sort();
-    add('prometheus.jobs.count', firstNames(pools));
-    const down = [...new Set(targets.data.activeTargets.filter((t) => t.health !== 'up').map((t) => t.scrapePool ?? t.labels.job ?? ''))].sort();
-    if (down.length) add('prometheus.targets.up_ratio', `down in jobs ${firstNames(down)}`);
+    const poolOf = (t: Targets['activeTargets'][number]) => t.scrapePool ?? t.labels.job ?? '';
+    annotate('prometheus.jobs.count', { objects: objectsOf([...new Set(targets.data.activeTargets.map(poolOf))].sort()) });
+    annotate('prometheus.targets.count', { objects: objectsOf(targets.data.activeTargets.map((t) => `${poolOf(t)} ${t.labels.instance ?? t.scrapeUrl ?? ''}`.trim())) });
+    const down = [...new Set(targets.data.activeTargets.filter((t) => t.health !== 'up').map(poolOf))].sort();
+    if (down.length) annotate('prometheus.targets.up_ratio', { detail: `down in jobs ${firstNames(down)}` });
   }
   return out;
 }

@@ -251,6 +251,11 @@ describe('prometheus collector: a healthy server', () => {
     expect(r.get('prometheus.scrape.network_tls_ratio').status).toBe('not_available'); // every fixture target is on 127.0.0.1
     expect(r.value('prometheus.rules.custom_alerting_ratio')).toBe(1);
     expect(r.value('prometheus.rules.pipeline_alert_rules')).toBe(1); // Watchdog: vector(1)
+    // the objects behind counts reach the signal state (and so the report and explain)
+    expect(r.get('prometheus.rules.alerting_count').objects).toEqual({ total: 8, sample: expect.arrayContaining(['TargetDown', 'Watchdog', 'HighCpu']) });
+    expect(r.get('prometheus.jobs.count').objects?.total).toBe(7);
+    expect(r.get('prometheus.remote_write.delivering_destinations').objects).toEqual({ total: 1, sample: ['http://127.0.0.1:19191/api/v1/write'] });
+    expect(r.get('prometheus.rules.alerting_count').notes).toBeUndefined(); // custom groups: no default-set note
   });
 
   it('points every value at the requests it came from', async () => {
@@ -379,6 +384,11 @@ describe('prometheus collector: failures', () => {
     expect(r.get('prometheus.scrape.network_tls_ratio').status).toBe('not_available'); // every fixture target is on 127.0.0.1
     expect(r.value('prometheus.rules.custom_alerting_ratio')).toBe(1);
     expect(r.value('prometheus.rules.pipeline_alert_rules')).toBe(1); // Watchdog: vector(1)
+    // the objects behind counts reach the signal state (and so the report and explain)
+    expect(r.get('prometheus.rules.alerting_count').objects).toEqual({ total: 8, sample: expect.arrayContaining(['TargetDown', 'Watchdog', 'HighCpu']) });
+    expect(r.get('prometheus.jobs.count').objects?.total).toBe(7);
+    expect(r.get('prometheus.remote_write.delivering_destinations').objects).toEqual({ total: 1, sample: ['http://127.0.0.1:19191/api/v1/write'] });
+    expect(r.get('prometheus.rules.alerting_count').notes).toBeUndefined(); // custom groups: no default-set note
   });
 
   it('a truncated body fails the signals of that response as malformed', async () => {

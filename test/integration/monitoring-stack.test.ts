@@ -153,6 +153,8 @@ collectors:
     expect(signal('prometheus.rules.pipeline_alert_rules').value).toBe(0);
     expect(criterion('5.2.2-3.5').status).toBe('not_met');
     expect(signal('prometheus.rules.custom_alerting_ratio').value).toBe(1);
+    // explain names the rules behind the count
+    expect(signal('prometheus.rules.alerting_count').objects).toEqual({ total: 5, sample: ['ServiceDown', 'ServiceSlow', 'ProbeFailing', 'HighCpu', 'DiskWillFill'] });
     expect(criterion('5.3.1-3.5').status).toBe('met');
     expect(criterion('5.2.1-4.1').status).toBe('met');
     expect(criterion('5.2.2-3.2').status).toBe('unknown'); // real time met, offline statistics need an attestation
