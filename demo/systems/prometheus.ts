@@ -82,6 +82,15 @@ export function prometheusHandler(estate: Estate): (req: IncomingMessage, res: S
       return vector([sample({ source: 'pgbackrest_backup_since_last_completion_seconds' }, p.backupAgeSeconds)]);
     }
     if (q.includes('pg_replication_lag_seconds')) return vector([sample({ source: 'pg_replication_lag_seconds' }, p.replicationLagSeconds)]);
+    // chapter 5: this server scrapes itself only (its replica label has no partner seen), and remote write delivers
+    if (q.includes('prometheus_target_scrape_pool_targets')) {
+      const self = { instance: 'localhost:9090', job: 'prometheus' };
+      return vector([
+        ...p.jobs.map((j) => sample({ __name__: 'prometheus_target_scrape_pool_targets', ...self, scrape_job: j.name }, p.targets.filter((x) => x.job === j.name).length)),
+        sample({ __name__: 'process_start_time_seconds', ...self }, t - 12 * 86400),
+      ]);
+    }
+    if (q.includes('prometheus_remote_storage_samples_total')) return vector(p.remoteWrite.map((url) => sample({ url }, 86400 * 12000)));
     return vector([]);
   };
 
