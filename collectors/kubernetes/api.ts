@@ -81,6 +81,9 @@ const container = z.object({
 });
 export type Container = z.infer<typeof container>;
 
+/** Only the topology key is read: it says whether pods are kept apart per host, zone or region. */
+const affinityTerm = z.object({ topologyKey: z.string().optional() });
+
 const podTemplate = z.object({
   metadata: z.object({ labels: stringMap.optional(), annotations: stringMap.optional() }).optional(),
   spec: z.object({
@@ -89,15 +92,18 @@ const podTemplate = z.object({
       .object({
         podAntiAffinity: z
           .object({
-            requiredDuringSchedulingIgnoredDuringExecution: z.array(z.unknown()).nullable().optional(),
-            preferredDuringSchedulingIgnoredDuringExecution: z.array(z.unknown()).nullable().optional(),
+            requiredDuringSchedulingIgnoredDuringExecution: z.array(affinityTerm).nullable().optional(),
+            preferredDuringSchedulingIgnoredDuringExecution: z
+              .array(z.object({ podAffinityTerm: affinityTerm.nullable().optional() }))
+              .nullable()
+              .optional(),
           })
           .nullable()
           .optional(),
       })
       .nullable()
       .optional(),
-    topologySpreadConstraints: z.array(z.unknown()).nullable().optional(),
+    topologySpreadConstraints: z.array(z.object({ topologyKey: z.string().optional() })).nullable().optional(),
   }),
 });
 export type PodTemplate = z.infer<typeof podTemplate>;
@@ -173,6 +179,9 @@ export const virtualServiceSchema = withMeta({
     http: z.array(z.object({ retries: anyObject.nullable().optional(), timeout: z.string().nullable().optional() })).nullable().optional(),
   }),
 });
+/** Traefik Middleware: a rateLimit section makes it a rate limiter. */
+export const traefikMiddlewareSchema = withMeta({ spec: z.object({ rateLimit: anyObject.nullable().optional() }) });
+
 export const envoyFilterSchema = withMeta({
   spec: z.object({ configPatches: z.array(z.object({ patch: z.unknown().optional() })).nullable().optional() }),
 });

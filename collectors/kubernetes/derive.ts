@@ -41,7 +41,12 @@ function allAbsent(outcomes: Any[]): Measured | undefined {
   return na(outcomes.map((o) => (o.status === 'absent' ? o.reason : '')).join('; '), outcomes.flatMap((o) => o.evidence));
 }
 
-export function deriveSignals(s: Sources, now: Date, version: { text: string; evidence: string }): Partial<Record<KubernetesSignalId, Measured>> {
+export interface DeriveOptions {
+  /** Every database and cache of the estate runs in the cluster: finding none is a measured 0. */
+  inventoryComplete?: boolean;
+}
+
+export function deriveSignals(s: Sources, now: Date, version: { text: string; evidence: string }, options: DeriveOptions = {}): Partial<Record<KubernetesSignalId, Measured>> {
   const out: Partial<Record<KubernetesSignalId, Measured>> = {};
   const set = (id: KubernetesSignalId, m: Measured) => (out[id] = m);
   const t = now.getTime();
@@ -82,6 +87,7 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
       set('kubernetes.hpa.coverage_ratio', scaled.failed);
       set('kubernetes.replicas.multi_ratio', scaled.failed);
       set('kubernetes.spread.ratio', scaled.failed);
+      set('kubernetes.spread.zone_ratio', scaled.failed);
     } else {
       const list = wl();
       const total = sumOf(list, (w) => w.count);
@@ -95,6 +101,9 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
         : value(ratio(multi, total), scaled.evidence, `${multi} of ${total} workloads run more than one replica; single: ${examples(list.map((w) => w.single))}`));
       set('kubernetes.spread.ratio', multi === 0 ? na('no multi-replica workload in scope', scaled.evidence)
         : value(ratio(spread, multi), scaled.evidence, `${spread} of ${multi} multi-replica workloads declare topologySpreadConstraints or podAntiAffinity; not: ${examples(list.map((w) => w.unspread))}`));
+      const zoneSpread = sumOf(list, (w) => w.zoneSpread);
+      set('kubernetes.spread.zone_ratio', multi === 0 ? na('no multi-replica workload in scope', scaled.evidence)
+        : value(ratio(zoneSpread, multi), scaled.evidence, `${zoneSpread} of ${multi} multi-replica workloads are spread over zones or regions; not: ${examples(list.map((w) => w.zoneUnspread))}`));
     }
     const pdb = need([...workloadSources, s.hpas, s.pdbs], [s.scaledobjects]);
     if (pdb.failed) set('kubernetes.pdb.coverage_ratio', pdb.failed);
@@ -175,7 +184,7 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
     const n = need([s.ingresses], [s.httproutes, s.grpcroutes]);
     if (n.failed) set('kubernetes.ingress.count', n.failed);
     else {
-      const i = data(s.ingresses)!;
+      const i = data(s.ingresses)!.count;
       const h = data(s.httproutes);
       const g = data(s.grpcroutes);
       const parts = [plural(i, 'Ingress', 'Ingresses'), h === undefined ? 'no Gateway API HTTPRoute CRD' : plural(h, 'HTTPRoute'), g === undefined ? 'no GRPCRoute CRD' : plural(g, 'GRPCRoute')];
@@ -228,7 +237,23 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
     }
   }
 
-  deriveData(s, t, set);
+  {
+    const n = need([s.ingresses], [s.envoyfilters, s.traefikMiddlewares]);
+    if (n.failed) set('kubernetes.ratelimit.policies', n.failed);
+    else {
+      const ing = data(s.ingresses)!.rateLimited;
+      const ef = data(s.envoyfilters);
+      const tm = data(s.traefikMiddlewares);
+      const parts = [
+        `${ing.count} rate-limited Ingresses${ing.count ? ` (${ing.text()})` : ''}`,
+        ef ? `${ef.resilient} of ${plural(ef.total, 'EnvoyFilter')} adding local rate limiting` : 'no Istio EnvoyFilter CRD',
+        tm ? `${tm.rateLimited.count} of ${plural(tm.total, 'Traefik Middleware')} with rateLimit${tm.rateLimited.count ? ` (${tm.rateLimited.text()})` : ''}` : 'no Traefik Middleware CRD',
+      ];
+      set('kubernetes.ratelimit.policies', value(ing.count + (ef?.resilient ?? 0) + (tm?.rateLimited.count ?? 0), n.evidence, parts.join('; ')));
+    }
+  }
+
+  deriveData(s, t, set, options.inventoryComplete === true);
   deriveVelero(s, t, set);
   deriveChaos(s, t, set);
 
@@ -264,8 +289,11 @@ interface Database {
   backup: boolean;
 }
 
-function deriveData(s: Sources, now: number, set: Setter): void {
-  const dbIds = ['kubernetes.databases.count', 'kubernetes.databases.replicated_ratio', 'kubernetes.databases.sync_replication', 'kubernetes.databases.backup_configured_ratio'] as const;
+/** Why finding no database or cache in the cluster is not a measured zero. */
+const PARTIAL_VIEW = 'managed services outside the cluster are not visible from its API (set inventory_complete: true when every one runs in the cluster)';
+
+function deriveData(s: Sources, now: number, set: Setter, inventoryComplete: boolean): void {
+  const dbIds = ['kubernetes.databases.count', 'kubernetes.databases.replicated_ratio', 'kubernetes.databases.sync_replication', 'kubernetes.databases.sync_ratio', 'kubernetes.databases.backup_configured_ratio'] as const;
   const backupSources = [s.cronjobs, s.veleroSchedules, s.cnpgScheduledBackups];
   const n = need([s.statefulsets, s.cronjobs], [s.cnpgClusters, s.zalandoClusters, s.cnpgScheduledBackups, s.veleroSchedules]);
   if (n.failed) for (const id of dbIds) set(id, n.failed);
@@ -282,7 +310,8 @@ function deriveData(s: Sources, now: number, set: Setter): void {
     ];
     const evidence = n.evidence;
     const kinds = countBy(dbs.map((d) => d.kind));
-    set('kubernetes.databases.count', value(dbs.length, evidence, dbs.length ? `${kinds}: ${list(dbs.map((d) => d.id))}` : 'no CloudNativePG or Zalando cluster and no database StatefulSet'));
+    if (dbs.length || inventoryComplete) set('kubernetes.databases.count', value(dbs.length, evidence, dbs.length ? `${kinds}: ${list(dbs.map((d) => d.id))}` : 'no CloudNativePG or Zalando cluster and no database StatefulSet (inventory_complete: the estate has no other)'));
+    else set('kubernetes.databases.count', na(`no CloudNativePG or Zalando cluster and no database StatefulSet in the cluster; ${PARTIAL_VIEW}`, evidence));
     if (dbs.length === 0) {
       for (const id of dbIds.slice(1)) set(id, na('no database cluster in scope', evidence));
     } else {
@@ -294,6 +323,12 @@ function deriveData(s: Sources, now: number, set: Setter): void {
       if (sync.length) set('kubernetes.databases.sync_replication', value(true, evidence, `synchronous: ${list(sync.map((d) => d.id))}`));
       else if (unseen.length) set('kubernetes.databases.sync_replication', na(`no operator-managed database replicates synchronously, and the replication mode of ${plural(unseen.length, 'StatefulSet database')} (${list(unseen.map((d) => d.id))}) is not visible in the API`, evidence));
       else set('kubernetes.databases.sync_replication', value(false, evidence, `none of ${plural(dbs.length, 'operator-managed database')} sets minSyncReplicas, postgresql.synchronous or patroni.synchronous_mode`));
+      const syncOf = replicated.filter((d) => d.sync === true);
+      const hidden = replicated.filter((d) => d.sync === undefined);
+      if (replicated.length === 0) set('kubernetes.databases.sync_ratio', na('no database cluster runs more than one instance', evidence));
+      else if (hidden.length) set('kubernetes.databases.sync_ratio', na(`the replication mode of ${plural(hidden.length, 'replicated StatefulSet database')} (${list(hidden.map((d) => d.id))}) is not visible in the API`, evidence));
+      else set('kubernetes.databases.sync_ratio', value(ratio(syncOf.length, replicated.length), evidence,
+        `${syncOf.length} of ${replicated.length} replicated databases replicate synchronously; asynchronous: ${list(replicated.filter((d) => d.sync !== true).map((d) => d.id))}`));
       const backed = dbs.filter((d) => d.backup);
       set('kubernetes.databases.backup_configured_ratio', value(ratio(backed.length, dbs.length), [...new Set([...evidence, ...backupSources.flatMap((o) => o.evidence)])],
         `${backed.length} of ${dbs.length} databases have a backup configured; not: ${list(dbs.filter((d) => !d.backup).map((d) => d.id))}`));
@@ -346,7 +381,8 @@ function deriveData(s: Sources, now: number, set: Setter): void {
       const caches: Group[] = [...merged.values(), ...redisCrs.flatMap((o) => data(o) ?? [])]
         // Sentinels grouped with no Redis are not a cache of their own
         .filter((g) => g.instances > 0);
-      set('kubernetes.caches.count', value(caches.length, n2.evidence, caches.length ? `${countBy(caches.map((c) => c.engine))}: ${list(caches.map((c) => `${c.namespace}/${c.name}`))}` : 'no Redis, Valkey or Memcached workload and no Redis operator resource'));
+      if (caches.length || inventoryComplete) set('kubernetes.caches.count', value(caches.length, n2.evidence, caches.length ? `${countBy(caches.map((c) => c.engine))}: ${list(caches.map((c) => `${c.namespace}/${c.name}`))}` : 'no Redis, Valkey or Memcached workload and no Redis operator resource (inventory_complete: the estate has no other)'));
+      else set('kubernetes.caches.count', na(`no Redis, Valkey or Memcached workload and no Redis operator resource in the cluster; ${PARTIAL_VIEW}`, n2.evidence));
       const replicated = caches.filter((c) => c.instances > 1 || c.failover);
       set('kubernetes.caches.replicated_ratio', caches.length === 0 ? na('no cache in scope', n2.evidence)
         : value(ratio(replicated.length, caches.length), n2.evidence, `${replicated.length} of ${caches.length} caches replicated or with Sentinel failover; single: ${list(caches.filter((c) => !(c.instances > 1 || c.failover)).map((c) => `${c.namespace}/${c.name}`))}`));

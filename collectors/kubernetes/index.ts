@@ -35,7 +35,7 @@ async function collect(ctx: CollectContext<KubernetesConfig>): Promise<void> {
   const signals = deriveSignals(sources, ctx.clock.now(), {
     text: `Kubernetes ${version.data.gitVersion}${version.data.platform ? ` (${version.data.platform})` : ''} via ${connection.source}`,
     evidence: version.evidence,
-  });
+  }, { inventoryComplete: config.inventory_complete });
   for (const decl of KUBERNETES_SIGNALS) {
     const m = signals[decl.id];
     if (!m) continue;

@@ -86,7 +86,8 @@ export interface Sources {
   scaledobjects: Outcome<TargetFacts>;
   pdbs: Outcome<{ count: number; index: PdbIndex }>;
   cronjobs: Outcome<Set<string>>;
-  ingresses: Outcome<number>;
+  ingresses: Outcome<{ count: number; rateLimited: Examples }>;
+  traefikMiddlewares: Outcome<{ total: number; rateLimited: Examples }>;
   httproutes: Outcome<number>;
   grpcroutes: Outcome<number>;
   vpas: Outcome<number>;
@@ -119,6 +120,12 @@ export interface Sources {
 }
 
 const CONCURRENCY = 4;
+
+/** Ingress annotations by which ingress-nginx and the HAProxy ingress controller limit request rates. */
+const RATE_LIMIT_ANNOTATIONS = new Set([
+  'nginx.ingress.kubernetes.io/limit-rps', 'nginx.ingress.kubernetes.io/limit-rpm', 'nginx.ingress.kubernetes.io/limit-connections',
+  'haproxy.org/rate-limit-requests', 'haproxy-ingress.github.io/limit-rps', 'haproxy-ingress.github.io/limit-connections',
+]);
 
 function resource(key: string): ApiResource {
   const r = RESOURCE_BY_KEY.get(key);
@@ -204,7 +211,18 @@ export async function readSources(reader: KubeReader, window: { start: Date; end
         if (!inScope || c.spec.suspend) return;
         if (isBackupJob(c.metadata.name, c.spec.jobTemplate.spec.template.spec.containers) && c.metadata.namespace) acc.add(c.metadata.namespace);
       }),
-    ingresses: count('ingresses'),
+    ingresses: () =>
+      reader.list(resource('ingresses'), api.metaOnlySchema, () => ({ count: 0, rateLimited: new Examples() }), (acc, i, inScope) => {
+        if (!inScope) return;
+        acc.count++;
+        if (Object.keys(i.metadata.annotations ?? {}).some((k) => RATE_LIMIT_ANNOTATIONS.has(k))) acc.rateLimited.add(idOf(i.metadata));
+      }),
+    traefikMiddlewares: () =>
+      reader.list(resource('traefikMiddlewares'), api.traefikMiddlewareSchema, () => ({ total: 0, rateLimited: new Examples() }), (acc, m, inScope) => {
+        if (!inScope) return;
+        acc.total++;
+        if (m.spec.rateLimit) acc.rateLimited.add(idOf(m.metadata));
+      }),
     httproutes: count('httproutes'),
     grpcroutes: count('grpcroutes'),
     vpas: count('vpas'),
