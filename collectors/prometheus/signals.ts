@@ -63,6 +63,14 @@ export const PROMETHEUS_SIGNALS = [
   ratio('prometheus.probes.worst_availability', 'Lowest share of successful probes of any probe in the window: min(avg_over_time(probe_success[W]))'),
   seconds('prometheus.backup.max_age_seconds', 'Age of the oldest of the latest successful backups known from exporter metrics (velero, CloudNativePG, pgBackRest, WAL-G, WAL archiving)'),
   seconds('prometheus.replication.max_lag_seconds', 'Largest database replication lag seen in the window (PostgreSQL, CloudNativePG, MySQL exporters): max(max_over_time(lag[W]))'),
+
+  // chapters 8-10 (issue 10): what rule expressions mean, application request metrics, lag at a percentile
+  count('prometheus.capacity.cpu_utilisation_alerts', 'sum', 'Alerting rules on CPU utilisation (the rate of node_cpu_seconds_total, container_cpu_usage_seconds_total or windows_cpu_time_total, directly or through recording rules) that fire at a busy level of 80 % or less; load per core, CPU pressure, throttling and request/allocatable ratios do not count'),
+  count('prometheus.capacity.forecast_kinds', 'max', 'Distinct resources forecast by rules using predict_linear, holt_winters or double_exponential_smoothing: cpu, memory, disk, network, requests, other (the default rule sets forecast only disk)'),
+  flag('prometheus.business.request_metrics', 'Applications expose request metrics (http_requests_total, http_server_requests_seconds, http_server_request_duration_seconds, http_request_duration_seconds, grpc_server_handled_total, grpc_server_handling_seconds) outside the monitoring jobs'),
+  flag('prometheus.business.per_route_metrics', 'Those request metrics carry a label naming the interface (route, http_route, handler, uri, path, endpoint, grpc_method, operation)'),
+  count('prometheus.business.alert_rules', 'sum', 'Alerting rules reading application request metrics, directly or through recording rules'),
+  seconds('prometheus.replication.p99_lag_seconds', 'Largest, over the lag metrics, of the 99th percentile of database replication lag in the window: max(quantile_over_time(0.99, lag[W]))'),
 ] as const satisfies readonly SignalDeclaration[];
 
 export type PrometheusSignalId = (typeof PROMETHEUS_SIGNALS)[number]['id'];

@@ -75,7 +75,10 @@ export function prometheusHandler(estate: Estate): (req: IncomingMessage, res: S
     }
     if (q.includes('count by (instance)')) return vector([sample({}, p.targets.filter((x) => x.job === 'node').length)]);
     if (q.includes('avg(avg_over_time(probe_success')) return vector([sample({}, p.probes.reduce((s, x) => s + x.availability, 0) / p.probes.length)]);
-    if (q.includes('min(avg_over_time(probe_success')) return vector([sample({}, Math.min(...p.probes.map((x) => x.availability)))]);
+    if (q.includes('bottomk(1, avg_over_time(probe_success')) {
+      const worst = [...p.probes].sort((a, b) => a.availability - b.availability)[0];
+      return vector([sample({ instance: worst.instance, job: 'blackbox' }, worst.availability)]);
+    }
     if (q.includes('ALERTS{alertstate="firing"}')) return vector([sample({}, p.firedInWindow)]);
     if (q.includes('increase(alertmanager_notifications_total')) return vector([sample({}, p.notificationsInWindow)]);
     if (q.includes('velero_backup_last_successful_timestamp') || q.includes('pg_stat_archiver_last_archive_age')) {
