@@ -52,7 +52,8 @@ export function buildReport(input: BuildReportInput): Report {
       const c = model.criteria.get(r.id)!;
       return {
         id: r.id, capability: r.capability, level: r.level, text: c.text, status: r.status, basis: r.basis,
-        explanation: r.explanation, reasons: r.reasons, check: r.check, attest: r.attest, reading: c.reading,
+        explanation: r.explanation, reasons: r.reasons, check: r.check, attest: r.attest, measured: r.measured, measurement: r.measurement,
+        why: c.why, reading: c.reading,
         parameters: r.parameters, signals: r.signals, attestation: r.attestation,
       };
     }),
@@ -66,7 +67,7 @@ export function buildReport(input: BuildReportInput): Report {
     parameters: { overridden: input.overridden },
     attestations: {
       used: evaluation.criteria.flatMap((c) => (c.attestation ? [c.attestation] : [])),
-      conflicts: evaluation.conflicts.map((c) => ({ criterion: c.criterion, message: c.message })),
+      conflicts: evaluation.conflicts.map((c) => ({ criterion: c.criterion, decided_by: c.decided_by, message: c.message })),
       ignored: evaluation.ignoredAttestations,
     },
     claims: evaluation.claims,

@@ -59,6 +59,9 @@ export const reportSchema = z
         reasons: z.array(z.string()),
         check: z.string().optional(),
         attest: z.string().optional(),
+        measured: z.enum(['required', 'supporting']).optional().describe('Where a criterion has both check and attest: whether the check is a required part or only supports the attestation'),
+        measurement: status.optional().describe('What the check alone gave, before any attestation was weighed'),
+        why: z.string().optional().describe('Why the check reads what it reads and why its threshold is what it is'),
         reading: z.string().optional(),
         parameters: z.record(z.string(), param),
         signals: z.array(z.object({ id: z.string(), status: signalStatus, value: value.optional(), reason: z.string().optional(), evidence: z.array(z.string()) })),
@@ -115,7 +118,11 @@ export const reportSchema = z
     }),
     attestations: z.object({
       used: z.array(attestation),
-      conflicts: z.array(z.object({ criterion: z.string(), message: z.string() })),
+      conflicts: z.array(z.object({
+        criterion: z.string(),
+        decided_by: z.enum(['measurement', 'attestation']).optional().describe('measurement: a required check stands against the attestation; attestation: the check only supports it'),
+        message: z.string(),
+      })),
       ignored: z.array(z.object({ criterion: z.string(), reason: z.string() })),
     }),
     claims: z.array(

@@ -1,0 +1,70 @@
+import type { Attestation } from '../../src/engine/attestations.js';
+import { evaluate, type CriterionResult } from '../../src/engine/evaluate.js';
+import { resolveParameters } from '../../src/engine/parameters.js';
+import type { Criterion, GoldenCase, Model } from '../../src/model/types.js';
+import type { SignalCatalog } from '../../src/signals/catalog.js';
+import { computeDerived } from '../../src/signals/derived.js';
+import { validateValue, type SignalState } from '../../src/signals/types.js';
+
+const DAY = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * The signal states a scan would hand the engine for one golden case: a value is observed,
+ * `{error}` is a failed read, a signal left out is not collected (its collector is not
+ * configured). Derived signals are computed from their sources as in a scan, unless the case
+ * gives a derived value itself.
+ */
+export function caseSignals(k: GoldenCase, catalog: SignalCatalog): { signals: Map<string, SignalState>; problems: string[] } {
+  const problems: string[] = [];
+  const state = (id: string, collector: string): SignalState | undefined => {
+    const decl = catalog.collectors.get(id) ?? catalog.derived.find((d) => d.id === id)!;
+    const base = { id, collector, declaration: decl, instances: [] };
+    const v = k.signals[id];
+    if (v === undefined) return undefined;
+    if (typeof v === 'object') return { ...base, status: 'failed', reason: v.error, evidence: [] };
+    const invalid = validateValue(decl, v);
+    if (invalid) problems.push(`signal ${id} = ${JSON.stringify(v)}: ${invalid} (a ${decl.type}${decl.unit ? ` in ${decl.unit}` : ''})`);
+    return { ...base, status: 'observed', value: v, evidence: ['golden-case'] };
+  };
+  const signals = new Map<string, SignalState>();
+  for (const [id, decl] of catalog.collectors) {
+    const collector = id.split('.')[0];
+    signals.set(id, state(id, collector) ?? {
+      id, collector, declaration: decl, status: 'not_configured', reason: `collector ${collector} is not configured`, evidence: [], instances: [],
+    });
+  }
+  const withDerived = computeDerived(catalog.derived, signals);
+  for (const d of catalog.derived) {
+    const given = state(d.id, 'derived');
+    if (given) withDerived.set(d.id, given);
+  }
+  return { signals: withDerived, problems };
+}
+
+export function caseAttestation(criterion: string, attested: GoldenCase['attested'], now: Date): Attestation[] {
+  if (attested === false) return [];
+  const t = now.getTime();
+  const [date, expires] = attested === 'expired' ? [t - 400 * DAY, t - 35 * DAY] : [t - 30 * DAY, t + 300 * DAY];
+  return [{ criterion, statement: 'golden case', evidence: 'golden-case', by: 'Golden Case', date: isoDay(date), expires: isoDay(expires) }];
+}
+
+/** Runs one case through the real engine, on the criterion's own capability item. */
+export function runCase(model: Model, criterion: Criterion, k: GoldenCase, catalog: SignalCatalog, now: Date): { result: CriterionResult; problems: string[] } {
+  const cap = model.capabilities.find((c) => c.id === criterion.capability)!;
+  const own: Model = {
+    ...model,
+    capabilities: [cap],
+    criteria: new Map(cap.levels.flatMap((l) => l.criteria).map((c) => [c.id, c] as const)),
+  };
+  const { signals, problems } = caseSignals(k, catalog);
+  const evaluation = evaluate({
+    model: own,
+    signals,
+    parameters: resolveParameters(own, k.params ? { [cap.id]: k.params } : {}),
+    attestations: caseAttestation(criterion.id, k.attested, now),
+    claims: new Map(),
+    now,
+  });
+  return { result: evaluation.criteria.find((r) => r.id === criterion.id)!, problems };
+}
