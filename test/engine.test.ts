@@ -203,3 +203,35 @@ describe('the role of a measured part (measured: required | supporting)', () => 
     expect(c.explanation).toMatch(/cannot decide alone \(measured met: fixture\.grouping\.enabled/);
   });
 });
+
+describe('a || b with one side not collected', () => {
+  // 1.1.2-1.1: fixture.deploys.count > 100 || fixture.channels.count >= 1
+  it('says a met came through the other side only, naming the signals not collected', () => {
+    const c = criterion(run({ given: { 'fixture.channels.count': 2 } }), '1.1.2-1.1');
+    expect(c.status).toBe('met');
+    expect(c.explanation).toMatch(/; met through the right-hand side \(fixture\.channels\.count >= 1\) only; the left-hand side's signals were not collected \(fixture\.deploys\.count\)$/);
+  });
+
+  it('says an unknown can only ever be met through the other side', () => {
+    const c = criterion(run({ given: { 'fixture.channels.count': 0 } }), '1.1.2-1.1');
+    expect(c.status).toBe('unknown');
+    expect(c.explanation).toMatch(/the left-hand side's signals were not collected \(fixture\.deploys\.count\), so it can be met only through the right-hand side \(fixture\.channels\.count >= 1\)$/);
+  });
+
+  it('says nothing when both sides were collected, or a side failed rather than was not collected', () => {
+    const both = criterion(run({ given: { 'fixture.channels.count': 2, 'fixture.deploys.count': 3 } }), '1.1.2-1.1');
+    expect(both.status).toBe('met');
+    expect(both.explanation).not.toMatch(/not collected/);
+    const failed = criterion(run({ given: { 'fixture.channels.count': 2, 'fixture.deploys.count': { status: 'failed', reason: 'boom' } } }), '1.1.2-1.1');
+    expect(failed.explanation).not.toMatch(/not collected/);
+    const neither = criterion(run({ given: {} }), '1.1.2-1.1');
+    expect(neither.explanation).not.toMatch(/can be met only through/);
+  });
+
+  it('labels the sides of a longer chain and finds || inside &&', () => {
+    const rules = (t: string) => t.replace('check: fixture.alerts.count >= 1', 'check: "fixture.severity.ratio > 0.5 && (fixture.deploys.count > 1 || fixture.alerts.count >= 1 || fixture.grouping.enabled)"');
+    const c = criterion(run({ given: { 'fixture.severity.ratio': 0.9, 'fixture.alerts.count': 3 }, rules }), '1.1.1-1.1');
+    expect(c.status).toBe('met');
+    expect(c.explanation).toContain('met through the side 2 of 3 (fixture.alerts.count >= 1) only; the side 1 of 3\'s signals were not collected (fixture.deploys.count); the side 3 of 3\'s signals were not collected (fixture.grouping.enabled)');
+  });
+});

@@ -1,15 +1,15 @@
 import { errorMessage } from '../errors.js';
-import { isMissingValueError } from '../model/cel.js';
+import { isMissingValueError, type Disjunct } from '../model/cel.js';
 import type { Capability, Criterion, Level, MeasuredRole, Model } from '../model/types.js';
-import type { SignalState, SignalValue } from '../signals/types.js';
-import { isExpired, type Attestation } from './attestations.js';
+import type { SignalAnnotations, SignalState, SignalValue } from '../signals/types.js';
+import { expiryText, isExpired, type Attestation } from './attestations.js';
 import type { Claims } from './claims.js';
 import type { ParamValue, ResolvedParameters } from './parameters.js';
 
 export type Status = 'met' | 'not_met' | 'unknown';
 export type Basis = 'measured' | 'attested' | 'measured+attested';
 
-export interface SignalRef {
+export interface SignalRef extends SignalAnnotations {
   id: string;
   status: SignalState['status'];
   value?: SignalValue;
@@ -121,13 +121,34 @@ function formatValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/**
+ * For each `a || b` whose one side reads signals that were not collected at all (their collector
+ * is not configured): that side can never be true, so the check can be met only through the
+ * other side. The verdict says so, lest a `met` read as if both sides had been looked at.
+ */
+function uncollectedSides(disjunctions: Disjunct[][], signals: SignalRef[], met: boolean): string[] {
+  const notCollected = new Set(signals.filter((s) => s.status === 'not_configured').map((s) => s.id));
+  const notes: string[] = [];
+  for (const sides of disjunctions) {
+    const missing = sides.map((side) => side.references.filter((r) => notCollected.has(r)));
+    const live = sides.map((_, i) => i).filter((i) => missing[i].length === 0);
+    const dead = sides.map((_, i) => i).filter((i) => missing[i].length > 0);
+    if (dead.length === 0 || live.length === 0) continue;
+    const label = (i: number) => (sides.length === 2 ? (i === 0 ? 'left-hand side' : 'right-hand side') : `side ${i + 1} of ${sides.length}`);
+    const through = live.map((i) => `${label(i)} (${sides[i].source})`).join(' or ');
+    const unseen = dead.map((i) => `the ${label(i)}'s signals were not collected (${missing[i].join(', ')})`).join('; ');
+    notes.push(met ? `met through the ${through} only; ${unseen}` : `${unseen}, so it can be met only through the ${through}`);
+  }
+  return notes;
+}
+
 function evaluateCriterion(c: Criterion, input: EvaluateInput, context: Record<string, unknown>, attestation: Attestation | undefined, conflicts: Conflict[]): CriterionResult {
   const params = input.parameters.values.get(c.capability) ?? {};
   const refs = c.check?.references ?? [];
   const signals: SignalRef[] = refs.filter((r) => !r.startsWith('params.')).map((id) => {
     const s = input.signals.get(id);
     return s
-      ? { id, status: s.status, value: s.value, reason: s.reason, evidence: s.evidence }
+      ? { id, status: s.status, value: s.value, reason: s.reason, evidence: s.evidence, ...(s.objects ? { objects: s.objects } : {}), ...(s.notes ? { notes: s.notes } : {}) }
       : { id, status: 'not_configured' as const, reason: 'no registered collector declares it', evidence: [] };
   });
   const usedParams = Object.fromEntries(refs.filter((r) => r.startsWith('params.')).map((r) => [r.slice(7), params[r.slice(7)]]));
@@ -166,13 +187,14 @@ function evaluateCriterion(c: Criterion, input: EvaluateInput, context: Record<s
   let attestReason = '';
   if (c.attest) {
     if (!attestation) attestReason = `attestation missing: ${c.attest}`;
-    else if (expired) attestReason = `attestation by ${attestation.by} expired on ${attestation.expires}`;
+    else if (expired) attestReason = `attestation by ${attestation.by} ${expiryText(attestation)}`;
   }
   const attNote = valid ? `attested by ${attestation!.by} on ${attestation!.date} (${attestation!.evidence})` : '';
   const role = c.measured;
+  const orNotes = c.check ? uncollectedSides(c.check.disjunctions, signals, measured === 'met') : [];
   const result = (status: Status, basis: Basis | undefined, reasons: string[], explanation: string): CriterionResult => ({
     ...base, ...withAtt, ...(role ? { measured: role } : {}), ...(measured ? { measurement: measured } : {}),
-    status, ...(basis ? { basis } : {}), reasons, explanation,
+    status, ...(basis ? { basis } : {}), reasons, explanation: [explanation, ...orNotes].join('; '),
   });
   const unknownWhy = (reasons: string[]) => `unknown: ${reasons.join('; ')}`;
 
@@ -260,6 +282,9 @@ export function evaluate(input: EvaluateInput): Evaluation {
   }
   const conflicts: Conflict[] = [];
   const ignoredAttestations: Evaluation['ignoredAttestations'] = [];
+  for (const a of byCriterion.values()) {
+    if (!input.model.criteria.has(a.criterion)) ignoredAttestations.push({ criterion: a.criterion, reason: `no criterion ${a.criterion} in the rules` });
+  }
   const results = new Map<string, CriterionResult>();
   for (const cap of input.model.capabilities) {
     for (const l of cap.levels) {

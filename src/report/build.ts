@@ -59,7 +59,8 @@ export function buildReport(input: BuildReportInput): Report {
     }),
     signals: [...input.signals.values()].sort((a, b) => a.id.localeCompare(b.id)).map((s) => ({
       id: s.id, collector: s.collector, type: s.declaration.type, unit: s.declaration.unit, description: s.declaration.description,
-      aggregation: s.declaration.aggregation, status: s.status, value: s.value, reason: s.reason, evidence: s.evidence, instances: s.instances,
+      aggregation: s.declaration.aggregation, status: s.status, value: s.value, reason: s.reason, evidence: s.evidence,
+      objects: s.objects, notes: s.notes, instances: s.instances,
     })),
     collectors: input.runs,
     dora: doraFigures(input.signals),

@@ -9,10 +9,16 @@ const status = z.enum(['met', 'not_met', 'unknown']);
 const signalStatus = z.enum(['observed', 'not_available', 'failed', 'not_observed', 'not_configured']);
 const value = z.union([z.number(), z.boolean(), z.string()]);
 const param = z.union([z.number(), z.boolean(), z.string()]);
+const objects = z
+  .object({ total: z.number().int().min(0), sample: z.array(z.string()) })
+  .describe('The things behind a count or ratio: how many, and the names of the first few');
+const notes = z.array(z.string()).describe('Caveats the collector attached to the value');
 
 const attestation = z.object({
   criterion: z.string(), statement: z.string(), evidence: z.string(), by: z.string(),
-  date: z.string(), expires: z.string(), expired: z.boolean(),
+  date: z.string(), expires: z.string().describe('The day it holds through: its own expires, capped at the maximum validity after its date'),
+  expires_stated: z.string().optional().describe('Its own expires, where the maximum validity cut it short'),
+  expired: z.boolean(),
 });
 
 export const reportSchema = z
@@ -64,7 +70,7 @@ export const reportSchema = z
         why: z.string().optional().describe('Why the check reads what it reads and why its threshold is what it is'),
         reading: z.string().optional(),
         parameters: z.record(z.string(), param),
-        signals: z.array(z.object({ id: z.string(), status: signalStatus, value: value.optional(), reason: z.string().optional(), evidence: z.array(z.string()) })),
+        signals: z.array(z.object({ id: z.string(), status: signalStatus, value: value.optional(), reason: z.string().optional(), evidence: z.array(z.string()), objects: objects.optional(), notes: notes.optional() })),
         attestation: attestation.optional(),
       }),
     ),
@@ -80,7 +86,12 @@ export const reportSchema = z
         value: value.optional(),
         reason: z.string().optional(),
         evidence: z.array(z.string()),
-        instances: z.array(z.object({ instance: z.string(), status: signalStatus, value: value.optional(), reason: z.string().optional(), evidence: z.array(z.string()), detail: z.string().optional() })),
+        objects: objects.optional(),
+        notes: notes.optional(),
+        instances: z.array(z.object({
+          instance: z.string(), status: signalStatus, value: value.optional(), reason: z.string().optional(), evidence: z.array(z.string()), detail: z.string().optional(),
+          objects: objects.optional(), notes: notes.optional(),
+        })),
       }),
     ),
     collectors: z.array(
