@@ -1,3 +1,4 @@
+import { SAMPLE_MAX, type SignalObjects } from '../../src/signals/types.js';
 import type { Outcome } from './reader.js';
 import { CHAOS_MESH_KINDS, type ChaosKey } from './resources.js';
 import type { KubernetesSignalId } from './signals.js';
@@ -6,7 +7,7 @@ import type { Group, WorkloadFacts } from './workloads.js';
 
 /** A signal's result before it is emitted. */
 export type Measured =
-  | { status: 'value'; value: number | boolean; evidence: string[]; detail?: string }
+  | { status: 'value'; value: number | boolean; evidence: string[]; detail?: string; objects?: SignalObjects; notes?: string[] }
   | { status: 'not_available'; reason: string; evidence: string[] }
   | { status: 'failed'; reason: string; evidence: string[] };
 
@@ -28,6 +29,12 @@ function need(required: Any[], optional: Any[] = []): { failed: Measured } | { f
 }
 
 const value = (v: number | boolean, evidence: string[], detail?: string): Measured => ({ status: 'value', value: v, evidence, detail });
+/** A value with the objects behind it, and a note saying what they are. */
+const named = (m: Measured, what: string, objects: SignalObjects): Measured => (m.status === 'value' ? { ...m, objects, notes: [`objects: ${what}`] } : m);
+/** The names kept by several Examples, as the objects behind a value. */
+const objectsOf = (list: { names: string[]; count: number }[]): SignalObjects =>
+  ({ total: list.reduce((n, e) => n + e.count, 0), sample: list.flatMap((e) => e.names).slice(0, SAMPLE_MAX) });
+const objectsIn = (names: string[]): SignalObjects => ({ total: names.length, sample: names.slice(0, SAMPLE_MAX) });
 const na = (reason: string, evidence: string[]): Measured => ({ status: 'not_available', reason, evidence });
 const data = <T>(o: Outcome<T>): T | undefined => (o.status === 'ok' ? o.data : undefined);
 const ratio = (n: number, d: number) => n / d;
@@ -96,14 +103,14 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
       const spread = sumOf(list, (w) => w.spread);
       const none = 'no Deployment or StatefulSet in scope';
       set('kubernetes.hpa.coverage_ratio', total === 0 ? na(none, scaled.evidence)
-        : value(ratio(targeted, total), scaled.evidence, `${targeted} of ${total} workloads targeted by an HPA or ScaledObject; not targeted: ${examples(list.map((w) => w.hpaUntargeted))}`));
+        : named(value(ratio(targeted, total), scaled.evidence, `${targeted} of ${total} workloads targeted by an HPA or ScaledObject; not targeted: ${examples(list.map((w) => w.hpaUntargeted))}`), 'workloads no HPA or ScaledObject targets', objectsOf(list.map((w) => w.hpaUntargeted))));
       set('kubernetes.replicas.multi_ratio', total === 0 ? na(none, scaled.evidence)
-        : value(ratio(multi, total), scaled.evidence, `${multi} of ${total} workloads run more than one replica; single: ${examples(list.map((w) => w.single))}`));
+        : named(value(ratio(multi, total), scaled.evidence, `${multi} of ${total} workloads run more than one replica; single: ${examples(list.map((w) => w.single))}`), 'single-replica workloads', objectsOf(list.map((w) => w.single))));
       set('kubernetes.spread.ratio', multi === 0 ? na('no multi-replica workload in scope', scaled.evidence)
-        : value(ratio(spread, multi), scaled.evidence, `${spread} of ${multi} multi-replica workloads declare topologySpreadConstraints or podAntiAffinity; not: ${examples(list.map((w) => w.unspread))}`));
+        : named(value(ratio(spread, multi), scaled.evidence, `${spread} of ${multi} multi-replica workloads declare topologySpreadConstraints or podAntiAffinity; not: ${examples(list.map((w) => w.unspread))}`), 'multi-replica workloads without topology spread or anti-affinity', objectsOf(list.map((w) => w.unspread))));
       const zoneSpread = sumOf(list, (w) => w.zoneSpread);
       set('kubernetes.spread.zone_ratio', multi === 0 ? na('no multi-replica workload in scope', scaled.evidence)
-        : value(ratio(zoneSpread, multi), scaled.evidence, `${zoneSpread} of ${multi} multi-replica workloads are spread over zones or regions; not: ${examples(list.map((w) => w.zoneUnspread))}`));
+        : named(value(ratio(zoneSpread, multi), scaled.evidence, `${zoneSpread} of ${multi} multi-replica workloads are spread over zones or regions; not: ${examples(list.map((w) => w.zoneUnspread))}`), 'multi-replica workloads not spread over zones or regions', objectsOf(list.map((w) => w.zoneUnspread))));
     }
     const pdb = need([...workloadSources, s.hpas, s.pdbs], [s.scaledobjects]);
     if (pdb.failed) set('kubernetes.pdb.coverage_ratio', pdb.failed);
@@ -112,7 +119,7 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
       const multi = sumOf(list, (w) => w.multi);
       const covered = sumOf(list, (w) => w.pdbCovered ?? 0);
       set('kubernetes.pdb.coverage_ratio', multi === 0 ? na('no multi-replica workload in scope', pdb.evidence)
-        : value(ratio(covered, multi), pdb.evidence, `${covered} of ${multi} multi-replica workloads selected by a PodDisruptionBudget; not: ${examples(list.map((w) => w.pdbUncovered))}`));
+        : named(value(ratio(covered, multi), pdb.evidence, `${covered} of ${multi} multi-replica workloads selected by a PodDisruptionBudget; not: ${examples(list.map((w) => w.pdbUncovered))}`), 'multi-replica workloads no PodDisruptionBudget selects', objectsOf(list.map((w) => w.pdbUncovered))));
     }
   }
   {
@@ -121,7 +128,7 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
     else {
       const d = data(s.deployments)!;
       set('kubernetes.rollout.capacity_kept_ratio', d.count === 0 ? na('no Deployment in scope', n.evidence)
-        : value(ratio(d.capacityKept, d.count), n.evidence, `${d.capacityKept} of ${d.count} Deployments roll with maxUnavailable 0; losing capacity: ${d.capacityLost.text()}`));
+        : named(value(ratio(d.capacityKept, d.count), n.evidence, `${d.capacityKept} of ${d.count} Deployments roll with maxUnavailable 0; losing capacity: ${d.capacityLost.text()}`), 'Deployments whose rolling update loses capacity', objectsOf([d.capacityLost])));
     }
   }
   {
@@ -135,11 +142,11 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
       const containers = sumOf(list, (w) => w.containers);
       const noWorkload = na('no Deployment, StatefulSet or DaemonSet in scope', n.evidence);
       const probe = (have: number, missing: WorkloadFacts['noReadiness'][], what: string) =>
-        total === 0 ? noWorkload : value(ratio(have, total), n.evidence, `${have} of ${total} workloads (DaemonSets included) have a ${what} on every container; not: ${examples(missing)}`);
+        total === 0 ? noWorkload : named(value(ratio(have, total), n.evidence, `${have} of ${total} workloads (DaemonSets included) have a ${what} on every container; not: ${examples(missing)}`), `workloads without a ${what} on every container`, objectsOf(missing));
       set('kubernetes.probes.readiness_ratio', probe(sumOf(list, (w) => w.readiness), list.map((w) => w.noReadiness), 'readinessProbe'));
       set('kubernetes.probes.liveness_ratio', probe(sumOf(list, (w) => w.liveness), list.map((w) => w.noLiveness), 'livenessProbe'));
       const res = (have: number, missing: WorkloadFacts['noRequests'][], what: string) =>
-        containers === 0 ? na('no container in scope', n.evidence) : value(ratio(have, containers), n.evidence, `${have} of ${containers} containers set cpu and memory ${what}; not: ${examples(missing)}`);
+        containers === 0 ? na('no container in scope', n.evidence) : named(value(ratio(have, containers), n.evidence, `${have} of ${containers} containers set cpu and memory ${what}; not: ${examples(missing)}`), `containers without cpu and memory ${what}`, objectsOf(missing));
       set('kubernetes.resources.requests_ratio', res(sumOf(list, (w) => w.requests), list.map((w) => w.noRequests), 'requests'));
       set('kubernetes.resources.limits_ratio', res(sumOf(list, (w) => w.limits), list.map((w) => w.noLimits), 'limits'));
     }
@@ -249,7 +256,7 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
         ef ? `${ef.resilient} of ${plural(ef.total, 'EnvoyFilter')} adding local rate limiting` : 'no Istio EnvoyFilter CRD',
         tm ? `${tm.rateLimited.count} of ${plural(tm.total, 'Traefik Middleware')} with rateLimit${tm.rateLimited.count ? ` (${tm.rateLimited.text()})` : ''}` : 'no Traefik Middleware CRD',
       ];
-      set('kubernetes.ratelimit.policies', value(ing.count + (ef?.resilient ?? 0) + (tm?.rateLimited.count ?? 0), n.evidence, parts.join('; ')));
+      set('kubernetes.ratelimit.policies', named(value(ing.count + (ef?.resilient ?? 0) + (tm?.rateLimited.count ?? 0), n.evidence, parts.join('; ')), 'rate-limited Ingresses and Traefik Middlewares (EnvoyFilters are counted, not named)', objectsOf([ing, ...(tm ? [tm.rateLimited] : [])])));
     }
   }
 
@@ -267,7 +274,7 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
       const with_ = names.filter((x) => quotas.has(x));
       const without = names.filter((x) => !quotas.has(x));
       set('kubernetes.quotas.namespace_ratio', names.length === 0 ? na('no namespace in scope', n.evidence)
-        : value(ratio(with_.length, names.length), n.evidence, `${with_.length} of ${plural(names.length, 'namespace')} have a ResourceQuota; not: ${list(without)}`));
+        : named(value(ratio(with_.length, names.length), n.evidence, `${with_.length} of ${plural(names.length, 'namespace')} have a ResourceQuota; not: ${list(without)}`), 'namespaces without a ResourceQuota', objectsIn(without)));
     }
   }
   {
@@ -310,14 +317,14 @@ function deriveData(s: Sources, now: number, set: Setter, inventoryComplete: boo
     ];
     const evidence = n.evidence;
     const kinds = countBy(dbs.map((d) => d.kind));
-    if (dbs.length || inventoryComplete) set('kubernetes.databases.count', value(dbs.length, evidence, dbs.length ? `${kinds}: ${list(dbs.map((d) => d.id))}` : 'no CloudNativePG or Zalando cluster and no database StatefulSet (inventory_complete: the estate has no other)'));
+    if (dbs.length || inventoryComplete) set('kubernetes.databases.count', named(value(dbs.length, evidence, dbs.length ? `${kinds}: ${list(dbs.map((d) => d.id))}` : 'no CloudNativePG or Zalando cluster and no database StatefulSet (inventory_complete: the estate has no other)'), 'the databases found', objectsIn(dbs.map((d) => d.id))));
     else set('kubernetes.databases.count', na(`no CloudNativePG or Zalando cluster and no database StatefulSet in the cluster; ${PARTIAL_VIEW}`, evidence));
     if (dbs.length === 0) {
       for (const id of dbIds.slice(1)) set(id, na('no database cluster in scope', evidence));
     } else {
       const replicated = dbs.filter((d) => d.instances > 1);
-      set('kubernetes.databases.replicated_ratio', value(ratio(replicated.length, dbs.length), evidence,
-        `${replicated.length} of ${dbs.length} databases run more than one instance; single: ${list(dbs.filter((d) => d.instances <= 1).map((d) => d.id))}`));
+      set('kubernetes.databases.replicated_ratio', named(value(ratio(replicated.length, dbs.length), evidence,
+        `${replicated.length} of ${dbs.length} databases run more than one instance; single: ${list(dbs.filter((d) => d.instances <= 1).map((d) => d.id))}`), 'databases with a single instance', objectsIn(dbs.filter((d) => d.instances <= 1).map((d) => d.id))));
       const sync = dbs.filter((d) => d.sync === true);
       const unseen = dbs.filter((d) => d.sync === undefined);
       if (sync.length) set('kubernetes.databases.sync_replication', value(true, evidence, `synchronous: ${list(sync.map((d) => d.id))}`));
@@ -327,11 +334,11 @@ function deriveData(s: Sources, now: number, set: Setter, inventoryComplete: boo
       const hidden = replicated.filter((d) => d.sync === undefined);
       if (replicated.length === 0) set('kubernetes.databases.sync_ratio', na('no database cluster runs more than one instance', evidence));
       else if (hidden.length) set('kubernetes.databases.sync_ratio', na(`the replication mode of ${plural(hidden.length, 'replicated StatefulSet database')} (${list(hidden.map((d) => d.id))}) is not visible in the API`, evidence));
-      else set('kubernetes.databases.sync_ratio', value(ratio(syncOf.length, replicated.length), evidence,
-        `${syncOf.length} of ${replicated.length} replicated databases replicate synchronously; asynchronous: ${list(replicated.filter((d) => d.sync !== true).map((d) => d.id))}`));
+      else set('kubernetes.databases.sync_ratio', named(value(ratio(syncOf.length, replicated.length), evidence,
+        `${syncOf.length} of ${replicated.length} replicated databases replicate synchronously; asynchronous: ${list(replicated.filter((d) => d.sync !== true).map((d) => d.id))}`), 'replicated databases replicating asynchronously', objectsIn(replicated.filter((d) => d.sync !== true).map((d) => d.id))));
       const backed = dbs.filter((d) => d.backup);
-      set('kubernetes.databases.backup_configured_ratio', value(ratio(backed.length, dbs.length), [...new Set([...evidence, ...backupSources.flatMap((o) => o.evidence)])],
-        `${backed.length} of ${dbs.length} databases have a backup configured; not: ${list(dbs.filter((d) => !d.backup).map((d) => d.id))}`));
+      set('kubernetes.databases.backup_configured_ratio', named(value(ratio(backed.length, dbs.length), [...new Set([...evidence, ...backupSources.flatMap((o) => o.evidence)])],
+        `${backed.length} of ${dbs.length} databases have a backup configured; not: ${list(dbs.filter((d) => !d.backup).map((d) => d.id))}`), 'databases without a backup configured', objectsIn(dbs.filter((d) => !d.backup).map((d) => d.id))));
     }
   }
 
@@ -381,11 +388,11 @@ function deriveData(s: Sources, now: number, set: Setter, inventoryComplete: boo
       const caches: Group[] = [...merged.values(), ...redisCrs.flatMap((o) => data(o) ?? [])]
         // Sentinels grouped with no Redis are not a cache of their own
         .filter((g) => g.instances > 0);
-      if (caches.length || inventoryComplete) set('kubernetes.caches.count', value(caches.length, n2.evidence, caches.length ? `${countBy(caches.map((c) => c.engine))}: ${list(caches.map((c) => `${c.namespace}/${c.name}`))}` : 'no Redis, Valkey or Memcached workload and no Redis operator resource (inventory_complete: the estate has no other)'));
+      if (caches.length || inventoryComplete) set('kubernetes.caches.count', named(value(caches.length, n2.evidence, caches.length ? `${countBy(caches.map((c) => c.engine))}: ${list(caches.map((c) => `${c.namespace}/${c.name}`))}` : 'no Redis, Valkey or Memcached workload and no Redis operator resource (inventory_complete: the estate has no other)'), 'the caches found', objectsIn(caches.map((c) => `${c.namespace}/${c.name}`))));
       else set('kubernetes.caches.count', na(`no Redis, Valkey or Memcached workload and no Redis operator resource in the cluster; ${PARTIAL_VIEW}`, n2.evidence));
       const replicated = caches.filter((c) => c.instances > 1 || c.failover);
       set('kubernetes.caches.replicated_ratio', caches.length === 0 ? na('no cache in scope', n2.evidence)
-        : value(ratio(replicated.length, caches.length), n2.evidence, `${replicated.length} of ${caches.length} caches replicated or with Sentinel failover; single: ${list(caches.filter((c) => !(c.instances > 1 || c.failover)).map((c) => `${c.namespace}/${c.name}`))}`));
+        : named(value(ratio(replicated.length, caches.length), n2.evidence, `${replicated.length} of ${caches.length} caches replicated or with Sentinel failover; single: ${list(caches.filter((c) => !(c.instances > 1 || c.failover)).map((c) => `${c.namespace}/${c.name}`))}`), 'caches without a replica or Sentinel', objectsIn(caches.filter((c) => !(c.instances > 1 || c.failover)).map((c) => `${c.namespace}/${c.name}`))));
     }
   }
 }
@@ -414,7 +421,7 @@ function deriveVelero(s: Sources, now: number, set: Setter): void {
     const o = s.veleroBackups;
     if (o.status !== 'ok') set('kubernetes.velero.failed_ratio', o.status === 'absent' ? na(o.reason, o.evidence) : o);
     else if (o.data.windowFinished === 0) set('kubernetes.velero.failed_ratio', na('no Velero Backup started within the window has finished', o.evidence));
-    else set('kubernetes.velero.failed_ratio', value(ratio(o.data.windowFailed.count, o.data.windowFinished), o.evidence, `${o.data.windowFailed.count} of ${o.data.windowFinished} finished Backups started in the window failed: ${o.data.windowFailed.text()}`));
+    else set('kubernetes.velero.failed_ratio', named(value(ratio(o.data.windowFailed.count, o.data.windowFinished), o.evidence, `${o.data.windowFailed.count} of ${o.data.windowFinished} finished Backups started in the window failed: ${o.data.windowFailed.text()}`), 'failed Backups started in the window', objectsOf([o.data.windowFailed])));
   }
   {
     const o = s.veleroLocations;

@@ -226,6 +226,13 @@ describe('kubernetes collector: the shop cluster', () => {
     expect(r.value('kubernetes.pdb.coverage_ratio')).toBe(0);
     expect(r.value('kubernetes.spread.ratio')).toBe(0);
     expect(r.value('kubernetes.probes.readiness_ratio')).toBe(0);
+    // the report names what fell short, with a note saying what the names are
+    expect(r.get('kubernetes.probes.readiness_ratio')).toMatchObject({
+      objects: { total: 4, sample: expect.arrayContaining(['legacy/api-old', 'legacy/billing-old', 'legacy/report', 'legacy/mysql']) },
+      notes: ['objects: workloads without a readinessProbe on every container'],
+    });
+    expect(r.get('kubernetes.replicas.multi_ratio').objects).toEqual({ total: 3, sample: ['legacy/billing-old', 'legacy/report', 'legacy/mysql'] });
+    expect(r.get('kubernetes.databases.backup_configured_ratio').objects).toEqual({ total: 1, sample: ['legacy/mysql'] });
     expect(r.value('kubernetes.probes.liveness_ratio')).toBe(0);
     expect(r.value('kubernetes.resources.requests_ratio')).toBe(0);
     expect(r.value('kubernetes.resources.limits_ratio')).toBe(0);

@@ -1,3 +1,4 @@
+import { SAMPLE_MAX } from '../../src/signals/types.js';
 import type { Container, DaemonSet, Deployment, LabelSelector, ObjectMeta, PodTemplate, StatefulSet } from './api.js';
 
 /**
@@ -19,19 +20,22 @@ export interface Indexes {
   pdb?: PdbIndex;
 }
 
+/** Names shown in a detail line. */
 const EXAMPLES = 5;
 
-/** Up to EXAMPLES names, and how many there were. */
+/** Up to SAMPLE_MAX names (the objects a report carries), and how many there were. */
 export class Examples {
   readonly names: string[] = [];
   count = 0;
   add(name: string): void {
     this.count++;
-    if (this.names.length < EXAMPLES) this.names.push(name);
+    if (this.names.length < SAMPLE_MAX) this.names.push(name);
   }
+  /** The first EXAMPLES names, for a detail line. */
   text(): string {
     if (!this.count) return 'none';
-    return this.names.join(', ') + (this.count > this.names.length ? ` (+${this.count - this.names.length} more)` : '');
+    const shown = this.names.slice(0, EXAMPLES);
+    return shown.join(', ') + (this.count > shown.length ? ` (+${this.count - shown.length} more)` : '');
   }
 }
 
