@@ -1,3 +1,4 @@
+import { SAMPLE_MAX } from '../../src/signals/types.js';
 import type { Rules, Sample } from './api.js';
 import { failed, notAvailable, value, type Measured, type Outcome } from './outcome.js';
 import { MONITORING_JOBS, maxBySource, range, REPLICATION_LAG_METRICS } from './queries.js';
@@ -117,6 +118,9 @@ export function isCpuUtilisationAlert(query: string, expanded: string): boolean 
 }
 
 const names = (list: string[]) => list.slice(0, 10).join(', ') + (list.length > 10 ? ` (+${list.length - 10} more)` : '');
+/** The rules behind a count, and a note saying what they are. */
+const withRules = (m: Measured, rules: string[], what: string): Measured =>
+  m.status === 'value' ? { ...m, objects: { total: rules.length, sample: rules.slice(0, SAMPLE_MAX) }, notes: [`objects: ${what}`] } : m;
 
 /** The signals, from the rules response, the business-metrics query and the p99 lag query. */
 export function deriveCapacityAndBusiness(
@@ -132,10 +136,14 @@ export function deriveCapacityAndBusiness(
   else {
     const f = analyseCapacity(rules.data);
     const ev = [rules.evidence];
-    out['prometheus.capacity.cpu_utilisation_alerts'] = value(f.cpuUtilisation.length, ev, f.cpuUtilisation.length ? names(f.cpuUtilisation) : 'no alert on CPU utilisation at or below 80 %');
+    out['prometheus.capacity.cpu_utilisation_alerts'] = withRules(value(f.cpuUtilisation.length, ev, f.cpuUtilisation.length ? names(f.cpuUtilisation) : 'no alert on CPU utilisation at or below 80 %'),
+      f.cpuUtilisation, 'alerting rules on CPU utilisation at or below 80 %');
     out['prometheus.capacity.forecast_kinds'] = value(f.forecastKinds.size, ev,
       f.forecastKinds.size ? [...f.forecastKinds].map(([k, rs]) => `${k}: ${names(rs)}`).join('; ') : 'no rule uses predict_linear, holt_winters or double_exponential_smoothing');
-    out['prometheus.business.alert_rules'] = value(f.businessAlerts.length, ev, f.businessAlerts.length ? names(f.businessAlerts) : 'no alerting rule reads application request metrics');
+    out['prometheus.business.alert_rules'] = withRules(value(f.businessAlerts.length, ev, f.businessAlerts.length ? names(f.businessAlerts) : 'no alerting rule reads application request metrics'),
+      f.businessAlerts, 'alerting rules reading application request metrics');
+    const forecasting = [...new Set([...f.forecastKinds.values()].flat())];
+    out['prometheus.capacity.forecast_kinds'] = withRules(out['prometheus.capacity.forecast_kinds'], forecasting, 'rules that forecast (their kinds are in the detail)');
   }
 
   if (!business.ok) {

@@ -80,7 +80,7 @@ async function collect(ctx: CollectContext<PrometheusConfig>): Promise<void> {
   for (const decl of PROMETHEUS_SIGNALS) {
     const m = signals[decl.id];
     if (!m) continue;
-    if (m.status === 'value') ctx.emit(decl.id, m.value, m.evidence, m.detail);
+    if (m.status === 'value') ctx.emit(decl.id, m.value, m.evidence, { detail: m.detail, objects: m.objects, notes: m.notes });
     else if (m.status === 'not_available') ctx.notAvailable(decl.id, m.reason, m.evidence);
     else ctx.failed(decl.id, m.reason, m.evidence);
   }

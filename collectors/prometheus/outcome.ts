@@ -1,5 +1,6 @@
 import { errorMessage } from '../../src/errors.js';
 import { isCollectError, type FailureKind } from '../../src/http/errors.js';
+import type { SignalAnnotations } from '../../src/signals/types.js';
 import type { Fetched } from './api.js';
 
 /** What one request came to: its data, or the error that stopped it. */
@@ -57,7 +58,7 @@ export async function settleAll<T extends Tasks>(tasks: T, concurrency: number):
 
 /** A signal's result before it is emitted, so that signals built from others can combine them. */
 export type Measured =
-  | { status: 'value'; value: number | boolean; evidence: string[]; detail?: string }
+  | ({ status: 'value'; value: number | boolean; evidence: string[]; detail?: string } & SignalAnnotations)
   | { status: 'not_available'; reason: string; evidence?: string[] }
   | { status: 'failed'; reason: string; evidence?: string[] };
 

@@ -243,6 +243,8 @@ describe('prometheus collector: a healthy server', () => {
 
     // chapters 8-10
     expect(r.value('prometheus.capacity.cpu_utilisation_alerts')).toBe(1); // HighCpu on recorded utilisation > 0.8
+    expect(r.get('prometheus.capacity.cpu_utilisation_alerts').objects).toEqual({ total: 1, sample: ['HighCpu'] });
+    expect(r.get('prometheus.capacity.forecast_kinds').objects).toEqual({ total: 1, sample: ['DiskFillingUp'] });
     expect(r.value('prometheus.capacity.forecast_kinds')).toBe(1); // DiskFillingUp forecasts disk only
     expect(r.get('prometheus.capacity.forecast_kinds').instances[0].detail).toBe('disk: DiskFillingUp');
     expect(r.value('prometheus.business.alert_rules')).toBe(1); // TrafficAnomaly, through the z-score of http_requests_total
