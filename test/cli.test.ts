@@ -10,7 +10,7 @@ import { main, type CliDeps } from '../src/cli/main.js';
 import { fixedClock } from '../src/clock.js';
 import { packageRoot } from '../src/package-info.js';
 import { reportJsonSchema } from '../src/report/schema.js';
-import { FIXTURE_RULES } from './helpers/engine.js';
+import { editedFixture, FIXTURE_RULES } from './helpers/engine.js';
 import { fixtureCollector } from './helpers/fixture-collector.js';
 import { json, startServer, type TestServer } from './helpers/http-server.js';
 
@@ -231,6 +231,24 @@ describe('catalogue commands', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ items: 35, criteria: 408 });
     const text = await cli(['model'], { registry: collectors });
     expect(text.stdout).toMatch(/35 capability items, 408 criteria/);
+    // the shipped figures move as rules gain checks; they must stay consistent and cover all 290
+    const cov = JSON.parse(r.stdout).coverage_l1_3;
+    expect(cov.criteria).toBe(290);
+    expect(cov.with_measured_part + cov.attest_only).toBe(290);
+    expect(cov.measured_only + cov.measured_required + cov.measured_supporting).toBe(cov.with_measured_part);
+    expect(text.stdout).toContain(`Levels 1–3: 290 criteria`);
+  });
+
+  it('model gives the coverage of levels 1–3: by measurement alone, with a measured part (required, supporting), attest only', async () => {
+    const supporting = editedFixture((t) => t.replace('      attest: "Grouping reviewed by the on-call lead"\n', '      attest: "Grouping reviewed by the on-call lead"\n      measured: supporting\n'));
+    const plain = JSON.parse((await cli(['model', '--json', '--rules', FIXTURE_RULES])).stdout).coverage_l1_3;
+    // fixture levels 1–3: five checks alone, 1.1.1-3.1 check and attest, 1.1.1-2.2 attest only
+    expect(plain).toEqual({
+      criteria: 7, measured_only: 5, with_measured_part: 6, measured_required: 1, measured_supporting: 0, attest_only: 1,
+      percent: { measured_only: 71.4, with_measured_part: 85.7, measured_required: 14.3, measured_supporting: 0, attest_only: 14.3 },
+    });
+    const r = await cli(['model', '--rules', supporting]);
+    expect(r.stdout).toMatch(/Levels 1–3: 7 criteria\n {2}decided by measurement alone \(check, no attest\): +5 \(71\.4 %\)\n {2}with a measured part \(check, with or without attest\): 6 \(85\.7 %\)\n.*required: +0 \(0\.0 %\)\n.*supporting: +1 \(14\.3 %\)\n {2}attest only: +1 \(14\.3 %\)/);
   });
 
   it('signals lists the registered collectors', async () => {

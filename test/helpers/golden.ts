@@ -1,7 +1,7 @@
 import type { Attestation } from '../../src/engine/attestations.js';
 import { evaluate, type CriterionResult } from '../../src/engine/evaluate.js';
 import { resolveParameters } from '../../src/engine/parameters.js';
-import type { Criterion, GoldenCase, Model } from '../../src/model/types.js';
+import type { Criterion, GoldenCase, Model, Verdict } from '../../src/model/types.js';
 import type { SignalCatalog } from '../../src/signals/catalog.js';
 import { computeDerived } from '../../src/signals/derived.js';
 import { validateValue, type SignalState } from '../../src/signals/types.js';
@@ -67,4 +67,43 @@ export function runCase(model: Model, criterion: Criterion, k: GoldenCase, catal
     now,
   });
   return { result: evaluation.criteria.find((r) => r.id === criterion.id)!, problems };
+}
+
+/**
+ * Everything wrong with a criterion's golden cases, one line each (empty when all is well):
+ * - a case whose verdict (or `measurement`) differs from the engine's, or that sets a value of
+ *   the wrong type for its signal. A case may set signals the check does not read: that is how a
+ *   defect's case shows the old, wrong signal no longer decides;
+ * - a check without a met, a not_met and an unknown case: a check that cannot be not_met is a
+ *   tautology, one that cannot be unknown hides missing data. A `measured: supporting` criterion
+ *   is never not_met (the attestation decides), so it needs met and unknown verdicts and cases in
+ *   which the check alone measures met and not_met (the latter is the conflict an auditor sees);
+ * - `allowedWithoutCases` excuses the missing kinds, but not once none is missing.
+ */
+export function judgeCases(model: Model, c: Criterion, catalog: SignalCatalog, now: Date, allowedWithoutCases = false): string[] {
+  const failures: string[] = [];
+  const verdicts = new Set<Verdict>();
+  const measured = new Set<Verdict>();
+  c.cases.forEach((k, j) => {
+    const { result, problems } = runCase(model, c, k, catalog, now);
+    const label = `cases[${j}]${k.note ? ` (${k.note})` : ''}`;
+    for (const p of problems) failures.push(`${label}: ${p}`);
+    if (result.status !== k.expect) failures.push(`${label}: expected ${k.expect}, the engine says ${result.status}: ${result.explanation}`);
+    if (k.measurement && result.measurement !== k.measurement) failures.push(`${label}: expected the check to measure ${k.measurement}, it measures ${result.measurement}: ${result.explanation}`);
+    if (result.measurement) measured.add(result.measurement);
+    verdicts.add(result.status);
+  });
+  if (!c.check) return failures;
+  const lacking = c.measured === 'supporting'
+    ? [
+      ...(['met', 'unknown'] as const).filter((kind) => !verdicts.has(kind)).map((kind) => `a ${kind} case`),
+      ...(['met', 'not_met'] as const).filter((kind) => !measured.has(kind)).map((kind) => `a case where the check alone measures ${kind}`),
+    ]
+    : (['met', 'not_met', 'unknown'] as const).filter((kind) => !verdicts.has(kind)).map((kind) => `a ${kind} case`);
+  if (allowedWithoutCases) {
+    if (lacking.length === 0) failures.push('its cases are complete: remove it from ALLOWED_WITHOUT_CASES in test/golden-cases.test.ts');
+  } else if (lacking.length) {
+    failures.push(`has a check but lacks ${lacking.join('; ')} (${c.file})`);
+  }
+  return failures;
 }
