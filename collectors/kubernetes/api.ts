@@ -165,6 +165,7 @@ export const rolloutSchema = withMeta({
 const trafficSettings = z.object({
   outlierDetection: anyObject.nullable().optional(),
   connectionPool: anyObject.nullable().optional(),
+  loadBalancer: anyObject.nullable().optional(),
 });
 const trafficPolicy = trafficSettings.extend({ portLevelSettings: z.array(trafficSettings).nullable().optional() });
 export const destinationRuleSchema = withMeta({
@@ -176,9 +177,25 @@ export const destinationRuleSchema = withMeta({
 export type TrafficPolicy = z.infer<typeof trafficPolicy>;
 export const virtualServiceSchema = withMeta({
   spec: z.object({
-    http: z.array(z.object({ retries: anyObject.nullable().optional(), timeout: z.string().nullable().optional() })).nullable().optional(),
+    http: z
+      .array(
+        z.object({
+          retries: anyObject.nullable().optional(),
+          timeout: z.string().nullable().optional(),
+          route: z.array(z.object({ weight: z.number().nullable().optional() })).nullable().optional(),
+        }),
+      )
+      .nullable()
+      .optional(),
   }),
 });
+/** Gateway API HTTPRoute: only the backends' weights are read. */
+export const httpRouteSchema = withMeta({
+  spec: z.object({
+    rules: z.array(z.object({ backendRefs: z.array(z.object({ weight: z.number().nullable().optional() })).nullable().optional() })).nullable().optional(),
+  }),
+});
+
 /** Traefik Middleware: a rateLimit section makes it a rate limiter. */
 export const traefikMiddlewareSchema = withMeta({ spec: z.object({ rateLimit: anyObject.nullable().optional() }) });
 

@@ -192,7 +192,7 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
     if (n.failed) set('kubernetes.ingress.count', n.failed);
     else {
       const i = data(s.ingresses)!.count;
-      const h = data(s.httproutes);
+      const h = data(s.httproutes)?.count;
       const g = data(s.grpcroutes);
       const parts = [plural(i, 'Ingress', 'Ingresses'), h === undefined ? 'no Gateway API HTTPRoute CRD' : plural(h, 'HTTPRoute'), g === undefined ? 'no GRPCRoute CRD' : plural(g, 'GRPCRoute')];
       set('kubernetes.ingress.count', value(i + (h ?? 0) + (g ?? 0), n.evidence, parts.join(', ')));
@@ -257,6 +257,26 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
         tm ? `${tm.rateLimited.count} of ${plural(tm.total, 'Traefik Middleware')} with rateLimit${tm.rateLimited.count ? ` (${tm.rateLimited.text()})` : ''}` : 'no Traefik Middleware CRD',
       ];
       set('kubernetes.ratelimit.policies', named(value(ing.count + (ef?.resilient ?? 0) + (tm?.rateLimited.count ?? 0), n.evidence, parts.join('; ')), 'rate-limited Ingresses and Traefik Middlewares (EnvoyFilters are counted, not named)', objectsOf([ing, ...(tm ? [tm.rateLimited] : [])])));
+    }
+  }
+
+  {
+    const n = need([s.ingresses], [s.destinationrules, s.virtualservices, s.httproutes]);
+    if (n.failed) set('kubernetes.loadbalancing.policies', n.failed);
+    else {
+      const ing = data(s.ingresses)!.balanced;
+      const dr = data(s.destinationrules);
+      const vs = data(s.virtualservices);
+      const hr = data(s.httproutes);
+      const found = [ing, ...(dr ? [dr.balanced] : []), ...(vs ? [vs.balanced] : []), ...(hr ? [hr.weighted] : [])];
+      const parts = [
+        `${ing.count} Ingresses choosing an algorithm or a canary weight`,
+        dr ? `${dr.balanced.count} DestinationRules with a loadBalancer` : 'no Istio DestinationRule CRD',
+        vs ? `${vs.balanced.count} VirtualServices splitting by weight` : 'no Istio VirtualService CRD',
+        hr ? `${hr.weighted.count} HTTPRoutes splitting by weight` : 'no Gateway API HTTPRoute CRD',
+      ];
+      set('kubernetes.loadbalancing.policies', named(value(found.reduce((a, e) => a + e.count, 0), n.evidence, parts.join('; ')),
+        'objects that choose a balancing algorithm or split traffic by weight', objectsOf(found)));
     }
   }
 

@@ -260,6 +260,18 @@ describe('kubernetes collector: the shop cluster', () => {
     expect(r.value('kubernetes.velero.failed_ratio')).toBe(0.4);
   });
 
+  it('an HTTPRoute splitting traffic by weight over two backends is a balancing policy; one weighted backend is not', async () => {
+    const cluster = loadCluster();
+    const routes = cluster.resources.find((x) => x.resource === 'httproutes')!;
+    const none = await scan(instance({ server: (await serve(cluster)).url }));
+    expect(none.value('kubernetes.loadbalancing.policies')).toBe(0);
+    expect(none.detail('kubernetes.loadbalancing.policies')).toContain('no Istio DestinationRule CRD');
+    const route = routes.items[0] as unknown as { spec: { rules: { backendRefs: Record<string, unknown>[] }[] } };
+    route.spec.rules[0].backendRefs.push({ group: '', kind: 'Service', name: 'checkout-canary', port: 80, weight: 10 });
+    const split = await scan(instance({ server: (await serve(cluster)).url }));
+    expect(split.value('kubernetes.loadbalancing.policies')).toBe(1);
+  });
+
   it('finding no cache or database is a measured 0 only when the config says the inventory is complete', async () => {
     const server = await serve();
     const r = await scan(instance({ server: server.url, namespaces: ['legacy'], inventory_complete: true }));
@@ -287,6 +299,8 @@ describe('kubernetes collector: the other operators and tools', () => {
     expect(r.detail('kubernetes.progressive_delivery.count')).toBe('2 of 3 Argo Rollouts canary or blue-green; 1 Flagger Canary');
     expect(r.value('kubernetes.mesh.resilience_policies')).toBe(5); // 2 DestinationRules, 2 VirtualServices, 1 local rate limit
     expect(r.value('kubernetes.ratelimit.policies')).toBe(2); // the EnvoyFilter's local rate limit and the frontend Ingress's limit-rps
+    expect(r.value('kubernetes.loadbalancing.policies')).toBe(1); // DestinationRule report: LEAST_REQUEST
+    expect(r.get('kubernetes.loadbalancing.policies').objects).toEqual({ total: 1, sample: ['legacy/report'] });
     expect(r.value('kubernetes.databases.count')).toBe(4);
     expect(r.value('kubernetes.databases.replicated_ratio')).toBe(0.5); // shop-db 3, billing-pg 2; mysql and reports-pg 1
     expect(r.value('kubernetes.databases.backup_configured_ratio')).toBe(0.75); // logical backup, WAL-G env; not mysql
