@@ -81,6 +81,9 @@ const container = z.object({
 });
 export type Container = z.infer<typeof container>;
 
+/** Only the topology key is read: it says whether pods are kept apart per host, zone or region. */
+const affinityTerm = z.object({ topologyKey: z.string().optional() });
+
 const podTemplate = z.object({
   metadata: z.object({ labels: stringMap.optional(), annotations: stringMap.optional() }).optional(),
   spec: z.object({
@@ -89,15 +92,18 @@ const podTemplate = z.object({
       .object({
         podAntiAffinity: z
           .object({
-            requiredDuringSchedulingIgnoredDuringExecution: z.array(z.unknown()).nullable().optional(),
-            preferredDuringSchedulingIgnoredDuringExecution: z.array(z.unknown()).nullable().optional(),
+            requiredDuringSchedulingIgnoredDuringExecution: z.array(affinityTerm).nullable().optional(),
+            preferredDuringSchedulingIgnoredDuringExecution: z
+              .array(z.object({ podAffinityTerm: affinityTerm.nullable().optional() }))
+              .nullable()
+              .optional(),
           })
           .nullable()
           .optional(),
       })
       .nullable()
       .optional(),
-    topologySpreadConstraints: z.array(z.unknown()).nullable().optional(),
+    topologySpreadConstraints: z.array(z.object({ topologyKey: z.string().optional() })).nullable().optional(),
   }),
 });
 export type PodTemplate = z.infer<typeof podTemplate>;
@@ -159,6 +165,7 @@ export const rolloutSchema = withMeta({
 const trafficSettings = z.object({
   outlierDetection: anyObject.nullable().optional(),
   connectionPool: anyObject.nullable().optional(),
+  loadBalancer: anyObject.nullable().optional(),
 });
 const trafficPolicy = trafficSettings.extend({ portLevelSettings: z.array(trafficSettings).nullable().optional() });
 export const destinationRuleSchema = withMeta({
@@ -170,9 +177,28 @@ export const destinationRuleSchema = withMeta({
 export type TrafficPolicy = z.infer<typeof trafficPolicy>;
 export const virtualServiceSchema = withMeta({
   spec: z.object({
-    http: z.array(z.object({ retries: anyObject.nullable().optional(), timeout: z.string().nullable().optional() })).nullable().optional(),
+    http: z
+      .array(
+        z.object({
+          retries: anyObject.nullable().optional(),
+          timeout: z.string().nullable().optional(),
+          route: z.array(z.object({ weight: z.number().nullable().optional() })).nullable().optional(),
+        }),
+      )
+      .nullable()
+      .optional(),
   }),
 });
+/** Gateway API HTTPRoute: only the backends' weights are read. */
+export const httpRouteSchema = withMeta({
+  spec: z.object({
+    rules: z.array(z.object({ backendRefs: z.array(z.object({ weight: z.number().nullable().optional() })).nullable().optional() })).nullable().optional(),
+  }),
+});
+
+/** Traefik Middleware: a rateLimit section makes it a rate limiter. */
+export const traefikMiddlewareSchema = withMeta({ spec: z.object({ rateLimit: anyObject.nullable().optional() }) });
+
 export const envoyFilterSchema = withMeta({
   spec: z.object({ configPatches: z.array(z.object({ patch: z.unknown().optional() })).nullable().optional() }),
 });

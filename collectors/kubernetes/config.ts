@@ -32,6 +32,10 @@ export const kubernetesConfigSchema = z
       .array(namespaceName)
       .default([...DEFAULT_EXCLUDED_NAMESPACES])
       .describe('Namespaces left out (default: kube-system, kube-public, kube-node-lease).'),
+    inventory_complete: z
+      .boolean()
+      .default(false)
+      .describe('Every database and cache of the estate runs in this cluster (none is a managed service outside it): finding none is then a measured 0, not "not available" (default false).'),
     page_size: z.number().int().min(1).max(5000).default(DEFAULT_PAGE_SIZE).describe('Objects per list request (limit); lists are read page by page with continue tokens (default 500).'),
   })
   .strict()

@@ -1,3 +1,4 @@
+import { SAMPLE_MAX, type SignalObjects } from '../../src/signals/types.js';
 import type { Outcome } from './reader.js';
 import { CHAOS_MESH_KINDS, type ChaosKey } from './resources.js';
 import type { KubernetesSignalId } from './signals.js';
@@ -6,7 +7,7 @@ import type { Group, WorkloadFacts } from './workloads.js';
 
 /** A signal's result before it is emitted. */
 export type Measured =
-  | { status: 'value'; value: number | boolean; evidence: string[]; detail?: string }
+  | { status: 'value'; value: number | boolean; evidence: string[]; detail?: string; objects?: SignalObjects; notes?: string[] }
   | { status: 'not_available'; reason: string; evidence: string[] }
   | { status: 'failed'; reason: string; evidence: string[] };
 
@@ -28,6 +29,12 @@ function need(required: Any[], optional: Any[] = []): { failed: Measured } | { f
 }
 
 const value = (v: number | boolean, evidence: string[], detail?: string): Measured => ({ status: 'value', value: v, evidence, detail });
+/** A value with the objects behind it, and a note saying what they are. */
+const named = (m: Measured, what: string, objects: SignalObjects): Measured => (m.status === 'value' ? { ...m, objects, notes: [`objects: ${what}`] } : m);
+/** The names kept by several Examples, as the objects behind a value. */
+const objectsOf = (list: { names: string[]; count: number }[]): SignalObjects =>
+  ({ total: list.reduce((n, e) => n + e.count, 0), sample: list.flatMap((e) => e.names).slice(0, SAMPLE_MAX) });
+const objectsIn = (names: string[]): SignalObjects => ({ total: names.length, sample: names.slice(0, SAMPLE_MAX) });
 const na = (reason: string, evidence: string[]): Measured => ({ status: 'not_available', reason, evidence });
 const data = <T>(o: Outcome<T>): T | undefined => (o.status === 'ok' ? o.data : undefined);
 const ratio = (n: number, d: number) => n / d;
@@ -41,7 +48,12 @@ function allAbsent(outcomes: Any[]): Measured | undefined {
   return na(outcomes.map((o) => (o.status === 'absent' ? o.reason : '')).join('; '), outcomes.flatMap((o) => o.evidence));
 }
 
-export function deriveSignals(s: Sources, now: Date, version: { text: string; evidence: string }): Partial<Record<KubernetesSignalId, Measured>> {
+export interface DeriveOptions {
+  /** Every database and cache of the estate runs in the cluster: finding none is a measured 0. */
+  inventoryComplete?: boolean;
+}
+
+export function deriveSignals(s: Sources, now: Date, version: { text: string; evidence: string }, options: DeriveOptions = {}): Partial<Record<KubernetesSignalId, Measured>> {
   const out: Partial<Record<KubernetesSignalId, Measured>> = {};
   const set = (id: KubernetesSignalId, m: Measured) => (out[id] = m);
   const t = now.getTime();
@@ -82,6 +94,7 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
       set('kubernetes.hpa.coverage_ratio', scaled.failed);
       set('kubernetes.replicas.multi_ratio', scaled.failed);
       set('kubernetes.spread.ratio', scaled.failed);
+      set('kubernetes.spread.zone_ratio', scaled.failed);
     } else {
       const list = wl();
       const total = sumOf(list, (w) => w.count);
@@ -90,11 +103,14 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
       const spread = sumOf(list, (w) => w.spread);
       const none = 'no Deployment or StatefulSet in scope';
       set('kubernetes.hpa.coverage_ratio', total === 0 ? na(none, scaled.evidence)
-        : value(ratio(targeted, total), scaled.evidence, `${targeted} of ${total} workloads targeted by an HPA or ScaledObject; not targeted: ${examples(list.map((w) => w.hpaUntargeted))}`));
+        : named(value(ratio(targeted, total), scaled.evidence, `${targeted} of ${total} workloads targeted by an HPA or ScaledObject; not targeted: ${examples(list.map((w) => w.hpaUntargeted))}`), 'workloads no HPA or ScaledObject targets', objectsOf(list.map((w) => w.hpaUntargeted))));
       set('kubernetes.replicas.multi_ratio', total === 0 ? na(none, scaled.evidence)
-        : value(ratio(multi, total), scaled.evidence, `${multi} of ${total} workloads run more than one replica; single: ${examples(list.map((w) => w.single))}`));
+        : named(value(ratio(multi, total), scaled.evidence, `${multi} of ${total} workloads run more than one replica; single: ${examples(list.map((w) => w.single))}`), 'single-replica workloads', objectsOf(list.map((w) => w.single))));
       set('kubernetes.spread.ratio', multi === 0 ? na('no multi-replica workload in scope', scaled.evidence)
-        : value(ratio(spread, multi), scaled.evidence, `${spread} of ${multi} multi-replica workloads declare topologySpreadConstraints or podAntiAffinity; not: ${examples(list.map((w) => w.unspread))}`));
+        : named(value(ratio(spread, multi), scaled.evidence, `${spread} of ${multi} multi-replica workloads declare topologySpreadConstraints or podAntiAffinity; not: ${examples(list.map((w) => w.unspread))}`), 'multi-replica workloads without topology spread or anti-affinity', objectsOf(list.map((w) => w.unspread))));
+      const zoneSpread = sumOf(list, (w) => w.zoneSpread);
+      set('kubernetes.spread.zone_ratio', multi === 0 ? na('no multi-replica workload in scope', scaled.evidence)
+        : named(value(ratio(zoneSpread, multi), scaled.evidence, `${zoneSpread} of ${multi} multi-replica workloads are spread over zones or regions; not: ${examples(list.map((w) => w.zoneUnspread))}`), 'multi-replica workloads not spread over zones or regions', objectsOf(list.map((w) => w.zoneUnspread))));
     }
     const pdb = need([...workloadSources, s.hpas, s.pdbs], [s.scaledobjects]);
     if (pdb.failed) set('kubernetes.pdb.coverage_ratio', pdb.failed);
@@ -103,7 +119,7 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
       const multi = sumOf(list, (w) => w.multi);
       const covered = sumOf(list, (w) => w.pdbCovered ?? 0);
       set('kubernetes.pdb.coverage_ratio', multi === 0 ? na('no multi-replica workload in scope', pdb.evidence)
-        : value(ratio(covered, multi), pdb.evidence, `${covered} of ${multi} multi-replica workloads selected by a PodDisruptionBudget; not: ${examples(list.map((w) => w.pdbUncovered))}`));
+        : named(value(ratio(covered, multi), pdb.evidence, `${covered} of ${multi} multi-replica workloads selected by a PodDisruptionBudget; not: ${examples(list.map((w) => w.pdbUncovered))}`), 'multi-replica workloads no PodDisruptionBudget selects', objectsOf(list.map((w) => w.pdbUncovered))));
     }
   }
   {
@@ -112,7 +128,7 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
     else {
       const d = data(s.deployments)!;
       set('kubernetes.rollout.capacity_kept_ratio', d.count === 0 ? na('no Deployment in scope', n.evidence)
-        : value(ratio(d.capacityKept, d.count), n.evidence, `${d.capacityKept} of ${d.count} Deployments roll with maxUnavailable 0; losing capacity: ${d.capacityLost.text()}`));
+        : named(value(ratio(d.capacityKept, d.count), n.evidence, `${d.capacityKept} of ${d.count} Deployments roll with maxUnavailable 0; losing capacity: ${d.capacityLost.text()}`), 'Deployments whose rolling update loses capacity', objectsOf([d.capacityLost])));
     }
   }
   {
@@ -126,11 +142,11 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
       const containers = sumOf(list, (w) => w.containers);
       const noWorkload = na('no Deployment, StatefulSet or DaemonSet in scope', n.evidence);
       const probe = (have: number, missing: WorkloadFacts['noReadiness'][], what: string) =>
-        total === 0 ? noWorkload : value(ratio(have, total), n.evidence, `${have} of ${total} workloads (DaemonSets included) have a ${what} on every container; not: ${examples(missing)}`);
+        total === 0 ? noWorkload : named(value(ratio(have, total), n.evidence, `${have} of ${total} workloads (DaemonSets included) have a ${what} on every container; not: ${examples(missing)}`), `workloads without a ${what} on every container`, objectsOf(missing));
       set('kubernetes.probes.readiness_ratio', probe(sumOf(list, (w) => w.readiness), list.map((w) => w.noReadiness), 'readinessProbe'));
       set('kubernetes.probes.liveness_ratio', probe(sumOf(list, (w) => w.liveness), list.map((w) => w.noLiveness), 'livenessProbe'));
       const res = (have: number, missing: WorkloadFacts['noRequests'][], what: string) =>
-        containers === 0 ? na('no container in scope', n.evidence) : value(ratio(have, containers), n.evidence, `${have} of ${containers} containers set cpu and memory ${what}; not: ${examples(missing)}`);
+        containers === 0 ? na('no container in scope', n.evidence) : named(value(ratio(have, containers), n.evidence, `${have} of ${containers} containers set cpu and memory ${what}; not: ${examples(missing)}`), `containers without cpu and memory ${what}`, objectsOf(missing));
       set('kubernetes.resources.requests_ratio', res(sumOf(list, (w) => w.requests), list.map((w) => w.noRequests), 'requests'));
       set('kubernetes.resources.limits_ratio', res(sumOf(list, (w) => w.limits), list.map((w) => w.noLimits), 'limits'));
     }
@@ -175,8 +191,8 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
     const n = need([s.ingresses], [s.httproutes, s.grpcroutes]);
     if (n.failed) set('kubernetes.ingress.count', n.failed);
     else {
-      const i = data(s.ingresses)!;
-      const h = data(s.httproutes);
+      const i = data(s.ingresses)!.count;
+      const h = data(s.httproutes)?.count;
       const g = data(s.grpcroutes);
       const parts = [plural(i, 'Ingress', 'Ingresses'), h === undefined ? 'no Gateway API HTTPRoute CRD' : plural(h, 'HTTPRoute'), g === undefined ? 'no GRPCRoute CRD' : plural(g, 'GRPCRoute')];
       set('kubernetes.ingress.count', value(i + (h ?? 0) + (g ?? 0), n.evidence, parts.join(', ')));
@@ -228,7 +244,43 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
     }
   }
 
-  deriveData(s, t, set);
+  {
+    const n = need([s.ingresses], [s.envoyfilters, s.traefikMiddlewares]);
+    if (n.failed) set('kubernetes.ratelimit.policies', n.failed);
+    else {
+      const ing = data(s.ingresses)!.rateLimited;
+      const ef = data(s.envoyfilters);
+      const tm = data(s.traefikMiddlewares);
+      const parts = [
+        `${ing.count} rate-limited Ingresses${ing.count ? ` (${ing.text()})` : ''}`,
+        ef ? `${ef.resilient} of ${plural(ef.total, 'EnvoyFilter')} adding local rate limiting` : 'no Istio EnvoyFilter CRD',
+        tm ? `${tm.rateLimited.count} of ${plural(tm.total, 'Traefik Middleware')} with rateLimit${tm.rateLimited.count ? ` (${tm.rateLimited.text()})` : ''}` : 'no Traefik Middleware CRD',
+      ];
+      set('kubernetes.ratelimit.policies', named(value(ing.count + (ef?.resilient ?? 0) + (tm?.rateLimited.count ?? 0), n.evidence, parts.join('; ')), 'rate-limited Ingresses and Traefik Middlewares (EnvoyFilters are counted, not named)', objectsOf([ing, ...(tm ? [tm.rateLimited] : [])])));
+    }
+  }
+
+  {
+    const n = need([s.ingresses], [s.destinationrules, s.virtualservices, s.httproutes]);
+    if (n.failed) set('kubernetes.loadbalancing.policies', n.failed);
+    else {
+      const ing = data(s.ingresses)!.balanced;
+      const dr = data(s.destinationrules);
+      const vs = data(s.virtualservices);
+      const hr = data(s.httproutes);
+      const found = [ing, ...(dr ? [dr.balanced] : []), ...(vs ? [vs.balanced] : []), ...(hr ? [hr.weighted] : [])];
+      const parts = [
+        `${ing.count} Ingresses choosing an algorithm or a canary weight`,
+        dr ? `${dr.balanced.count} DestinationRules with a loadBalancer` : 'no Istio DestinationRule CRD',
+        vs ? `${vs.balanced.count} VirtualServices splitting by weight` : 'no Istio VirtualService CRD',
+        hr ? `${hr.weighted.count} HTTPRoutes splitting by weight` : 'no Gateway API HTTPRoute CRD',
+      ];
+      set('kubernetes.loadbalancing.policies', named(value(found.reduce((a, e) => a + e.count, 0), n.evidence, parts.join('; ')),
+        'objects that choose a balancing algorithm or split traffic by weight', objectsOf(found)));
+    }
+  }
+
+  deriveData(s, t, set, options.inventoryComplete === true);
   deriveVelero(s, t, set);
   deriveChaos(s, t, set);
 
@@ -242,7 +294,7 @@ export function deriveSignals(s: Sources, now: Date, version: { text: string; ev
       const with_ = names.filter((x) => quotas.has(x));
       const without = names.filter((x) => !quotas.has(x));
       set('kubernetes.quotas.namespace_ratio', names.length === 0 ? na('no namespace in scope', n.evidence)
-        : value(ratio(with_.length, names.length), n.evidence, `${with_.length} of ${plural(names.length, 'namespace')} have a ResourceQuota; not: ${list(without)}`));
+        : named(value(ratio(with_.length, names.length), n.evidence, `${with_.length} of ${plural(names.length, 'namespace')} have a ResourceQuota; not: ${list(without)}`), 'namespaces without a ResourceQuota', objectsIn(without)));
     }
   }
   {
@@ -264,8 +316,11 @@ interface Database {
   backup: boolean;
 }
 
-function deriveData(s: Sources, now: number, set: Setter): void {
-  const dbIds = ['kubernetes.databases.count', 'kubernetes.databases.replicated_ratio', 'kubernetes.databases.sync_replication', 'kubernetes.databases.backup_configured_ratio'] as const;
+/** Why finding no database or cache in the cluster is not a measured zero. */
+const PARTIAL_VIEW = 'managed services outside the cluster are not visible from its API (set inventory_complete: true when every one runs in the cluster)';
+
+function deriveData(s: Sources, now: number, set: Setter, inventoryComplete: boolean): void {
+  const dbIds = ['kubernetes.databases.count', 'kubernetes.databases.replicated_ratio', 'kubernetes.databases.sync_replication', 'kubernetes.databases.sync_ratio', 'kubernetes.databases.backup_configured_ratio'] as const;
   const backupSources = [s.cronjobs, s.veleroSchedules, s.cnpgScheduledBackups];
   const n = need([s.statefulsets, s.cronjobs], [s.cnpgClusters, s.zalandoClusters, s.cnpgScheduledBackups, s.veleroSchedules]);
   if (n.failed) for (const id of dbIds) set(id, n.failed);
@@ -282,21 +337,28 @@ function deriveData(s: Sources, now: number, set: Setter): void {
     ];
     const evidence = n.evidence;
     const kinds = countBy(dbs.map((d) => d.kind));
-    set('kubernetes.databases.count', value(dbs.length, evidence, dbs.length ? `${kinds}: ${list(dbs.map((d) => d.id))}` : 'no CloudNativePG or Zalando cluster and no database StatefulSet'));
+    if (dbs.length || inventoryComplete) set('kubernetes.databases.count', named(value(dbs.length, evidence, dbs.length ? `${kinds}: ${list(dbs.map((d) => d.id))}` : 'no CloudNativePG or Zalando cluster and no database StatefulSet (inventory_complete: the estate has no other)'), 'the databases found', objectsIn(dbs.map((d) => d.id))));
+    else set('kubernetes.databases.count', na(`no CloudNativePG or Zalando cluster and no database StatefulSet in the cluster; ${PARTIAL_VIEW}`, evidence));
     if (dbs.length === 0) {
       for (const id of dbIds.slice(1)) set(id, na('no database cluster in scope', evidence));
     } else {
       const replicated = dbs.filter((d) => d.instances > 1);
-      set('kubernetes.databases.replicated_ratio', value(ratio(replicated.length, dbs.length), evidence,
-        `${replicated.length} of ${dbs.length} databases run more than one instance; single: ${list(dbs.filter((d) => d.instances <= 1).map((d) => d.id))}`));
+      set('kubernetes.databases.replicated_ratio', named(value(ratio(replicated.length, dbs.length), evidence,
+        `${replicated.length} of ${dbs.length} databases run more than one instance; single: ${list(dbs.filter((d) => d.instances <= 1).map((d) => d.id))}`), 'databases with a single instance', objectsIn(dbs.filter((d) => d.instances <= 1).map((d) => d.id))));
       const sync = dbs.filter((d) => d.sync === true);
       const unseen = dbs.filter((d) => d.sync === undefined);
       if (sync.length) set('kubernetes.databases.sync_replication', value(true, evidence, `synchronous: ${list(sync.map((d) => d.id))}`));
       else if (unseen.length) set('kubernetes.databases.sync_replication', na(`no operator-managed database replicates synchronously, and the replication mode of ${plural(unseen.length, 'StatefulSet database')} (${list(unseen.map((d) => d.id))}) is not visible in the API`, evidence));
       else set('kubernetes.databases.sync_replication', value(false, evidence, `none of ${plural(dbs.length, 'operator-managed database')} sets minSyncReplicas, postgresql.synchronous or patroni.synchronous_mode`));
+      const syncOf = replicated.filter((d) => d.sync === true);
+      const hidden = replicated.filter((d) => d.sync === undefined);
+      if (replicated.length === 0) set('kubernetes.databases.sync_ratio', na('no database cluster runs more than one instance', evidence));
+      else if (hidden.length) set('kubernetes.databases.sync_ratio', na(`the replication mode of ${plural(hidden.length, 'replicated StatefulSet database')} (${list(hidden.map((d) => d.id))}) is not visible in the API`, evidence));
+      else set('kubernetes.databases.sync_ratio', named(value(ratio(syncOf.length, replicated.length), evidence,
+        `${syncOf.length} of ${replicated.length} replicated databases replicate synchronously; asynchronous: ${list(replicated.filter((d) => d.sync !== true).map((d) => d.id))}`), 'replicated databases replicating asynchronously', objectsIn(replicated.filter((d) => d.sync !== true).map((d) => d.id))));
       const backed = dbs.filter((d) => d.backup);
-      set('kubernetes.databases.backup_configured_ratio', value(ratio(backed.length, dbs.length), [...new Set([...evidence, ...backupSources.flatMap((o) => o.evidence)])],
-        `${backed.length} of ${dbs.length} databases have a backup configured; not: ${list(dbs.filter((d) => !d.backup).map((d) => d.id))}`));
+      set('kubernetes.databases.backup_configured_ratio', named(value(ratio(backed.length, dbs.length), [...new Set([...evidence, ...backupSources.flatMap((o) => o.evidence)])],
+        `${backed.length} of ${dbs.length} databases have a backup configured; not: ${list(dbs.filter((d) => !d.backup).map((d) => d.id))}`), 'databases without a backup configured', objectsIn(dbs.filter((d) => !d.backup).map((d) => d.id))));
     }
   }
 
@@ -346,10 +408,11 @@ function deriveData(s: Sources, now: number, set: Setter): void {
       const caches: Group[] = [...merged.values(), ...redisCrs.flatMap((o) => data(o) ?? [])]
         // Sentinels grouped with no Redis are not a cache of their own
         .filter((g) => g.instances > 0);
-      set('kubernetes.caches.count', value(caches.length, n2.evidence, caches.length ? `${countBy(caches.map((c) => c.engine))}: ${list(caches.map((c) => `${c.namespace}/${c.name}`))}` : 'no Redis, Valkey or Memcached workload and no Redis operator resource'));
+      if (caches.length || inventoryComplete) set('kubernetes.caches.count', named(value(caches.length, n2.evidence, caches.length ? `${countBy(caches.map((c) => c.engine))}: ${list(caches.map((c) => `${c.namespace}/${c.name}`))}` : 'no Redis, Valkey or Memcached workload and no Redis operator resource (inventory_complete: the estate has no other)'), 'the caches found', objectsIn(caches.map((c) => `${c.namespace}/${c.name}`))));
+      else set('kubernetes.caches.count', na(`no Redis, Valkey or Memcached workload and no Redis operator resource in the cluster; ${PARTIAL_VIEW}`, n2.evidence));
       const replicated = caches.filter((c) => c.instances > 1 || c.failover);
       set('kubernetes.caches.replicated_ratio', caches.length === 0 ? na('no cache in scope', n2.evidence)
-        : value(ratio(replicated.length, caches.length), n2.evidence, `${replicated.length} of ${caches.length} caches replicated or with Sentinel failover; single: ${list(caches.filter((c) => !(c.instances > 1 || c.failover)).map((c) => `${c.namespace}/${c.name}`))}`));
+        : named(value(ratio(replicated.length, caches.length), n2.evidence, `${replicated.length} of ${caches.length} caches replicated or with Sentinel failover; single: ${list(caches.filter((c) => !(c.instances > 1 || c.failover)).map((c) => `${c.namespace}/${c.name}`))}`), 'caches without a replica or Sentinel', objectsIn(caches.filter((c) => !(c.instances > 1 || c.failover)).map((c) => `${c.namespace}/${c.name}`))));
     }
   }
 }
@@ -378,7 +441,7 @@ function deriveVelero(s: Sources, now: number, set: Setter): void {
     const o = s.veleroBackups;
     if (o.status !== 'ok') set('kubernetes.velero.failed_ratio', o.status === 'absent' ? na(o.reason, o.evidence) : o);
     else if (o.data.windowFinished === 0) set('kubernetes.velero.failed_ratio', na('no Velero Backup started within the window has finished', o.evidence));
-    else set('kubernetes.velero.failed_ratio', value(ratio(o.data.windowFailed.count, o.data.windowFinished), o.evidence, `${o.data.windowFailed.count} of ${o.data.windowFinished} finished Backups started in the window failed: ${o.data.windowFailed.text()}`));
+    else set('kubernetes.velero.failed_ratio', named(value(ratio(o.data.windowFailed.count, o.data.windowFinished), o.evidence, `${o.data.windowFailed.count} of ${o.data.windowFinished} finished Backups started in the window failed: ${o.data.windowFailed.text()}`), 'failed Backups started in the window', objectsOf([o.data.windowFailed])));
   }
   {
     const o = s.veleroLocations;

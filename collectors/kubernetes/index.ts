@@ -35,11 +35,11 @@ async function collect(ctx: CollectContext<KubernetesConfig>): Promise<void> {
   const signals = deriveSignals(sources, ctx.clock.now(), {
     text: `Kubernetes ${version.data.gitVersion}${version.data.platform ? ` (${version.data.platform})` : ''} via ${connection.source}`,
     evidence: version.evidence,
-  });
+  }, { inventoryComplete: config.inventory_complete });
   for (const decl of KUBERNETES_SIGNALS) {
     const m = signals[decl.id];
     if (!m) continue;
-    if (m.status === 'value') ctx.emit(decl.id, m.value, m.evidence, m.detail);
+    if (m.status === 'value') ctx.emit(decl.id, m.value, m.evidence, { detail: m.detail, objects: m.objects, notes: m.notes });
     else if (m.status === 'not_available') ctx.notAvailable(decl.id, m.reason, m.evidence);
     else ctx.failed(decl.id, m.reason, m.evidence);
   }

@@ -20,7 +20,7 @@ import { kubernetesConfigSchema } from './config.js';
 import { kubernetesCollector } from './index.js';
 import { GETS, NON_RESOURCE_URLS, RESOURCES } from './resources.js';
 import { KUBERNETES_SIGNALS, type KubernetesSignalId } from './signals.js';
-import { imageName, keepsCapacity, selects } from './workloads.js';
+import { imageName, isZoneSpread, keepsCapacity, selects } from './workloads.js';
 import type { Deployment } from './api.js';
 
 // The fixtures (fixtures/shop/) are lists as the API returns them, at this moment; see fixtures/README.md.
@@ -137,6 +137,11 @@ describe('kubernetes collector: the shop cluster', () => {
     expect(r.value('kubernetes.pdb.coverage_ratio')).toBe(3 / 6); // frontend, checkout (In), redis (instance + Exists)
     expect(r.detail('kubernetes.pdb.coverage_ratio')).toContain('shop/worker'); // its PDB selects app=worker, which no pod carries
     expect(r.value('kubernetes.spread.ratio')).toBe(3 / 6);
+    // hostname anti-affinity (checkout, redis-node) keeps pods on other machines, not in other machine rooms
+    expect(r.value('kubernetes.spread.zone_ratio')).toBe(1 / 6);
+    expect(r.detail('kubernetes.spread.zone_ratio')).toContain('shop/checkout');
+    expect(r.value('kubernetes.ratelimit.policies')).toBe(1); // the frontend Ingress's limit-rps
+    expect(r.detail('kubernetes.ratelimit.policies')).toContain('shop/frontend');
     expect(r.value('kubernetes.nodes.count')).toBe(4);
     expect(r.detail('kubernetes.nodes.count')).toBe('3 Ready');
     expect(r.value('kubernetes.nodes.zones')).toBe(3); // a, b, d (old label); c is not Ready
@@ -147,6 +152,7 @@ describe('kubernetes collector: the shop cluster', () => {
     expect(r.value('kubernetes.databases.count')).toBe(2); // CNPG shop-db + StatefulSet legacy/mysql
     expect(r.value('kubernetes.databases.replicated_ratio')).toBe(0.5);
     expect(r.value('kubernetes.databases.sync_replication')).toBe(true);
+    expect(r.value('kubernetes.databases.sync_ratio')).toBe(1); // shop-db, the one replicated database, is synchronous
     expect(r.value('kubernetes.databases.backup_configured_ratio')).toBe(0.5);
     expect(r.detail('kubernetes.databases.backup_configured_ratio')).toContain('not: legacy/mysql');
     expect(r.value('kubernetes.databases.last_backup_age_seconds')).toBe(6 * H); // the Backup object is newer than status.lastSuccessfulBackup
@@ -220,6 +226,13 @@ describe('kubernetes collector: the shop cluster', () => {
     expect(r.value('kubernetes.pdb.coverage_ratio')).toBe(0);
     expect(r.value('kubernetes.spread.ratio')).toBe(0);
     expect(r.value('kubernetes.probes.readiness_ratio')).toBe(0);
+    // the report names what fell short, with a note saying what the names are
+    expect(r.get('kubernetes.probes.readiness_ratio')).toMatchObject({
+      objects: { total: 4, sample: expect.arrayContaining(['legacy/api-old', 'legacy/billing-old', 'legacy/report', 'legacy/mysql']) },
+      notes: ['objects: workloads without a readinessProbe on every container'],
+    });
+    expect(r.get('kubernetes.replicas.multi_ratio').objects).toEqual({ total: 3, sample: ['legacy/billing-old', 'legacy/report', 'legacy/mysql'] });
+    expect(r.get('kubernetes.databases.backup_configured_ratio').objects).toEqual({ total: 1, sample: ['legacy/mysql'] });
     expect(r.value('kubernetes.probes.liveness_ratio')).toBe(0);
     expect(r.value('kubernetes.resources.requests_ratio')).toBe(0);
     expect(r.value('kubernetes.resources.limits_ratio')).toBe(0);
@@ -230,7 +243,8 @@ describe('kubernetes collector: the shop cluster', () => {
     expect(r.value('kubernetes.service_mesh.present')).toBe(false);
     expect(r.value('kubernetes.chaos.experiments')).toBe(0);
     expect(r.value('kubernetes.chaos.runs_window')).toBe(0);
-    expect(r.value('kubernetes.caches.count')).toBe(0);
+    // no cache in the cluster is a partial view (a managed cache may serve the estate), not a 0
+    expect(r.get('kubernetes.caches.count')).toMatchObject({ status: 'not_available', reason: expect.stringContaining('inventory_complete') });
     // what a single mysql StatefulSet cannot tell, and what does not exist, is said so
     expect(r.get('kubernetes.databases.sync_replication')).toMatchObject({ status: 'not_available', reason: expect.stringContaining('legacy/mysql') });
     expect(r.get('kubernetes.caches.replicated_ratio')).toMatchObject({ status: 'not_available', reason: 'no cache in scope' });
@@ -244,6 +258,29 @@ describe('kubernetes collector: the shop cluster', () => {
     expect(paths).toContain('/apis/velero.io/v1/backups');
     expect(paths).not.toContain('/apis/apps/v1/deployments');
     expect(r.value('kubernetes.velero.failed_ratio')).toBe(0.4);
+  });
+
+  it('an HTTPRoute splitting traffic by weight over two backends is a balancing policy; one weighted backend is not', async () => {
+    const cluster = loadCluster();
+    const routes = cluster.resources.find((x) => x.resource === 'httproutes')!;
+    const none = await scan(instance({ server: (await serve(cluster)).url }));
+    expect(none.value('kubernetes.loadbalancing.policies')).toBe(0);
+    expect(none.detail('kubernetes.loadbalancing.policies')).toContain('no Istio DestinationRule CRD');
+    const route = routes.items[0] as unknown as { spec: { rules: { backendRefs: Record<string, unknown>[] }[] } };
+    route.spec.rules[0].backendRefs.push({ group: '', kind: 'Service', name: 'checkout-canary', port: 80, weight: 10 });
+    const split = await scan(instance({ server: (await serve(cluster)).url }));
+    expect(split.value('kubernetes.loadbalancing.policies')).toBe(1);
+  });
+
+  it('finding no cache or database is a measured 0 only when the config says the inventory is complete', async () => {
+    const server = await serve();
+    const r = await scan(instance({ server: server.url, namespaces: ['legacy'], inventory_complete: true }));
+    expect(r.value('kubernetes.caches.count')).toBe(0);
+    const cluster = loadCluster();
+    const sts = cluster.resources.find((x) => x.resource === 'statefulsets')!;
+    sts.items = [];
+    const none = await scan(instance({ server: (await serve(cluster)).url, namespaces: ['legacy'] }));
+    expect(none.get('kubernetes.databases.count')).toMatchObject({ status: 'not_available', reason: expect.stringContaining('managed services outside the cluster') });
   });
 
   it('a configured namespace that does not exist is left out of the namespace count', async () => {
@@ -261,6 +298,9 @@ describe('kubernetes collector: the other operators and tools', () => {
     expect(r.value('kubernetes.progressive_delivery.count')).toBe(3); // canary + blueGreen Rollouts (not the one without), 1 Flagger Canary
     expect(r.detail('kubernetes.progressive_delivery.count')).toBe('2 of 3 Argo Rollouts canary or blue-green; 1 Flagger Canary');
     expect(r.value('kubernetes.mesh.resilience_policies')).toBe(5); // 2 DestinationRules, 2 VirtualServices, 1 local rate limit
+    expect(r.value('kubernetes.ratelimit.policies')).toBe(2); // the EnvoyFilter's local rate limit and the frontend Ingress's limit-rps
+    expect(r.value('kubernetes.loadbalancing.policies')).toBe(1); // DestinationRule report: LEAST_REQUEST
+    expect(r.get('kubernetes.loadbalancing.policies').objects).toEqual({ total: 1, sample: ['legacy/report'] });
     expect(r.value('kubernetes.databases.count')).toBe(4);
     expect(r.value('kubernetes.databases.replicated_ratio')).toBe(0.5); // shop-db 3, billing-pg 2; mysql and reports-pg 1
     expect(r.value('kubernetes.databases.backup_configured_ratio')).toBe(0.75); // logical backup, WAL-G env; not mysql
@@ -618,6 +658,17 @@ describe('deploy/kubernetes/rbac.yaml', () => {
 });
 
 describe('kubernetes collector: pieces', () => {
+  it('zone spread needs a zone or region topology key; hostname is not a machine room', () => {
+    const template = (spec: Record<string, unknown>) => ({ spec: { containers: [{ name: 'app' }], ...spec } }) as Deployment['spec']['template'];
+    const anti = (key: string) => ({ affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: { topologyKey: key } }] } } });
+    expect(isZoneSpread(template(anti('kubernetes.io/hostname')))).toBe(false);
+    expect(isZoneSpread(template(anti('topology.kubernetes.io/zone')))).toBe(true);
+    expect(isZoneSpread(template({ affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'failure-domain.beta.kubernetes.io/region' }] } } }))).toBe(true);
+    expect(isZoneSpread(template({ topologySpreadConstraints: [{ topologyKey: 'kubernetes.io/hostname' }] }))).toBe(false);
+    expect(isZoneSpread(template({ topologySpreadConstraints: [{ topologyKey: 'kubernetes.io/hostname' }, { topologyKey: 'topology.kubernetes.io/zone' }] }))).toBe(true);
+    expect(isZoneSpread(template({}))).toBe(false);
+  });
+
   const deployment = (replicas: number | undefined, strategy?: Deployment['spec']['strategy']): Deployment => ({
     metadata: { name: 'x' },
     spec: { replicas, strategy, template: { spec: { containers: [] } } },

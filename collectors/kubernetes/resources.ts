@@ -67,6 +67,7 @@ export const RESOURCES = [
   crd('destinationrules', 'networking.istio.io', ['v1', 'v1beta1', 'v1alpha3'], 'destinationrules'),
   crd('virtualservices', 'networking.istio.io', ['v1', 'v1beta1', 'v1alpha3'], 'virtualservices'),
   crd('envoyfilters', 'networking.istio.io', ['v1alpha3'], 'envoyfilters'),
+  crd('traefikMiddlewares', 'traefik.io', ['v1alpha1'], 'middlewares'),
   crd('cnpgClusters', 'postgresql.cnpg.io', ['v1'], 'clusters'),
   crd('cnpgBackups', 'postgresql.cnpg.io', ['v1'], 'backups'),
   crd('cnpgScheduledBackups', 'postgresql.cnpg.io', ['v1'], 'scheduledbackups'),

@@ -86,17 +86,18 @@ export interface Sources {
   scaledobjects: Outcome<TargetFacts>;
   pdbs: Outcome<{ count: number; index: PdbIndex }>;
   cronjobs: Outcome<Set<string>>;
-  ingresses: Outcome<number>;
-  httproutes: Outcome<number>;
+  ingresses: Outcome<{ count: number; rateLimited: Examples; balanced: Examples }>;
+  traefikMiddlewares: Outcome<{ total: number; rateLimited: Examples }>;
+  httproutes: Outcome<{ count: number; weighted: Examples }>;
   grpcroutes: Outcome<number>;
   vpas: Outcome<number>;
   nodepools: Outcome<number>;
   provisioners: Outcome<number>;
   rollouts: Outcome<{ total: number; progressive: number }>;
   canaries: Outcome<number>;
-  destinationrules: Outcome<{ total: number; resilient: number }>;
-  virtualservices: Outcome<{ total: number; resilient: number }>;
-  envoyfilters: Outcome<{ total: number; resilient: number }>;
+  destinationrules: Outcome<Tally>;
+  virtualservices: Outcome<Tally>;
+  envoyfilters: Outcome<Tally>;
   cnpgClusters: Outcome<CnpgCluster[]>;
   cnpgBackups: Outcome<Map<string, number>>;
   cnpgScheduledBackups: Outcome<Set<string>>;
@@ -119,6 +120,17 @@ export interface Sources {
 }
 
 const CONCURRENCY = 4;
+
+/** ingress-nginx annotations that choose a balancing algorithm or split traffic by weight. */
+const BALANCING_ANNOTATIONS = new Set([
+  'nginx.ingress.kubernetes.io/load-balance', 'nginx.ingress.kubernetes.io/upstream-hash-by', 'nginx.ingress.kubernetes.io/canary-weight',
+]);
+
+/** Ingress annotations by which ingress-nginx and the HAProxy ingress controller limit request rates. */
+const RATE_LIMIT_ANNOTATIONS = new Set([
+  'nginx.ingress.kubernetes.io/limit-rps', 'nginx.ingress.kubernetes.io/limit-rpm', 'nginx.ingress.kubernetes.io/limit-connections',
+  'haproxy.org/rate-limit-requests', 'haproxy-ingress.github.io/limit-rps', 'haproxy-ingress.github.io/limit-connections',
+]);
 
 function resource(key: string): ApiResource {
   const r = RESOURCE_BY_KEY.get(key);
@@ -204,8 +216,26 @@ export async function readSources(reader: KubeReader, window: { start: Date; end
         if (!inScope || c.spec.suspend) return;
         if (isBackupJob(c.metadata.name, c.spec.jobTemplate.spec.template.spec.containers) && c.metadata.namespace) acc.add(c.metadata.namespace);
       }),
-    ingresses: count('ingresses'),
-    httproutes: count('httproutes'),
+    ingresses: () =>
+      reader.list(resource('ingresses'), api.metaOnlySchema, () => ({ count: 0, rateLimited: new Examples(), balanced: new Examples() }), (acc, i, inScope) => {
+        if (!inScope) return;
+        acc.count++;
+        const keys = Object.keys(i.metadata.annotations ?? {});
+        if (keys.some((k) => RATE_LIMIT_ANNOTATIONS.has(k))) acc.rateLimited.add(idOf(i.metadata));
+        if (keys.some((k) => BALANCING_ANNOTATIONS.has(k))) acc.balanced.add(idOf(i.metadata));
+      }),
+    traefikMiddlewares: () =>
+      reader.list(resource('traefikMiddlewares'), api.traefikMiddlewareSchema, () => ({ total: 0, rateLimited: new Examples() }), (acc, m, inScope) => {
+        if (!inScope) return;
+        acc.total++;
+        if (m.spec.rateLimit) acc.rateLimited.add(idOf(m.metadata));
+      }),
+    httproutes: () =>
+      reader.list(resource('httproutes'), api.httpRouteSchema, () => ({ count: 0, weighted: new Examples() }), (acc, r, inScope) => {
+        if (!inScope) return;
+        acc.count++;
+        if ((r.spec.rules ?? []).some((rule) => splitsByWeight((rule.backendRefs ?? []).map((b) => b.weight)))) acc.weighted.add(idOf(r.metadata));
+      }),
     grpcroutes: count('grpcroutes'),
     vpas: count('vpas'),
     nodepools: count('nodepools'),
@@ -221,13 +251,16 @@ export async function readSources(reader: KubeReader, window: { start: Date; end
       reader.list(resource('destinationrules'), api.destinationRuleSchema, newTally, (acc, d, inScope) => {
         if (!inScope) return;
         acc.total++;
-        if ([d.spec.trafficPolicy, ...(d.spec.subsets ?? []).map((s) => s.trafficPolicy)].some(resilientPolicy)) acc.resilient++;
+        const policies = [d.spec.trafficPolicy, ...(d.spec.subsets ?? []).map((s) => s.trafficPolicy)];
+        if (policies.some(resilientPolicy)) acc.resilient++;
+        if (policies.some((p) => p && [p, ...(p.portLevelSettings ?? [])].some((x) => x.loadBalancer))) acc.balanced.add(idOf(d.metadata));
       }),
     virtualservices: () =>
       reader.list(resource('virtualservices'), api.virtualServiceSchema, newTally, (acc, v, inScope) => {
         if (!inScope) return;
         acc.total++;
         if ((v.spec.http ?? []).some((h) => h.retries || h.timeout)) acc.resilient++;
+        if ((v.spec.http ?? []).some((h) => splitsByWeight((h.route ?? []).map((d) => d.weight)))) acc.balanced.add(idOf(v.metadata));
       }),
     envoyfilters: () =>
       reader.list(resource('envoyfilters'), api.envoyFilterSchema, newTally, (acc, e, inScope) => {
@@ -412,8 +445,19 @@ async function readNamespaces(reader: KubeReader): Promise<Outcome<NamespaceFact
 function newTargets(): TargetFacts {
   return { count: 0, custom: 0, index: new Map() };
 }
-function newTally() {
-  return { total: 0, resilient: 0 };
+/** Istio objects: how many, how many add resilience, which choose how traffic is balanced or split. */
+export interface Tally {
+  total: number;
+  resilient: number;
+  balanced: Examples;
+}
+function newTally(): Tally {
+  return { total: 0, resilient: 0, balanced: new Examples() };
+}
+
+/** Two or more destinations, at least one with a weight: traffic is split by weight. */
+function splitsByWeight(weights: (number | null | undefined)[]): boolean {
+  return weights.length >= 2 && weights.some((w) => w !== undefined && w !== null);
 }
 function newChaos(kind: string): ChaosFacts {
   return { kind, standalone: 0, total: 0, inWindow: 0, nodeLevel: false };

@@ -1,3 +1,4 @@
+import { SAMPLE_MAX } from '../../src/signals/types.js';
 import type { Container, DaemonSet, Deployment, LabelSelector, ObjectMeta, PodTemplate, StatefulSet } from './api.js';
 
 /**
@@ -19,19 +20,22 @@ export interface Indexes {
   pdb?: PdbIndex;
 }
 
+/** Names shown in a detail line. */
 const EXAMPLES = 5;
 
-/** Up to EXAMPLES names, and how many there were. */
+/** Up to SAMPLE_MAX names (the objects a report carries), and how many there were. */
 export class Examples {
   readonly names: string[] = [];
   count = 0;
   add(name: string): void {
     this.count++;
-    if (this.names.length < EXAMPLES) this.names.push(name);
+    if (this.names.length < SAMPLE_MAX) this.names.push(name);
   }
+  /** The first EXAMPLES names, for a detail line. */
   text(): string {
     if (!this.count) return 'none';
-    return this.names.join(', ') + (this.count > this.names.length ? ` (+${this.count - this.names.length} more)` : '');
+    const shown = this.names.slice(0, EXAMPLES);
+    return shown.join(', ') + (this.count > shown.length ? ` (+${this.count - shown.length} more)` : '');
   }
 }
 
@@ -58,6 +62,9 @@ export interface WorkloadFacts {
   pdbUncovered: Examples;
   spread: number;
   unspread: Examples;
+  /** Multi-replica workloads kept apart by zone or region, not only by host. */
+  zoneSpread: number;
+  zoneUnspread: Examples;
   readiness: number;
   noReadiness: Examples;
   liveness: number;
@@ -83,7 +90,7 @@ export function newWorkloadFacts(kind: WorkloadKind, indexes: Indexes): Workload
     kind, count: 0, multi: 0, single: new Examples(),
     hpaTargeted: replicated && indexes.hpa && indexes.keda ? 0 : undefined, hpaUntargeted: new Examples(),
     pdbCovered: replicated && indexes.pdb && indexes.hpa && indexes.keda ? 0 : undefined, pdbUncovered: new Examples(),
-    spread: 0, unspread: new Examples(),
+    spread: 0, unspread: new Examples(), zoneSpread: 0, zoneUnspread: new Examples(),
     readiness: 0, noReadiness: new Examples(), liveness: 0, noLiveness: new Examples(),
     containers: 0, requests: 0, limits: 0, noRequests: new Examples(), noLimits: new Examples(),
     capacityKept: 0, capacityLost: new Examples(), meshTemplates: new Examples(), autoscalers: new Examples(),
@@ -139,6 +146,8 @@ export function foldWorkload(acc: WorkloadFacts, w: Deployment | StatefulSet | D
     }
     if (isSpread(template)) acc.spread++;
     else acc.unspread.add(id);
+    if (isZoneSpread(template)) acc.zoneSpread++;
+    else acc.zoneUnspread.add(id);
   } else acc.single.add(id);
 
   if (acc.kind === 'Deployment') {
@@ -219,6 +228,26 @@ function isSpread(t: PodTemplate): boolean {
   return (t.spec.topologySpreadConstraints ?? []).length > 0
     || (anti?.requiredDuringSchedulingIgnoredDuringExecution ?? []).length > 0
     || (anti?.preferredDuringSchedulingIgnoredDuringExecution ?? []).length > 0;
+}
+
+/** Topology keys that name a machine room or a site: zones and regions, current and deprecated labels. */
+export const SITE_TOPOLOGY_KEYS = new Set([
+  'topology.kubernetes.io/zone', 'topology.kubernetes.io/region', 'failure-domain.beta.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/region',
+]);
+
+/**
+ * Whether the pods are kept apart across zones or regions: a topology spread constraint or a
+ * pod anti-affinity term on a zone or region key. kubernetes.io/hostname only spreads over
+ * machines, which may all stand in one machine room.
+ */
+export function isZoneSpread(t: PodTemplate): boolean {
+  const anti = t.spec.affinity?.podAntiAffinity;
+  const keys = [
+    ...(t.spec.topologySpreadConstraints ?? []).map((c) => c.topologyKey),
+    ...(anti?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((a) => a.topologyKey),
+    ...(anti?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((a) => a.podAffinityTerm?.topologyKey),
+  ];
+  return keys.some((k) => k !== undefined && SITE_TOPOLOGY_KEYS.has(k));
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   tsdbSchema,
 } from './api.js';
 import { prometheusConfigSchema, type PrometheusConfig } from './config.js';
+import { BUSINESS_METRICS_QUERY, deriveCapacityAndBusiness, replicationP99Query } from './capacity-and-business.js';
 import { deriveSignals, type Responses } from './derive.js';
 import { settle, settleAll } from './outcome.js';
 import {
@@ -72,11 +73,13 @@ async function collect(ctx: CollectContext<PrometheusConfig>): Promise<void> {
       replication: () => api.query(replicationLagQuery(w)),
       sharedPools: () => api.query(SHARED_POOLS_QUERY),
       remoteWriteDelivered: () => api.query(remoteWriteDeliveredQuery(w)),
+      business: () => api.query(BUSINESS_METRICS_QUERY),
+      replicationP99: () => api.query(replicationP99Query(w)),
     },
     CONCURRENCY,
   );
 
-  const signals = deriveSignals({ build, up, ...rest } satisfies Responses);
+  const signals = { ...deriveSignals({ build, up, ...rest } satisfies Responses), ...deriveCapacityAndBusiness(rest.rules, rest.business, rest.replicationP99, rest.probesWorst, w) };
   for (const decl of PROMETHEUS_SIGNALS) {
     const m = signals[decl.id];
     if (!m) continue;

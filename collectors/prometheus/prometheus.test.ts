@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/log.js';
 import { Redactor } from '../../src/redact.js';
 import type { SignalState } from '../../src/signals/types.js';
 import { remoteWriteDeliveredQuery, ruleProvenance, SHARED_POOLS_QUERY, sharedScrapePools } from './chapter5.js';
+import { analyseCapacity, BUSINESS_METRICS_QUERY, isCpuUtilisationAlert, replicationP99Query } from './capacity-and-business.js';
 import { analyseConfig } from './config-analysis.js';
 import { prometheusConfigSchema } from './config.js';
 import { prometheusCollector } from './index.js';
@@ -49,7 +50,8 @@ const NOT_READY = 'Service Unavailable'; // what Prometheus' readiness check ans
 type Endpoint =
   | 'buildinfo' | 'config' | 'flags' | 'runtimeinfo' | 'tsdb' | 'targets' | 'rules' | 'alertmanagers'
   | 'q.up' | 'q.inventory' | 'q.nodes' | 'q.probesAvailability' | 'q.probesWorst' | 'q.fired' | 'q.notifications' | 'q.backup' | 'q.replication'
-  | 'q.sharedPools' | 'q.remoteWriteDelivered';
+  | 'q.sharedPools' | 'q.remoteWriteDelivered'
+  | 'q.business' | 'q.replicationP99';
 
 const PATHS: Record<Exclude<Endpoint, `q.${string}`>, [path: string, fixture: string]> = {
   buildinfo: ['/api/v1/status/buildinfo', 'status-buildinfo'],
@@ -74,6 +76,8 @@ const QUERIES: Record<Extract<Endpoint, `q.${string}`>, [expr: string, fixture: 
   // chapter 5: two real Prometheus 2.42 servers, A remote-writing to B, both scraping node_exporter as job "node"
   'q.sharedPools': [SHARED_POOLS_QUERY, 'query-shared-pools'],
   'q.remoteWriteDelivered': [remoteWriteDeliveredQuery(WINDOW_SECONDS), 'query-remote-write-delivered'],
+  'q.business': [BUSINESS_METRICS_QUERY, 'query-business-metrics'],
+  'q.replicationP99': [replicationP99Query(WINDOW_SECONDS), 'query-replication-p99'],
 };
 
 interface Reply {
@@ -174,7 +178,7 @@ describe('prometheus collector: a healthy server', () => {
     const notObserved = ALL_IDS.filter((id) => r.get(id).status !== 'observed').map((id) => `${id}: ${r.get(id).status} ${r.get(id).reason}`);
     // the fixture server's targets are all on 127.0.0.1: no scrape crosses a network
     expect(notObserved).toEqual([expect.stringMatching(/^prometheus\.scrape\.network_tls_ratio: not_available every active target and remote_write destination is on loopback/)]);
-    expect(r.runs).toEqual([expect.objectContaining({ status: 'ok', requests: 19, signals_observed: ALL_IDS.length - 1 })]);
+    expect(r.runs).toEqual([expect.objectContaining({ status: 'ok', requests: 21, signals_observed: ALL_IDS.length - 1 })]);
     expect(r.evidence.records.every((e) => e.method === 'GET' && e.status === 200)).toBe(true);
 
     // collection
@@ -256,6 +260,18 @@ describe('prometheus collector: a healthy server', () => {
     expect(r.get('prometheus.jobs.count').objects?.total).toBe(7);
     expect(r.get('prometheus.remote_write.delivering_destinations').objects).toEqual({ total: 1, sample: ['http://127.0.0.1:19191/api/v1/write'] });
     expect(r.get('prometheus.rules.alerting_count').notes).toBeUndefined(); // custom groups: no default-set note
+    // chapters 8-10
+    expect(r.value('prometheus.capacity.cpu_utilisation_alerts')).toBe(1); // HighCpu on recorded utilisation > 0.8
+    expect(r.get('prometheus.capacity.cpu_utilisation_alerts').objects).toEqual({ total: 1, sample: ['HighCpu'] });
+    expect(r.get('prometheus.capacity.forecast_kinds').objects).toEqual({ total: 1, sample: ['DiskFillingUp'] });
+    expect(r.value('prometheus.capacity.forecast_kinds')).toBe(1); // DiskFillingUp forecasts disk only
+    expect(r.get('prometheus.capacity.forecast_kinds').instances[0].detail).toBe('disk: DiskFillingUp');
+    expect(r.value('prometheus.business.alert_rules')).toBe(1); // TrafficAnomaly, through the z-score of http_requests_total
+    expect(r.value('prometheus.business.request_metrics')).toBe(true);
+    expect(r.value('prometheus.business.per_route_metrics')).toBe(false);
+    expect(r.value('prometheus.replication.p99_lag_seconds')).toBe(2.1);
+    expect(r.get('prometheus.probes.worst_availability').instances[0].detail).toBe(
+      'over 1 days, shorter than the year the standard counts downtime over; the worst probe: instance=http://127.0.0.1:19999/nothing, job=blackbox');
   });
 
   it('points every value at the requests it came from', async () => {
@@ -275,7 +291,7 @@ describe('prometheus collector: a healthy server', () => {
     expect(urls('prometheus.alerts.notifications_per_alert')).toHaveLength(2);
     // every query is evaluated at the end of the window
     const queries = r.evidence.records.filter((e) => e.url.includes('/api/v1/query'));
-    expect(queries).toHaveLength(11);
+    expect(queries).toHaveLength(13);
     for (const q of queries) expect(new URL(q.url).searchParams.get('time')).toBe(TIME_PARAM);
     expect(new URL(r.urlOf(r.get('prometheus.probes.availability').evidence[0])).searchParams.get('query')).toBe('avg(avg_over_time(probe_success[86400s]))');
   });
@@ -333,7 +349,7 @@ describe('prometheus collector: failures', () => {
     expect(r.value('prometheus.rules.severity_ratio')).toBe(0.75);
     const build = r.evidence.records.filter((e) => e.url.endsWith('/buildinfo'));
     expect(build.map((e) => [e.status, e.attempt])).toEqual([[429, 1], [200, 2]]);
-    expect(r.runs[0]).toMatchObject({ status: 'ok', requests: 20 });
+    expect(r.runs[0]).toMatchObject({ status: 'ok', requests: 22 });
   });
 
   it('503 on /api/v1/rules fails only the rule signals; targets are still measured', async () => {
@@ -663,6 +679,50 @@ describe('rules analysis', () => {
     expect(facts.dynamicThreshold).toEqual(['B']);
     expect(facts.maxEvalSeconds).toBeUndefined();
     expect(facts.withFor).toBe(1);
+  });
+});
+
+describe('capacity and business analysis (chapters 8-10)', () => {
+  const alert = (name: string, query: string) => ({ type: 'alerting', name, query, health: 'ok' });
+  const record = (name: string, query: string) => ({ type: 'recording', name, query, health: 'ok' });
+  const facts = (...rules: ReturnType<typeof alert>[]) => analyseCapacity({ groups: [{ name: 'g', rules }] });
+
+  it('counts an alert as CPU > 80 % by what its expression computes, not by its name or numbers', () => {
+    // load per core: reads node_cpu_seconds_total (to count cores) and compares with 0.8, yet is saturation
+    const loadPerCore = 'node_load1 / count without (cpu, mode) (node_cpu_seconds_total{mode="idle"}) > 0.8';
+    expect(isCpuUtilisationAlert(loadPerCore, loadPerCore)).toBe(false);
+    const throttled = 'sum(increase(container_cpu_cfs_throttled_periods_total[5m])) / sum(increase(container_cpu_cfs_periods_total[5m])) > (25 / 100)';
+    expect(isCpuUtilisationAlert(throttled, throttled)).toBe(false);
+    const busy = 'sum by (instance) (avg by (mode, instance) (rate(node_cpu_seconds_total{mode!="idle"}[2m]))) > 0.8';
+    expect(isCpuUtilisationAlert(busy, busy)).toBe(true);
+    const idle = 'avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])) < 0.2';
+    expect(isCpuUtilisationAlert(idle, idle)).toBe(true);
+    const tooHigh = 'sum without(mode) (avg without (cpu) (rate(node_cpu_seconds_total{mode!~"idle|iowait"}[2m]))) * 100 > 90';
+    expect(isCpuUtilisationAlert(tooHigh, tooHigh)).toBe(false);
+    // a recorded utilisation is judged on what it records
+    const f = facts(
+      record('instance:node_cpu_utilisation:rate5m', '1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m]))') as never,
+      alert('HighCpu', 'instance:node_cpu_utilisation:rate5m > 0.8'),
+      record('instance:node_load1_per_cpu:ratio', 'node_load1 / instance:node_num_cpu:sum') as never,
+      alert('NodeLoadHigh', 'instance:node_load1_per_cpu:ratio > 0.8'),
+      alert('CpuNamedButMemory', 'node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes < 0.2'),
+    );
+    expect(f.cpuUtilisation).toEqual(['HighCpu']);
+  });
+
+  it('tells what a forecast forecasts: the default disk-fill rules are one kind', () => {
+    const f = facts(
+      alert('NodeFilesystemSpaceFillingUp', 'predict_linear(node_filesystem_avail_bytes{fstype!=""}[6h], 24*60*60) < 0'),
+      alert('KubePersistentVolumeFillingUp', 'predict_linear(kubelet_volume_stats_available_bytes[6h], 4 * 24 * 3600) < 0'),
+    );
+    expect([...f.forecastKinds.keys()]).toEqual(['disk']);
+    const g = facts(
+      record('job:http_requests:rate5m', 'sum by (job) (rate(http_requests_total[5m]))') as never,
+      alert('TrafficWillOutgrow', 'predict_linear(job:http_requests:rate5m[1d], 7 * 86400) > 1000'),
+      alert('MemoryWillRunOut', 'predict_linear(node_memory_MemAvailable_bytes[1d], 7 * 86400) < 0'),
+    );
+    expect([...g.forecastKinds.keys()].sort()).toEqual(['memory', 'requests']);
+    expect(g.businessAlerts).toEqual(['TrafficWillOutgrow']);
   });
 });
 

@@ -57,7 +57,8 @@ export const NODE_INSTANCES_QUERY = `count(count by (instance) ({__name__=~"${OS
 export const VECTOR_ONE = 'vector(1)';
 
 export const probesAvailabilityQuery = (w: number) => `avg(avg_over_time(probe_success${range(w)}))`;
-export const probesWorstQuery = (w: number) => `min(avg_over_time(probe_success${range(w)}))`;
+/** bottomk rather than min: the answer keeps the worst probe's labels, so the detail can name it. */
+export const probesWorstQuery = (w: number) => `bottomk(1, avg_over_time(probe_success${range(w)}))`;
 export const firedAlertsQuery = (w: number) => `count(last_over_time(ALERTS{alertstate="firing"}${range(w)}))`;
 export const notificationsQuery = (w: number) => `sum(increase(alertmanager_notifications_total${range(w)}))`;
 

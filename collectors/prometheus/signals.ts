@@ -70,6 +70,13 @@ export const PROMETHEUS_SIGNALS = [
   ratio('prometheus.scrape.network_tls_ratio', 'Transmissions that cross a network over https: active targets and remote_write destinations not on loopback with an https URL / those not on loopback (a scrape that stays on the host crosses no network)'),
   ratio('prometheus.rules.custom_alerting_ratio', 'Alerting rules outside the groups of well-known default rule sets (kube-prometheus, node/Prometheus/Alertmanager/Kubernetes mixins, prometheus-operator) / alerting rules'),
   count('prometheus.rules.pipeline_alert_rules', 'sum', 'Alerting rules that watch the monitoring pipeline itself: rule evaluation, remote write, TSDB, config reloads, notification delivery, discovery, log/trace pipelines, or a dead-man switch (Watchdog-like rule on vector(1))'),
+  // chapters 8-10 (issue 10): what rule expressions mean, application request metrics, lag at a percentile
+  count('prometheus.capacity.cpu_utilisation_alerts', 'sum', 'Alerting rules on CPU utilisation (the rate of node_cpu_seconds_total, container_cpu_usage_seconds_total or windows_cpu_time_total, directly or through recording rules) that fire at a busy level of 80 % or less; load per core, CPU pressure, throttling and request/allocatable ratios do not count'),
+  count('prometheus.capacity.forecast_kinds', 'max', 'Distinct resources forecast by rules using predict_linear, holt_winters or double_exponential_smoothing: cpu, memory, disk, network, requests, other (the default rule sets forecast only disk)'),
+  flag('prometheus.business.request_metrics', 'Applications expose request metrics (http_requests_total, http_server_requests_seconds, http_server_request_duration_seconds, http_request_duration_seconds, grpc_server_handled_total, grpc_server_handling_seconds) outside the monitoring jobs'),
+  flag('prometheus.business.per_route_metrics', 'Those request metrics carry a label naming the interface (route, http_route, handler, uri, path, endpoint, grpc_method, operation)'),
+  count('prometheus.business.alert_rules', 'sum', 'Alerting rules reading application request metrics, directly or through recording rules'),
+  seconds('prometheus.replication.p99_lag_seconds', 'Largest, over the lag metrics, of the 99th percentile of database replication lag in the window: max(quantile_over_time(0.99, lag[W]))'),
 ] as const satisfies readonly SignalDeclaration[];
 
 export type PrometheusSignalId = (typeof PROMETHEUS_SIGNALS)[number]['id'];

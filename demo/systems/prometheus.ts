@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { prometheusConfigYaml, type Estate } from '../estate.js';
 import { reply } from '../http.js';
+import { REQUEST_METRICS } from '../../collectors/prometheus/capacity-and-business.js';
 
 /**
  * Prometheus's HTTP API (v1), shaped like Prometheus 2.42's responses. The query endpoint does
@@ -69,13 +70,20 @@ export function prometheusHandler(estate: Estate): (req: IncomingMessage, res: S
 
   const query = (q: string) => {
     if (q === 'vector(1)') return vector([sample({}, 1)]);
+    // The business-metrics query: the estate's request metrics carry service and code labels, no route label.
+    if (q.includes('"part", "requests"')) {
+      return vector(p.metricNames.filter((n) => REQUEST_METRICS.includes(n)).map((n) => sample({ __name__: n, part: 'requests' }, 1)));
+    }
     if (q.startsWith('count by (__name__)')) {
       const series = (name: string) => (name === 'node_cpu_seconds_total' ? 8 : 1) * Math.max(1, p.targets.filter((x) => x.job === 'node').length);
       return vector(p.metricNames.filter((n) => q.includes(n.replace(/_total$/, '')) || q.includes(n)).map((n) => sample({ __name__: n }, series(n))));
     }
     if (q.includes('count by (instance)')) return vector([sample({}, p.targets.filter((x) => x.job === 'node').length)]);
     if (q.includes('avg(avg_over_time(probe_success')) return vector([sample({}, p.probes.reduce((s, x) => s + x.availability, 0) / p.probes.length)]);
-    if (q.includes('min(avg_over_time(probe_success')) return vector([sample({}, Math.min(...p.probes.map((x) => x.availability)))]);
+    if (q.includes('bottomk(1, avg_over_time(probe_success')) {
+      const worst = [...p.probes].sort((a, b) => a.availability - b.availability)[0];
+      return vector([sample({ instance: worst.instance, job: 'blackbox' }, worst.availability)]);
+    }
     if (q.includes('ALERTS{alertstate="firing"}')) return vector([sample({}, p.firedInWindow)]);
     if (q.includes('increase(alertmanager_notifications_total')) return vector([sample({}, p.notificationsInWindow)]);
     if (q.includes('velero_backup_last_successful_timestamp') || q.includes('pg_stat_archiver_last_archive_age')) {
