@@ -98,7 +98,7 @@ export class GithubApi {
       headers: { 'x-github-api-version': '2022-11-28' },
       // No `signal` here: the core's fetch already aborts on the collector's deadline, and a signal
       // on every Request would hang one abort listener per request on it until garbage collection.
-      request: { fetch: this.noteEvidence(conditionalFetch(ctx.fetch(), cache, this.stats, () => ctx.clock.now())) },
+      request: { fetch: this.noteEvidence(conditionalFetch(ctx.fetch({ baseURL: config.api_url }), cache, this.stats, () => ctx.clock.now())) },
       log: { debug: () => {}, info: () => {}, warn: (message: string) => log.debug('octokit warning', { message }), error: () => {} },
       throttle: {
         id: `techops-github-${ctx.instance}`,

@@ -30,9 +30,10 @@ export interface CollectContext<C> {
   http(options: Pick<HttpClientOptions, 'baseURL' | 'auth' | 'headers' | 'tls'>): HttpClient;
   /**
    * A `fetch` for SDKs that take one (e.g. Octokit): read-only, budgeted and recorded as evidence
-   * like `http`; each response carries its evidence id in the `x-techops-evidence` header.
+   * like `http`; each response carries its evidence id in the `x-techops-evidence` header. Requests
+   * and redirects go only to the origin of `baseURL` (the SDK adds credentials to every request).
    */
-  fetch(): typeof fetch;
+  fetch(options: { baseURL: string }): typeof fetch;
   /** Records a local command the collector ran (e.g. git) as evidence; returns its evidence id. */
   recordCommand: RecordCommand;
   /** A measured value, with the evidence records it was derived from. */

@@ -48,6 +48,8 @@ export function interpolate(
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, ctx, path ? `${path}.${k}` : k, k);
+    // A user/password pair travels as `user:password` (URLs) and its base64 (Basic headers).
+    if (typeof out.username === 'string' && typeof out.password === 'string') ctx.redactor.addPair(out.username, out.password);
     return out;
   }
   return value;

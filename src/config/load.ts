@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { InstanceConfig } from '../collector/harness.js';
 import type { Registry } from '../collector/types.js';
 import { UserError } from '../errors.js';
+import { withHttpDefaults } from '../http/defaults.js';
 import { Redactor } from '../redact.js';
 import { formatIssues } from '../zod-path.js';
 import { interpolate } from './interpolate.js';
@@ -130,17 +131,23 @@ function parseInstances(collectors: Record<string, unknown>, registry: Registry,
         name,
         config: specific.data,
         baseDir,
-        http: {
-          timeoutMs: http?.timeout !== undefined ? http.timeout * 1000 : undefined,
-          retries: http?.retries,
-          budget: http?.request_budget,
-          maxBodyBytes: http?.max_body_bytes,
-          maxRetryAfterMs: http?.max_retry_after !== undefined ? http.max_retry_after * 1000 : undefined,
-        },
+        http: httpSettings(http),
       });
     });
   }
   return instances;
+}
+
+/** The instance's `http:` block over the defaults (HTTP_DEFAULTS): every key has a value. */
+function httpSettings(http: z.infer<typeof instanceCommon>['http']): InstanceConfig['http'] {
+  const all = withHttpDefaults({
+    timeoutMs: http?.timeout !== undefined ? http.timeout * 1000 : undefined,
+    retries: http?.retries,
+    budget: http?.request_budget,
+    maxBodyBytes: http?.max_body_bytes,
+    maxRetryAfterMs: http?.max_retry_after !== undefined ? http.max_retry_after * 1000 : undefined,
+  });
+  return { timeoutMs: all.timeoutMs, retries: all.retries, budget: all.budget, maxBodyBytes: all.maxBodyBytes, maxRetryAfterMs: all.maxRetryAfterMs };
 }
 
 export function canonicalJson(value: unknown): string {
