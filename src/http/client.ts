@@ -306,7 +306,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       try {
         json = JSON.parse(body.toString('utf8'));
       } catch (err) {
-        throw new CollectError('malformed', `malformed response from ${where}: expected JSON, got ${body.length ? 'invalid JSON' : 'an empty body'} (HTTP ${res.status}, ${type ?? 'no content type'}, ${body.length} bytes: ${(err as Error).message})`, {
+        throw new CollectError('malformed', `invalid JSON from ${where} (HTTP ${res.status}, ${body.length} bytes): ${(err as Error).message}`, {
           url: where, status: res.status, evidence: id,
         });
       }
@@ -381,8 +381,9 @@ function classify(err: unknown, path: string, opts: Required<Pick<HttpClientOpti
   const detail = { url: where, status: e.response?.status, evidence: e.evidence };
   const meta = (e.config as WithMeta | undefined)?.[META];
   const attempts = meta?.attempt ?? 1;
-  const waited = meta && meta.waitedMs > 0 ? `, having waited ${formatMs(meta.waitedMs)} between them` : '';
-  const tries = attempts > 1 ? ` after ${attempts} attempts${waited}` : '';
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+  // What a rate limit cost, as it was: the waits between the attempts, not the most allowed.
+  const waited = meta && meta.waitedMs > 0 ? `, having waited ${formatMs(meta.waitedMs)} in all between them` : '';
   if (opts.signal?.aborted) {
     return new CollectError('aborted', `deadline passed during ${where}`, detail);
   }
@@ -401,7 +402,7 @@ function classify(err: unknown, path: string, opts: Required<Pick<HttpClientOpti
       const wait = retryAfter(e);
       const max = opts.maxRetryAfterMs ?? HTTP_DEFAULTS.maxRetryAfterMs;
       const why = wait > max ? ` (the server asked to wait ${formatMs(wait)}, more than http.max_retry_after ${formatMs(max)}: not waited)` : '';
-      return new CollectError('unavailable', `rate limited (HTTP 429) by ${where}${tries}${why}`, detail);
+      return new CollectError('unavailable', `rate limited (HTTP 429) by ${where}${tries}${waited}${why}`, detail);
     }
     if (status >= 500) return new CollectError('unavailable', `server error (HTTP ${status}) from ${where}${tries}${said}`, detail);
     return new CollectError('rejected', `request rejected (HTTP ${status}) by ${where}${said}`, detail);
