@@ -54,6 +54,12 @@ export interface Collector<C = unknown> {
   signals: SignalDeclaration[];
   /** Validates one instance's config block (its `name` is checked by the core). */
   configSchema: z.ZodType<C>;
+  /**
+   * Files the instance's config names (a kubeconfig, a CA file), each with its key: `validate`
+   * and `scan` check they exist before anything runs. Relative paths resolve against the config
+   * file's folder; `~/` is the home directory.
+   */
+  files?(config: C): { key: string; path: string }[];
   collect(ctx: CollectContext<C>): Promise<void>;
 }
 
