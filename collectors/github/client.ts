@@ -249,9 +249,12 @@ export class GithubApi {
       const after = headers['retry-after'];
       const waited = waitedFor(err);
       const told = after ? ` (retry-after ${after}s)` : '';
+      const asked = Number(after);
       const how = waited.times
         ? `still limited after ${waited.times} retries, having waited ${formatDuration(waited.seconds)} in all`
-        : `not waited: the wait asked for is beyond max_rate_limit_wait (${formatDuration(this.maxWait)})`;
+        : Number.isFinite(asked) && asked > this.maxWait
+          ? `not waited: the ${asked} s asked for is beyond max_rate_limit_wait (${formatDuration(this.maxWait)})`
+          : 'not waited: the answer names neither a secondary rate limit nor an exhausted quota, which are what GitHub asks to wait for';
       return new FatalGithubError('unavailable',
         `GitHub secondary rate limit (HTTP ${err.status}) at ${where}${told}: ${how}; ` +
         'lower the collector\'s concurrency or scan fewer repositories at once', detail);
