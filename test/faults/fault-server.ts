@@ -67,7 +67,7 @@ function inject(opts: { healthy: Handler; fault: Fault; elsewhere: string; hugeB
     case '404':
       return json(404, { message: '404 Not Found' });
     case '429':
-      return json(429, { message: 'rate limited' }, { 'Retry-After': '1' });
+      return json(429, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { 'Retry-After': '1' });
     case '500':
       return json(500, { message: 'internal error' });
     case '503':
