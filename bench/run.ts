@@ -110,6 +110,18 @@ const rows: [string, string][] = [
   ['floor: same GETs, sequential, bodies discarded', `${floorMs.toFixed(0)} ms for ${gets.length} GETs, ${mib(floorBytes)}`],
   ['scan overhead over the floor', `${(scanMs - floorMs).toFixed(0)} ms (x${(scanMs / Math.max(1, floorMs)).toFixed(2)})`],
 ];
+// The fault row: one endpoint answering 1 GiB, in a process of its own so its peak RSS is its own.
+const faultRun = spawn(process.execPath, [fileURLToPath(new URL('./fault.js', import.meta.url)), process.env.BENCH_FAULT_BYTES ?? String(1024 ** 3)], { stdio: ['ignore', 'pipe', 'inherit'] });
+let faultOut = '';
+faultRun.stdout!.on('data', (c) => (faultOut += c));
+await once(faultRun, 'exit');
+try {
+  const f = JSON.parse(faultOut) as { answer_bytes: number; sent_before_cut_bytes: number; peak_rss_bytes: number; rss_before_bytes: number; scan_ms: number; status: string; rules_signal: string; reason: string };
+  rows.push(['fault: one endpoint answers 1 GiB', `peak RSS ${mib(f.peak_rss_bytes)} (before scan ${mib(f.rss_before_bytes)}), ${f.scan_ms} ms; the server had sent ${mib(f.sent_before_cut_bytes)} when the client cut it off; collector ${f.status}, rule signals ${f.rules_signal}: ${f.reason}`]);
+} catch {
+  rows.push(['fault: one endpoint answers 1 GiB', `did not report (${faultOut.trim() || 'no output'})`]);
+  process.exitCode = 1;
+}
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
 if (failed.length) {

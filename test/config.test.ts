@@ -39,7 +39,7 @@ describe('config', () => {
     expect(cfg.assessment).toEqual({ name: 'Acme production', scope: 'all production services' });
     expect(cfg.windowSeconds).toBe(7 * 86400);
     expect(cfg.instances).toEqual([
-      { collector: 'fixture', name: 'main', config: { url: 'http://127.0.0.1:9/signals.json', token: 'tok-secret-value' }, baseDir: join(file, '..'), http: { timeoutMs: 5000, retries: 1, budget: 50, maxBodyBytes: undefined, maxRetryAfterMs: undefined } },
+      { collector: 'fixture', name: 'main', config: { url: 'http://127.0.0.1:9/signals.json', token: 'tok-secret-value' }, baseDir: join(file, '..'), http: { timeoutMs: 5000, retries: 1, budget: 50, maxBodyBytes: 64 * 1024 * 1024, maxRetryAfterMs: 60_000 } },
     ]);
     expect(cfg.attestationsFile).toBe(join(file, '..', 'attestations.yaml'));
     expect(cfg.limits).toEqual({ concurrency: 2, collectorDeadlineMs: 30000, scanDeadlineMs: 600000 });
@@ -82,7 +82,7 @@ describe('config', () => {
     const dup = write(VALID.replace('    - name: main\n', '    - name: main\n      url: http://127.0.0.1:9/a\n    - name: main\n'));
     expect(() => loadConfig(file, registry, { env: { FIXTURE_TOKEN: 'x' } })).toThrow(/collectors\.nagios: unknown collector 'nagios' \(known: fixture\)/);
     expect(() => loadConfig(dup, registry, { env: { FIXTURE_TOKEN: 'x' } })).toThrow(/duplicate instance name 'main'/);
-    expect(() => loadConfig(write(VALID), registry, { env: {} })).toThrow(/collectors\.fixture\[0\]\.token: environment variable FIXTURE_TOKEN is not set/);
+    expect(() => loadConfig(write(VALID), registry, { env: {} })).toThrow(/collectors\.fixture\[0\]\.token: environment variable FIXTURE_TOKEN \(named by \$\{FIXTURE_TOKEN\}\) is not set/);
   });
 
   it('says where YAML is broken, and when the file is missing', () => {
@@ -117,7 +117,9 @@ describe('config.example.yaml', () => {
     const start = lines.indexOf('collectors: {}');
     const end = lines.findIndex((l, i) => i > start && /^\S/.test(l) && !l.startsWith('#'));
     const uncommented = [...lines.slice(0, start), 'collectors:', ...lines.slice(start + 1, end).filter((l) => l.startsWith('#  ')).map((l) => l.slice(1)), ...lines.slice(end)].join('\n');
-    const file = write(uncommented);
+    // validate checks that the kubeconfig named exists: this machine has none at ~/.kube/config
+    const file = write(uncommented.replace('kubeconfig: ~/.kube/config', 'kubeconfig: kubeconfig.yaml'));
+    writeFileSync(join(file, '..', 'kubeconfig.yaml'), 'apiVersion: v1\nkind: Config\n');
     writeFileSync(join(file, '..', 'attestations.example.yaml'), readFileSync(join(packageRoot(), 'attestations.example.yaml')));
     writeFileSync(join(file, '..', 'claims.example.yaml'), readFileSync(join(packageRoot(), 'claims.example.yaml')));
     const cfg = loadConfig(file, collectors, { env: { GITLAB_TOKEN: 'x'.repeat(20), GITHUB_TOKEN: 'y'.repeat(20) } });

@@ -255,7 +255,7 @@ describe('alertmanager collector: failures', () => {
     const scope = serve('well', { silences: { status: 503, body: 'overloaded', times: 2 } });
     const { get, runs } = await scan({ url: BASE }, { retries: 1 });
     expect(scope.isDone()).toBe(true);
-    expect(runs[0]).toMatchObject({ status: 'ok' });
+    expect(runs[0]).toMatchObject({ status: 'partial' });
     for (const id of ['alertmanager.silences.active', 'alertmanager.silences.window']) {
       expect(get(id).status).toBe('failed');
       expect(get(id).reason).toContain('server error (HTTP 503)');
@@ -318,7 +318,7 @@ describe('alertmanager collector: failures', () => {
   it('a status of the wrong shape fails the status and config signals, the rest goes on', async () => {
     serve('well', { status: { status: 200, body: JSON.stringify({ cluster: { status: 'ready', peers: [] }, config: {} }) } });
     const { get, runs } = await scan();
-    expect(runs[0]).toMatchObject({ status: 'ok' });
+    expect(runs[0]).toMatchObject({ status: 'partial' });
     const statusSignals = ['alertmanager.api.reachable', 'alertmanager.cluster.peers', 'alertmanager.cluster.ready', ...CONFIG_SIGNALS];
     for (const id of statusSignals) {
       expect(get(id).status, id).toBe('failed');

@@ -448,7 +448,7 @@ describe('git collector: empty and missing repositories', () => {
 
   it('one repository of two missing: its signals fail, a GitOps manifest found elsewhere still counts', async () => {
     const r = await scan([instance({ repositories: ['app', 'plain'] })]);
-    expect(r.runs[0].status).toBe('ok');
+    expect(r.runs[0].status).toBe('partial');
     expect(r.get('git.releases.count')).toMatchObject({ status: 'failed', reason: 'plain is not a git repository' });
     expect(r.get('git.repos.count').status).toBe('failed');
     expect(r.value('git.gitops.present')).toBe(true);

@@ -8,7 +8,7 @@ import type { RecordCommand } from '../../src/evidence/command.js';
  * none refreshes the index, takes a lock, fetches or writes anything (the collector's
  * equivalent of the HTTP client's GET-only rule).
  */
-export const READ_ONLY_SUBCOMMANDS: ReadonlySet<string> = new Set(['for-each-ref', 'rev-list', 'log', 'merge-base', 'ls-tree', 'cat-file']);
+export const READ_ONLY_SUBCOMMANDS: ReadonlySet<string> = new Set(['for-each-ref', 'rev-list', 'log', 'merge-base', 'ls-tree', 'cat-file', 'rev-parse']);
 
 /** Global options put before every subcommand. */
 export const GLOBAL_OPTIONS: readonly string[] = ['--no-pager', '-c', 'core.quotepath=off'];

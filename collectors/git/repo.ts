@@ -129,6 +129,26 @@ export async function readRepo(git: Git, path: string, settings: RepoSettings): 
     return { path, refs: refsPart, history: f, tree: f };
   }
 
+  // A shallow clone's history (and the tags fetched with it) stops at the cut: counts, cadences
+  // and lead times read from it would be short without saying so. The tree at the tip is whole.
+  const shallow = await git.run(['rev-parse', '--is-shallow-repository']).then(
+    (res) => ({ shallow: res.stdout.toString('utf8').trim() === 'true', evidence: res.evidence }),
+    (err: unknown) => {
+      if (isCollectError(err, 'aborted')) throw err;
+      return { shallow: false, evidence: undefined };
+    },
+  );
+  if (shallow.shallow) {
+    if (shallow.evidence) refsEvidence.push(shallow.evidence);
+    const f = fail(`${path} is a shallow clone: its history and tags stop at the cut, so what is read from history cannot be measured (run git fetch --unshallow)`, 'malformed', refsEvidence);
+    const tree = await readTree(git, path, branch, refsEvidence).catch((err) => {
+      if (isCollectError(err, 'aborted')) throw err;
+      const { reason, kind } = classify(err, path);
+      return fail(reason, kind, [...refsEvidence, ...evidenceOf(err)]);
+    });
+    return { path, refs: f, history: f, tree };
+  }
+
   const hotfixRefs = refs.filter(
     (r) => (isTag(r) || isBranch(r)) && r.commit && r.name !== branch?.label && inSpan(r.date, settings.window) && settings.hotfix.test(shortName(r.name)),
   );

@@ -75,6 +75,19 @@ export interface GithubApiStats extends CacheStats {
   requests: number;
 }
 
+/**
+ * The next page's URL, or a paging loop named: a next link to a page already read would make
+ * octokit.paginate go round until the request budget is spent.
+ */
+function nextPage(link: unknown, seen: Set<string>, where: string, evidence: string | undefined): string | undefined {
+  const next = nextLink(link);
+  if (next === undefined) return undefined;
+  const key = normalUrl(next);
+  if (seen.has(key)) throw new CollectError('malformed', `paging loop: ${where} has a next link to a page already read (${next}); the list cannot be read whole`, { evidence });
+  seen.add(key);
+  return next;
+}
+
 /** The next page's URL from a Link header. */
 function nextLink(link: unknown): string | undefined {
   return typeof link === 'string' ? /<([^<>]+)>;\s*rel="next"/.exec(link)?.[1] : undefined;
@@ -98,18 +111,20 @@ export class GithubApi {
       headers: { 'x-github-api-version': '2022-11-28' },
       // No `signal` here: the core's fetch already aborts on the collector's deadline, and a signal
       // on every Request would hang one abort listener per request on it until garbage collection.
-      request: { fetch: this.noteEvidence(conditionalFetch(ctx.fetch(), cache, this.stats, () => ctx.clock.now())) },
+      request: { fetch: this.noteEvidence(conditionalFetch(ctx.fetch({ baseURL: config.api_url }), cache, this.stats, () => ctx.clock.now())) },
       log: { debug: () => {}, info: () => {}, warn: (message: string) => log.debug('octokit warning', { message }), error: () => {} },
       throttle: {
         id: `techops-github-${ctx.instance}`,
         fallbackSecondaryRateRetryAfter: 60,
-        onRateLimit: (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
+        onRateLimit: (retryAfter: number, options: { method: string; url: string; request?: Record<string, unknown> }, _o: unknown, retryCount: number) => {
           const wait = retryAfter <= maxWait && retryCount < 1;
+          if (wait) noteWait(options, retryAfter);
           log.warn(wait ? 'github rate limit: waiting for the reset' : 'github rate limit: not waiting', { seconds: retryAfter, url: options.url });
           return wait;
         },
-        onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
+        onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string; request?: Record<string, unknown> }, _o: unknown, retryCount: number) => {
           const wait = retryAfter <= maxWait && retryCount < 3;
+          if (wait) noteWait(options, retryAfter);
           log.warn(wait ? 'github secondary rate limit: waiting' : 'github secondary rate limit: not waiting', { seconds: retryAfter, url: options.url });
           return wait;
         },
@@ -160,6 +175,7 @@ export class GithubApi {
     const evidence: string[] = [];
     const all = { per_page: 100, ...params };
     let url = this.octokit.request.endpoint(route, all).url;
+    const seen = new Set([normalUrl(url)]);
     try {
       for await (const response of this.octokit.paginate.iterator(route, all)) {
         const id = this.evidenceOf(response.headers as Record<string, string | undefined>);
@@ -169,7 +185,7 @@ export class GithubApi {
         const page = data.map((x, i) => parse(item, x, `${where} (item ${i})`, id));
         items.push(...page);
         if (stop?.(page)) break;
-        url = nextLink(response.headers.link) ?? url;
+        url = nextPage(response.headers.link, seen, where, id) ?? url;
       }
     } catch (err) {
       throw this.classify(err, where, url);
@@ -187,12 +203,13 @@ export class GithubApi {
     const data: T[] = [];
     const evidence: string[] = [];
     let url = this.octokit.request.endpoint(route, params).url;
+    const seen = new Set([normalUrl(url)]);
     try {
       for await (const response of this.octokit.paginate.iterator(route, params)) {
         const id = this.evidenceOf(response.headers as Record<string, string | undefined>);
         if (id) evidence.push(id);
         data.push(parse(schema, response.data, where, id));
-        url = nextLink(response.headers.link) ?? url;
+        url = nextPage(response.headers.link, seen, where, id) ?? url;
       }
     } catch (err) {
       throw this.classify(err, where, url);
@@ -230,8 +247,16 @@ export class GithubApi {
     }
     if (err.status === 429 || (err.status === 403 && /secondary rate limit|abuse/i.test(said))) {
       const after = headers['retry-after'];
+      const waited = waitedFor(err);
+      const told = after ? ` (retry-after ${after}s)` : '';
+      const asked = Number(after);
+      const how = waited.times
+        ? `still limited after ${waited.times} retries, having waited ${formatDuration(waited.seconds)} in all`
+        : Number.isFinite(asked) && asked > this.maxWait
+          ? `not waited: the ${asked} s asked for is beyond max_rate_limit_wait (${formatDuration(this.maxWait)})`
+          : 'not waited: the answer names neither a secondary rate limit nor an exhausted quota, which are what GitHub asks to wait for';
       return new FatalGithubError('unavailable',
-        `GitHub secondary rate limit at ${where}${after ? ` (retry-after ${after}s)` : ''}: gave up after waiting up to max_rate_limit_wait (${formatDuration(this.maxWait)}); ` +
+        `GitHub secondary rate limit (HTTP ${err.status}) at ${where}${told}: ${how}; ` +
         'lower the collector\'s concurrency or scan fewer repositories at once', detail);
     }
     if (err.status === 403) {
@@ -241,6 +266,18 @@ export class GithubApi {
     if (err.status >= 500) return new CollectError('unavailable', `${where}: GitHub answered ${err.status} ${said} (after retries)`, detail);
     return new CollectError('rejected', `${where}: GitHub answered ${err.status} ${said}`, detail);
   }
+}
+
+/** Counts a rate-limit wait on the request's own options (freshRequestOptions gives each request its copy). */
+function noteWait(options: { request?: Record<string, unknown> }, seconds: number): void {
+  if (!options.request) return;
+  options.request.techopsWaitedSeconds = Number(options.request.techopsWaitedSeconds ?? 0) + seconds;
+  options.request.techopsWaits = Number(options.request.techopsWaits ?? 0) + 1;
+}
+
+function waitedFor(err: RequestErrorLike): { seconds: number; times: number } {
+  const own = (err.request as { request?: Record<string, unknown> } | undefined)?.request;
+  return { seconds: Number(own?.techopsWaitedSeconds ?? 0), times: Number(own?.techopsWaits ?? 0) };
 }
 
 /** Whether the collection must stop: no later request could succeed. */

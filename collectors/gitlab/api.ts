@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { HttpClient } from '../../src/http/client.js';
+import { CollectError } from '../../src/http/errors.js';
 
 /**
  * GitLab REST API v4 responses (docs.gitlab.com/api/…), reduced to the fields this collector
@@ -148,7 +149,8 @@ export async function listAll<T>(
   let query: Params = { ...params, per_page: 100 };
   const items: T[] = [];
   const evidence: string[] = [];
-  const seen = new Set<string>();
+  const keyOf = (q: Params) => JSON.stringify(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]).sort());
+  const seen = new Set<string>([keyOf(query)]);
   for (let page = 1; ; page++) {
     const res = await http.getJson(path, schema, { params: query });
     evidence.push(res.evidence);
@@ -156,8 +158,11 @@ export async function listAll<T>(
     if (opts.stop && res.data.some(opts.stop)) return { items, evidence, truncated: false };
     const next = nextQuery(res.headers, query);
     if (!next) return { items, evidence, truncated: false };
-    const key = JSON.stringify(Object.entries(next).sort());
-    if (seen.has(key)) return { items, evidence, truncated: false }; // a server repeating itself
+    const key = keyOf(next);
+    // A server repeating itself: the list cannot be read whole, so it is not taken as complete.
+    if (seen.has(key)) {
+      throw new CollectError('malformed', `paging loop: GET ${path} page ${page} links to a page already read (${new URLSearchParams(Object.entries(next).map(([k, v]) => [k, String(v)])).toString()}); the list cannot be read whole`, { evidence: res.evidence });
+    }
     seen.add(key);
     if (page >= maxPages) return { items, evidence, truncated: true };
     query = next;

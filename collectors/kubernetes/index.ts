@@ -14,6 +14,10 @@ export const kubernetesCollector: Collector<KubernetesConfig> = {
   description: 'Kubernetes API: workloads, autoscaling, disruption budgets, probes, topology, quotas, and the CRDs of rollouts, backups, database operators and chaos tools (get and list only)',
   signals: [...KUBERNETES_SIGNALS],
   configSchema: kubernetesConfigSchema,
+  files: (c) => [
+    ...(c.kubeconfig ? [{ key: 'kubeconfig', path: c.kubeconfig }] : []),
+    ...(c.tls?.ca_file ? [{ key: 'tls.ca_file', path: c.tls.ca_file }] : []),
+  ],
   collect,
 };
 

@@ -420,7 +420,7 @@ describe('kubernetes collector: failures', () => {
       expect(r.get(id).status, id).toBe('failed');
       expect(r.get(id).reason).toBe(`permission denied: list deployments.apps (HTTP 403: ${message})`);
     }
-    expect(r.runs[0].status).toBe('ok');
+    expect(r.runs[0].status).toBe('partial');
     expect(r.value('kubernetes.hpa.count')).toBe(4);
     expect(r.value('kubernetes.nodes.zones')).toBe(3);
     expect(r.value('kubernetes.databases.count')).toBe(2); // from StatefulSets and CNPG

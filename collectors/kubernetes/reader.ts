@@ -184,6 +184,12 @@ export class KubeReader {
 
   private parse<T extends z.ZodType>(res: HttpResponse<string>, schema: T, path: string, params?: Record<string, string | number | undefined>): z.infer<T> {
     const where = `GET ${this.url(path, params)}`;
+    const type = res.headers['content-type'];
+    if (type && /html/i.test(type)) {
+      throw new CollectError('malformed', `malformed response from ${where}: expected JSON, got ${type.split(';')[0].trim()} (HTTP ${res.status}, ${Buffer.byteLength(res.data)} bytes)`, {
+        url: where, status: res.status, evidence: res.evidence,
+      });
+    }
     let json: unknown;
     try {
       json = JSON.parse(res.data);

@@ -7,7 +7,8 @@ export function configJsonSchema(registry: Registry): Record<string, unknown> {
   const collectorShapes: Record<string, z.ZodType> = {};
   for (const c of registry) {
     const own = c.configSchema instanceof z.ZodObject ? instanceCommon.extend((c.configSchema as z.ZodObject).shape).strict() : instanceCommon;
-    collectorShapes[c.id] = z.array(own).describe(c.description);
+    // Optional: a config names only the collectors it uses.
+    collectorShapes[c.id] = z.array(own).optional().describe(c.description);
   }
   const schema = configSchema.extend({
     collectors: z.object(collectorShapes).strict().optional().describe('Instances per collector.'),

@@ -37,8 +37,12 @@ export interface CliDeps {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Exit codes: 0 done, 1 error, 2 usage, 3 policy failed (a claim contradicted, a level under --fail-below). */
-export const EXIT = { ok: 0, error: 1, usage: 2, policy: 3 } as const;
+/**
+ * Exit codes: 0 done, 1 error, 2 usage, 3 policy failed (a claim contradicted, a level under
+ * --fail-below), 4 a collector was not ok under --fail-on-collector-error (checked before 3:
+ * levels from an incomplete collection are not worth gating on).
+ */
+export const EXIT = { ok: 0, error: 1, usage: 2, policy: 3, collectors: 4 } as const;
 
 const FORMATS = ['table', 'json', 'md'] as const;
 type Format = (typeof FORMATS)[number];
@@ -61,7 +65,7 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
   const makeLog = (quiet: boolean): Logger =>
     createLogger({ write: quiet ? () => {} : err, json: !(deps.stderrIsTTY ?? process.stderr.isTTY), redactor, now: () => clock.now() });
 
-  type ScanOptions = { policy?: boolean; config: string; out: string; format: string; lang: string; claims?: string; attestations?: string; rules?: string; failBelow?: string; quiet?: boolean };
+  type ScanOptions = { policy?: boolean; config: string; out: string; format: string; lang: string; claims?: string; attestations?: string; rules?: string; failBelow?: string; quiet?: boolean; failOnCollectorError?: boolean };
   const runScan = async (o: ScanOptions): Promise<void> => {
       const formats = parseFormats(o.format);
       const failBelow = o.failBelow === undefined ? undefined : parseLevel(o.failBelow);
@@ -88,6 +92,12 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
         log.info('report written', { format: f, path });
       }
       out(rendered(formats[0]));
+      const notOk = report.collectors.filter((r) => r.status !== 'ok');
+      if (o.failOnCollectorError && notOk.length) {
+        for (const r of notOk) err(`collector ${r.collector}/${r.instance} is ${r.status}: ${r.status_reason ?? r.error ?? ''}\n`);
+        exitCode = EXIT.collectors;
+        return;
+      }
       const contradicted = report.claims.filter((c) => c.verdict === 'contradicted');
       const below = failBelow === undefined ? [] : report.capabilities.filter((c) => c.level < failBelow);
       if ((contradicted.length || below.length) && o.policy !== false) {
@@ -115,6 +125,7 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
     .option('--attestations <file>', 'attestations file; overrides the config')
     .option('--rules <dir>', 'rule files directory (default: the shipped rules)')
     .option('--fail-below <level>', 'exit 3 when any capability item is below this level')
+    .option('--fail-on-collector-error', 'exit 4 when any collector instance is not ok (partial or failed); the reports are still written')
     .option('-q, --quiet', 'no progress on stderr')
     .action((o) => runScan(o));
 
@@ -255,6 +266,12 @@ const invokedDirectly = (() => {
   }
 })();
 if (invokedDirectly) {
+  // `techops scan --format json | head`: the reader went away. The reports are on disk already;
+  // end quietly, as other command-line tools do, instead of with an EPIPE stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import { errorMessage } from '../errors.js';
 import type { EvidenceLog } from '../evidence/types.js';
 import { createHttpClient, RequestBudget } from '../http/client.js';
+import { withHttpDefaults } from '../http/defaults.js';
 import { createRecordingFetch } from '../http/recording-fetch.js';
 import { createCommandRecorder } from '../evidence/command.js';
 import { CollectError, isCollectError } from '../http/errors.js';
@@ -24,13 +25,26 @@ export interface InstanceConfig {
 export interface CollectorRun {
   collector: string;
   instance: string;
+  /**
+   * ok: every request and every declared signal succeeded (a signal may be not_available: the
+   * system has nothing of that kind); partial: some failed; failed: nothing was measured, or every
+   * request failed.
+   */
   status: 'ok' | 'partial' | 'failed';
+  /** Why the status is not ok, in one line (counts, then the first error). */
+  status_reason?: string;
   error?: string;
   error_kind?: string;
   started_at: string;
   duration_ms: number;
   requests: number;
+  /** Requests (calls, retries not counted) that ended in a failure, 404s included. */
+  requests_failed: number;
+  signals_declared: number;
   signals_observed: number;
+  signals_not_available: number;
+  /** Declared signals that failed or were never emitted. */
+  signals_failed: number;
 }
 
 export interface HarnessOptions {
@@ -116,8 +130,9 @@ async function runOne(
   const onScanAbort = () => abort.abort(new Error('scan deadline'));
   scanSignal.addEventListener('abort', onScanAbort);
   const declared = new Map(collector.signals.map((s) => [s.id, s] as const));
-  const clients: { requestCount: number }[] = [];
-  const budget = new RequestBudget(inst.http.budget ?? 1000);
+  const clients: { requestCount: number; failedCount?: number; notFoundCount?: number }[] = [];
+  const settings = withHttpDefaults(inst.http);
+  const budget = new RequestBudget(settings.budget);
   const commands = createCommandRecorder({ collector: collector.id, instance: inst.name, evidence: opts.evidence, redactor: opts.redactor });
   clients.push(commands);
   const problems: string[] = [];
@@ -163,17 +178,17 @@ async function runOne(
         resolvePath: (path) => resolve(inst.baseDir ?? process.cwd(), path),
         http: (o) => {
           const client = createHttpClient({
-            ...inst.http, ...o, collector: collector.id, instance: inst.name, sharedBudget: budget,
+            ...settings, ...o, collector: collector.id, instance: inst.name, sharedBudget: budget,
             evidence: opts.evidence, redactor: opts.redactor, signal: abort.signal,
           });
           clients.push(client);
           return client;
         },
         recordCommand: commands,
-        fetch: () => {
+        fetch: (o) => {
           const f = createRecordingFetch({
-            collector: collector.id, instance: inst.name, evidence: opts.evidence, redactor: opts.redactor, signal: abort.signal,
-            budget, maxBodyBytes: inst.http.maxBodyBytes, timeoutMs: inst.http.timeoutMs ?? 10_000,
+            collector: collector.id, instance: inst.name, evidence: opts.evidence, redactor: opts.redactor, signal: abort.signal, baseURL: o.baseURL,
+            budget, maxBodyBytes: settings.maxBodyBytes, timeoutMs: settings.timeoutMs,
           });
           clients.push(f);
           return f;
@@ -207,15 +222,15 @@ async function runOne(
   }
 
   const requests = clients.reduce((n, c) => n + c.requestCount, 0);
-  const observed = [...values.values()].filter((v) => v.status === 'observed').length;
+  const observed = () => [...values.values()].filter((v) => v.status === 'observed').length;
   const run: CollectorRun = {
     collector: collector.id, instance: inst.name, status: 'ok', started_at: startedAt,
-    duration_ms: Date.now() - started, requests, signals_observed: observed,
+    duration_ms: Date.now() - started, requests, requests_failed: 0, signals_declared: collector.signals.length,
+    signals_observed: 0, signals_not_available: 0, signals_failed: 0,
   };
   if (error !== undefined) {
     const message = opts.redactor.text(errorMessage(error));
     const kind = isCollectError(error) ? error.kind : 'error';
-    run.status = observed > 0 ? 'partial' : 'failed';
     run.error = message;
     run.error_kind = kind;
     log.warn('collector failed', { kind, error: message });
@@ -224,9 +239,36 @@ async function runOne(
       if (!values.has(decl.id)) values.set(decl.id, { instance: inst.name, status: 'failed', reason: `${collector.id}/${inst.name} failed: ${message}`, evidence });
     }
   } else if (problems.length) {
-    run.status = 'partial';
     run.error = problems.join('; ');
   }
+  Object.assign(run, collectorStatus(collector.signals.length, [...values.values()], clients, error !== undefined || problems.length > 0));
+  run.signals_observed = observed();
+  if (run.status !== 'ok' && run.error && !run.status_reason?.includes(run.error)) run.status_reason = `${run.status_reason}; ${run.error}`;
   opts.onProgress?.({ phase: 'end', run, collector: collector.id, instance: inst.name });
   return run;
+}
+
+/**
+ * A collector's status from the share of its requests and declared signals that succeeded: what
+ * a CI job or a scheduled scan checks before trusting the levels (`--fail-on-collector-error`).
+ */
+export function collectorStatus(
+  declared: number,
+  values: { status: string }[],
+  clients: { requestCount: number; failedCount?: number; notFoundCount?: number }[],
+  errored: boolean,
+): Pick<CollectorRun, 'status' | 'status_reason' | 'requests_failed' | 'signals_not_available' | 'signals_failed'> {
+  const requests = clients.reduce((n, c) => n + c.requestCount, 0);
+  const failedCalls = clients.reduce((n, c) => n + (c.failedCount ?? 0), 0);
+  const notFound = clients.reduce((n, c) => n + (c.notFoundCount ?? 0), 0);
+  const observed = values.filter((v) => v.status === 'observed').length;
+  const notAvailable = values.filter((v) => v.status === 'not_available').length;
+  const failedSignals = Math.max(0, declared - observed - notAvailable);
+  const everyRequestFailed = requests > 0 && failedCalls + notFound >= requests;
+  const counts = `${observed} of ${declared} signals measured, ${failedSignals} failed, ${notAvailable} not available; ` +
+    `${failedCalls + notFound} of ${requests} requests failed${notFound ? ` (${notFound} with HTTP 404)` : ''}`;
+  const base = { requests_failed: failedCalls + notFound, signals_not_available: notAvailable, signals_failed: failedSignals };
+  if ((observed === 0 && (failedSignals > 0 || errored)) || everyRequestFailed) return { ...base, status: 'failed', status_reason: counts };
+  if (failedSignals > 0 || failedCalls > 0 || errored) return { ...base, status: 'partial', status_reason: counts };
+  return { ...base, status: 'ok' };
 }

@@ -35,9 +35,10 @@ export interface CollectContext<C> {
   http(options: Pick<HttpClientOptions, 'baseURL' | 'auth' | 'headers' | 'tls'>): HttpClient;
   /**
    * A `fetch` for SDKs that take one (e.g. Octokit): read-only, budgeted and recorded as evidence
-   * like `http`; each response carries its evidence id in the `x-techops-evidence` header.
+   * like `http`; each response carries its evidence id in the `x-techops-evidence` header. Requests
+   * and redirects go only to the origin of `baseURL` (the SDK adds credentials to every request).
    */
-  fetch(): typeof fetch;
+  fetch(options: { baseURL: string }): typeof fetch;
   /** Records a local command the collector ran (e.g. git) as evidence; returns its evidence id. */
   recordCommand: RecordCommand;
   /**
@@ -62,6 +63,12 @@ export interface Collector<C = unknown> {
   signals: SignalDeclaration[];
   /** Validates one instance's config block (its `name` is checked by the core). */
   configSchema: z.ZodType<C>;
+  /**
+   * Files the instance's config names (a kubeconfig, a CA file), each with its key: `validate`
+   * and `scan` check they exist before anything runs. Relative paths resolve against the config
+   * file's folder; `~/` is the home directory.
+   */
+  files?(config: C): { key: string; path: string }[];
   collect(ctx: CollectContext<C>): Promise<void>;
 }
 

@@ -24,7 +24,9 @@ export function interpolate(
           ctx.redactor.add(content);
           return content;
         } catch (err) {
-          ctx.problems.push(`${path}: cannot read secret file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+          const code = (err as NodeJS.ErrnoException).code;
+          const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (err as Error).message;
+          ctx.problems.push(`${path}: cannot read the secret file ${file} named by \${${ref}}: ${why}`);
           return '';
         }
       }
@@ -35,7 +37,7 @@ export function interpolate(
       }
       const v = ctx.env[name];
       if (v === undefined) {
-        ctx.problems.push(`${path}: environment variable ${name} is not set`);
+        ctx.problems.push(`${path}: environment variable ${name} (named by \${${ref}}) is not set`);
         return '';
       }
       ctx.redactor.add(v);
@@ -48,6 +50,8 @@ export function interpolate(
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, ctx, path ? `${path}.${k}` : k, k);
+    // A user/password pair travels as `user:password` (URLs) and its base64 (Basic headers).
+    if (typeof out.username === 'string' && typeof out.password === 'string') ctx.redactor.addPair(out.username, out.password);
     return out;
   }
   return value;

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { InstanceConfig } from '../collector/harness.js';
 import type { Registry } from '../collector/types.js';
 import { UserError } from '../errors.js';
+import { withHttpDefaults } from '../http/defaults.js';
 import { Redactor } from '../redact.js';
 import { formatIssues } from '../zod-path.js';
 import { interpolate } from './interpolate.js';
@@ -69,6 +71,10 @@ export function parseConfig(raw: unknown, path: string, registry: Registry, opts
 
   const problems: string[] = [];
   const interpolated = interpolate(raw, { env: opts.env ?? process.env, baseDir, redactor, problems });
+  // A key whose reference could not be resolved has already been named once; the schema's
+  // complaint about the empty value left behind would only be a second, misleading line.
+  const interpolationProblems = problems.length;
+  const unresolved = new Set(problems.map((p) => p.slice(0, p.indexOf(': '))));
   const parsed = configSchema.safeParse(interpolated);
   if (!parsed.success) problems.push(...formatIssues(parsed.error));
   // Collector instances are checked even when the rest is wrong, so one run shows every problem.
@@ -76,7 +82,8 @@ export function parseConfig(raw: unknown, path: string, registry: Registry, opts
   const instances = rawCollectors && typeof rawCollectors === 'object' && !Array.isArray(rawCollectors)
     ? parseInstances(rawCollectors as Record<string, unknown>, registry, problems, baseDir)
     : [];
-  if (problems.length || !parsed.success) return fail(problems);
+  const reported = problems.filter((p, i) => i < interpolationProblems || !unresolved.has(p.slice(0, p.indexOf(': '))));
+  if (problems.length || !parsed.success) return fail(reported);
   const cfg = parsed.data;
 
   return {
@@ -125,22 +132,32 @@ function parseInstances(collectors: Record<string, unknown>, registry: Registry,
         problems.push(...formatIssues(specific.error, where));
         return;
       }
+      for (const f of collector.files?.(specific.data) ?? []) {
+        const file = f.path.startsWith('~/') ? join(homedir(), f.path.slice(2)) : resolve(baseDir, f.path);
+        if (!existsSync(file)) problems.push(`${where}.${f.key}: no such file ${file}`);
+      }
       instances.push({
         collector: id,
         name,
         config: specific.data,
         baseDir,
-        http: {
-          timeoutMs: http?.timeout !== undefined ? http.timeout * 1000 : undefined,
-          retries: http?.retries,
-          budget: http?.request_budget,
-          maxBodyBytes: http?.max_body_bytes,
-          maxRetryAfterMs: http?.max_retry_after !== undefined ? http.max_retry_after * 1000 : undefined,
-        },
+        http: httpSettings(http),
       });
     });
   }
   return instances;
+}
+
+/** The instance's `http:` block over the defaults (HTTP_DEFAULTS): every key has a value. */
+function httpSettings(http: z.infer<typeof instanceCommon>['http']): InstanceConfig['http'] {
+  const all = withHttpDefaults({
+    timeoutMs: http?.timeout !== undefined ? http.timeout * 1000 : undefined,
+    retries: http?.retries,
+    budget: http?.request_budget,
+    maxBodyBytes: http?.max_body_bytes,
+    maxRetryAfterMs: http?.max_retry_after !== undefined ? http.max_retry_after * 1000 : undefined,
+  });
+  return { timeoutMs: all.timeoutMs, retries: all.retries, budget: all.budget, maxBodyBytes: all.maxBodyBytes, maxRetryAfterMs: all.maxRetryAfterMs };
 }
 
 export function canonicalJson(value: unknown): string {

@@ -63,12 +63,17 @@ export type RawConfig = z.infer<typeof configSchema>;
  * 127.0.0.1 and localhost; the WHATWG URL parser accepts every address a server can have.)
  */
 export const httpUrl = () =>
-  z
-    .string()
-    .refine((s) => {
-      try {
-        return ['http:', 'https:'].includes(new URL(s).protocol);
-      } catch {
-        return false;
-      }
-    }, 'expected an http:// or https:// URL');
+  z.string().superRefine((s, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(s);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected an http:// or https:// URL' });
+      return;
+    }
+    if (!['http:', 'https:'].includes(url.protocol)) ctx.addIssue({ code: 'custom', message: 'expected an http:// or https:// URL' });
+    // A base URL's query or fragment would be dropped or misplaced as API paths are appended to it.
+    else if (url.search || s.includes('?')) ctx.addIssue({ code: 'custom', message: `a base URL cannot have a query ('${url.search || '?'}'): API paths are appended to it; give the server's base path only` });
+    else if (url.hash || s.includes('#')) ctx.addIssue({ code: 'custom', message: `a base URL cannot have a fragment ('${url.hash || '#'}'): give the server's base path only` });
+    else if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'a base URL cannot carry a user or password: use the collector\'s credential keys (basic_auth, token)' });
+  });

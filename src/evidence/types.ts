@@ -18,6 +18,8 @@ export interface EvidenceRecord {
   bytes?: number;
   sha256?: string;
   excerpt?: string;
+  /** The URLs that redirected to this one, first to last (same origin only: others are refused). */
+  redirects?: string[];
 }
 
 export class EvidenceLog {

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { EvidenceLog } from '../evidence/types.js';
 import type { Redactor } from '../redact.js';
 import { formatIssues } from '../zod-path.js';
+import { HTTP_DEFAULTS, withHttpDefaults } from './defaults.js';
 import { CollectError } from './errors.js';
 
 /**
@@ -58,19 +59,14 @@ export interface HttpClient {
   getJson<T>(path: string, schema: z.ZodType<T>, opts?: RequestOptions): Promise<HttpResponse<T>>;
   getText(path: string, opts?: RequestOptions): Promise<HttpResponse<string>>;
   readonly requestCount: number;
+  /** Calls that ended in a failure other than 404 (retries spent, refused, malformed …). */
+  readonly failedCount?: number;
+  /** Calls that ended in a 404 the caller did not accept. */
+  readonly notFoundCount?: number;
 }
 
-const DEFAULTS = {
-  timeoutMs: 10_000,
-  retries: 2,
-  retryBaseMs: 200,
-  maxRetryAfterMs: 60_000,
-  budget: 1_000,
-  maxBodyBytes: 64 * 1024 * 1024,
-  excerptChars: 512,
-};
 
-type Meta = { startedAt: number; attempt: number };
+type Meta = { startedAt: number; attempt: number; waitedMs: number };
 const META = Symbol('techops-meta');
 type WithMeta = InternalAxiosRequestConfig & { [META]?: Meta };
 
@@ -86,7 +82,7 @@ export class RequestBudget {
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const opts = { ...DEFAULTS, ...options };
+  const opts = withHttpDefaults(options);
   const { redactor, evidence } = opts;
   const headers: Record<string, string> = { 'User-Agent': 'techops', Accept: 'application/json', ...opts.headers };
   if (opts.auth?.bearer) {
@@ -94,11 +90,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     headers.Authorization = `Bearer ${opts.auth.bearer}`;
   }
   if (opts.auth?.basic) {
-    redactor.add(opts.auth.basic.password);
+    redactor.addPair(opts.auth.basic.username, opts.auth.basic.password);
     headers.Authorization = 'Basic ' + Buffer.from(`${opts.auth.basic.username}:${opts.auth.basic.password}`).toString('base64');
   }
-  for (const [k, v] of Object.entries(headers)) if (/auth|token|key|cookie/i.test(k)) redactor.add(v);
-  if (headers.Authorization) redactor.add(headers.Authorization);
+  for (const [k, v] of Object.entries(headers)) {
+    if (!/auth|token|key|cookie/i.test(k)) continue;
+    redactor.add(v);
+    // `Bearer x` / `Basic x`: the credential alone too, wherever it turns up without its scheme.
+    const credential = /^\S+\s+(\S+)$/.exec(v)?.[1];
+    if (credential) redactor.add(credential);
+  }
 
   const instance: AxiosInstance = axios.create({
     baseURL: opts.baseURL,
@@ -107,7 +108,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     responseType: 'arraybuffer',
     maxContentLength: opts.maxBodyBytes,
     maxBodyLength: 0,
-    maxRedirects: 3,
+    // Redirects are followed by `request` below, one hop at a time, so that each hop is checked
+    // against the origin policy and recorded.
+    maxRedirects: 0,
     decompress: true,
     validateStatus: (s) => s >= 200 && s < 300,
     transitional: { clarifyTimeoutError: true, silentJSONParsing: false, forcedJSONParsing: false },
@@ -128,7 +131,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     count++;
     const prev = config[META];
-    config[META] = { startedAt: Date.now(), attempt: (prev?.attempt ?? 0) + 1 };
+    config[META] = { startedAt: Date.now(), attempt: (prev?.attempt ?? 0) + 1, waitedMs: prev?.waitedMs ?? 0 };
+    // The whole exchange, body included, within timeoutMs: the socket's idle timeout alone never
+    // fires on a server that trickles its body a byte at a time.
+    const attemptTimeout = AbortSignal.timeout(opts.timeoutMs);
+    config.signal = opts.signal ? AbortSignal.any([opts.signal, attemptTimeout]) : attemptTimeout;
     return config;
   });
 
@@ -160,7 +167,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     (err) => {
       if (err instanceof AxiosError) {
         const noUsableResponse = !err.response || bodyFailed(err);
-        const id = record(err.config as WithMeta, err.response, noUsableResponse ? describeNetworkError(err, opts.timeoutMs) : undefined);
+        const id = record(err.config as WithMeta, err.response, noUsableResponse ? describeNetworkError(err, opts.timeoutMs, opts.signal) : undefined);
         (err as AxiosError & { evidence?: string }).evidence = id;
       }
       return Promise.reject(err);
@@ -171,7 +178,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     retries: opts.retries,
     shouldResetTimeout: true,
     retryCondition: (err) => {
-      if (opts.signal?.aborted || axios.isCancel(err)) return false;
+      if (opts.signal?.aborted) return false;
+      // Cancelled while the scan's deadline has not passed: this attempt's own timeout.
+      if (axios.isCancel(err)) return true;
       // An oversized body would be just as large the next time.
       if (/maxContentLength/.test(err.message ?? '')) return false;
       if (bodyFailed(err)) return true;
@@ -180,22 +189,87 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (status !== undefined) return status >= 500;
       return isNetworkError(err) || err.code === 'ETIMEDOUT' || err.code === 'ECONNABORTED';
     },
-    retryDelay: (n, err) => exponentialDelay(n, err, opts.retryBaseMs),
+    retryDelay: (n, err) => {
+      const delay = exponentialDelay(n, err, opts.retryBaseMs);
+      const meta = (err.config as WithMeta | undefined)?.[META];
+      if (meta) meta.waitedMs += delay;
+      return delay;
+    },
+    // The aborted per-attempt signal would make axios-retry skip its delay; the next attempt gets a fresh one.
+    onRetry: (_n, _err, config) => {
+      config.signal = opts.signal;
+    },
   });
 
+  const origin = new URL(opts.baseURL).origin;
+
+  /**
+   * One request, following same-origin redirects (at most MAX_REDIRECTS hops). Credentials go only
+   * to the configured origin: an absolute URL (a paging link) or a redirect to another origin is
+   * refused, naming both hosts. The final evidence record lists the hops that led to it.
+   */
   const request = async (path: string, ro: RequestOptions = {}): Promise<{ res: AxiosResponse; body: Buffer; id: string }> => {
+    const hops: string[] = [];
+    let url = path;
+    let params = ro.params;
+    for (;;) {
+      const target = new URL(joinUrl(opts.baseURL, url));
+      if (target.origin !== origin) {
+        const other = `${target.host} is another host than the configured ${new URL(origin).host}, and techops sends requests (and credentials) only to the configured host`;
+        const what = hops.length
+          ? `refused to follow the redirect from ${redactor.url(hops[hops.length - 1])} to ${redactor.url(target.toString())}`
+          : `refused to request ${redactor.url(target.toString())} (a link in a response)`;
+        throw new CollectError('rejected', `${what}: ${other}`,
+          { url: redactor.url(target.toString()), evidence: lastEvidence(hops) });
+      }
+      let res: AxiosResponse;
+      try {
+        res = await instance.request({
+          url,
+          method: ro.method ?? 'GET',
+          params,
+          headers: ro.headers,
+          signal: opts.signal,
+          validateStatus: (s) => (s >= 200 && s < 300) || (ro.acceptStatus ?? []).includes(s) || REDIRECTS.includes(s),
+        });
+      } catch (err) {
+        throw classify(err, path, opts, redactor);
+      }
+      const id = (res as AxiosResponse & { evidence: string }).evidence;
+      const location = res.headers?.location;
+      if (REDIRECTS.includes(res.status) && typeof location === 'string' && !(ro.acceptStatus ?? []).includes(res.status)) {
+        const here = fullUrl(res.config);
+        hops.push(here);
+        evidenceIds.set(here, id);
+        if (hops.length > MAX_REDIRECTS) {
+          throw new CollectError('rejected', `too many redirects (more than ${MAX_REDIRECTS}) from ${redactor.url(hops[0])}`, { url: redactor.url(here), status: res.status, evidence: id });
+        }
+        url = new URL(location, here).toString();
+        params = undefined;
+        continue;
+      }
+      if (REDIRECTS.includes(res.status)) {
+        throw new CollectError('rejected', `${redactor.url(fullUrl(res.config))} answered HTTP ${res.status} without a Location header`, { status: res.status, evidence: id });
+      }
+      if (hops.length) {
+        const rec = evidence.records.find((r) => r.id === id);
+        if (rec) rec.redirects = hops.map((h) => redactor.url(h));
+      }
+      return { res, body: toBuffer(res.data) ?? Buffer.alloc(0), id };
+    }
+  };
+  const evidenceIds = new Map<string, string>();
+  const lastEvidence = (hops: string[]) => (hops.length ? evidenceIds.get(hops[hops.length - 1]) : undefined);
+
+  let failed = 0;
+  let notFound = 0;
+  const counted = async <T>(p: Promise<T>): Promise<T> => {
     try {
-      const res = await instance.request({
-        url: path,
-        method: ro.method ?? 'GET',
-        params: ro.params,
-        headers: ro.headers,
-        signal: opts.signal,
-        validateStatus: (s) => (s >= 200 && s < 300) || (ro.acceptStatus ?? []).includes(s),
-      });
-      return { res, body: toBuffer(res.data) ?? Buffer.alloc(0), id: (res as AxiosResponse & { evidence: string }).evidence };
+      return await p;
     } catch (err) {
-      throw classify(err, path, opts, redactor);
+      if (err instanceof CollectError && err.kind === 'not_found') notFound++;
+      else if (!(err instanceof CollectError && err.kind === 'aborted')) failed++;
+      throw err;
     }
   };
 
@@ -203,13 +277,31 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     get requestCount() {
       return count;
     },
-    async getText(path, ro) {
+    get failedCount() {
+      return failed;
+    },
+    get notFoundCount() {
+      return notFound;
+    },
+    getText: (path, ro) => counted(getText(path, ro)),
+    getJson: (path, schema, ro) => counted(getJson(path, schema, ro)),
+  };
+  return client;
+
+  async function getText(path: string, ro?: RequestOptions): Promise<HttpResponse<string>> {
       const { res, body, id } = await request(path, ro);
       return { data: body.toString('utf8'), status: res.status, headers: flatHeaders(res), evidence: id };
-    },
-    async getJson(path, schema, ro) {
+  }
+
+  async function getJson<T>(path: string, schema: z.ZodType<T>, ro?: RequestOptions): Promise<HttpResponse<T>> {
       const { res, body, id } = await request(path, ro);
       const where = `${(ro?.method ?? 'GET')} ${redactor.url(fullUrl(res.config))}`;
+      const type = flatHeaders(res)['content-type'];
+      if (type && !/json/i.test(type) && /html/i.test(type)) {
+        throw new CollectError('malformed', `malformed response from ${where}: expected JSON, got ${type.split(';')[0].trim()} (HTTP ${res.status}, ${body.length} bytes)`, {
+          url: where, status: res.status, evidence: id,
+        });
+      }
       let json: unknown;
       try {
         json = JSON.parse(body.toString('utf8'));
@@ -224,10 +316,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         throw new CollectError('malformed', `unexpected response from ${where}: ${issues}`, { url: where, status: res.status, evidence: id });
       }
       return { data: parsed.data, status: res.status, headers: flatHeaders(res), evidence: id };
-    },
-  };
-  return client;
+  }
 }
+
+const REDIRECTS = [301, 302, 303, 307, 308];
+const MAX_REDIRECTS = 3;
 
 function toBuffer(data: unknown): Buffer | undefined {
   if (Buffer.isBuffer(data)) return data;
@@ -263,7 +356,8 @@ function bodyFailed(err: AxiosError): boolean {
   return err.response !== undefined && err.config?.validateStatus?.(err.response.status) === true;
 }
 
-function describeNetworkError(err: AxiosError, timeoutMs: number): string {
+function describeNetworkError(err: AxiosError, timeoutMs: number, deadline?: AbortSignal): string {
+  if (err.code === 'ERR_CANCELED') return deadline?.aborted ? 'the collector\'s deadline passed' : `timed out after ${timeoutMs} ms`;
   if (err.code === 'ETIMEDOUT' || err.code === 'ECONNABORTED') return `timed out after ${timeoutMs} ms`;
   if (err.response && bodyFailed(err)) {
     const meta = (err.config as WithMeta | undefined)?.[META];
@@ -275,16 +369,26 @@ function describeNetworkError(err: AxiosError, timeoutMs: number): string {
   return err.code ? `${err.code}: ${err.message}` : err.message;
 }
 
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
 function classify(err: unknown, path: string, opts: Required<Pick<HttpClientOptions, 'baseURL' | 'timeoutMs' | 'maxBodyBytes'>> & HttpClientOptions, redactor: Redactor): CollectError {
   if (err instanceof CollectError) return err;
   const e = err as AxiosError & { evidence?: string };
   const url = redactor.url(e.config ? fullUrl(e.config) : joinUrl(opts.baseURL, path));
   const where = `${(e.config?.method ?? 'GET').toUpperCase()} ${url}`;
   const detail = { url: where, status: e.response?.status, evidence: e.evidence };
-  const attempts = (e.config as WithMeta | undefined)?.[META]?.attempt ?? 1;
+  const meta = (e.config as WithMeta | undefined)?.[META];
+  const attempts = meta?.attempt ?? 1;
   const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-  if (axios.isCancel(err) || e.code === 'ERR_CANCELED' || opts.signal?.aborted) {
+  // What a rate limit cost, as it was: the waits between the attempts, not the most allowed.
+  const waited = meta && meta.waitedMs > 0 ? `, having waited ${formatMs(meta.waitedMs)} in all between them` : '';
+  if (opts.signal?.aborted) {
     return new CollectError('aborted', `deadline passed during ${where}`, detail);
+  }
+  if (axios.isCancel(err) || e.code === 'ERR_CANCELED') {
+    return new CollectError('unavailable', `cannot reach ${where}${tries}: timed out after ${opts.timeoutMs} ms (no complete response within the request timeout)`, detail);
   }
   const status = bodyFailed(e) ? undefined : e.response?.status;
   if (status !== undefined) {
@@ -296,8 +400,9 @@ function classify(err: unknown, path: string, opts: Required<Pick<HttpClientOpti
     if (status === 404) return new CollectError('not_found', `not found (HTTP 404): ${where}`, detail);
     if (status === 429) {
       const wait = retryAfter(e);
-      const why = wait > (opts.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs) ? ` (server asked to wait ${Math.round(wait / 1000)} s, more than allowed)` : '';
-      return new CollectError('unavailable', `rate limited (HTTP 429) by ${where}${tries}${why}`, detail);
+      const max = opts.maxRetryAfterMs ?? HTTP_DEFAULTS.maxRetryAfterMs;
+      const why = wait > max ? ` (the server asked to wait ${formatMs(wait)}, more than http.max_retry_after ${formatMs(max)}: not waited)` : '';
+      return new CollectError('unavailable', `rate limited (HTTP 429) by ${where}${tries}${waited}${why}`, detail);
     }
     if (status >= 500) return new CollectError('unavailable', `server error (HTTP ${status}) from ${where}${tries}${said}`, detail);
     return new CollectError('rejected', `request rejected (HTTP ${status}) by ${where}${said}`, detail);
@@ -305,5 +410,5 @@ function classify(err: unknown, path: string, opts: Required<Pick<HttpClientOpti
   if (/maxContentLength/.test(e.message ?? '')) {
     return new CollectError('malformed', `response from ${where} is larger than ${opts.maxBodyBytes} bytes`, detail);
   }
-  return new CollectError('unavailable', `cannot reach ${where}${tries}: ${describeNetworkError(e, opts.timeoutMs)}`, detail);
+  return new CollectError('unavailable', `cannot reach ${where}${tries}: ${describeNetworkError(e, opts.timeoutMs, opts.signal)}`, detail);
 }

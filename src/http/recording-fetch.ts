@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EvidenceLog } from '../evidence/types.js';
 import type { Redactor } from '../redact.js';
 import { RequestBudget } from './client.js';
+import { HTTP_DEFAULTS, withHttpDefaults } from './defaults.js';
 import { CollectError } from './errors.js';
 
 /**
@@ -18,6 +19,11 @@ export interface RecordingFetchOptions {
   instance: string;
   evidence: EvidenceLog;
   redactor: Redactor;
+  /**
+   * The configured base URL: requests (paging links the SDK follows included) and redirects go
+   * only to its origin, since the SDK adds the credentials to each of them. Without it, any.
+   */
+  baseURL?: string;
   budget?: RequestBudget;
   maxBodyBytes?: number;
   timeoutMs?: number;
@@ -25,19 +31,33 @@ export interface RecordingFetchOptions {
   signal?: AbortSignal;
 }
 
-export type RecordingFetch = typeof fetch & { readonly requestCount: number };
+export type RecordingFetch = typeof fetch & { readonly requestCount: number; readonly failedCount: number };
+
+const REDIRECTS = [301, 302, 303, 307, 308];
+const MAX_REDIRECTS = 3;
 
 export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetch {
-  const budget = opts.budget ?? new RequestBudget(1000);
-  const maxBody = opts.maxBodyBytes ?? 64 * 1024 * 1024;
-  const excerptChars = opts.excerptChars ?? 512;
+  const budget = opts.budget ?? new RequestBudget(HTTP_DEFAULTS.budget);
+  const settings = withHttpDefaults({ maxBodyBytes: opts.maxBodyBytes, timeoutMs: opts.timeoutMs, excerptChars: opts.excerptChars });
+  const maxBody = settings.maxBodyBytes;
+  const excerptChars = settings.excerptChars;
+  const timeoutMs = settings.timeoutMs;
+  const origin = opts.baseURL ? new URL(opts.baseURL).origin : undefined;
   let count = 0;
+  let failed = 0;
 
-  const recording = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-    const request = new Request(input, init);
+  const foreign = (target: URL, from?: string): CollectError => {
+    const other = `${target.host} is another host than the configured ${new URL(origin!).host}, and techops sends requests (and credentials) only to the configured host`;
+    const what = from
+      ? `refused to follow the redirect from ${opts.redactor.url(from)} to ${opts.redactor.url(target.toString())}`
+      : `refused to request ${opts.redactor.url(target.toString())} (a paging link or URL in a response)`;
+    return new CollectError('rejected', `${what}: ${other}`, { url: opts.redactor.url(target.toString()) });
+  };
+
+  /** One exchange with the server, recorded as one evidence record; the body read within the limits. */
+  const exchange = async (request: Request, redirects: string[]): Promise<{ response: Response; body: Buffer; id: string }> => {
     const method = request.method.toUpperCase();
     const url = opts.redactor.url(request.url);
-    if (method !== 'GET' && method !== 'HEAD') throw new CollectError('rejected', `refusing ${method} ${url}: collectors only read`);
     if (!budget.take()) throw new CollectError('budget', `request budget of ${budget.limit} spent for ${opts.collector}/${opts.instance}`, { url });
     count++;
     const started = Date.now();
@@ -55,38 +75,99 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
         bytes: fields.body?.length,
         sha256: fields.body ? createHash('sha256').update(fields.body).digest('hex') : undefined,
         excerpt: fields.body ? opts.redactor.text(fields.body.subarray(0, excerptChars * 4).toString('utf8').slice(0, excerptChars)) : undefined,
+        redirects: redirects.length ? redirects.map((r) => opts.redactor.url(r)) : undefined,
       }).id;
 
-    const signals = [opts.signal, request.signal, opts.timeoutMs ? AbortSignal.timeout(opts.timeoutMs) : undefined].filter((s): s is AbortSignal => !!s);
+    // The timeout covers the whole exchange, the body included (a trickling body is cut off too).
+    const signals = [opts.signal, request.signal, AbortSignal.timeout(timeoutMs)].filter((s): s is AbortSignal => !!s);
     let response: Response;
     let body: Buffer;
     try {
-      response = await fetch(request, { signal: signals.length ? AbortSignal.any(signals) : undefined });
+      response = await fetch(request, { signal: AbortSignal.any(signals), redirect: 'manual' });
       const declared = Number(response.headers.get('content-length') ?? '0');
       if (declared > maxBody) {
         await response.body?.cancel();
-        throw new CollectError('malformed', `response from ${method} ${url} is larger than ${maxBody} bytes`, { url, status: response.status });
+        throw new CollectError('malformed', `response from ${method} ${url} is larger than ${maxBody} bytes (it declares ${declared})`, { url, status: response.status });
       }
       body = await readBounded(response, maxBody, `${method} ${url}`);
     } catch (err) {
-      const timedOut = (err as Error).name === 'TimeoutError';
+      failed++;
+      const timedOut = (err as Error).name === 'TimeoutError' || (!opts.signal?.aborted && (err as Error).name === 'AbortError');
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const message = timedOut ? `timed out after ${opts.timeoutMs} ms` : `${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
+      const message = timedOut
+        ? `timed out after ${timeoutMs} ms (no complete response within the request timeout)`
+        : `${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
       const id = record({ error: message });
       if (err instanceof CollectError) throw new CollectError(err.kind, err.message, { ...err.detail, evidence: id });
       if (opts.signal?.aborted) throw new CollectError('aborted', `deadline passed during ${method} ${url}`, { url, evidence: id });
       throw new CollectError('unavailable', `cannot reach ${method} ${url}: ${opts.redactor.text(message)}`, { url, evidence: id });
     }
-    const id = record({ status: response.status, body });
-    const headers = new Headers(response.headers);
-    headers.set(EVIDENCE_HEADER, id);
-    const nullBody = [101, 204, 205, 304].includes(response.status) || method === 'HEAD';
-    const out = new Response(nullBody ? null : new Uint8Array(body), { status: response.status, statusText: response.statusText, headers });
-    // SDKs read response.url (Octokit's paginate does); a constructed Response has none
-    Object.defineProperty(out, 'url', { value: response.url || request.url });
-    return out;
+    if (response.status === 401 || response.status === 403 || response.status >= 500) failed++;
+    return { response, body, id: record({ status: response.status, body }) };
   };
+
+  const recording = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    let request = new Request(input, init);
+    const method = request.method.toUpperCase();
+    if (method !== 'GET' && method !== 'HEAD') throw new CollectError('rejected', `refusing ${method} ${opts.redactor.url(request.url)}: collectors only read`);
+    const redirects: string[] = [];
+    for (;;) {
+      const target = new URL(request.url);
+      if (origin && target.origin !== origin) {
+        failed++;
+        throw foreign(target, redirects[redirects.length - 1]);
+      }
+      const { response, body, id } = await exchange(request, redirects);
+      const location = response.headers.get('location');
+      if (REDIRECTS.includes(response.status) && location) {
+        redirects.push(request.url);
+        if (redirects.length > MAX_REDIRECTS) {
+          failed++;
+          throw new CollectError('rejected', `too many redirects (more than ${MAX_REDIRECTS}) from ${opts.redactor.url(redirects[0])}`, { status: response.status, evidence: id });
+        }
+        const next = new URL(location, request.url);
+        if (origin && next.origin !== origin) {
+          failed++;
+          const err = foreign(next, request.url);
+          throw new CollectError(err.kind, err.message, { ...err.detail, status: response.status, evidence: id });
+        }
+        request = new Request(next, { method, headers: request.headers });
+        continue;
+      }
+      const where = `${method} ${opts.redactor.url(request.url)}`;
+      // An SDK asking for JSON and given an HTML page (a login portal, a proxy's error page) would
+      // otherwise trip over it with a TypeError; say what came back instead.
+      const type = response.headers.get('content-type') ?? '';
+      const wantsJson = /json/i.test(request.headers.get('accept') ?? '');
+      if (wantsJson && response.status >= 200 && response.status < 300 && method === 'GET' && response.status !== 204) {
+        const problem = /json/i.test(type) ? jsonProblem(body) : `got ${type.split(';')[0].trim() || 'a body without a content type'}`;
+        if (problem) {
+          failed++;
+          throw new CollectError('malformed', `malformed response from ${where}: expected JSON, ${problem} (HTTP ${response.status}, ${body.length} bytes)`, { url: where, status: response.status, evidence: id });
+        }
+      }
+      const headers = new Headers(response.headers);
+      headers.set(EVIDENCE_HEADER, id);
+      const nullBody = [101, 204, 205, 304].includes(response.status) || method === 'HEAD';
+      const out = new Response(nullBody ? null : new Uint8Array(body), { status: response.status, statusText: response.statusText, headers });
+      // SDKs read response.url (Octokit's paginate does); a constructed Response has none
+      Object.defineProperty(out, 'url', { value: request.url });
+      return out;
+    }
+  };
+  Object.defineProperty(recording, 'failedCount', { get: () => failed });
   return Object.defineProperty(recording, 'requestCount', { get: () => count }) as unknown as RecordingFetch;
+}
+
+/** Why a body that says it is JSON is not: empty, or does not parse. */
+function jsonProblem(body: Buffer): string | undefined {
+  if (body.length === 0) return undefined; // octokit reads an empty 2xx body as no data
+  try {
+    JSON.parse(body.toString('utf8'));
+    return undefined;
+  } catch (err) {
+    return `got invalid JSON (${(err as Error).message})`;
+  }
 }
 
 async function readBounded(response: Response, max: number, where: string): Promise<Buffer> {

@@ -11,6 +11,7 @@ export function formatFigure(value: number, unit: string): string {
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const ICON: Record<string, string> = { met: '✅', not_met: '❌', unknown: '❔' };
+const COLLECTOR_ICON: Record<string, string> = { ok: '✅', partial: '⚠️', failed: '❌' };
 
 /** Markdown for wikis and pull requests; per-item criteria folded in <details>. */
 export function renderMarkdown(report: Report, lang: Lang): string {
@@ -57,8 +58,10 @@ export function renderMarkdown(report: Report, lang: Lang): string {
     out.push('');
   }
   if (report.collectors.length) {
-    out.push(`## ${t.collectors}`, '', `| ${t.collector} | ${t.instance} | ${t.status} | ${t.requests} | ${t.duration} | ${t.error} |`, '|---|---|---|---:|---:|---|');
-    for (const r of report.collectors) out.push(`| ${r.collector} | ${r.instance} | ${r.status} | ${r.requests} | ${formatDuration(r.duration_ms / 1000)} | ${cell(r.error ?? '')} |`);
+    out.push(`## ${t.collectors}`, '', `| ${t.collector} | ${t.instance} | ${t.status} | ${t.signals} | ${t.requests} | ${t.duration} | ${t.error} |`, '|---|---|---|---:|---:|---:|---|');
+    for (const r of report.collectors) {
+      out.push(`| ${r.collector} | ${r.instance} | ${COLLECTOR_ICON[r.status]} ${r.status} | ${r.signals_observed}/${r.signals_declared} | ${r.requests_failed ? `${r.requests_failed} ${t.failedOf} ` : ''}${r.requests} | ${formatDuration(r.duration_ms / 1000)} | ${cell(r.status_reason ?? r.error ?? '')} |`);
+    }
     out.push('');
   }
 

@@ -96,9 +96,12 @@ export const reportSchema = z
     ),
     collectors: z.array(
       z.object({
-        collector: z.string(), instance: z.string(), status: z.enum(['ok', 'partial', 'failed']),
+        collector: z.string(), instance: z.string(),
+        status: z.enum(['ok', 'partial', 'failed']).describe('ok: every request and signal succeeded; partial: some failed; failed: nothing measured, or every request failed'),
+        status_reason: z.string().optional().describe('Why the status is not ok: the counts, then the first error'),
         error: z.string().optional(), error_kind: z.string().optional(), started_at: z.string(),
-        duration_ms: z.number(), requests: z.number().int(), signals_observed: z.number().int(),
+        duration_ms: z.number(), requests: z.number().int(), requests_failed: z.number().int(),
+        signals_declared: z.number().int(), signals_observed: z.number().int(), signals_not_available: z.number().int(), signals_failed: z.number().int(),
       }),
     ),
     evidence: z.array(
@@ -107,6 +110,7 @@ export const reportSchema = z
         status: z.number().int().optional(), error: z.string().optional(), attempt: z.number().int(),
         started_at: z.string(), duration_ms: z.number(), bytes: z.number().int().optional(),
         sha256: z.string().optional(), excerpt: z.string().optional(),
+        redirects: z.array(z.string()).optional().describe('The URLs that redirected to this one, first to last'),
       }),
     ),
     dora: z

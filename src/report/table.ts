@@ -19,6 +19,14 @@ export function renderTable(report: Report, lang: Lang, opts: { maxBlockers?: nu
   }
   const s = report.summary.criteria;
   const lines = [table.toString(), `${t.criteria}: ${s.met} ${t.met}, ${s.not_met} ${t.not_met}, ${s.unknown} ${t.unknown}   (? = ${t.unknown})`];
+  // Collectors: one line each, so a scan that saw nothing never looks like a clean one.
+  for (const r of report.collectors) {
+    lines.push(`${t.collector} ${r.collector}/${r.instance}: ${r.status} (${r.signals_observed}/${r.signals_declared} ${t.signals.toLowerCase()}, ${r.requests_failed ? `${r.requests_failed} ${t.failedOf} ` : ''}${r.requests} ${t.requests.toLowerCase()})${r.status !== 'ok' && (r.error ?? r.status_reason) ? ` — ${truncate(r.error ?? r.status_reason ?? '', 160)}` : ''}`);
+  }
   for (const c of report.claims) lines.push(`${t.claims}: ${c.capability} ${t.claimed} ${c.claimed} → ${t[c.verdict]} (${t.level} ${c.level}, ${t.ceiling} ${c.ceiling})`);
   return lines.join('\n') + '\n';
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n - 1) + '…' : s;
 }

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -246,11 +247,23 @@ scrape_configs:
       waitFor(`${stack.blackbox}/metrics`), waitFor(`${stack.pushgateway}/-/ready`),
     ]);
     // A batch job's push: the push path beside pull.
-    const push = await fetch(`${stack.pushgateway}/metrics/job/nightly_backup`, { method: 'PUT', body: 'backup_last_success_timestamp_seconds 1.7e9\n' });
-    if (!push.ok) throw new Error(`pushgateway refused the test push: HTTP ${push.status}`);
+    // (node:http, not fetch: nock's fetch interceptor mishandles a request body in nock 15.0.0)
+    const status = await put(`${stack.pushgateway}/metrics/job/nightly_backup`, 'backup_last_success_timestamp_seconds 1.7e9\n');
+    if (status < 200 || status >= 300) throw new Error(`pushgateway refused the test push: HTTP ${status}`);
   } catch (err) {
     await stack.stop();
     throw err;
   }
   return stack;
+}
+
+function put(url: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'PUT', headers: { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
