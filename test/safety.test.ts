@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -92,6 +92,7 @@ describe('defect 1: the http defaults apply when a config says nothing', () => {
     expect(cfg.instances[0].http).toEqual({
       timeoutMs: HTTP_DEFAULTS.timeoutMs, retries: HTTP_DEFAULTS.retries, budget: HTTP_DEFAULTS.budget,
       maxBodyBytes: HTTP_DEFAULTS.maxBodyBytes, maxRetryAfterMs: HTTP_DEFAULTS.maxRetryAfterMs,
+      maxConcurrency: HTTP_DEFAULTS.maxConcurrency, cacheDir: join(dirname(file), '.techops-cache', 'http'),
     });
   });
 

@@ -3,6 +3,8 @@ import type { Clock } from '../clock.js';
 import { errorMessage } from '../errors.js';
 import type { EvidenceLog } from '../evidence/types.js';
 import { createHttpClient, RequestBudget } from '../http/client.js';
+import { ConditionalCache } from '../http/conditional-cache.js';
+import { ConcurrencyCap } from '../http/concurrency.js';
 import { withHttpDefaults } from '../http/defaults.js';
 import { createRecordingFetch } from '../http/recording-fetch.js';
 import { createCommandRecorder } from '../evidence/command.js';
@@ -133,6 +135,9 @@ async function runOne(
   const clients: { requestCount: number; failedCount?: number; notFoundCount?: number }[] = [];
   const settings = withHttpDefaults(inst.http);
   const budget = new RequestBudget(settings.budget);
+  // One cap and one cache for all the instance's clients and fetches.
+  const cap = new ConcurrencyCap(settings.maxConcurrency);
+  const cache = inst.http.cacheDir ? ConditionalCache.open(inst.http.cacheDir, log) : undefined;
   const commands = createCommandRecorder({ collector: collector.id, instance: inst.name, evidence: opts.evidence, redactor: opts.redactor });
   clients.push(commands);
   const problems: string[] = [];
@@ -178,7 +183,7 @@ async function runOne(
         resolvePath: (path) => resolve(inst.baseDir ?? process.cwd(), path),
         http: (o) => {
           const client = createHttpClient({
-            ...settings, ...o, collector: collector.id, instance: inst.name, sharedBudget: budget,
+            ...settings, ...o, collector: collector.id, instance: inst.name, sharedBudget: budget, cap, cache,
             evidence: opts.evidence, redactor: opts.redactor, signal: abort.signal,
           });
           clients.push(client);
@@ -188,7 +193,7 @@ async function runOne(
         fetch: (o) => {
           const f = createRecordingFetch({
             collector: collector.id, instance: inst.name, evidence: opts.evidence, redactor: opts.redactor, signal: abort.signal, baseURL: o.baseURL,
-            budget, maxBodyBytes: settings.maxBodyBytes, timeoutMs: settings.timeoutMs,
+            budget, maxBodyBytes: settings.maxBodyBytes, timeoutMs: settings.timeoutMs, cap, cache,
           });
           clients.push(f);
           return f;

@@ -18,7 +18,10 @@ export interface Window {
 }
 
 /** Options every instance may set for its HTTP client; the collector supplies URL and auth. */
-export type HttpSettings = Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'budget' | 'maxBodyBytes' | 'maxRetryAfterMs'>;
+export type HttpSettings = Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'budget' | 'maxBodyBytes' | 'maxRetryAfterMs' | 'maxConcurrency'> & {
+  /** Folder of the instance's conditional-request cache; absent: no cache (`http.cache: false`). */
+  cacheDir?: string;
+};
 
 export interface CollectContext<C> {
   /** The instance's name from the config (`collectors.prometheus[0].name`). */

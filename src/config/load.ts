@@ -141,7 +141,7 @@ function parseInstances(collectors: Record<string, unknown>, registry: Registry,
         name,
         config: specific.data,
         baseDir,
-        http: httpSettings(http),
+        http: httpSettings(http, baseDir),
       });
     });
   }
@@ -149,16 +149,24 @@ function parseInstances(collectors: Record<string, unknown>, registry: Registry,
 }
 
 /** The instance's `http:` block over the defaults (HTTP_DEFAULTS): every key has a value. */
-function httpSettings(http: z.infer<typeof instanceCommon>['http']): InstanceConfig['http'] {
+function httpSettings(http: z.infer<typeof instanceCommon>['http'], baseDir: string): InstanceConfig['http'] {
   const all = withHttpDefaults({
     timeoutMs: http?.timeout !== undefined ? http.timeout * 1000 : undefined,
     retries: http?.retries,
     budget: http?.request_budget,
     maxBodyBytes: http?.max_body_bytes,
     maxRetryAfterMs: http?.max_retry_after !== undefined ? http.max_retry_after * 1000 : undefined,
+    maxConcurrency: http?.max_concurrency,
   });
-  return { timeoutMs: all.timeoutMs, retries: all.retries, budget: all.budget, maxBodyBytes: all.maxBodyBytes, maxRetryAfterMs: all.maxRetryAfterMs };
+  const cacheDir = http?.cache === false ? undefined : resolve(baseDir, http?.cache_dir ?? DEFAULT_CACHE_DIR);
+  return {
+    timeoutMs: all.timeoutMs, retries: all.retries, budget: all.budget, maxBodyBytes: all.maxBodyBytes, maxRetryAfterMs: all.maxRetryAfterMs,
+    maxConcurrency: all.maxConcurrency, cacheDir,
+  };
 }
+
+/** Where the conditional-request cache lives unless `http.cache_dir` says otherwise: beside the config. */
+export const DEFAULT_CACHE_DIR = '.techops-cache/http';
 
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

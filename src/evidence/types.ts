@@ -20,6 +20,11 @@ export interface EvidenceRecord {
   excerpt?: string;
   /** The URLs that redirected to this one, first to last (same origin only: others are refused). */
   redirects?: string[];
+  /**
+   * Set when the server answered 304 Not Modified to a conditional request: the body (bytes,
+   * sha256, excerpt) is the cached one the 304 confirmed, stored at this time.
+   */
+  revalidated_from?: string;
 }
 
 export class EvidenceLog {

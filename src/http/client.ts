@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import https from 'node:https';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import axiosRetry, { exponentialDelay, isNetworkError, retryAfter } from 'axios-retry';
@@ -7,12 +6,16 @@ import type { EvidenceLog } from '../evidence/types.js';
 import type { Redactor } from '../redact.js';
 import { formatIssues } from '../zod-path.js';
 import { HTTP_DEFAULTS, withHttpDefaults } from './defaults.js';
+import { conditionalHeaders, credentialIdentity, hasValidators, revalidatedHeaders, type CachedAnswer, type ConditionalCache } from './conditional-cache.js';
+import { ConcurrencyCap } from './concurrency.js';
 import { CollectError } from './errors.js';
+import { exchangeRecorder } from './evidence-record.js';
 
 /**
  * The one HTTP client every collector uses (axios, with axios-retry for the retry loop).
  * It is read-only by construction (GET and HEAD only), records an evidence entry for every
- * attempt, and turns every failure into a classified CollectError with the URL named and the
+ * attempt, makes conditional GETs against the instance's cache (when it has one), keeps within
+ * the instance's concurrency cap, and turns every failure into a classified CollectError with the URL named and the
  * credentials removed.
  */
 export interface HttpClientOptions {
@@ -34,6 +37,11 @@ export interface HttpClientOptions {
   sharedBudget?: RequestBudget;
   maxBodyBytes?: number;
   excerptChars?: number;
+  /** Requests in flight at once; `cap` (shared by every client of an instance) wins when given. */
+  maxConcurrency?: number;
+  cap?: ConcurrencyCap;
+  /** The instance's conditional-request cache; none: every GET is unconditional. */
+  cache?: ConditionalCache;
   /** PEM strings; cert and key for client-certificate authentication (e.g. a kubeconfig user). */
   tls?: { insecureSkipVerify?: boolean; ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer };
   signal?: AbortSignal;
@@ -101,6 +109,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (credential) redactor.add(credential);
   }
 
+  // Who asks, for the cache's key: another credential never gets this one's cached answers.
+  const credential = credentialIdentity(headers, opts.tls?.cert);
+  const cache = opts.cache;
+  const cap = opts.cap ?? new ConcurrencyCap(opts.maxConcurrency);
+
   const instance: AxiosInstance = axios.create({
     baseURL: opts.baseURL,
     headers,
@@ -139,24 +152,26 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return config;
   });
 
+  const recordExchange = exchangeRecorder({ collector: opts.collector, instance: opts.instance, evidence, redactor, excerptChars: opts.excerptChars });
+  // The cached answer each conditional request in flight may be answered 304 for, by reference
+  // (axios copies a request's config; a number survives the copy).
+  const revalidating = new Map<number, CachedAnswer>();
+  let nextRef = 0;
   const record = (config: WithMeta | undefined, response: AxiosResponse | undefined, error?: string) => {
     const meta = config?.[META];
-    const body = toBuffer(response?.data);
-    const rec = evidence.add({
-      collector: opts.collector,
-      instance: opts.instance,
-      method: (config?.method ?? 'get').toUpperCase(),
-      url: redactor.url(config ? fullUrl(config) : opts.baseURL),
+    const ref = (config as { techopsCacheRef?: number } | undefined)?.techopsCacheRef;
+    const entry = response?.status === 304 && ref !== undefined ? revalidating.get(ref) : undefined;
+    return recordExchange({
+      method: config?.method ?? 'get',
+      url: config ? fullUrl(config) : opts.baseURL,
       status: response?.status,
-      error: error ? redactor.text(error) : undefined,
+      error,
       attempt: meta?.attempt ?? 1,
-      started_at: new Date(meta?.startedAt ?? Date.now()).toISOString(),
-      duration_ms: meta ? Date.now() - meta.startedAt : 0,
-      bytes: body?.length,
-      sha256: body ? createHash('sha256').update(body).digest('hex') : undefined,
-      excerpt: body ? redactor.text(body.subarray(0, opts.excerptChars * 4).toString('utf8').slice(0, opts.excerptChars)) : undefined,
+      startedAt: meta?.startedAt ?? Date.now(),
+      body: entry ? entry.body : toBuffer(response?.data),
+      sha256: entry?.sha256,
+      revalidatedFrom: entry?.storedAt,
     });
-    return rec.id;
   };
 
   instance.interceptors.response.use(
@@ -208,10 +223,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
    * to the configured origin: an absolute URL (a paging link) or a redirect to another origin is
    * refused, naming both hosts. The final evidence record lists the hops that led to it.
    */
-  const request = async (path: string, ro: RequestOptions = {}): Promise<{ res: AxiosResponse; body: Buffer; id: string }> => {
+  const request = async (path: string, ro: RequestOptions = {}): Promise<Answer> => {
     const hops: string[] = [];
     let url = path;
     let params = ro.params;
+    const method = ro.method ?? 'GET';
+    // The caller's own validators, or a 304 it wants to see, leave the cache out of this request.
+    const conditional = cache !== undefined && method === 'GET' && !hasValidators(ro.headers) && !(ro.acceptStatus ?? []).includes(304);
     for (;;) {
       const target = new URL(joinUrl(opts.baseURL, url));
       if (target.origin !== origin) {
@@ -222,18 +240,27 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         throw new CollectError('rejected', `${what}: ${other}`,
           { url: redactor.url(target.toString()), evidence: lastEvidence(hops) });
       }
+      const key = conditional
+        ? cache!.key({ method, url: withParams(target.toString(), params), accept: ro.headers?.Accept ?? ro.headers?.accept ?? headers.Accept, credential })
+        : undefined;
+      const entry = key ? await cache!.get(key) : undefined;
+      const ref = entry ? nextRef++ : undefined;
+      if (entry) revalidating.set(ref!, entry);
       let res: AxiosResponse;
       try {
-        res = await instance.request({
+        res = await cap.run(() => instance.request({
           url,
-          method: ro.method ?? 'GET',
+          method,
           params,
-          headers: ro.headers,
+          headers: entry ? { ...ro.headers, ...conditionalHeaders(entry) } : ro.headers,
           signal: opts.signal,
-          validateStatus: (s) => (s >= 200 && s < 300) || (ro.acceptStatus ?? []).includes(s) || REDIRECTS.includes(s),
-        });
+          techopsCacheRef: ref,
+          validateStatus: (s) => (s >= 200 && s < 300) || (ro.acceptStatus ?? []).includes(s) || REDIRECTS.includes(s) || (entry !== undefined && s === 304),
+        } as Parameters<AxiosInstance['request']>[0]));
       } catch (err) {
         throw classify(err, path, opts, redactor);
+      } finally {
+        if (ref !== undefined) revalidating.delete(ref);
       }
       const id = (res as AxiosResponse & { evidence: string }).evidence;
       const location = res.headers?.location;
@@ -255,7 +282,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const rec = evidence.records.find((r) => r.id === id);
         if (rec) rec.redirects = hops.map((h) => redactor.url(h));
       }
-      return { res, body: toBuffer(res.data) ?? Buffer.alloc(0), id };
+      const where = fullUrl(res.config);
+      if (entry && res.status === 304) {
+        return { status: entry.status, headers: revalidatedHeaders(entry, flatHeaders(res)), body: entry.body, id, url: where };
+      }
+      const body = toBuffer(res.data) ?? Buffer.alloc(0);
+      const answer = { status: res.status, headers: flatHeaders(res), body, id, url: where };
+      if (key && res.status === 200) await cache!.put(key, answer, new Date());
+      return answer;
     }
   };
   const evidenceIds = new Map<string, string>();
@@ -289,14 +323,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return client;
 
   async function getText(path: string, ro?: RequestOptions): Promise<HttpResponse<string>> {
-      const { res, body, id } = await request(path, ro);
-      return { data: body.toString('utf8'), status: res.status, headers: flatHeaders(res), evidence: id };
+      const { status, headers, body, id } = await request(path, ro);
+      return { data: body.toString('utf8'), status, headers, evidence: id };
   }
 
   async function getJson<T>(path: string, schema: z.ZodType<T>, ro?: RequestOptions): Promise<HttpResponse<T>> {
-      const { res, body, id } = await request(path, ro);
-      const where = `${(ro?.method ?? 'GET')} ${redactor.url(fullUrl(res.config))}`;
-      const type = flatHeaders(res)['content-type'];
+      const res = await request(path, ro);
+      const { body, id } = res;
+      const where = `${(ro?.method ?? 'GET')} ${redactor.url(res.url)}`;
+      const type = res.headers['content-type'];
       if (type && !/json/i.test(type) && /html/i.test(type)) {
         throw new CollectError('malformed', `malformed response from ${where}: expected JSON, got ${type.split(';')[0].trim()} (HTTP ${res.status}, ${body.length} bytes)`, {
           url: where, status: res.status, evidence: id,
@@ -315,8 +350,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const issues = formatIssues(parsed.error).slice(0, 3).join('; ');
         throw new CollectError('malformed', `unexpected response from ${where}: ${issues}`, { url: where, status: res.status, evidence: id });
       }
-      return { data: parsed.data, status: res.status, headers: flatHeaders(res), evidence: id };
+      return { data: parsed.data, status: res.status, headers: res.headers, evidence: id };
   }
+}
+
+/** What one call got: the final answer (for a 304 revalidation, the cached one it confirmed). */
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** Evidence id of the exchange that produced it. */
+  id: string;
+  /** The URL answered (after redirects), with its query, credentials not yet removed. */
+  url: string;
 }
 
 const REDIRECTS = [301, 302, 303, 307, 308];
@@ -340,8 +386,10 @@ function joinUrl(base: string, path: string): string {
 }
 
 function fullUrl(config: InternalAxiosRequestConfig): string {
-  const url = joinUrl(config.baseURL ?? '', config.url ?? '');
-  const params = config.params as Record<string, unknown> | undefined;
+  return withParams(joinUrl(config.baseURL ?? '', config.url ?? ''), config.params as Record<string, unknown> | undefined);
+}
+
+function withParams(url: string, params: Record<string, unknown> | undefined): string {
   if (!params) return url;
   const u = new URL(url);
   for (const [k, v] of Object.entries(params)) if (v !== undefined) u.searchParams.set(k, String(v));

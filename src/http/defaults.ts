@@ -11,6 +11,8 @@ export const HTTP_DEFAULTS = {
   budget: 1_000,
   maxBodyBytes: 64 * 1024 * 1024,
   excerptChars: 512,
+  /** Requests of one instance in flight at once (its clients and fetch together). */
+  maxConcurrency: 8,
 } as const;
 
 export type HttpDefaults = { -readonly [K in keyof typeof HTTP_DEFAULTS]: number };

@@ -1,15 +1,19 @@
-import { createHash } from 'node:crypto';
 import type { EvidenceLog } from '../evidence/types.js';
 import type { Redactor } from '../redact.js';
 import { RequestBudget } from './client.js';
 import { HTTP_DEFAULTS, withHttpDefaults } from './defaults.js';
+import { conditionalHeaders, credentialIdentity, hasValidators, revalidatedHeaders, type CachedAnswer, type ConditionalCache } from './conditional-cache.js';
+import { ConcurrencyCap } from './concurrency.js';
 import { CollectError } from './errors.js';
+import { exchangeRecorder } from './evidence-record.js';
 
 /**
  * A WHATWG `fetch` for SDKs that take one (Octokit's `request.fetch`, for instance), so that
  * requests made through them are read-only, budgeted, bounded in size and recorded as evidence
  * like those of the shared HTTP client. The evidence id of each response is in its
- * `x-techops-evidence` header, for the signals derived from it. Retries and rate limits stay with
+ * `x-techops-evidence` header, for the signals derived from it. GETs are conditional against the
+ * instance's cache like the client's (a 304 reaches the SDK as the cached 200), and requests keep
+ * within the instance's concurrency cap. Retries and rate limits stay with
  * the SDK (its own plugins know the API's rules); every attempt is one evidence record.
  */
 export const EVIDENCE_HEADER = 'x-techops-evidence';
@@ -28,6 +32,11 @@ export interface RecordingFetchOptions {
   maxBodyBytes?: number;
   timeoutMs?: number;
   excerptChars?: number;
+  /** Requests in flight at once; `cap` (shared by every client of an instance) wins when given. */
+  maxConcurrency?: number;
+  cap?: ConcurrencyCap;
+  /** The instance's conditional-request cache; none: every GET is unconditional. */
+  cache?: ConditionalCache;
   signal?: AbortSignal;
 }
 
@@ -38,9 +47,11 @@ const MAX_REDIRECTS = 3;
 
 export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetch {
   const budget = opts.budget ?? new RequestBudget(HTTP_DEFAULTS.budget);
-  const settings = withHttpDefaults({ maxBodyBytes: opts.maxBodyBytes, timeoutMs: opts.timeoutMs, excerptChars: opts.excerptChars });
+  const settings = withHttpDefaults({ maxBodyBytes: opts.maxBodyBytes, timeoutMs: opts.timeoutMs, excerptChars: opts.excerptChars, maxConcurrency: opts.maxConcurrency });
+  const cap = opts.cap ?? new ConcurrencyCap(settings.maxConcurrency);
+  const cache = opts.cache;
+  const recordExchange = exchangeRecorder({ collector: opts.collector, instance: opts.instance, evidence: opts.evidence, redactor: opts.redactor, excerptChars: settings.excerptChars });
   const maxBody = settings.maxBodyBytes;
-  const excerptChars = settings.excerptChars;
   const timeoutMs = settings.timeoutMs;
   const origin = opts.baseURL ? new URL(opts.baseURL).origin : undefined;
   let count = 0;
@@ -55,28 +66,20 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
   };
 
   /** One exchange with the server, recorded as one evidence record; the body read within the limits. */
-  const exchange = async (request: Request, redirects: string[]): Promise<{ response: Response; body: Buffer; id: string }> => {
+  const exchange = (request: Request, redirects: string[], entry?: CachedAnswer) => cap.run(async (): Promise<{ response: Response; body: Buffer; id: string }> => {
     const method = request.method.toUpperCase();
     const url = opts.redactor.url(request.url);
     if (!budget.take()) throw new CollectError('budget', `request budget of ${budget.limit} spent for ${opts.collector}/${opts.instance}`, { url });
     count++;
     const started = Date.now();
-    const record = (fields: { status?: number; error?: string; body?: Buffer }) =>
-      opts.evidence.add({
-        collector: opts.collector,
-        instance: opts.instance,
-        method,
-        url,
-        status: fields.status,
-        error: fields.error ? opts.redactor.text(fields.error) : undefined,
-        attempt: 1,
-        started_at: new Date(started).toISOString(),
-        duration_ms: Date.now() - started,
-        bytes: fields.body?.length,
-        sha256: fields.body ? createHash('sha256').update(fields.body).digest('hex') : undefined,
-        excerpt: fields.body ? opts.redactor.text(fields.body.subarray(0, excerptChars * 4).toString('utf8').slice(0, excerptChars)) : undefined,
-        redirects: redirects.length ? redirects.map((r) => opts.redactor.url(r)) : undefined,
-      }).id;
+    const record = (fields: { status?: number; error?: string; body?: Buffer }) => {
+      const revalidated = entry !== undefined && fields.status === 304;
+      return recordExchange({
+        method, url: request.url, status: fields.status, error: fields.error, attempt: 1, startedAt: started,
+        body: revalidated ? entry.body : fields.body, sha256: revalidated ? entry.sha256 : undefined,
+        revalidatedFrom: revalidated ? entry.storedAt : undefined, redirects,
+      });
+    };
 
     // The timeout covers the whole exchange, the body included (a trickling body is cut off too).
     const signals = [opts.signal, request.signal, AbortSignal.timeout(timeoutMs)].filter((s): s is AbortSignal => !!s);
@@ -104,20 +107,31 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
     }
     if (response.status === 401 || response.status === 403 || response.status >= 500) failed++;
     return { response, body, id: record({ status: response.status, body }) };
-  };
+  });
 
   const recording = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     let request = new Request(input, init);
     const method = request.method.toUpperCase();
     if (method !== 'GET' && method !== 'HEAD') throw new CollectError('rejected', `refusing ${method} ${opts.redactor.url(request.url)}: collectors only read`);
     const redirects: string[] = [];
+    // The caller's own validators leave the cache out of this request (it handles the 304 itself).
+    const conditional = cache !== undefined && method === 'GET' && !hasValidators(request.headers);
+    const credential = credentialIdentity(request.headers);
     for (;;) {
       const target = new URL(request.url);
       if (origin && target.origin !== origin) {
         failed++;
         throw foreign(target, redirects[redirects.length - 1]);
       }
-      const { response, body, id } = await exchange(request, redirects);
+      const key = conditional ? cache!.key({ method, url: request.url, accept: request.headers.get('accept'), credential }) : undefined;
+      const entry = key ? await cache!.get(key) : undefined;
+      let sent = request;
+      if (entry) {
+        const headers = new Headers(request.headers);
+        for (const [name, value] of Object.entries(conditionalHeaders(entry))) headers.set(name, value);
+        sent = new Request(request, { headers });
+      }
+      const { response, body, id } = await exchange(sent, redirects, entry);
       const location = response.headers.get('location');
       if (REDIRECTS.includes(response.status) && location) {
         redirects.push(request.url);
@@ -146,17 +160,27 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
           throw new CollectError('malformed', `malformed response from ${where}: expected JSON, ${problem} (HTTP ${response.status}, ${body.length} bytes)`, { url: where, status: response.status, evidence: id });
         }
       }
+      if (entry && response.status === 304) {
+        const headers = new Headers(revalidatedHeaders(entry, Object.fromEntries(response.headers)));
+        headers.set(EVIDENCE_HEADER, id);
+        return withUrl(new Response(new Uint8Array(entry.body), { status: entry.status, statusText: 'OK (not modified, from cache)', headers }), request.url);
+      }
+      if (key && response.status === 200) await cache!.put(key, { status: 200, headers: Object.fromEntries(response.headers), body }, new Date());
       const headers = new Headers(response.headers);
       headers.set(EVIDENCE_HEADER, id);
       const nullBody = [101, 204, 205, 304].includes(response.status) || method === 'HEAD';
       const out = new Response(nullBody ? null : new Uint8Array(body), { status: response.status, statusText: response.statusText, headers });
-      // SDKs read response.url (Octokit's paginate does); a constructed Response has none
-      Object.defineProperty(out, 'url', { value: request.url });
-      return out;
+      return withUrl(out, request.url);
     }
   };
   Object.defineProperty(recording, 'failedCount', { get: () => failed });
   return Object.defineProperty(recording, 'requestCount', { get: () => count }) as unknown as RecordingFetch;
+}
+
+/** SDKs read response.url (Octokit's paginate does); a constructed Response has none. */
+function withUrl(response: Response, url: string): Response {
+  Object.defineProperty(response, 'url', { value: url });
+  return response;
 }
 
 /** Why a body that says it is JSON is not: empty, or does not parse. */

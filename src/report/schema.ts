@@ -111,6 +111,7 @@ export const reportSchema = z
         started_at: z.string(), duration_ms: z.number(), bytes: z.number().int().optional(),
         sha256: z.string().optional(), excerpt: z.string().optional(),
         redirects: z.array(z.string()).optional().describe('The URLs that redirected to this one, first to last'),
+        revalidated_from: z.string().optional().describe('The server answered 304 Not Modified: bytes, sha256 and excerpt are of the cached body it confirmed, stored at this time'),
       }),
     ),
     dora: z

@@ -1,0 +1,184 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import { sha256 } from './evidence-record.js';
+
+/**
+ * Conditional requests for every collector: the last 200 answer of a GET that carried an ETag or
+ * a Last-Modified is kept on disk, and the next request for it sends If-None-Match /
+ * If-Modified-Since; a 304 Not Modified is answered with the kept body (GitHub does not count a
+ * 304 against its rate limit, and no server sends the body again).
+ *
+ * An entry is two files: `<key>.json`, the metadata (validators, status, headers, when stored,
+ * the body's SHA-256 and size), and `<key>.body`, the raw body as received (one copy, never
+ * re-serialised). The key is an HMAC, under a secret kept in the cache folder, of the method, the
+ * URL, the Accept header and the credential's identity: two credentials never share an entry
+ * (an answer one token may see is not served to another), and neither the credential nor the URL
+ * (which may carry a token in its query) is written to disk.
+ *
+ * The cache is safe to lose or corrupt: files are written to a temporary name and renamed into
+ * place (a reader never sees half a file), and an entry whose metadata does not parse, whose key
+ * does not match or whose body does not match its SHA-256 is ignored (a fresh request replaces
+ * it). A folder that cannot be used turns caching off with one warning; it never fails a scan.
+ */
+export interface CachedAnswer {
+  status: number;
+  etag?: string;
+  lastModified?: string;
+  contentType?: string;
+  /** Response headers of the stored answer (paging links, content type …), lower-case names. */
+  headers: Record<string, string>;
+  storedAt: string;
+  sha256: string;
+  body: Buffer;
+}
+
+interface Metadata {
+  v: 1;
+  key: string;
+  status: number;
+  etag?: string;
+  last_modified?: string;
+  content_type?: string;
+  headers: Record<string, string>;
+  stored_at: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** Headers never kept: they describe one connection or one exchange, not the representation. */
+const DROPPED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'set-cookie', 'date', 'age', 'x-techops-evidence']);
+
+export class ConditionalCache {
+  private broken = false;
+
+  private constructor(readonly dir: string, private readonly secret: Buffer, private readonly log?: Logger) {}
+
+  private static opened = new Map<string, ConditionalCache>();
+
+  /**
+   * The cache in `dir` (created with mode 0700 when missing), one object per folder in a process;
+   * undefined, with a warning, when the folder cannot be used.
+   */
+  static open(dir: string, log?: Logger): ConditionalCache | undefined {
+    const known = ConditionalCache.opened.get(dir);
+    if (known) return known;
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const cache = new ConditionalCache(dir, readOrCreateSecret(join(dir, 'key')), log);
+      ConditionalCache.opened.set(dir, cache);
+      return cache;
+    } catch (err) {
+      log?.warn('http cache disabled', { dir, error: errorMessage(err) });
+      return undefined;
+    }
+  }
+
+  /** The entry's name: method, URL, Accept and credential identity, under the folder's secret. */
+  key(parts: { method: string; url: string; accept?: string | null; credential: string }): string {
+    return createHmac('sha256', this.secret)
+      .update([parts.method.toUpperCase(), parts.url, parts.accept ?? '', parts.credential].join('\0'))
+      .digest('hex');
+  }
+
+  async get(key: string): Promise<CachedAnswer | undefined> {
+    try {
+      const meta = JSON.parse(await readFile(join(this.dir, `${key}.json`), 'utf8')) as Metadata;
+      if (meta?.v !== 1 || meta.key !== key || typeof meta.sha256 !== 'string' || typeof meta.status !== 'number') return undefined;
+      if (!meta.etag && !meta.last_modified) return undefined;
+      if (typeof meta.headers !== 'object' || meta.headers === null) return undefined;
+      const body = await readFile(join(this.dir, `${key}.body`));
+      if (body.length !== meta.bytes || sha256(body) !== meta.sha256) return undefined;
+      return {
+        status: meta.status, etag: meta.etag, lastModified: meta.last_modified, contentType: meta.content_type,
+        headers: meta.headers, storedAt: meta.stored_at, sha256: meta.sha256, body,
+      };
+    } catch {
+      // missing, unreadable or corrupt: as if never stored
+      return undefined;
+    }
+  }
+
+  /** Keeps a 200 answer that carries a validator; anything else is not kept. */
+  async put(key: string, answer: { status: number; headers: Record<string, string>; body: Buffer; sha256?: string }, now: Date): Promise<void> {
+    if (this.broken || answer.status !== 200) return;
+    const etag = answer.headers.etag;
+    const lastModified = answer.headers['last-modified'];
+    if (!etag && !lastModified) return;
+    if (/no-store/i.test(answer.headers['cache-control'] ?? '')) return;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(answer.headers)) if (!DROPPED.has(name)) headers[name] = value;
+    const meta: Metadata = {
+      v: 1, key, status: answer.status, etag, last_modified: lastModified, content_type: answer.headers['content-type'],
+      headers, stored_at: now.toISOString(), sha256: answer.sha256 ?? sha256(answer.body), bytes: answer.body.length,
+    };
+    const tmp = `.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    const bodyFile = join(this.dir, `${key}.body`);
+    const metaFile = join(this.dir, `${key}.json`);
+    try {
+      // Body first: metadata naming a body not yet in place would be read as corrupt, never wrong.
+      await writeFile(bodyFile + tmp, answer.body, { mode: 0o600 });
+      await rename(bodyFile + tmp, bodyFile);
+      await writeFile(metaFile + tmp, JSON.stringify(meta), { mode: 0o600 });
+      await rename(metaFile + tmp, metaFile);
+    } catch (err) {
+      this.broken = true;
+      await Promise.all([unlink(bodyFile + tmp).catch(() => {}), unlink(metaFile + tmp).catch(() => {})]);
+      this.log?.warn('http cache not written; caching stops for this scan', { dir: this.dir, error: errorMessage(err) });
+    }
+  }
+}
+
+/** The validators a conditional request sends for a cached answer. */
+export function conditionalHeaders(entry: CachedAnswer): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (entry.etag) out['if-none-match'] = entry.etag;
+  if (entry.lastModified) out['if-modified-since'] = entry.lastModified;
+  return out;
+}
+
+/** True when the caller sends its own validators: the cache then stays out of the way. */
+export function hasValidators(headers: Record<string, unknown> | Headers | undefined): boolean {
+  if (!headers) return false;
+  if (headers instanceof Headers) return headers.has('if-none-match') || headers.has('if-modified-since');
+  return Object.keys(headers).some((k) => /^if-(none-match|modified-since)$/i.test(k));
+}
+
+/**
+ * The headers of the answer given for a 304: the stored ones, updated by those the 304 sent
+ * (RFC 9111 §4.3.4), except those describing the 304's own (empty) body.
+ */
+export function revalidatedHeaders(entry: CachedAnswer, fresh: Record<string, string>): Record<string, string> {
+  const out = { ...entry.headers };
+  for (const [name, value] of Object.entries(fresh)) if (!DROPPED.has(name) && name !== 'content-type') out[name] = value;
+  return out;
+}
+
+/**
+ * Who asks, as far as the cache is concerned: the credential-bearing headers and client
+ * certificate, hashed by the cache's key (never stored as they are).
+ */
+export function credentialIdentity(headers: Record<string, string | undefined> | Headers, cert?: string | Buffer): string {
+  const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
+  const parts = entries
+    .filter(([k, v]) => v !== undefined && /auth|token|key|cookie/i.test(k))
+    .map(([k, v]) => `${k.toLowerCase()}=${v}`)
+    .sort();
+  if (cert) parts.push(`cert=${sha256(typeof cert === 'string' ? cert : cert)}`);
+  return parts.join('\n');
+}
+
+function readOrCreateSecret(file: string): Buffer {
+  try {
+    const secret = readFileSync(file);
+    if (secret.length >= 32) return secret;
+  } catch {
+    // created below
+  }
+  const secret = randomBytes(32);
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type { EvidenceLog } from '../evidence/types.js';
+import type { Redactor } from '../redact.js';
+
+/**
+ * The one way an HTTP exchange becomes an evidence record, used by the axios client and by the
+ * recording fetch alike, so that the two cannot drift: the URL and hops without credentials, the
+ * error redacted, the body's size, SHA-256 and a bounded redacted excerpt.
+ */
+export interface Exchange {
+  method: string;
+  /** As requested; credentials are removed here. */
+  url: string;
+  status?: number;
+  error?: string;
+  attempt: number;
+  startedAt: number;
+  /** The body the caller was given (for a 304 revalidation: the cached body it confirmed). */
+  body?: Buffer;
+  /** Its SHA-256 when already known (a cache entry carries it), so it is not hashed twice. */
+  sha256?: string;
+  /** The URLs that redirected to this one, first to last. */
+  redirects?: string[];
+  /** When the body came from the conditional cache after a 304: when it was stored. */
+  revalidatedFrom?: string;
+}
+
+export interface ExchangeRecorder {
+  (exchange: Exchange): string;
+}
+
+export function exchangeRecorder(opts: {
+  collector: string;
+  instance: string;
+  evidence: EvidenceLog;
+  redactor: Redactor;
+  excerptChars: number;
+}): ExchangeRecorder {
+  const { redactor } = opts;
+  return (x) =>
+    opts.evidence.add({
+      collector: opts.collector,
+      instance: opts.instance,
+      method: x.method.toUpperCase(),
+      url: redactor.url(x.url),
+      status: x.status,
+      error: x.error ? redactor.text(x.error) : undefined,
+      attempt: x.attempt,
+      started_at: new Date(x.startedAt).toISOString(),
+      duration_ms: Date.now() - x.startedAt,
+      bytes: x.body?.length,
+      sha256: x.body ? (x.sha256 ?? sha256(x.body)) : undefined,
+      excerpt: x.body ? excerpt(x.body, opts.excerptChars, redactor) : undefined,
+      redirects: x.redirects?.length ? x.redirects.map((r) => redactor.url(r)) : undefined,
+      revalidated_from: x.revalidatedFrom,
+    }).id;
+}
+
+export function sha256(body: Buffer | string): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
+function excerpt(body: Buffer, chars: number, redactor: Redactor): string {
+  // Four bytes per character at most: enough bytes for `chars` characters, not the whole body.
+  return redactor.text(body.subarray(0, chars * 4).toString('utf8').slice(0, chars));
+}

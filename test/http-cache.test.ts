@@ -1,0 +1,295 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { EvidenceLog, type EvidenceRecord } from '../src/evidence/types.js';
+import { createHttpClient } from '../src/http/client.js';
+import { ConditionalCache } from '../src/http/conditional-cache.js';
+import { ConcurrencyCap } from '../src/http/concurrency.js';
+import { HTTP_DEFAULTS } from '../src/http/defaults.js';
+import { createRecordingFetch, EVIDENCE_HEADER } from '../src/http/recording-fetch.js';
+import { Redactor } from '../src/redact.js';
+import { startServer, type TestServer } from './helpers/http-server.js';
+
+/**
+ * The shared HTTP plumbing against a real server on loopback: conditional requests answered 304
+ * from the on-disk cache (ETag and Last-Modified), entries per credential, a corrupt entry falling
+ * back to a fresh request, the per-instance concurrency cap, and one evidence shape for the axios
+ * client and the recording fetch.
+ */
+const ETAG_BODY = JSON.stringify({ items: [1, 2, 3], note: 'etag' });
+const LM_BODY = JSON.stringify({ items: [4, 5], note: 'last-modified' });
+const LAST_MODIFIED = 'Wed, 21 Oct 2026 07:28:00 GMT';
+const digest = (s: string) => createHash('sha256').update(s).digest('hex');
+
+let server: TestServer;
+/** Requests in flight at the server, and the most seen at once. */
+let active = 0;
+let maxActive = 0;
+let holdUntil = 0;
+let held: (() => void)[] = [];
+let fallback: NodeJS.Timeout | undefined;
+
+function handler(req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (url.pathname === '/etag' || url.pathname === '/per-token') {
+    // Like GitHub: the ETag depends on the credential as well as the body.
+    const etag = `W/"${digest(ETAG_BODY + (req.headers.authorization ?? '')).slice(0, 16)}"`;
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { etag, 'x-ratelimit-remaining': '99' });
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json', etag, link: '<http://x/next>; rel="next"' });
+    res.end(ETAG_BODY);
+    return;
+  }
+  if (url.pathname === '/last-modified') {
+    if (req.headers['if-modified-since'] === LAST_MODIFIED) {
+      res.writeHead(304, {});
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json', 'last-modified': LAST_MODIFIED });
+    res.end(LM_BODY);
+    return;
+  }
+  if (url.pathname === '/held') {
+    // Held until `holdUntil` requests are in flight (or 1 s passes), so the most seen at once is
+    // the cap whatever the machine's speed: more would mean the cap let them through.
+    active++;
+    maxActive = Math.max(maxActive, active);
+    const release = () => {
+      active--;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    };
+    held.push(release);
+    clearTimeout(fallback);
+    fallback = setTimeout(flush, active >= holdUntil ? 20 : 1000);
+    return;
+  }
+  res.writeHead(404);
+  res.end();
+}
+
+function flush(): void {
+  const now = held;
+  held = [];
+  for (const release of now) release();
+}
+
+beforeAll(async () => {
+  server = await startServer(handler);
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const freshCache = () => ConditionalCache.open(mkdtempSync(join(tmpdir(), 'techops-http-cache-')))!;
+
+function axiosClient(cache: ConditionalCache | undefined, token = 'token-aaaaaaaaaaaa', extra: { cap?: ConcurrencyCap } = {}) {
+  const evidence = new EvidenceLog();
+  const redactor = new Redactor();
+  const http = createHttpClient({
+    collector: 'c', instance: 'i', baseURL: server.url, evidence, redactor, retryBaseMs: 1, cache,
+    auth: { bearer: token }, ...extra,
+  });
+  return { http, evidence };
+}
+
+function recordingFetch(cache: ConditionalCache | undefined, extra: { cap?: ConcurrencyCap } = {}) {
+  const evidence = new EvidenceLog();
+  const f = createRecordingFetch({ collector: 'c', instance: 'i', evidence, redactor: new Redactor(), baseURL: server.url, cache, ...extra });
+  return { f, evidence };
+}
+
+const sent = (path: string) => server.requests.filter((r) => r.url === path);
+
+describe('conditional requests: the axios client', () => {
+  it('a repeated request with an ETag is answered 304, served the cached body, and the evidence says so', async () => {
+    const cache = freshCache();
+    const before = sent('/etag').length;
+    const first = axiosClient(cache);
+    const a = await first.http.getText('/etag');
+    expect(a.status).toBe(200);
+    const second = axiosClient(cache);
+    const b = await second.http.getText('/etag');
+    expect(b.data).toBe(ETAG_BODY);
+    expect(b.status).toBe(200);
+    // stored headers (the paging link) come back with the 304's own
+    expect(b.headers.link).toBe('<http://x/next>; rel="next"');
+    expect(b.headers['x-ratelimit-remaining']).toBe('99');
+    const requests = sent('/etag').slice(before);
+    expect(requests).toHaveLength(2);
+    expect(requests[0].headers['if-none-match']).toBeUndefined();
+    expect(requests[1].headers['if-none-match']).toMatch(/^W\/"/);
+    const [rec] = second.evidence.records;
+    expect(rec).toMatchObject({ status: 304, sha256: digest(ETAG_BODY), bytes: ETAG_BODY.length });
+    expect(rec.revalidated_from).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(first.evidence.records[0].revalidated_from).toBeUndefined();
+  });
+
+  it('Last-Modified likewise: If-Modified-Since, then the cached body on 304', async () => {
+    const cache = freshCache();
+    await axiosClient(cache).http.getText('/last-modified');
+    const before = sent('/last-modified').length;
+    const { http, evidence } = axiosClient(cache);
+    const res = await http.getJson('/last-modified', z.object({ note: z.string() }));
+    expect(res.data.note).toBe('last-modified');
+    expect(sent('/last-modified').slice(before)[0].headers['if-modified-since']).toBe(LAST_MODIFIED);
+    expect(evidence.records[0]).toMatchObject({ status: 304, sha256: digest(LM_BODY) });
+  });
+
+  it('two credentials do not share entries, and neither credential is written to the cache', async () => {
+    const cache = freshCache();
+    await axiosClient(cache, 'token-first-111111').http.getText('/per-token');
+    const before = sent('/per-token').length;
+    const other = axiosClient(cache, 'token-second-22222');
+    const res = await other.http.getText('/per-token');
+    expect(res.data).toBe(ETAG_BODY);
+    // the second token's request was unconditional: the first token's ETag was not sent for it
+    expect(sent('/per-token').slice(before)[0].headers['if-none-match']).toBeUndefined();
+    expect(other.evidence.records[0]).toMatchObject({ status: 200 });
+    // and each token is then answered 304 from its own entry
+    const again = axiosClient(cache, 'token-first-111111');
+    await again.http.getText('/per-token');
+    expect(again.evidence.records[0].status).toBe(304);
+    const files = readdirSync(cache.dir);
+    expect(files.some((f) => f.endsWith('.body'))).toBe(true);
+    for (const f of files) {
+      const text = readFileSync(join(cache.dir, f), 'latin1');
+      expect(text).not.toContain('token-first');
+      expect(text).not.toContain('token-second');
+      expect(text).not.toContain('/per-token');
+    }
+  });
+
+  it('the body is stored once, as received (not re-serialised)', async () => {
+    const cache = freshCache();
+    await axiosClient(cache).http.getText('/etag');
+    const bodies = readdirSync(cache.dir).filter((f) => f.endsWith('.body'));
+    expect(bodies).toHaveLength(1);
+    expect(readFileSync(join(cache.dir, bodies[0]), 'utf8')).toBe(ETAG_BODY);
+  });
+
+  it.each([
+    ['metadata that does not parse', (f: string) => f.endsWith('.json'), '{not json'],
+    ['a body that does not match its digest', (f: string) => f.endsWith('.body'), '{"items":[9]}'],
+  ])('%s is ignored: a fresh request, no error', async (_what, which, garbage) => {
+    const cache = freshCache();
+    await axiosClient(cache).http.getText('/etag');
+    for (const f of readdirSync(cache.dir).filter(which)) writeFileSync(join(cache.dir, f), garbage);
+    const before = sent('/etag').length;
+    const { http, evidence } = axiosClient(cache);
+    const res = await http.getText('/etag');
+    expect(res.data).toBe(ETAG_BODY);
+    expect(sent('/etag').slice(before)[0].headers['if-none-match']).toBeUndefined();
+    expect(evidence.records[0]).toMatchObject({ status: 200, sha256: digest(ETAG_BODY) });
+    // and the fresh answer replaced the corrupt entry
+    const third = axiosClient(cache);
+    await third.http.getText('/etag');
+    expect(third.evidence.records[0].status).toBe(304);
+  });
+
+  it('without a cache every request is unconditional', async () => {
+    const before = sent('/etag').length;
+    await axiosClient(undefined).http.getText('/etag');
+    await axiosClient(undefined).http.getText('/etag');
+    expect(sent('/etag').slice(before).map((r) => r.headers['if-none-match'])).toEqual([undefined, undefined]);
+  });
+});
+
+describe('conditional requests: the recording fetch (Octokit)', () => {
+  it('a 304 reaches the SDK as the cached 200, recorded as a revalidation', async () => {
+    const cache = freshCache();
+    const init = { headers: { authorization: 'token ghp_aaaaaaaaaaaaaaaaaaaa', accept: 'application/json' } };
+    await recordingFetch(cache).f(`${server.url}/etag`, init);
+    const { f, evidence } = recordingFetch(cache);
+    const res = await f(`${server.url}/etag`, init);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(ETAG_BODY);
+    expect(res.headers.get('link')).toBe('<http://x/next>; rel="next"');
+    expect(res.headers.get(EVIDENCE_HEADER)).toBe(evidence.records[0].id);
+    expect(res.url).toBe(`${server.url}/etag`);
+    expect(evidence.records[0]).toMatchObject({ status: 304, sha256: digest(ETAG_BODY) });
+  });
+
+  it('another token gets no entry of the first', async () => {
+    const cache = freshCache();
+    await recordingFetch(cache).f(`${server.url}/per-token`, { headers: { authorization: 'token ghp_first' } });
+    const before = sent('/per-token').length;
+    await recordingFetch(cache).f(`${server.url}/per-token`, { headers: { authorization: 'token ghp_second' } });
+    expect(sent('/per-token').slice(before)[0].headers['if-none-match']).toBeUndefined();
+  });
+
+  it('a caller sending its own If-None-Match gets the 304 itself', async () => {
+    const cache = freshCache();
+    const first = await recordingFetch(cache).f(`${server.url}/etag`);
+    const res = await recordingFetch(cache).f(`${server.url}/etag`, { headers: { 'if-none-match': first.headers.get('etag')! } });
+    expect(res.status).toBe(304);
+  });
+});
+
+describe('one evidence shape for both paths', () => {
+  const comparable = (r: EvidenceRecord) => {
+    const { id: _id, started_at: _s, duration_ms: _d, revalidated_from: stored, ...rest } = r;
+    return { ...rest, revalidated: stored !== undefined };
+  };
+
+  it.each([
+    ['a 200', false],
+    ['a 304 revalidation', true],
+  ])('%s is recorded alike by the axios client and the fetch', async (_what, warm) => {
+    const token = 'token-shape-333333';
+    const axiosCache = freshCache();
+    const fetchCache = freshCache();
+    if (warm) {
+      await axiosClient(axiosCache, token).http.getText('/etag');
+      await recordingFetch(fetchCache).f(`${server.url}/etag`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    }
+    const viaAxios = axiosClient(axiosCache, token);
+    await viaAxios.http.getText('/etag');
+    const viaFetch = recordingFetch(fetchCache);
+    await viaFetch.f(`${server.url}/etag`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    const a = viaAxios.evidence.records[0];
+    const b = viaFetch.evidence.records[0];
+    expect(Object.keys(a).filter((k) => a[k as keyof EvidenceRecord] !== undefined).sort())
+      .toEqual(Object.keys(b).filter((k) => b[k as keyof EvidenceRecord] !== undefined).sort());
+    expect(comparable(a)).toEqual(comparable(b));
+    expect(a.status).toBe(warm ? 304 : 200);
+    expect(a.revalidated_from !== undefined).toBe(warm);
+  });
+});
+
+describe('the per-instance concurrency cap', () => {
+  it('holds across the clients and the fetch of one instance', async () => {
+    const cap = new ConcurrencyCap(3);
+    active = 0;
+    maxActive = 0;
+    holdUntil = 3;
+    const one = axiosClient(undefined, 'token-cap-1', { cap });
+    const two = axiosClient(undefined, 'token-cap-2', { cap });
+    const three = recordingFetch(undefined, { cap });
+    await Promise.all([
+      ...Array.from({ length: 6 }, () => one.http.getText('/held')),
+      ...Array.from({ length: 6 }, () => two.http.getText('/held')),
+      // (nock's fetch interceptor, loaded for every test, sends fetches to loopback one at a time)
+      ...Array.from({ length: 2 }, () => three.f(`${server.url}/held`).then((r) => r.text())),
+    ]);
+    expect(maxActive).toBe(3);
+    expect(one.evidence.records.length + two.evidence.records.length + three.evidence.records.length).toBe(14);
+  });
+
+  it('a client without a shared cap gets the default of HTTP_DEFAULTS', async () => {
+    active = 0;
+    maxActive = 0;
+    holdUntil = HTTP_DEFAULTS.maxConcurrency;
+    const { http } = axiosClient(undefined);
+    await Promise.all(Array.from({ length: HTTP_DEFAULTS.maxConcurrency * 2 }, () => http.getText('/held')));
+    expect(maxActive).toBe(HTTP_DEFAULTS.maxConcurrency);
+  });
+});
