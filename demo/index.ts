@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateEstate, type Scale } from './estate.js';
-import { serveLoopback, type LoopbackServer } from './http.js';
+import { serveLoopback, withEtags, type LoopbackServer } from './http.js';
 import { alertmanagerHandler } from './systems/alertmanager.js';
 import { generateOrg, githubApiHandler } from '../collectors/github/fake-api.js';
 import { generateGroup, gitlabApiHandler } from '../collectors/gitlab/fake-api.js';
@@ -26,7 +26,8 @@ export async function startEstate(scale: Scale & { githubFactor?: number } = { f
     prometheus: await serveLoopback(prometheusHandler(estate)),
     alertmanager: await serveLoopback(alertmanagerHandler(estate)),
     kubernetes: await serveLoopback(kubernetesHandler(generateCluster(scale.factor, now, scale.seed))),
-    gitlab: await serveLoopback(gitlabApiHandler(generateGroup(scale.factor, now, scale.seed))),
+    // GitLab's API sends ETags and answers 304 (Prometheus, Alertmanager and Kubernetes do not).
+    gitlab: await serveLoopback(withEtags(gitlabApiHandler(generateGroup(scale.factor, now, scale.seed)))),
     github: await serveLoopback(githubApiHandler(org)),
   };
   return {

@@ -116,6 +116,7 @@ describe('conditional requests: the axios client', () => {
     const first = axiosClient(cache);
     const a = await first.http.getText('/etag');
     expect(a.status).toBe(200);
+    await cache.settled();
     const second = axiosClient(cache);
     const b = await second.http.getText('/etag');
     expect(b.data).toBe(ETAG_BODY);
@@ -136,6 +137,7 @@ describe('conditional requests: the axios client', () => {
   it('Last-Modified likewise: If-Modified-Since, then the cached body on 304', async () => {
     const cache = freshCache();
     await axiosClient(cache).http.getText('/last-modified');
+    await cache.settled();
     const before = sent('/last-modified').length;
     const { http, evidence } = axiosClient(cache);
     const res = await http.getJson('/last-modified', z.object({ note: z.string() }));
@@ -147,10 +149,12 @@ describe('conditional requests: the axios client', () => {
   it('two credentials do not share entries, and neither credential is written to the cache', async () => {
     const cache = freshCache();
     await axiosClient(cache, 'token-first-111111').http.getText('/per-token');
+    await cache.settled();
     const before = sent('/per-token').length;
     const other = axiosClient(cache, 'token-second-22222');
     const res = await other.http.getText('/per-token');
     expect(res.data).toBe(ETAG_BODY);
+    await cache.settled();
     // the second token's request was unconditional: the first token's ETag was not sent for it
     expect(sent('/per-token').slice(before)[0].headers['if-none-match']).toBeUndefined();
     expect(other.evidence.records[0]).toMatchObject({ status: 200 });
@@ -171,6 +175,7 @@ describe('conditional requests: the axios client', () => {
   it('the body is stored once, as received (not re-serialised)', async () => {
     const cache = freshCache();
     await axiosClient(cache).http.getText('/etag');
+    await cache.settled();
     const bodies = readdirSync(cache.dir).filter((f) => f.endsWith('.body'));
     expect(bodies).toHaveLength(1);
     expect(readFileSync(join(cache.dir, bodies[0]), 'utf8')).toBe(ETAG_BODY);
@@ -182,6 +187,7 @@ describe('conditional requests: the axios client', () => {
   ])('%s is ignored: a fresh request, no error', async (_what, which, garbage) => {
     const cache = freshCache();
     await axiosClient(cache).http.getText('/etag');
+    await cache.settled();
     for (const f of readdirSync(cache.dir).filter(which)) writeFileSync(join(cache.dir, f), garbage);
     const before = sent('/etag').length;
     const { http, evidence } = axiosClient(cache);
@@ -189,6 +195,7 @@ describe('conditional requests: the axios client', () => {
     expect(res.data).toBe(ETAG_BODY);
     expect(sent('/etag').slice(before)[0].headers['if-none-match']).toBeUndefined();
     expect(evidence.records[0]).toMatchObject({ status: 200, sha256: digest(ETAG_BODY) });
+    await cache.settled();
     // and the fresh answer replaced the corrupt entry
     const third = axiosClient(cache);
     await third.http.getText('/etag');
@@ -208,6 +215,7 @@ describe('conditional requests: the recording fetch (Octokit)', () => {
     const cache = freshCache();
     const init = { headers: { authorization: 'token ghp_aaaaaaaaaaaaaaaaaaaa', accept: 'application/json' } };
     await recordingFetch(cache).f(`${server.url}/etag`, init);
+    await cache.settled();
     const { f, evidence } = recordingFetch(cache);
     const res = await f(`${server.url}/etag`, init);
     expect(res.status).toBe(200);
@@ -221,6 +229,7 @@ describe('conditional requests: the recording fetch (Octokit)', () => {
   it('another token gets no entry of the first', async () => {
     const cache = freshCache();
     await recordingFetch(cache).f(`${server.url}/per-token`, { headers: { authorization: 'token ghp_first' } });
+    await cache.settled();
     const before = sent('/per-token').length;
     await recordingFetch(cache).f(`${server.url}/per-token`, { headers: { authorization: 'token ghp_second' } });
     expect(sent('/per-token').slice(before)[0].headers['if-none-match']).toBeUndefined();
@@ -229,6 +238,7 @@ describe('conditional requests: the recording fetch (Octokit)', () => {
   it('a caller sending its own If-None-Match gets the 304 itself', async () => {
     const cache = freshCache();
     const first = await recordingFetch(cache).f(`${server.url}/etag`);
+    await cache.settled();
     const res = await recordingFetch(cache).f(`${server.url}/etag`, { headers: { 'if-none-match': first.headers.get('etag')! } });
     expect(res.status).toBe(304);
   });
@@ -250,6 +260,7 @@ describe('one evidence shape for both paths', () => {
     if (warm) {
       await axiosClient(axiosCache, token).http.getText('/etag');
       await recordingFetch(fetchCache).f(`${server.url}/etag`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+      await Promise.all([axiosCache.settled(), fetchCache.settled()]);
     }
     const viaAxios = axiosClient(axiosCache, token);
     await viaAxios.http.getText('/etag');

@@ -224,6 +224,8 @@ async function runOne(
     clearTimeout(timer);
     scanSignal.removeEventListener('abort', onScanAbort);
     abort.abort();
+    // The next scan finds every answer this one stored (writes run beside the requests).
+    await cache?.settled();
   }
 
   const requests = clients.reduce((n, c) => n + c.requestCount, 0);

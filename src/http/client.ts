@@ -288,7 +288,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       const body = toBuffer(res.data) ?? Buffer.alloc(0);
       const answer = { status: res.status, headers: flatHeaders(res), body, id, url: where };
-      if (key && res.status === 200) await cache!.put(key, answer, new Date());
+      if (key && res.status === 200) cache!.store(key, answer, new Date());
       return answer;
     }
   };

@@ -54,6 +54,8 @@ const DROPPED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'conte
 
 export class ConditionalCache {
   private broken = false;
+  /** Writes in flight: callers do not wait for them, `settled()` does. */
+  private readonly writing = new Set<Promise<void>>();
 
   private constructor(readonly dir: string, private readonly secret: Buffer, private readonly log?: Logger) {}
 
@@ -102,7 +104,21 @@ export class ConditionalCache {
     }
   }
 
-  /** Keeps a 200 answer that carries a validator; anything else is not kept. */
+  /**
+   * Keeps a 200 answer that carries a validator (anything else is not kept), in the background:
+   * the answer goes to its caller at once; `settled()` waits for the writes.
+   */
+  store(key: string, answer: { status: number; headers: Record<string, string>; body: Buffer; sha256?: string }, now: Date): void {
+    const write = this.put(key, answer, now);
+    this.writing.add(write);
+    void write.finally(() => this.writing.delete(write));
+  }
+
+  /** Resolves when every write started so far has ended (never rejects). */
+  async settled(): Promise<void> {
+    while (this.writing.size) await Promise.all([...this.writing]);
+  }
+
   async put(key: string, answer: { status: number; headers: Record<string, string>; body: Buffer; sha256?: string }, now: Date): Promise<void> {
     if (this.broken || answer.status !== 200) return;
     const etag = answer.headers.etag;

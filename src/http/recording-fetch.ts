@@ -165,7 +165,7 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
         headers.set(EVIDENCE_HEADER, id);
         return withUrl(new Response(new Uint8Array(entry.body), { status: entry.status, statusText: 'OK (not modified, from cache)', headers }), request.url);
       }
-      if (key && response.status === 200) await cache!.put(key, { status: 200, headers: Object.fromEntries(response.headers), body }, new Date());
+      if (key && response.status === 200) cache!.store(key, { status: 200, headers: Object.fromEntries(response.headers), body }, new Date());
       const headers = new Headers(response.headers);
       headers.set(EVIDENCE_HEADER, id);
       const nullBody = [101, 204, 205, 304].includes(response.status) || method === 'HEAD';
