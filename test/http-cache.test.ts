@@ -5,12 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { fixedClock } from '../src/clock.js';
+import { runCollectors } from '../src/collector/harness.js';
+import type { Collector } from '../src/collector/types.js';
+import { loadConfig } from '../src/config/load.js';
 import { EvidenceLog, type EvidenceRecord } from '../src/evidence/types.js';
 import { createHttpClient } from '../src/http/client.js';
 import { ConditionalCache } from '../src/http/conditional-cache.js';
 import { ConcurrencyCap } from '../src/http/concurrency.js';
 import { HTTP_DEFAULTS } from '../src/http/defaults.js';
 import { createRecordingFetch, EVIDENCE_HEADER } from '../src/http/recording-fetch.js';
+import { silentLogger } from '../src/log.js';
 import { Redactor } from '../src/redact.js';
 import { startServer, type TestServer } from './helpers/http-server.js';
 
@@ -302,5 +307,63 @@ describe('the per-instance concurrency cap', () => {
     const { http } = axiosClient(undefined);
     await Promise.all(Array.from({ length: HTTP_DEFAULTS.maxConcurrency * 2 }, () => http.getText('/held')));
     expect(maxActive).toBe(HTTP_DEFAULTS.maxConcurrency);
+  });
+});
+
+describe('from the config to the collector', () => {
+  const probe: Collector<{ url: string }> = {
+    id: 'probe',
+    description: 'reads one URL with ctx.http and one with ctx.fetch',
+    signals: [{ id: 'probe.note', type: 'string', aggregation: 'first', description: 'the note read' }] as Collector<{ url: string }>['signals'],
+    configSchema: z.object({ url: z.string() }),
+    async collect(ctx) {
+      const res = await ctx.http({ baseURL: ctx.config.url, auth: { bearer: 'token-probe-444444' } }).getJson('/etag', z.object({ note: z.string() }));
+      const f = ctx.fetch({ baseURL: ctx.config.url });
+      await (await f(`${ctx.config.url}/last-modified`, { headers: { authorization: 'token ghp_probe' } })).text();
+      ctx.emit('probe.note', res.data.note, [res.evidence]);
+    },
+  };
+
+  const scanOnce = async (configFile: string) => {
+    const cfg = loadConfig(configFile, [probe], { env: {} });
+    const evidence = new EvidenceLog();
+    const result = await runCollectors({
+      registry: [probe], instances: cfg.instances, clock: fixedClock('2026-03-01T12:00:00.000Z'),
+      window: { start: new Date('2026-03-01T11:00:00.000Z'), end: new Date('2026-03-01T12:00:00.000Z'), seconds: 3600 },
+      evidence, redactor: new Redactor(), log: silentLogger, concurrency: 1, collectorDeadlineMs: 10_000, scanDeadlineMs: 10_000,
+    });
+    return { cfg, evidence, result };
+  };
+
+  it('a repeated scan is answered 304 for both paths, from .techops-cache/http beside the config, same values', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'techops-cache-config-'));
+    const file = join(dir, 'techops.yaml');
+    writeFileSync(file, `assessment: { name: x }\ncollectors:\n  probe:\n    - name: a\n      url: ${server.url}\n`);
+    const first = await scanOnce(file);
+    expect(first.cfg.instances[0].http.cacheDir).toBe(join(dir, '.techops-cache', 'http'));
+    expect(first.evidence.records.map((r) => r.status)).toEqual([200, 200]);
+    const second = await scanOnce(file);
+    expect(second.evidence.records.map((r) => r.status)).toEqual([304, 304]);
+    expect(second.result.signals.get('probe.note')?.value).toBe('etag');
+    expect(second.result.runs[0].status).toBe('ok');
+  });
+
+  it('http.cache: false makes every request fresh', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'techops-cache-config-'));
+    const file = join(dir, 'techops.yaml');
+    writeFileSync(file, `assessment: { name: x }\ncollectors:\n  probe:\n    - name: a\n      url: ${server.url}\n      http: { cache: false }\n`);
+    await scanOnce(file);
+    const second = await scanOnce(file);
+    expect(second.cfg.instances[0].http.cacheDir).toBeUndefined();
+    expect(second.evidence.records.map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  it('http.cache_dir is relative to the config file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'techops-cache-config-'));
+    const file = join(dir, 'techops.yaml');
+    writeFileSync(file, `assessment: { name: x }\ncollectors:\n  probe:\n    - name: a\n      url: ${server.url}\n      http: { cache_dir: elsewhere/c, max_concurrency: 2 }\n`);
+    const { cfg } = await scanOnce(file);
+    expect(cfg.instances[0].http).toMatchObject({ cacheDir: join(dir, 'elsewhere', 'c'), maxConcurrency: 2 });
+    expect(readdirSync(join(dir, 'elsewhere', 'c')).filter((f) => f.endsWith('.body'))).toHaveLength(2);
   });
 });
