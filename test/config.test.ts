@@ -39,7 +39,7 @@ describe('config', () => {
     expect(cfg.assessment).toEqual({ name: 'Acme production', scope: 'all production services' });
     expect(cfg.windowSeconds).toBe(7 * 86400);
     expect(cfg.instances).toEqual([
-      { collector: 'fixture', name: 'main', config: { url: 'http://127.0.0.1:9/signals.json', token: 'tok-secret-value' }, baseDir: join(file, '..'), http: { timeoutMs: 5000, retries: 1, budget: 50, maxBodyBytes: 64 * 1024 * 1024, maxRetryAfterMs: 60_000, maxConcurrency: 8, cacheDir: join(file, '..', '.techops-cache', 'http') } },
+      { collector: 'fixture', name: 'main', config: { url: 'http://127.0.0.1:9/signals.json', token: 'tok-secret-value' }, baseDir: join(file, '..'), http: { timeoutMs: 5000, retries: 1, budget: 50, maxBodyBytes: 64 * 1024 * 1024, maxRetryAfterMs: 60_000, maxConcurrency: 10, cacheDir: join(file, '..', '.techops-cache', 'http') } },
     ]);
     expect(cfg.attestationsFile).toBe(join(file, '..', 'attestations.yaml'));
     expect(cfg.limits).toEqual({ concurrency: 2, collectorDeadlineMs: 30000, scanDeadlineMs: 600000 });

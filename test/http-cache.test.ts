@@ -14,7 +14,7 @@ import { createHttpClient } from '../src/http/client.js';
 import { ConditionalCache } from '../src/http/conditional-cache.js';
 import { ConcurrencyCap } from '../src/http/concurrency.js';
 import { HTTP_DEFAULTS } from '../src/http/defaults.js';
-import { createRecordingFetch, EVIDENCE_HEADER } from '../src/http/recording-fetch.js';
+import { createRecordingFetch, EVIDENCE_HEADER, REVALIDATED_HEADER } from '../src/http/recording-fetch.js';
 import { silentLogger } from '../src/log.js';
 import { Redactor } from '../src/redact.js';
 import { startServer, type TestServer } from './helpers/http-server.js';
@@ -136,7 +136,9 @@ describe('conditional requests: the axios client', () => {
     const [rec] = second.evidence.records;
     expect(rec).toMatchObject({ status: 304, sha256: digest(ETAG_BODY), bytes: ETAG_BODY.length });
     expect(rec.revalidated_from).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(b.revalidatedFrom).toBe(rec.revalidated_from);
     expect(first.evidence.records[0].revalidated_from).toBeUndefined();
+    expect(a.revalidatedFrom).toBeUndefined();
   });
 
   it('Last-Modified likewise: If-Modified-Since, then the cached body on 304', async () => {
@@ -229,6 +231,7 @@ describe('conditional requests: the recording fetch (Octokit)', () => {
     expect(res.headers.get(EVIDENCE_HEADER)).toBe(evidence.records[0].id);
     expect(res.url).toBe(`${server.url}/etag`);
     expect(evidence.records[0]).toMatchObject({ status: 304, sha256: digest(ETAG_BODY) });
+    expect(res.headers.get(REVALIDATED_HEADER)).toBe(evidence.records[0].revalidated_from);
   });
 
   it('another token gets no entry of the first', async () => {

@@ -40,6 +40,10 @@ export interface CollectContext<C> {
    * A `fetch` for SDKs that take one (e.g. Octokit): read-only, budgeted and recorded as evidence
    * like `http`; each response carries its evidence id in the `x-techops-evidence` header. Requests
    * and redirects go only to the origin of `baseURL` (the SDK adds credentials to every request).
+   * GETs are conditional against the instance's cache (`http.cache`): a 304 reaches the SDK as the
+   * cached 200, marked by the `x-techops-revalidated-from` header (REVALIDATED_HEADER); a request
+   * carrying its own If-None-Match / If-Modified-Since bypasses the cache and gets the 304 itself.
+   * Requests of `http` and `fetch` together keep within `http.max_concurrency`.
    */
   fetch(options: { baseURL: string }): typeof fetch;
   /** Records a local command the collector ran (e.g. git) as evidence; returns its evidence id. */

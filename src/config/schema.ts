@@ -18,7 +18,7 @@ export const httpSettingsSchema = z
     request_budget: z.number().int().min(1).optional().describe('Most requests this instance may make in one scan (default 1000).'),
     max_body_bytes: z.number().int().min(1024).optional().describe('Largest response body accepted (default 64 MiB).'),
     max_retry_after: duration.optional().describe('Longest Retry-After a 429 may ask to wait (default 60s).'),
-    max_concurrency: z.number().int().min(1).max(64).optional().describe('Requests of this instance in flight at once (default 8).'),
+    max_concurrency: z.number().int().min(1).max(64).optional().describe('Requests of this instance in flight at once (default 10).'),
     cache: z.boolean().optional().describe('Conditional requests (ETag / Last-Modified) against an on-disk cache (default true).'),
     cache_dir: z.string().min(1).optional().describe('Folder of that cache, relative to the config file (default .techops-cache/http beside it).'),
   })

@@ -53,6 +53,8 @@ export interface HttpResponse<T> {
   headers: Record<string, string>;
   /** Evidence id of the attempt that produced this response. */
   evidence: string;
+  /** Set when the server answered 304 and this is the cached answer: when it was stored. */
+  revalidatedFrom?: string;
 }
 
 export interface RequestOptions {
@@ -284,7 +286,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       const where = fullUrl(res.config);
       if (entry && res.status === 304) {
-        return { status: entry.status, headers: revalidatedHeaders(entry, flatHeaders(res)), body: entry.body, id, url: where };
+        return { status: entry.status, headers: revalidatedHeaders(entry, flatHeaders(res)), body: entry.body, id, url: where, revalidatedFrom: entry.storedAt };
       }
       const body = toBuffer(res.data) ?? Buffer.alloc(0);
       const answer = { status: res.status, headers: flatHeaders(res), body, id, url: where };
@@ -323,8 +325,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return client;
 
   async function getText(path: string, ro?: RequestOptions): Promise<HttpResponse<string>> {
-      const { status, headers, body, id } = await request(path, ro);
-      return { data: body.toString('utf8'), status, headers, evidence: id };
+      const { status, headers, body, id, revalidatedFrom } = await request(path, ro);
+      return { data: body.toString('utf8'), status, headers, evidence: id, revalidatedFrom };
   }
 
   async function getJson<T>(path: string, schema: z.ZodType<T>, ro?: RequestOptions): Promise<HttpResponse<T>> {
@@ -350,7 +352,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const issues = formatIssues(parsed.error).slice(0, 3).join('; ');
         throw new CollectError('malformed', `unexpected response from ${where}: ${issues}`, { url: where, status: res.status, evidence: id });
       }
-      return { data: parsed.data, status: res.status, headers: res.headers, evidence: id };
+      return { data: parsed.data, status: res.status, headers: res.headers, evidence: id, revalidatedFrom: res.revalidatedFrom };
   }
 }
 
@@ -363,6 +365,7 @@ interface Answer {
   id: string;
   /** The URL answered (after redirects), with its query, credentials not yet removed. */
   url: string;
+  revalidatedFrom?: string;
 }
 
 const REDIRECTS = [301, 302, 303, 307, 308];

@@ -12,7 +12,7 @@ export const HTTP_DEFAULTS = {
   maxBodyBytes: 64 * 1024 * 1024,
   excerptChars: 512,
   /** Requests of one instance in flight at once (its clients and fetch together). */
-  maxConcurrency: 8,
+  maxConcurrency: 10,
 } as const;
 
 export type HttpDefaults = { -readonly [K in keyof typeof HTTP_DEFAULTS]: number };

@@ -17,6 +17,12 @@ import { exchangeRecorder } from './evidence-record.js';
  * the SDK (its own plugins know the API's rules); every attempt is one evidence record.
  */
 export const EVIDENCE_HEADER = 'x-techops-evidence';
+/**
+ * On an answer served from the cache after a 304: when the cached body was stored. The answer
+ * itself is the cached 200 (status, headers, body), so an SDK needs to know nothing of the cache;
+ * a caller that wants the 304 itself sends its own If-None-Match / If-Modified-Since.
+ */
+export const REVALIDATED_HEADER = 'x-techops-revalidated-from';
 
 export interface RecordingFetchOptions {
   collector: string;
@@ -163,6 +169,7 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
       if (entry && response.status === 304) {
         const headers = new Headers(revalidatedHeaders(entry, Object.fromEntries(response.headers)));
         headers.set(EVIDENCE_HEADER, id);
+        headers.set(REVALIDATED_HEADER, entry.storedAt);
         return withUrl(new Response(new Uint8Array(entry.body), { status: entry.status, statusText: 'OK (not modified, from cache)', headers }), request.url);
       }
       if (key && response.status === 200) cache!.store(key, { status: 200, headers: Object.fromEntries(response.headers), body }, new Date());
