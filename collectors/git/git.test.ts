@@ -18,7 +18,6 @@ import { REF_FORMAT, weeksWithRelease, workingDaysWithRelease } from './history.
 import { gitCollector } from './index.js';
 import { createCommandRecorder } from '../../src/evidence/command.js';
 import { GIT_SIGNAL_IDS, type GitSignalId } from './signals.js';
-import { codeownersHasRule, gitopsKind, manifests } from './tree.js';
 
 // ---------------------------------------------------------------------------------------------
 // Repositories built with the git CLI, every date fixed.
@@ -277,7 +276,7 @@ describe('git collector: three repositories', () => {
     );
 
     expect(r.value('git.iac.repos')).toBe(2);
-    expect(r.detail('git.iac.repos')).toBe('app: helm, terraform; infra: ansible, kubernetes, kustomize');
+    expect(r.detail('git.iac.repos')).toBe('app: helm, kubernetes, terraform; infra: ansible, kubernetes, kustomize'); // app's Argo CD Application is a Kubernetes manifest that deploys
     expect(r.value('git.gitops.present')).toBe(true);
     expect(r.detail('git.gitops.present')).toBe('app: argocd/app.yaml (Argo CD Application)');
     // tools' docs/CODEOWNERS has no rule
@@ -542,21 +541,6 @@ describe('git collector: config and pure parts', () => {
     expect(workingDaysWithRelease([unix('2024-02-08T23:59:59Z'), unix('2024-02-10T10:00:00Z'), unix('2024-02-07T13:00:00Z')], w)).toEqual({ days: 2, withRelease: 1 });
   });
 
-  it('reads apiVersion and kind per YAML document and tells GitOps objects', () => {
-    expect(manifests(DEPLOYMENT)).toEqual([{ apiVersion: 'apps/v1', kind: 'Deployment' }, { apiVersion: 'v1', kind: 'Service' }]);
-    expect(manifests('spec:\n  apiVersion: v1\n  kind: Pod\n')).toEqual([]);
-    expect(gitopsKind({ apiVersion: 'argoproj.io/v1alpha1', kind: 'ApplicationSet' })).toBe('Argo CD ApplicationSet');
-    expect(gitopsKind({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' })).toBe('Flux Kustomization');
-    expect(gitopsKind({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' })).toBeUndefined();
-    expect(gitopsKind({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease' })).toBe('Flux HelmRelease');
-  });
-
-  it('counts a CODEOWNERS file only with a rule naming an owner', () => {
-    expect(codeownersHasRule('# comment\n\n')).toBe(false);
-    expect(codeownersHasRule('[Docs]\n')).toBe(false);
-    expect(codeownersHasRule('*.go @team # the Go code\n')).toBe(true);
-    expect(codeownersHasRule('/docs/\n')).toBe(false);
-  });
 });
 
 /** Every file under a folder with its size and mtime. */

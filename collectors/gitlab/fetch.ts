@@ -99,7 +99,7 @@ export interface ProjectScan {
   project: Project;
   path: string;
   /** Production environments and their deployments since the history start. */
-  deployments: Fetched<{ environments: string[]; deploys: DeploymentRecord[] }>;
+  deployments: Fetched<{ environments: string[]; deploys: DeploymentRecord[]; gitlabStatus: Map<number, string> }>;
   /** Read only for projects with production deployments in the window. */
   protectedEnvironments?: Fetched<ProtectedEnvironment[]>;
   /** The default branch is protected with push for no one (false without a default branch). */
@@ -139,8 +139,8 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
   const hasRepo = branch !== undefined && project.empty_repo !== true && project.repository_access_level !== 'disabled';
   const mrsOff = project.merge_requests_access_level === 'disabled';
 
-  const deployments = (async (): Promise<Fetched<{ environments: string[]; deploys: DeploymentRecord[] }>> => {
-    if (project.environments_access_level === 'disabled') return { ok: true, value: { environments: [], deploys: [] }, evidence: [] };
+  const deployments = (async (): Promise<Fetched<{ environments: string[]; deploys: DeploymentRecord[]; gitlabStatus: Map<number, string> }>> => {
+    if (project.environments_access_level === 'disabled') return { ok: true, value: { environments: [], deploys: [], gitlabStatus: new Map() }, evidence: [] };
     let envs;
     try {
       envs = await listAll(http, `${base}/environments`, environmentSchema, {});
@@ -150,19 +150,24 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
     const production = envs.items.map((e) => e.name).filter((n) => opts.production.some((re) => re.test(n)));
     const evidence = [...envs.evidence];
     const deploys: DeploymentRecord[] = [];
+    /** GitLab's own status words, for the detail. */
+    const gitlabStatus = new Map<number, string>();
     for (const env of production) {
       try {
         const page = await listAll(http, `${base}/deployments`, deploymentSchema, {
           environment: env, updated_after: iso(opts.historyStart), order_by: 'updated_at', sort: 'desc',
         });
         evidence.push(...page.evidence);
-        for (const d of page.items) deploys.push(deploymentRecord(path, d));
+        for (const d of page.items) {
+          deploys.push(deploymentRecord(path, d));
+          gitlabStatus.set(d.id, d.status);
+        }
       } catch (err) {
         const out = outcomeOf(err, 'deployments', path);
         return { ...out, evidence: [...evidence, ...out.evidence] };
       }
     }
-    return { ok: true, value: { environments: production, deploys }, evidence };
+    return { ok: true, value: { environments: production, deploys, gitlabStatus }, evidence };
   })();
 
   const branchP = read('protected_branches', path, async () => {

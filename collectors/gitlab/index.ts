@@ -156,7 +156,7 @@ function emitAll(ctx: Ctx, scans: ProjectScan[], listed: Listed, w: Span): void 
     'gitlab.apps.success_ratio_min',
   ];
   const depParts = scans.map((s) => s.deployments);
-  const okDeploys = (s: ProjectScan) => (s.deployments.ok ? s.deployments.value : { environments: [], deploys: [] as DeploymentRecord[] });
+  const okDeploys = (s: ProjectScan) => (s.deployments.ok ? s.deployments.value : { environments: [], deploys: [] as DeploymentRecord[], gitlabStatus: new Map<number, string>() });
   const all = scans.flatMap((s) => okDeploys(s).deploys);
   const prodEnvs = scans.reduce((k, s) => k + okDeploys(s).environments.length, 0);
   let counted: DeploymentRecord[] = [];
@@ -181,8 +181,8 @@ function emitAll(ctx: Ctx, scans: ProjectScan[], listed: Listed, w: Span): void 
     rollbacks = new Set(facts.rollbacks);
     const withDeploys = new Set(counted.map((d) => d.app));
     ctx.emit('gitlab.repos.with_deployments', withDeploys.size, ev, [...withDeploys].sort().join(', ') || 'none');
-    const statuses = countBy(all.filter((d) => d.createdAt >= w.start && d.createdAt <= w.end).map((d) => d.status));
-    ctx.emit('gitlab.deployments.count', counted.length, ev, `${counted.length} in ${withDeploys.size} projects (${statuses || 'none'}; those that never ran — created, blocked, skipped, canceled — are not counted)`);
+    const statuses = countBy(scans.flatMap((s) => okDeploys(s).deploys.filter((d) => d.createdAt >= w.start && d.createdAt <= w.end).map((d) => okDeploys(s).gitlabStatus.get(d.id) ?? d.status)));
+    ctx.emit('gitlab.deployments.count', counted.length, ev, `${counted.length} in ${withDeploys.size} projects (${statuses || 'none'}; created, blocked, skipped and canceled are not counted)`);
   });
   const withDeploys = new Set(counted.map((d) => d.app));
 
