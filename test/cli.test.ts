@@ -10,19 +10,20 @@ import { main, type CliDeps } from '../src/cli/main.js';
 import { fixedClock } from '../src/clock.js';
 import { packageRoot } from '../src/package-info.js';
 import { reportJsonSchema } from '../src/report/schema.js';
-import { FIXTURE_RULES } from './helpers/engine.js';
+import { editedFixture, FIXTURE_RULES } from './helpers/engine.js';
 import { fixtureCollector } from './helpers/fixture-collector.js';
 import { json, startServer, type TestServer } from './helpers/http-server.js';
 
 const TOKEN = 'cli-secret-token-4242';
 let server: TestServer;
 let values: Record<string, unknown> = {};
+let annotations: Record<string, unknown> | undefined;
 
 beforeAll(async () => {
   server = await startServer((req, res) => {
     if (req.headers.authorization !== `Bearer ${TOKEN}`) return json(res, 401, { message: 'Bad credentials' });
     if (req.url?.startsWith('/broken')) return json(res, 200, '{"signals": {"fixture.alerts.count": 3');
-    json(res, 200, { signals: values });
+    json(res, 200, { signals: values, annotations });
   });
 });
 afterAll(() => server.close());
@@ -203,6 +204,25 @@ describe('usage and errors', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/is valid: 1 collector instances, 0 parameter overrides/);
   });
+
+  it('validate warns, without failing, about expired attestations and ones that decide nothing', async () => {
+    const { dir, config } = workspace('attestations: att.yaml\nattestation_validity: 180d\n');
+    const entry = (criterion: string, date: string, expires?: string) =>
+      `  - { criterion: ${criterion}, statement: s, evidence: e, by: A. Auditor, date: ${date}${expires ? `, expires: ${expires}` : ''} }\n`;
+    writeFileSync(join(dir, 'att.yaml'), 'attestations:\n' +
+      entry('1.1.1-2.2', '2026-10-01') + // valid
+      entry('1.1.1-5.1', '2026-03-01', '2027-03-01') + // capped at 180 days: expired 2026-08-28
+      entry('1.1.1-1.1', '2026-10-01') + // check only: not used
+      entry('9.9.9-1.1', '2026-10-01')); // no such criterion
+    const r = await cli(['validate', '-c', config]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/4 attestations \(3 not used, see the warnings\)/);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'techops: warning: attestations[1] (1.1.1-5.1, by A. Auditor): expired on 2026-08-28 (the longest an attestation holds after its date 2026-03-01; it says it expires on 2027-03-01)',
+      'techops: warning: attestations[2] (1.1.1-1.1, by A. Auditor): 1.1.1-1.1 has no attest part (it is decided by measurement alone); it is not used',
+      'techops: warning: attestations[3] (9.9.9-1.1, by A. Auditor): no criterion 9.9.9-1.1 in the rules; it is not used',
+    ]);
+  });
 });
 
 describe('catalogue commands', () => {
@@ -211,6 +231,24 @@ describe('catalogue commands', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ items: 35, criteria: 408 });
     const text = await cli(['model'], { registry: collectors });
     expect(text.stdout).toMatch(/35 capability items, 408 criteria/);
+    // the shipped figures move as rules gain checks; they must stay consistent and cover all 290
+    const cov = JSON.parse(r.stdout).coverage_l1_3;
+    expect(cov.criteria).toBe(290);
+    expect(cov.with_measured_part + cov.attest_only).toBe(290);
+    expect(cov.measured_only + cov.measured_required + cov.measured_supporting).toBe(cov.with_measured_part);
+    expect(text.stdout).toContain(`Levels 1–3: 290 criteria`);
+  });
+
+  it('model gives the coverage of levels 1–3: by measurement alone, with a measured part (required, supporting), attest only', async () => {
+    const supporting = editedFixture((t) => t.replace('      attest: "Grouping reviewed by the on-call lead"\n', '      attest: "Grouping reviewed by the on-call lead"\n      measured: supporting\n'));
+    const plain = JSON.parse((await cli(['model', '--json', '--rules', FIXTURE_RULES])).stdout).coverage_l1_3;
+    // fixture levels 1–3: five checks alone, 1.1.1-3.1 check and attest, 1.1.1-2.2 attest only
+    expect(plain).toEqual({
+      criteria: 7, measured_only: 5, with_measured_part: 6, measured_required: 1, measured_supporting: 0, attest_only: 1,
+      percent: { measured_only: 71.4, with_measured_part: 85.7, measured_required: 14.3, measured_supporting: 0, attest_only: 14.3 },
+    });
+    const r = await cli(['model', '--rules', supporting]);
+    expect(r.stdout).toMatch(/Levels 1–3: 7 criteria\n {2}decided by measurement alone \(check, no attest\): +5 \(71\.4 %\)\n {2}with a measured part \(check, with or without attest\): 6 \(85\.7 %\)\n.*required: +0 \(0\.0 %\)\n.*supporting: +1 \(14\.3 %\)\n {2}attest only: +1 \(14\.3 %\)/);
   });
 
   it('signals lists the registered collectors', async () => {
@@ -227,9 +265,42 @@ describe('catalogue commands', () => {
     expect(r.stdout).toMatch(/1\.1\.1-1\.1 {2}\[met, measured\]/);
     expect(r.stdout).toMatch(/check: {2}fixture\.alerts\.count >= 1/);
     expect(r.stdout).toMatch(/fixture\.alerts\.count = 12 {2}evidence: ev-/);
+    expect(r.stdout).toContain('why:    Any alerting rule shows threshold alerting exists; the standard asks for no number.');
+    expect(r.stdout).toMatch(/1\.1\.1-3\.1[\s\S]*measured: required \(the check and the attestation must both hold/);
     const one = await cli(['explain', '5.3.1-2.4'], { registry: collectors });
     expect(one.stdout).toContain('针对标准告警信息，关联提供标准运维操作的提示性建议');
     expect((await cli(['explain', '9.9.9'], { registry: collectors })).code).toBe(1);
+  });
+
+  it('explain, the JSON and the Markdown report name the objects behind a value and the collector\'s notes', async () => {
+    values = GOOD;
+    annotations = {
+      'fixture.alerts.count': {
+        objects: { total: 12, sample: ['HighErrorRate', 'DiskFull', `Leaky ${TOKEN}`] },
+        notes: ['rests only on rules shipped by a well-known default rule set (kube-prometheus)'],
+      },
+    };
+    try {
+      const { dir, config } = workspace();
+      await cli(['scan', '-c', config, '-o', dir, '-q']);
+      const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+      const crit = report.criteria.find((c: { id: string }) => c.id === '1.1.1-1.1');
+      expect(crit.why).toBe('Any alerting rule shows threshold alerting exists; the standard asks for no number.');
+      expect(crit.signals[0]).toMatchObject({
+        objects: { total: 12, sample: ['HighErrorRate', 'DiskFull', 'Leaky <redacted>'] },
+        notes: ['rests only on rules shipped by a well-known default rule set (kube-prometheus)'],
+      });
+      expect(report.signals.find((s: { id: string }) => s.id === 'fixture.alerts.count').objects.total).toBe(12);
+      expect(report.signals.find((s: { id: string }) => s.id === 'fixture.channels.count').objects).toBeUndefined();
+      const r = await cli(['explain', '1.1.1-1.1', '--rules', FIXTURE_RULES, '--report', join(dir, 'report.json')]);
+      expect(r.stdout).toContain('        behind it: 12: HighErrorRate, DiskFull, Leaky <redacted>, … (first 3 of 12)');
+      expect(r.stdout).toContain('        note: rests only on rules shipped by a well-known default rule set (kube-prometheus)');
+      const md = readFileSync(join(dir, 'report.md'), 'utf8');
+      expect(md).toMatch(/\| 1\.1\.1-1\.1 .*<br>`fixture\.alerts\.count` 12: HighErrorRate, DiskFull, Leaky <redacted>, … \(first 3 of 12\)<br>`fixture\.alerts\.count`: rests only on rules shipped by .*<br>_Why:_ Any alerting rule shows/);
+      expect(md).not.toContain(TOKEN);
+    } finally {
+      annotations = undefined;
+    }
   });
 
   it('config schema prints a JSON Schema including the collectors', async () => {

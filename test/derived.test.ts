@@ -51,4 +51,10 @@ describe('derived signals', () => {
     const collectors = new Map([['github.deployments.per_week', decl('github.deployments.per_week')]]);
     expect(() => loadDerived(file, collectors)).toThrow(/github\.deployments\.per_week is a number, delivery\.x\.ratio a ratio[\s\S]*github\.nope is not declared by collector github/);
   });
+
+  it('carry the objects and notes of the sources they rest on', () => {
+    const gh = { ...state('github.deployments.per_week', 'observed', 12), objects: { total: 2, sample: ['shop/web', 'shop/cart'] }, notes: ['counted from the deployments API'] };
+    const out = computeDerived([PER_WEEK], signals(gh, state('gitlab.deployments.per_week', 'not_configured', undefined, 'collector gitlab is not configured')));
+    expect(out.get('delivery.deployments.per_week')).toMatchObject({ value: 12, objects: { total: 2, sample: ['shop/web', 'shop/cart'] }, notes: ['counted from the deployments API'] });
+  });
 });

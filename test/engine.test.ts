@@ -151,3 +151,87 @@ describe('claims', () => {
     expect(e.claims[0].criteria.map((c) => c.id)).toEqual(['1.1.1-2.2', '1.1.1-3.1']);
   });
 });
+
+describe('the role of a measured part (measured: required | supporting)', () => {
+  // 1.1.1-3.1 has check `fixture.grouping.enabled` and an attest; the fixture says nothing, so required.
+  const supporting = (text: string) => text.replace('      attest: "Grouping reviewed by the on-call lead"\n', '      attest: "Grouping reviewed by the on-call lead"\n      measured: supporting\n');
+  const valid = [attestation('1.1.1-3.1')];
+  const expired = [attestation('1.1.1-3.1', { date: '2025-06-01', expires: '2026-06-01' })];
+
+  it('required: both must hold; a measured not_met stands against the attestation, and the conflict says so', () => {
+    expect(criterion(run({ given: { 'fixture.grouping.enabled': true }, attestations: valid }), '1.1.1-3.1')).toMatchObject({ status: 'met', basis: 'measured+attested', measured: 'required', measurement: 'met' });
+    const e = run({ given: { 'fixture.grouping.enabled': false }, attestations: valid });
+    expect(criterion(e, '1.1.1-3.1')).toMatchObject({ status: 'not_met', basis: 'measured', measurement: 'not_met' });
+    expect(e.conflicts).toEqual([expect.objectContaining({ criterion: '1.1.1-3.1', decided_by: 'measurement', message: expect.stringMatching(/the measurement stands$/) })]);
+    expect(criterion(run({ given: {}, attestations: valid }), '1.1.1-3.1')).toMatchObject({ status: 'unknown', measurement: 'unknown' });
+    expect(criterion(run({ given: { 'fixture.grouping.enabled': true }, attestations: expired }), '1.1.1-3.1').status).toBe('unknown');
+    expect(criterion(run({ given: { 'fixture.grouping.enabled': false } }), '1.1.1-3.1').status).toBe('not_met');
+  });
+
+  it('supporting: a valid attestation decides; a measured not_met is a conflict the auditor sees, not a veto', () => {
+    const rules = supporting;
+    const agree = run({ given: { 'fixture.grouping.enabled': true }, attestations: valid, rules });
+    expect(criterion(agree, '1.1.1-3.1')).toMatchObject({ status: 'met', basis: 'measured+attested', measured: 'supporting', measurement: 'met' });
+    expect(agree.conflicts).toEqual([]);
+    const disagree = run({ given: { 'fixture.grouping.enabled': false }, attestations: valid, rules });
+    const c = criterion(disagree, '1.1.1-3.1');
+    expect(c).toMatchObject({ status: 'met', basis: 'attested', measurement: 'not_met' });
+    expect(c.explanation).toMatch(/^met: attested by A\. Auditor .*; the supporting check disagrees .*not met: fixture\.grouping\.enabled with fixture\.grouping\.enabled = false/);
+    expect(disagree.conflicts).toEqual([expect.objectContaining({
+      criterion: '1.1.1-3.1', decided_by: 'attestation',
+      message: expect.stringMatching(/measured not met .*; the attestation decides .* and the measurement disagrees$/),
+    })]);
+  });
+
+  it('supporting: a missing measurement does not keep a valid attestation from deciding', () => {
+    const e = run({ given: { 'fixture.grouping.enabled': { status: 'failed', reason: 'boom' } }, attestations: valid, rules: supporting });
+    expect(criterion(e, '1.1.1-3.1')).toMatchObject({ status: 'met', basis: 'attested', measurement: 'unknown' });
+    expect(criterion(e, '1.1.1-3.1').explanation).toMatch(/the supporting check could not be measured: fixture\.grouping\.enabled: boom/);
+    expect(criterion(run({ given: {}, attestations: valid, rules: supporting }), '1.1.1-3.1').status).toBe('met');
+  });
+
+  it('supporting: without a valid attestation it is unknown, never met on the check alone (nor not_met)', () => {
+    for (const attestations of [[], expired]) {
+      for (const given of [{ 'fixture.grouping.enabled': true }, { 'fixture.grouping.enabled': false }, {}] as Record<string, boolean>[]) {
+        const e = run({ given, attestations, rules: supporting });
+        expect(criterion(e, '1.1.1-3.1').status, JSON.stringify({ given, attestations })).toBe('unknown');
+        expect(e.conflicts).toEqual([]);
+      }
+    }
+    const c = criterion(run({ given: { 'fixture.grouping.enabled': true }, attestations: expired, rules: supporting }), '1.1.1-3.1');
+    expect(c.reasons).toEqual([expect.stringMatching(/^attestation by A\. Auditor expired on 2026-06-01/)]);
+    expect(c.explanation).toMatch(/cannot decide alone \(measured met: fixture\.grouping\.enabled/);
+  });
+});
+
+describe('a || b with one side not collected', () => {
+  // 1.1.2-1.1: fixture.deploys.count > 100 || fixture.channels.count >= 1
+  it('says a met came through the other side only, naming the signals not collected', () => {
+    const c = criterion(run({ given: { 'fixture.channels.count': 2 } }), '1.1.2-1.1');
+    expect(c.status).toBe('met');
+    expect(c.explanation).toMatch(/; met through the right-hand side \(fixture\.channels\.count >= 1\) only; the left-hand side's signals were not collected \(fixture\.deploys\.count\)$/);
+  });
+
+  it('says an unknown can only ever be met through the other side', () => {
+    const c = criterion(run({ given: { 'fixture.channels.count': 0 } }), '1.1.2-1.1');
+    expect(c.status).toBe('unknown');
+    expect(c.explanation).toMatch(/the left-hand side's signals were not collected \(fixture\.deploys\.count\), so it can be met only through the right-hand side \(fixture\.channels\.count >= 1\)$/);
+  });
+
+  it('says nothing when both sides were collected, or a side failed rather than was not collected', () => {
+    const both = criterion(run({ given: { 'fixture.channels.count': 2, 'fixture.deploys.count': 3 } }), '1.1.2-1.1');
+    expect(both.status).toBe('met');
+    expect(both.explanation).not.toMatch(/not collected/);
+    const failed = criterion(run({ given: { 'fixture.channels.count': 2, 'fixture.deploys.count': { status: 'failed', reason: 'boom' } } }), '1.1.2-1.1');
+    expect(failed.explanation).not.toMatch(/not collected/);
+    const neither = criterion(run({ given: {} }), '1.1.2-1.1');
+    expect(neither.explanation).not.toMatch(/can be met only through/);
+  });
+
+  it('labels the sides of a longer chain and finds || inside &&', () => {
+    const rules = (t: string) => t.replace('check: fixture.alerts.count >= 1', 'check: "fixture.severity.ratio > 0.5 && (fixture.deploys.count > 1 || fixture.alerts.count >= 1 || fixture.grouping.enabled)"');
+    const c = criterion(run({ given: { 'fixture.severity.ratio': 0.9, 'fixture.alerts.count': 3 }, rules }), '1.1.1-1.1');
+    expect(c.status).toBe('met');
+    expect(c.explanation).toContain('met through the side 2 of 3 (fixture.alerts.count >= 1) only; the side 1 of 3\'s signals were not collected (fixture.deploys.count); the side 3 of 3\'s signals were not collected (fixture.grouping.enabled)');
+  });
+});

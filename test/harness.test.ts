@@ -438,3 +438,63 @@ describe('runCollectors: HTTP and secrets', () => {
     expect(signals.get('leaky.b')!.reason).toContain('login with');
   });
 });
+
+describe('runCollectors: the objects behind a value, and notes', () => {
+  const decls = [
+    { id: 'demo.rules.count', type: 'number' as const, aggregation: 'sum' as const },
+    { id: 'demo.coverage', type: 'ratio' as const, aggregation: 'min' as const },
+    { id: 'demo.plain', type: 'number' as const, aggregation: 'max' as const },
+  ];
+  const byInstance: Record<string, (ctx: CollectContext<unknown>) => void> = {
+    a: (ctx) => {
+      ctx.emit('demo.rules.count', 2, ['ev-a'], { detail: '2 rules', objects: { total: 2, sample: ['HighErrorRate', 'DiskFull'] }, notes: ['from kube-prometheus defaults'] });
+      ctx.emit('demo.coverage', 0.5, ['ev-a2'], { objects: { total: 1, sample: ['shop/cart'] } });
+      ctx.emit('demo.plain', 3, ['ev-a3'], 'a plain detail line still works');
+    },
+    b: (ctx) => {
+      ctx.emit('demo.rules.count', 1, ['ev-b'], { objects: { total: 1, sample: ['Watchdog'] }, notes: ['from kube-prometheus defaults'] });
+      ctx.emit('demo.coverage', 0.9, ['ev-b2'], { objects: { total: 9, sample: ['shop/web'] } });
+      ctx.emit('demo.plain', 1, ['ev-b3']);
+    },
+  };
+  const c = collector('demo', decls, empty, async (ctx) => byInstance[ctx.instance](ctx));
+
+  it('keeps them per instance and combines them like the value: totals add up, a min takes the deciding instance\'s', async () => {
+    const { signals, runs } = await run([c], [inst('demo', 'a'), inst('demo', 'b')]).promise;
+    expect(runs.map((r) => r.status)).toEqual(['ok', 'ok']);
+    expect(signals.get('demo.rules.count')).toMatchObject({
+      value: 3,
+      objects: { total: 3, sample: ['a: HighErrorRate', 'a: DiskFull', 'b: Watchdog'] },
+      notes: ['from kube-prometheus defaults'],
+    });
+    expect(signals.get('demo.rules.count')!.instances[0]).toMatchObject({ detail: '2 rules', objects: { total: 2 } });
+    expect(signals.get('demo.coverage')).toMatchObject({ value: 0.5, objects: { total: 1, sample: ['shop/cart'] } });
+    expect(signals.get('demo.plain')).toMatchObject({ value: 3 });
+    expect(signals.get('demo.plain')!.objects).toBeUndefined();
+    expect(signals.get('demo.plain')!.instances[0].detail).toBe('a plain detail line still works');
+  });
+
+  it('keeps the value but drops malformed objects, and says so in the run', async () => {
+    const bad = collector('demo', decls, empty, async (ctx) => {
+      ctx.emit('demo.rules.count', 2, ['ev'], { objects: { total: 1, sample: ['a', 'b'] } });
+    });
+    const { signals, runs } = await run([bad], [inst('demo', 'main')]).promise;
+    expect(signals.get('demo.rules.count')).toMatchObject({ status: 'observed', value: 2 });
+    expect(signals.get('demo.rules.count')!.objects).toBeUndefined();
+    expect(runs[0]).toMatchObject({ status: 'partial', error: 'demo.rules.count: objects.sample lists 2 names but objects.total is 1' });
+  });
+
+  it('caps the sample and masks secrets in names and notes', async () => {
+    const redactor = new Redactor();
+    redactor.add('s3cr3t-value');
+    const many = collector('demo', decls, empty, async (ctx) => {
+      const names = Array.from({ length: 50 }, (_, i) => `rule-${i}`);
+      names[0] = 'rule s3cr3t-value';
+      ctx.emit('demo.rules.count', 50, ['ev'], { objects: { total: 50, sample: names }, notes: ['see s3cr3t-value'] });
+    });
+    const { signals } = await run([many], [inst('demo', 'main')], { redactor }).promise;
+    const s = signals.get('demo.rules.count')!;
+    expect(s.objects!.sample).toHaveLength(20);
+    expect(JSON.stringify(s)).not.toContain('s3cr3t-value');
+  });
+});

@@ -69,3 +69,52 @@ describe('a broken rule file fails loading, naming the file and the criterion', 
     expect(() => loadModel(dir, { declaredSignals: declared })).toThrow(/1\.1\.1-alerting\.yaml: invalid YAML/);
   });
 });
+
+describe('measured, why and golden cases (issue 10)', () => {
+  const withCases = (cases: string, extra = '') => copyFixture((t) => t.replace(
+    '      attest: "Grouping reviewed by the on-call lead"\n',
+    `      attest: "Grouping reviewed by the on-call lead"\n${extra}      cases:\n${cases}`,
+  ));
+
+  it('reads measured, why and cases; a check+attest criterion without measured is required', () => {
+    const plain = loadModel(FIXTURE_RULES, { declaredSignals: declared });
+    expect(plain.criteria.get('1.1.1-3.1')!.measured).toBe('required');
+    expect(plain.criteria.get('1.1.1-1.1')!.measured).toBeUndefined();
+    const dir = withCases(
+      '        - { expect: met, signals: { fixture.grouping.enabled: true }, attested: true }\n' +
+      '        - { expect: unknown, measurement: not_met, signals: { fixture.grouping.enabled: { error: "timeout" } }, attested: expired, note: "n" }\n',
+      '      measured: supporting\n      why: "Grouping is read from the route tree."\n',
+    );
+    const c = loadModel(dir, { declaredSignals: declared }).criteria.get('1.1.1-3.1')!;
+    expect(c).toMatchObject({ measured: 'supporting', why: 'Grouping is read from the route tree.' });
+    expect(c.cases).toEqual([
+      { expect: 'met', signals: { 'fixture.grouping.enabled': true }, attested: true },
+      { expect: 'unknown', measurement: 'not_met', signals: { 'fixture.grouping.enabled': { error: 'timeout' } }, attested: 'expired', note: 'n' },
+    ]);
+  });
+
+  it('rejects measured on a criterion that lacks a check or an attest', () => {
+    const dir = copyFixture((t) => t.replace('      check: fixture.alerts.count >= 1\n', '      check: fixture.alerts.count >= 1\n      measured: supporting\n'));
+    expect(() => loadModel(dir, { declaredSignals: declared })).toThrow(/1\.1\.1-alerting\.yaml: 1\.1\.1-1\.1: measured: supporting is only allowed where a criterion has both a check and an attest/);
+  });
+
+  it('rejects a case reading an undeclared signal or parameter, or a parameter of the wrong type', () => {
+    const dir = withCases('        - { expect: met, signals: { fixture.grouping.enable: true }, params: { nope: 1, severity_ratio_min: "high" } }\n');
+    const load = () => loadModel(dir, { declaredSignals: declared });
+    expect(load).toThrow(/1\.1\.1-3\.1: cases\[0\]: signal 'fixture\.grouping\.enable' is not declared/);
+    expect(load).toThrow(/1\.1\.1-3\.1: cases\[0\]: params\.nope is not a parameter of 1\.1\.1 \(it has: severity_ratio_min\)/);
+    expect(load).toThrow(/1\.1\.1-3\.1: cases\[0\]: params\.severity_ratio_min should be a number like its default 0\.9/);
+  });
+
+  it('rejects a case with a wrong verdict or attestation state, naming the criterion', () => {
+    const dir = withCases('        - { expect: passed, signals: {}, attested: yes }\n');
+    const load = () => loadModel(dir, { declaredSignals: declared });
+    expect(load).toThrow(/1\.1\.1-alerting\.yaml: 1\.1\.1-3\.1: levels\.3\[0\]\.cases\[0\]\.expect: /);
+    expect(load).toThrow(/1\.1\.1-3\.1: levels\.3\[0\]\.cases\[0\]\.attested: /);
+  });
+
+  it('rejects an attested case on a criterion without an attest part', () => {
+    const dir = copyFixture((t) => t.replace('      check: fixture.alerts.count >= 1\n', '      check: fixture.alerts.count >= 1\n      cases: [{ expect: met, signals: { fixture.alerts.count: 3 }, attested: true }]\n'));
+    expect(() => loadModel(dir, { declaredSignals: declared })).toThrow(/1\.1\.1-1\.1: cases\[0\]: attested: true on a criterion without an attest part/);
+  });
+});

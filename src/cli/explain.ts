@@ -1,8 +1,14 @@
 import { UserError } from '../errors.js';
 import type { Capability, Criterion, Model } from '../model/types.js';
 import { labels, type Lang } from '../report/i18n.js';
+import { describeObjects } from '../report/annotations.js';
 import { formatFigure } from '../report/markdown.js';
 import type { Report } from '../report/schema.js';
+
+const MEASURED_MEANS = {
+  required: 'the check and the attestation must both hold; a measured not met stands',
+  supporting: 'a valid attestation decides; the check supports it, and a measured not met is shown as a conflict',
+} as const;
 
 /** `techops explain 5.3.1` or `techops explain 5.3.1-2.4`: the rules, the signals, and the last verdicts. */
 export function renderExplain(model: Model, target: string, lang: Lang, report?: Report): string {
@@ -30,11 +36,17 @@ export function renderExplain(model: Model, target: string, lang: Lang, report?:
     lines.push(`    ${c.text.en}`);
     if (c.check) lines.push(`    check:  ${c.check.source}`);
     if (c.check?.references.length) lines.push(`    reads:  ${c.check.references.join(', ')}`);
+    if (c.why) lines.push(`    why:    ${c.why}`);
     if (c.attest) lines.push(`    attest: ${c.attest}`);
+    if (c.measured) lines.push(`    measured: ${c.measured} (${MEASURED_MEANS[c.measured]})`);
     if (c.reading) lines.push(`    reading: ${c.reading}`);
     if (v) {
       lines.push(`    → ${v.explanation}`);
-      for (const s of v.signals) lines.push(`      ${s.id} = ${s.status === 'observed' ? JSON.stringify(s.value) : s.status}${s.evidence.length ? `  evidence: ${s.evidence.slice(0, 5).join(', ')}${s.evidence.length > 5 ? ' …' : ''}` : ''}${s.reason ? `  (${s.reason})` : ''}`);
+      for (const s of v.signals) {
+        lines.push(`      ${s.id} = ${s.status === 'observed' ? JSON.stringify(s.value) : s.status}${s.evidence.length ? `  evidence: ${s.evidence.slice(0, 5).join(', ')}${s.evidence.length > 5 ? ' …' : ''}` : ''}${s.reason ? `  (${s.reason})` : ''}`);
+        if (s.objects) lines.push(`        behind it: ${describeObjects(s.objects)}`);
+        for (const n of s.notes ?? []) lines.push(`        note: ${n}`);
+      }
     }
   };
   if (cap) {

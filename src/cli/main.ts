@@ -7,7 +7,7 @@ import { collectors as builtinRegistry } from '../../collectors/index.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Registry } from '../collector/types.js';
 import { loadConfig } from '../config/load.js';
-import { loadAttestations, type Attestation } from '../engine/attestations.js';
+import { attestationWarnings, loadAttestations, type Attestation } from '../engine/attestations.js';
 import { loadClaims, type Claims } from '../engine/claims.js';
 import { resolveParameters } from '../engine/parameters.js';
 import { errorMessage, UsageError, UserError } from '../errors.js';
@@ -73,6 +73,7 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
       const claimsFile = o.claims ? resolve(o.claims) : config.claimsFile;
       const attestations: Attestation[] = attFile ? loadAttestations(attFile, m, config.attestationValiditySeconds, clock.now()) : [];
       const claims: Claims = claimsFile ? loadClaims(claimsFile, m) : new Map();
+      for (const w of attestationWarnings(attestations, m, clock.now())) log.warn(`attestation not used: ${w}`);
       if (config.instances.length === 0) log.warn('no collector instances configured: criteria are decided by attestations or stay unknown');
       const report = await scan({
         config, registry, model: m, attestations, claims, clock, log, redactor, version: packageVersion(), derived: catalog().derived,
@@ -189,7 +190,10 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
       const params = resolveParameters(m, config.parameters, config.file);
       const att = config.attestationsFile ? loadAttestations(config.attestationsFile, m, config.attestationValiditySeconds, clock.now()) : [];
       const claims = config.claimsFile ? loadClaims(config.claimsFile, m) : new Map();
-      out(`${config.file} is valid: ${config.instances.length} collector instances, ${params.overridden.length} parameter overrides, ${att.length} attestations, ${claims.size} claims; rules ${m.digest.slice(0, 19)}…\n`);
+      // Warnings, not errors: an expired or stray attestation decides nothing, but breaks nothing.
+      const warnings = attestationWarnings(att, m, clock.now());
+      for (const w of warnings) err(`techops: warning: ${w}\n`);
+      out(`${config.file} is valid: ${config.instances.length} collector instances, ${params.overridden.length} parameter overrides, ${att.length} attestations${warnings.length ? ` (${warnings.length} not used, see the warnings)` : ''}, ${claims.size} claims; rules ${m.digest.slice(0, 19)}…\n`);
     });
 
   program

@@ -1,5 +1,5 @@
 import type { Registry } from '../collector/types.js';
-import type { Model } from '../model/types.js';
+import type { Criterion, Model } from '../model/types.js';
 import type { Lang } from '../report/i18n.js';
 import type { DerivedSignal } from '../signals/derived.js';
 import type { SignalDeclaration } from '../signals/types.js';
@@ -11,7 +11,44 @@ export interface ModelCounts {
   attest_only: number;
   check_and_attest: number;
   levels_adding_nothing: number;
+  /** How criteria of levels 1–3 are decided (the figures issue 10 tracks). */
+  coverage_l1_3: Coverage;
   domains: { id: string; zh: string; en: string; items: number; criteria: number; with_check: number; attest_only: number }[];
+}
+
+export interface Coverage {
+  criteria: number;
+  /** A check and no attest part: the data decides alone. */
+  measured_only: number;
+  /** A check, with or without an attest part. */
+  with_measured_part: number;
+  /** Check and attest, the check a required part (both must hold). */
+  measured_required: number;
+  /** Check and attest, the check only supporting the attestation. */
+  measured_supporting: number;
+  attest_only: number;
+  /** The same figures as percentages of `criteria`, one decimal. */
+  percent: { measured_only: number; with_measured_part: number; measured_required: number; measured_supporting: number; attest_only: number };
+}
+
+export function coverage(criteria: Criterion[]): Coverage {
+  const n = criteria.length;
+  const counts = {
+    measured_only: criteria.filter((c) => c.check && !c.attest).length,
+    with_measured_part: criteria.filter((c) => c.check).length,
+    measured_required: criteria.filter((c) => c.check && c.attest && c.measured !== 'supporting').length,
+    measured_supporting: criteria.filter((c) => c.check && c.attest && c.measured === 'supporting').length,
+    attest_only: criteria.filter((c) => !c.check).length,
+  };
+  const pct = (x: number) => (n ? Math.round((x / n) * 1000) / 10 : 0);
+  return {
+    criteria: n,
+    ...counts,
+    percent: {
+      measured_only: pct(counts.measured_only), with_measured_part: pct(counts.with_measured_part),
+      measured_required: pct(counts.measured_required), measured_supporting: pct(counts.measured_supporting), attest_only: pct(counts.attest_only),
+    },
+  };
 }
 
 export function modelCounts(model: Model): ModelCounts {
@@ -34,6 +71,7 @@ export function modelCounts(model: Model): ModelCounts {
     attest_only: all.filter((c) => !c.check).length,
     check_and_attest: all.filter((c) => c.check && c.attest).length,
     levels_adding_nothing: model.capabilities.flatMap((c) => c.levels).filter((l) => l.addsNothing).length,
+    coverage_l1_3: coverage(all.filter((c) => c.level <= 3)),
     domains: [...domains.values()],
   };
 }
@@ -42,6 +80,7 @@ export function renderModel(model: Model, lang: Lang): string {
   const counts = modelCounts(model);
   const lines = [
     `YD/T 1756 part 4: ${counts.items} capability items, ${counts.criteria} criteria (${counts.with_check} with a check, ${counts.attest_only} attest only, ${counts.check_and_attest} both)`,
+    ...coverageLines(counts.coverage_l1_3),
     '',
   ];
   for (const cap of model.capabilities) {
@@ -50,6 +89,18 @@ export function renderModel(model: Model, lang: Lang): string {
     lines.push(`${cap.id.padEnd(7)} ${cap.title[lang]}  [${per}]  checks: ${checks}`);
   }
   return lines.join('\n') + '\n';
+}
+
+function coverageLines(c: Coverage): string[] {
+  const f = (n: number, p: number) => `${n} (${p.toFixed(1)} %)`;
+  return [
+    `Levels 1–3: ${c.criteria} criteria`,
+    `  decided by measurement alone (check, no attest):       ${f(c.measured_only, c.percent.measured_only)}`,
+    `  with a measured part (check, with or without attest): ${f(c.with_measured_part, c.percent.with_measured_part)}`,
+    `    of which check and attest, measured: required:     ${f(c.measured_required, c.percent.measured_required)}`,
+    `    of which check and attest, measured: supporting:   ${f(c.measured_supporting, c.percent.measured_supporting)}`,
+    `  attest only:                                           ${f(c.attest_only, c.percent.attest_only)}`,
+  ];
 }
 
 export function renderSignals(registry: Registry, derived: DerivedSignal[] = []): string {

@@ -9,7 +9,7 @@ import { CollectError, isCollectError } from '../http/errors.js';
 import type { Logger } from '../log.js';
 import type { Redactor } from '../redact.js';
 import { aggregate } from '../signals/aggregate.js';
-import { validateValue, type InstanceValue, type SignalState } from '../signals/types.js';
+import { SAMPLE_MAX, validateAnnotations, validateValue, type InstanceValue, type SignalAnnotations, type SignalState } from '../signals/types.js';
 import type { Collector, HttpSettings, Registry, Window } from './types.js';
 
 export interface InstanceConfig {
@@ -129,7 +129,11 @@ async function runOne(
     }
     const clean = (t: string | undefined) => (t === undefined ? undefined : opts.redactor.text(t));
     const value = typeof v.value === 'string' ? opts.redactor.text(v.value) : v.value;
-    values.set(id, { instance: inst.name, ...v, value, reason: clean(v.reason), detail: clean(v.detail) });
+    const annotations: SignalAnnotations = {};
+    if (v.objects) annotations.objects = { total: v.objects.total, sample: v.objects.sample.slice(0, SAMPLE_MAX).map((n) => opts.redactor.text(n)) };
+    if (v.notes?.length) annotations.notes = v.notes.map((n) => opts.redactor.text(n));
+    const { objects: _objects, notes: _notes, ...plain } = v;
+    values.set(id, { instance: inst.name, ...plain, value, reason: clean(v.reason), detail: clean(v.detail), ...annotations });
   };
 
   opts.onProgress?.({ phase: 'start', collector: collector.id, instance: inst.name });
@@ -178,8 +182,15 @@ async function runOne(
           if (abort.signal.aborted) return;
           const decl = declared.get(id);
           const invalid = decl && validateValue(decl, value);
-          if (invalid) set(id, { status: 'failed', reason: `collector emitted an invalid value (${invalid}): ${JSON.stringify(value)}`, evidence });
-          else set(id, { status: 'observed', value, evidence, detail });
+          if (invalid) {
+            set(id, { status: 'failed', reason: `collector emitted an invalid value (${invalid}): ${JSON.stringify(value)}`, evidence });
+            return;
+          }
+          const { detail: line, objects, notes } = typeof detail === 'object' && detail !== null ? detail : { detail };
+          // a malformed annotation is the collector's bug: keep the value, drop what is wrong with it
+          const bad = validateAnnotations({ objects, notes });
+          if (bad) problems.push(`${id}: ${bad}`);
+          set(id, { status: 'observed', value, evidence, detail: line, ...(bad ? {} : { objects, notes }) });
         },
         notAvailable: (id, reason, evidence) => set(id, { status: 'not_available', reason, evidence: evidence ?? [] }),
         failed: (id, reason, evidence) => set(id, { status: 'failed', reason, evidence: evidence ?? [] }),

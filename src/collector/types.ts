@@ -3,7 +3,12 @@ import type { Clock } from '../clock.js';
 import type { RecordCommand } from '../evidence/command.js';
 import type { HttpClient, HttpClientOptions } from '../http/client.js';
 import type { Logger } from '../log.js';
-import type { SignalDeclaration, SignalValue } from '../signals/types.js';
+import type { SignalAnnotations, SignalDeclaration, SignalValue } from '../signals/types.js';
+
+/** What `emit` takes beside the value: a detail line, the objects behind the value, notes. */
+export interface EmitDetail extends SignalAnnotations {
+  detail?: string;
+}
 
 /** The scan's look-back window for rates and counts. */
 export interface Window {
@@ -35,8 +40,12 @@ export interface CollectContext<C> {
   fetch(): typeof fetch;
   /** Records a local command the collector ran (e.g. git) as evidence; returns its evidence id. */
   recordCommand: RecordCommand;
-  /** A measured value, with the evidence records it was derived from. */
-  emit(signal: string, value: SignalValue, evidence: string[], detail?: string): void;
+  /**
+   * A measured value, with the evidence records it was derived from. The last argument is a
+   * detail line, or an object with the detail, the objects behind the value and notes:
+   * `ctx.emit(id, 3, ev, { detail: '3 of 40 rules', objects: { total: 3, sample: ['A', 'B', 'C'] }, notes: ['…'] })`.
+   */
+  emit(signal: string, value: SignalValue, evidence: string[], detail?: string | EmitDetail): void;
   /** The system has nothing of this kind to measure (e.g. a CRD that is not installed). */
   notAvailable(signal: string, reason: string, evidence?: string[]): void;
   /** This signal could not be measured; the rest of the collection goes on. Evidence: the failed request. */

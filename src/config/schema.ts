@@ -43,7 +43,7 @@ export const configSchema = z
       .describe('Rule parameter overrides: capability id → parameter → value.'),
     attestations: z.string().optional().describe('Path of the attestations file (relative to this config).'),
     claims: z.string().optional().describe('Path of the claims file (relative to this config).'),
-    attestation_validity: duration.default(31536000).describe('How long an attestation without `expires` holds (default 365d).'),
+    attestation_validity: duration.default(31536000).describe('The longest an attestation holds after its date (default 365d): it expires then, or at its own earlier `expires`.'),
     rules: z.string().optional().describe('Directory of rule files (default: the rules shipped with techops).'),
     limits: z
       .object({

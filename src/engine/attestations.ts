@@ -6,7 +6,7 @@ import { formatIssues } from '../zod-path.js';
 
 /**
  * A person's signed statement that a criterion holds, with a link to the evidence. It decides
- * criteria that carry an `attest` until it expires; it never overrides a measurement.
+ * criteria that carry an `attest` until it expires; it never overrides a required measurement.
  */
 export interface Attestation {
   criterion: string;
@@ -14,7 +14,10 @@ export interface Attestation {
   evidence: string;
   by: string;
   date: string;
+  /** The day it holds through: its own `expires`, but never later than the maximum validity after `date`. */
   expires: string;
+  /** Its own `expires` where the maximum validity cut it short. */
+  expires_stated?: string;
 }
 
 const dateString = z.union([z.string(), z.date()]).transform((v, ctx) => {
@@ -43,20 +46,48 @@ const fileSchema = z
   })
   .strict();
 
-export function loadAttestations(file: string, model: Model, validitySeconds: number, now: Date): Attestation[] {
+/**
+ * Reads an attestations file. An attestation holds until its `expires`, and never longer than
+ * `maxValiditySeconds` after its `date` (the config's `attestation_validity`, 365 days by
+ * default): a statement about how operations run goes stale whatever its author wrote.
+ * An attestation for a criterion the rules do not have is kept (the evaluation lists it as
+ * ignored, `validate` warns): rule files change, and an old statement must not stop a scan.
+ */
+export function loadAttestations(file: string, model: Model, maxValiditySeconds: number, now: Date): Attestation[] {
   const raw = readYamlFile(file, 'attestations file');
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) throw new UserError(`invalid attestations file ${file}:\n  ${formatIssues(parsed.error).join('\n  ')}`);
   const problems: string[] = [];
   const out: Attestation[] = parsed.data.attestations.map((a, i) => {
-    if (!model.criteria.has(a.criterion)) problems.push(`attestations[${i}].criterion: no criterion ${a.criterion} in the rules`);
     if (new Date(a.date).getTime() > now.getTime() + 86400000) problems.push(`attestations[${i}].date: ${a.date} is in the future`);
-    const expires = a.expires ?? new Date(new Date(a.date).getTime() + validitySeconds * 1000).toISOString().slice(0, 10);
-    if (expires < a.date) problems.push(`attestations[${i}].expires: ${expires} is before its date ${a.date}`);
-    return { ...a, expires };
+    if (a.expires !== undefined && a.expires < a.date) problems.push(`attestations[${i}].expires: ${a.expires} is before its date ${a.date}`);
+    const longest = new Date(new Date(a.date).getTime() + maxValiditySeconds * 1000).toISOString().slice(0, 10);
+    const { expires: stated, ...rest } = a;
+    if (stated === undefined || stated <= longest) return { ...rest, expires: stated ?? longest };
+    return { ...rest, expires: longest, expires_stated: stated };
   });
   if (problems.length) throw new UserError(`invalid attestations file ${file}:\n  ${problems.join('\n  ')}`);
   return out;
+}
+
+/**
+ * What `validate` warns about: attestations that decide nothing, because they have expired,
+ * name no criterion of the rules, or name a criterion without an attest part.
+ */
+export function attestationWarnings(attestations: Attestation[], model: Model, now: Date): string[] {
+  return attestations.flatMap((a, i) => {
+    const at = `attestations[${i}] (${a.criterion}, by ${a.by})`;
+    const c = model.criteria.get(a.criterion);
+    if (!c) return [`${at}: no criterion ${a.criterion} in the rules; it is not used`];
+    if (!c.attest) return [`${at}: ${a.criterion} has no attest part (it is decided by measurement alone); it is not used`];
+    if (isExpired(a, now)) return [`${at}: ${expiryText(a)}`];
+    return [];
+  });
+}
+
+/** `expired on 2026-10-01`, saying when the maximum validity cut a later `expires` short. */
+export function expiryText(a: Attestation): string {
+  return `expired on ${a.expires}${a.expires_stated ? ` (the longest an attestation holds after its date ${a.date}; it says it expires on ${a.expires_stated})` : ''}`;
 }
 
 /** An attestation holds through the whole day its `expires` names. */

@@ -1,15 +1,15 @@
 import { errorMessage } from '../errors.js';
-import { isMissingValueError } from '../model/cel.js';
-import type { Capability, Criterion, Level, Model } from '../model/types.js';
-import type { SignalState, SignalValue } from '../signals/types.js';
-import { isExpired, type Attestation } from './attestations.js';
+import { isMissingValueError, type Disjunct } from '../model/cel.js';
+import type { Capability, Criterion, Level, MeasuredRole, Model } from '../model/types.js';
+import type { SignalAnnotations, SignalState, SignalValue } from '../signals/types.js';
+import { expiryText, isExpired, type Attestation } from './attestations.js';
 import type { Claims } from './claims.js';
 import type { ParamValue, ResolvedParameters } from './parameters.js';
 
 export type Status = 'met' | 'not_met' | 'unknown';
 export type Basis = 'measured' | 'attested' | 'measured+attested';
 
-export interface SignalRef {
+export interface SignalRef extends SignalAnnotations {
   id: string;
   status: SignalState['status'];
   value?: SignalValue;
@@ -29,6 +29,10 @@ export interface CriterionResult {
   reasons: string[];
   check?: string;
   attest?: string;
+  /** Where a criterion has both check and attest: the check's role. */
+  measured?: MeasuredRole;
+  /** What the check alone gave, before the attestation was weighed. */
+  measurement?: Status;
   signals: SignalRef[];
   parameters: Record<string, ParamValue>;
   attestation?: Attestation & { expired: boolean };
@@ -64,6 +68,8 @@ export interface GroupSummary {
 export interface Conflict {
   criterion: string;
   attestation: Attestation;
+  /** Which side the verdict follows: a required check's measurement, or the attestation a supporting check only backs. */
+  decided_by: 'measurement' | 'attestation';
   message: string;
 }
 
@@ -115,13 +121,34 @@ function formatValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/**
+ * For each `a || b` whose one side reads signals that were not collected at all (their collector
+ * is not configured): that side can never be true, so the check can be met only through the
+ * other side. The verdict says so, lest a `met` read as if both sides had been looked at.
+ */
+function uncollectedSides(disjunctions: Disjunct[][], signals: SignalRef[], met: boolean): string[] {
+  const notCollected = new Set(signals.filter((s) => s.status === 'not_configured').map((s) => s.id));
+  const notes: string[] = [];
+  for (const sides of disjunctions) {
+    const missing = sides.map((side) => side.references.filter((r) => notCollected.has(r)));
+    const live = sides.map((_, i) => i).filter((i) => missing[i].length === 0);
+    const dead = sides.map((_, i) => i).filter((i) => missing[i].length > 0);
+    if (dead.length === 0 || live.length === 0) continue;
+    const label = (i: number) => (sides.length === 2 ? (i === 0 ? 'left-hand side' : 'right-hand side') : `side ${i + 1} of ${sides.length}`);
+    const through = live.map((i) => `${label(i)} (${sides[i].source})`).join(' or ');
+    const unseen = dead.map((i) => `the ${label(i)}'s signals were not collected (${missing[i].join(', ')})`).join('; ');
+    notes.push(met ? `met through the ${through} only; ${unseen}` : `${unseen}, so it can be met only through the ${through}`);
+  }
+  return notes;
+}
+
 function evaluateCriterion(c: Criterion, input: EvaluateInput, context: Record<string, unknown>, attestation: Attestation | undefined, conflicts: Conflict[]): CriterionResult {
   const params = input.parameters.values.get(c.capability) ?? {};
   const refs = c.check?.references ?? [];
   const signals: SignalRef[] = refs.filter((r) => !r.startsWith('params.')).map((id) => {
     const s = input.signals.get(id);
     return s
-      ? { id, status: s.status, value: s.value, reason: s.reason, evidence: s.evidence }
+      ? { id, status: s.status, value: s.value, reason: s.reason, evidence: s.evidence, ...(s.objects ? { objects: s.objects } : {}), ...(s.notes ? { notes: s.notes } : {}) }
       : { id, status: 'not_configured' as const, reason: 'no registered collector declares it', evidence: [] };
   });
   const usedParams = Object.fromEntries(refs.filter((r) => r.startsWith('params.')).map((r) => [r.slice(7), params[r.slice(7)]]));
@@ -131,7 +158,7 @@ function evaluateCriterion(c: Criterion, input: EvaluateInput, context: Record<s
 
   let measured: Status | undefined;
   let measuredWhy = '';
-  const reasons: string[] = [];
+  const measuredReasons: string[] = [];
   if (c.check) {
     const shown = [
       ...signals.map((s) => `${s.id} = ${s.status === 'observed' ? formatValue(s.value) : `(${s.status.replace('_', ' ')})`}`),
@@ -141,53 +168,73 @@ function evaluateCriterion(c: Criterion, input: EvaluateInput, context: Record<s
       const result = c.check.evaluate({ ...context, params });
       if (typeof result !== 'boolean') {
         measured = 'unknown';
-        reasons.push(`the check yielded ${formatValue(result)}, not true or false`);
+        measuredReasons.push(`the check yielded ${formatValue(result)}, not true or false`);
       } else measured = result ? 'met' : 'not_met';
     } catch (err) {
       measured = 'unknown';
       if (isMissingValueError(err)) {
-        for (const s of signals) if (s.status !== 'observed') reasons.push(`${s.id}: ${s.reason ?? s.status.replace('_', ' ')}`);
-        if (reasons.length === 0) reasons.push(`a value the check needs is missing: ${errorMessage(err).split('\n')[0]}`);
+        for (const s of signals) if (s.status !== 'observed') measuredReasons.push(`${s.id}: ${s.reason ?? s.status.replace('_', ' ')}`);
+        if (measuredReasons.length === 0) measuredReasons.push(`a value the check needs is missing: ${errorMessage(err).split('\n')[0]}`);
       } else {
-        reasons.push(`the check could not be evaluated: ${errorMessage(err).split('\n')[0]}`);
+        measuredReasons.push(`the check could not be evaluated: ${errorMessage(err).split('\n')[0]}`);
       }
     }
     measuredWhy = `${c.check.source}${shown ? ` with ${shown}` : ''}`;
   }
 
   // Attestation side.
-  let attested: Status | undefined;
+  const valid = !!attestation && !expired;
+  let attestReason = '';
   if (c.attest) {
-    if (!attestation) {
-      attested = 'unknown';
-      reasons.push(`attestation missing: ${c.attest}`);
-    } else if (expired) {
-      attested = 'unknown';
-      reasons.push(`attestation by ${attestation.by} expired on ${attestation.expires}`);
-    } else attested = 'met';
+    if (!attestation) attestReason = `attestation missing: ${c.attest}`;
+    else if (expired) attestReason = `attestation by ${attestation.by} ${expiryText(attestation)}`;
   }
+  const attNote = valid ? `attested by ${attestation!.by} on ${attestation!.date} (${attestation!.evidence})` : '';
+  const role = c.measured;
+  const orNotes = c.check ? uncollectedSides(c.check.disjunctions, signals, measured === 'met') : [];
+  const result = (status: Status, basis: Basis | undefined, reasons: string[], explanation: string): CriterionResult => ({
+    ...base, ...withAtt, ...(role ? { measured: role } : {}), ...(measured ? { measurement: measured } : {}),
+    status, ...(basis ? { basis } : {}), reasons, explanation: [explanation, ...orNotes].join('; '),
+  });
+  const unknownWhy = (reasons: string[]) => `unknown: ${reasons.join('; ')}`;
 
-  if (measured === 'not_met') {
-    if (attestation && !expired) {
+  if (!c.check) {
+    return valid ? result('met', 'attested', [], `met: ${attNote}`) : result('unknown', undefined, [attestReason], unknownWhy([attestReason]));
+  }
+  if (!c.attest) {
+    if (measured === 'met') return result('met', 'measured', [], `met: ${measuredWhy}`);
+    if (measured === 'not_met') return result('not_met', 'measured', [], `not met: ${measuredWhy}`);
+    return result('unknown', undefined, measuredReasons, unknownWhy(measuredReasons));
+  }
+  if (role === 'supporting') {
+    // The attestation decides; the measurement from one tool among several only supports it.
+    if (!valid) {
+      const seen = measured === 'unknown' ? `unknown (${measuredReasons.join('; ')})` : `${measured === 'met' ? 'met' : 'not met'}: ${measuredWhy}`;
+      return result('unknown', undefined, [attestReason], `${unknownWhy([attestReason])}; the check only supports an attestation, it cannot decide alone (measured ${seen})`);
+    }
+    if (measured === 'met') return result('met', 'measured+attested', [], `met: ${attNote}; the supporting check agrees: ${measuredWhy}`);
+    if (measured === 'not_met') {
       conflicts.push({
-        criterion: c.id, attestation,
-        message: `${c.id}: attested by ${attestation.by} on ${attestation.date}, but measured not met (${measuredWhy}); the measurement stands`,
+        criterion: c.id, attestation, decided_by: 'attestation',
+        message: `${c.id}: attested by ${attestation!.by} on ${attestation!.date}, but measured not met (${measuredWhy}); the attestation decides (the check only supports it) and the measurement disagrees`,
+      });
+      return result('met', 'attested', [], `met: ${attNote}; the supporting check disagrees (a conflict for the auditor): not met: ${measuredWhy}`);
+    }
+    return result('met', 'attested', [], `met: ${attNote}; the supporting check could not be measured: ${measuredReasons.join('; ')}`);
+  }
+  // required: both must hold, and a measured not_met stands against any attestation.
+  if (measured === 'not_met') {
+    if (valid) {
+      conflicts.push({
+        criterion: c.id, attestation, decided_by: 'measurement',
+        message: `${c.id}: attested by ${attestation!.by} on ${attestation!.date}, but measured not met (${measuredWhy}); the measurement stands`,
       });
     }
-    return { ...base, ...withAtt, status: 'not_met', basis: 'measured', reasons: [], explanation: `not met: ${measuredWhy}` };
+    return result('not_met', 'measured', [], `not met: ${measuredWhy}`);
   }
-  const attNote = attestation && !expired ? `attested by ${attestation.by} on ${attestation.date} (${attestation.evidence})` : '';
-  if (measured === 'met' && (attested === undefined || attested === 'met')) {
-    const basis: Basis = attested === 'met' ? 'measured+attested' : 'measured';
-    return { ...base, ...withAtt, status: 'met', basis, reasons: [], explanation: `met: ${measuredWhy}${attNote ? `; ${attNote}` : ''}` };
-  }
-  if (measured === undefined && attested === 'met') {
-    return { ...base, ...withAtt, status: 'met', basis: 'attested', reasons: [], explanation: `met: ${attNote}` };
-  }
-  return {
-    ...base, ...withAtt, status: 'unknown', reasons,
-    explanation: `unknown: ${reasons.join('; ')}${measuredWhy && measured === 'met' ? ` (check met: ${measuredWhy})` : ''}`,
-  };
+  if (measured === 'met' && valid) return result('met', 'measured+attested', [], `met: ${measuredWhy}; ${attNote}`);
+  const reasons = [...(measured === 'unknown' ? measuredReasons : []), ...(valid ? [] : [attestReason])];
+  return result('unknown', undefined, reasons, `${unknownWhy(reasons)}${measured === 'met' ? ` (check met: ${measuredWhy})` : ''}`);
 }
 
 function summarise(cap: Capability, results: Map<string, CriterionResult>): CapabilityResult {
@@ -235,6 +282,9 @@ export function evaluate(input: EvaluateInput): Evaluation {
   }
   const conflicts: Conflict[] = [];
   const ignoredAttestations: Evaluation['ignoredAttestations'] = [];
+  for (const a of byCriterion.values()) {
+    if (!input.model.criteria.has(a.criterion)) ignoredAttestations.push({ criterion: a.criterion, reason: `no criterion ${a.criterion} in the rules` });
+  }
   const results = new Map<string, CriterionResult>();
   for (const cap of input.model.capabilities) {
     for (const l of cap.levels) {
@@ -243,7 +293,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
         if (att && !c.attest) {
           ignoredAttestations.push({ criterion: c.id, reason: 'the criterion is decided by measurement alone (it has no attest part)' });
         }
-        results.set(c.id, evaluateCriterion(c, input, context, c.attest || c.check ? att : undefined, conflicts));
+        results.set(c.id, evaluateCriterion(c, input, context, c.attest ? att : undefined, conflicts));
       }
     }
   }

@@ -4,12 +4,25 @@ import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { formatIssues } from '../zod-path.js';
+import { formatPath } from '../zod-path.js';
 import { CheckSyntaxError, compileCheck } from './cel.js';
-import { LEVELS, type Capability, type Criterion, type Level, type LevelSpec, type Model, type Parameter } from './types.js';
+import { LEVELS, MEASURED_ROLES, type Capability, type Criterion, type GoldenCase, type Level, type LevelSpec, type Model, type Parameter } from './types.js';
 
 const text = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
 const named = z.object({ id: z.string().regex(/^[a-z0-9-]+$/), zh: z.string().min(1), en: z.string().min(1) }).strict();
+
+const paramValue = z.union([z.number(), z.string(), z.boolean()]);
+
+const caseSchema = z
+  .object({
+    expect: z.enum(['met', 'not_met', 'unknown']),
+    measurement: z.enum(['met', 'not_met', 'unknown']).optional(),
+    signals: z.record(z.string(), z.union([z.number(), z.boolean(), z.string(), z.object({ error: z.string().min(1) }).strict()])).default({}),
+    attested: z.union([z.boolean(), z.literal('expired')]).default(false),
+    params: z.record(z.string(), paramValue).optional(),
+    note: z.string().min(1).optional(),
+  })
+  .strict();
 
 const criterionSchema = z
   .object({
@@ -17,7 +30,10 @@ const criterionSchema = z
     text,
     check: z.string().min(1).optional(),
     attest: z.string().min(1).optional(),
+    measured: z.enum(MEASURED_ROLES).optional(),
+    why: z.string().min(1).optional(),
     reading: z.string().min(1).optional(),
+    cases: z.array(caseSchema).optional(),
   })
   .strict()
   .refine((c) => c.check || c.attest, { message: 'a criterion needs a check, an attest, or both' });
@@ -99,7 +115,7 @@ export function loadModel(dir: string, opts: LoadRulesOptions): Model {
     }
     const parsed = ruleFileSchema.safeParse(raw);
     if (!parsed.success) {
-      for (const line of formatIssues(parsed.error)) problems.push(`${file}: ${line}`);
+      for (const issue of levelIssues(parsed.error.issues, raw)) problems.push(`${file}: ${criterionPrefix(raw, issue.path)}${formatPath(issue.path)}: ${issue.message}`);
       continue;
     }
     const doc = parsed.data;
@@ -135,9 +151,27 @@ export function loadModel(dir: string, opts: LoadRulesOptions): Model {
             }
           }
         }
+        if (c.measured && !(c.check && c.attest)) {
+          problems.push(`${where}: measured: ${c.measured} is only allowed where a criterion has both a check and an attest`);
+        }
+        const defaults = new Map(parameters.map((p) => [p.name, p.default] as const));
+        const cases: GoldenCase[] = (c.cases ?? []).map((k, j) => {
+          const at = `${where}: cases[${j}]`;
+          for (const id of Object.keys(k.signals)) {
+            if (!opts.declaredSignals.has(id)) problems.push(`${at}: signal '${id}' is not declared by any registered collector or derived signal`);
+          }
+          for (const [name, value] of Object.entries(k.params ?? {})) {
+            if (!defaults.has(name)) problems.push(`${at}: params.${name} is not a parameter of ${cap} (it has: ${[...defaults.keys()].join(', ') || 'none'})`);
+            else if (typeof value !== typeof defaults.get(name)) problems.push(`${at}: params.${name} should be a ${typeof defaults.get(name)} like its default ${JSON.stringify(defaults.get(name))}`);
+          }
+          if (k.attested !== false && !c.attest) problems.push(`${at}: attested: ${k.attested} on a criterion without an attest part`);
+          if (k.measurement && !c.check) problems.push(`${at}: measurement: ${k.measurement} on a criterion without a check`);
+          return { expect: k.expect, measurement: k.measurement, signals: k.signals, attested: k.attested, params: k.params, note: k.note };
+        });
         const criterion: Criterion = {
           id: c.id, capability: cap, level: level as Level, n: i + 1, text: c.text,
-          check, attest: c.attest, reading: c.reading, file,
+          check, attest: c.attest, measured: c.check && c.attest ? (c.measured ?? 'required') : undefined,
+          why: c.why, reading: c.reading, cases, file,
         };
         list.push(criterion);
         criteria.set(c.id, criterion);
@@ -153,6 +187,30 @@ export function loadModel(dir: string, opts: LoadRulesOptions): Model {
   if (problems.length) throw new UserError(`rules in ${dir} are invalid:\n  ${problems.join('\n  ')}`);
   capabilities.sort((a, b) => compareItemIds(a.id, b.id));
   return { capabilities, criteria, digest: 'sha256:' + hash.digest('hex'), dir };
+}
+
+type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][] };
+
+/**
+ * A level is a list of criteria or `{adds_nothing}`; when it is a list that does not parse, the
+ * list's own issues (a bad key, a wrong case) say more than "expected one or the other".
+ */
+function levelIssues(issues: readonly Issue[], raw: unknown): Issue[] {
+  return issues.flatMap((issue) => {
+    const atLevel = issue.path.length === 2 && issue.path[0] === 'levels';
+    const value = atLevel ? (raw as { levels?: Record<string, unknown> })?.levels?.[String(issue.path[1])] : undefined;
+    if (issue.code !== 'invalid_union' || !Array.isArray(value) || !issue.errors?.[0]?.length) return [issue];
+    return issue.errors[0].map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }));
+  });
+}
+
+/** `5.3.1-2.4: ` for a schema issue inside a criterion whose id is readable, so the error names it. */
+function criterionPrefix(raw: unknown, path: readonly PropertyKey[]): string {
+  if (path[0] !== 'levels' || typeof path[2] !== 'number' || path.length < 4) return '';
+  const levels = (raw as { levels?: Record<string, unknown> })?.levels;
+  const list = levels?.[String(path[1])];
+  const id = Array.isArray(list) ? (list[path[2]] as { id?: unknown } | undefined)?.id : undefined;
+  return typeof id === 'string' ? `${id}: ` : '';
 }
 
 /** 5.3.1 < 5.10.1 < 10.1.1: numeric order of dotted ids. */

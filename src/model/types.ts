@@ -21,6 +21,35 @@ export interface Parameter {
   unit?: string;
 }
 
+/**
+ * The role of a check in a criterion that also has an attestation:
+ * - required: the check is a necessary part; both must hold (a measured not_met stands);
+ * - supporting: the check is evidence from one tool among several; a valid attestation decides,
+ *   a measured contradiction is reported as a conflict, and with no valid attestation the
+ *   criterion is unknown, never met on the check alone.
+ */
+export type MeasuredRole = 'required' | 'supporting';
+export const MEASURED_ROLES: readonly MeasuredRole[] = ['required', 'supporting'];
+
+export type Verdict = 'met' | 'not_met' | 'unknown';
+
+/** A signal's value in a golden case: as the collector emits it, or `{error}` for a failed read. */
+export type CaseSignalValue = number | boolean | string | { error: string };
+
+/**
+ * A golden case: signal values and an attestation state, with the verdict the real engine must
+ * reach on them. A signal left out of `signals` was not collected.
+ */
+export interface GoldenCase {
+  expect: Verdict;
+  /** What the check alone must give (optional): how a case shows a supporting check's contradiction. */
+  measurement?: Verdict;
+  signals: Record<string, CaseSignalValue>;
+  attested: boolean | 'expired';
+  params?: Record<string, number | string | boolean>;
+  note?: string;
+}
+
 export interface Criterion {
   id: string;
   capability: string;
@@ -30,8 +59,13 @@ export interface Criterion {
   text: Text;
   check?: CompiledCheck;
   attest?: string;
+  /** Set exactly when both check and attest are present (default `required`). */
+  measured?: MeasuredRole;
+  /** Why the check reads what it reads and why its threshold is what it is. */
+  why?: string;
   /** The reading taken where the standard's text is ambiguous or in error. */
   reading?: string;
+  cases: GoldenCase[];
   file: string;
 }
 

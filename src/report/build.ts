@@ -52,13 +52,15 @@ export function buildReport(input: BuildReportInput): Report {
       const c = model.criteria.get(r.id)!;
       return {
         id: r.id, capability: r.capability, level: r.level, text: c.text, status: r.status, basis: r.basis,
-        explanation: r.explanation, reasons: r.reasons, check: r.check, attest: r.attest, reading: c.reading,
+        explanation: r.explanation, reasons: r.reasons, check: r.check, attest: r.attest, measured: r.measured, measurement: r.measurement,
+        why: c.why, reading: c.reading,
         parameters: r.parameters, signals: r.signals, attestation: r.attestation,
       };
     }),
     signals: [...input.signals.values()].sort((a, b) => a.id.localeCompare(b.id)).map((s) => ({
       id: s.id, collector: s.collector, type: s.declaration.type, unit: s.declaration.unit, description: s.declaration.description,
-      aggregation: s.declaration.aggregation, status: s.status, value: s.value, reason: s.reason, evidence: s.evidence, instances: s.instances,
+      aggregation: s.declaration.aggregation, status: s.status, value: s.value, reason: s.reason, evidence: s.evidence,
+      objects: s.objects, notes: s.notes, instances: s.instances,
     })),
     collectors: input.runs,
     dora: doraFigures(input.signals),
@@ -66,7 +68,7 @@ export function buildReport(input: BuildReportInput): Report {
     parameters: { overridden: input.overridden },
     attestations: {
       used: evaluation.criteria.flatMap((c) => (c.attestation ? [c.attestation] : [])),
-      conflicts: evaluation.conflicts.map((c) => ({ criterion: c.criterion, message: c.message })),
+      conflicts: evaluation.conflicts.map((c) => ({ criterion: c.criterion, decided_by: c.decided_by, message: c.message })),
       ignored: evaluation.ignoredAttestations,
     },
     claims: evaluation.claims,

@@ -1,4 +1,5 @@
 import { formatDuration } from '../duration.js';
+import { describeObjects } from './annotations.js';
 import { labels, type Lang } from './i18n.js';
 import type { Report } from './schema.js';
 
@@ -68,7 +69,15 @@ export function renderMarkdown(report: Report, lang: Lang): string {
     out.push(`<details><summary>${cap.id} ${cap.title[lang]} — ${t.level} ${cap.level} / ${t.ceiling} ${cap.ceiling}</summary>`, '');
     out.push(`| ${t.criterion} | ${t.status} | ${t.basis} | ${t.explanation} |`, '|---|---|---|---|');
     for (const c of byCap.get(cap.id) ?? []) {
-      out.push(`| ${c.id} ${cell(c.text[lang])} | ${ICON[c.status]} ${t[c.status]} | ${c.basis ?? '-'} | ${cell(c.explanation)} |`);
+      // what the auditor checks next to the verdict: the objects behind each value, the collector's caveats, why the check reads what it reads
+      const extra = [
+        ...c.signals.flatMap((sig) => [
+          ...(sig.objects ? [`\`${sig.id}\` ${describeObjects(sig.objects)}`] : []),
+          ...(sig.notes ?? []).map((n) => `\`${sig.id}\`: ${n}`),
+        ]),
+        ...(c.why ? [`_${t.why}:_ ${c.why}`] : []),
+      ].map((x) => `<br>${cell(x)}`).join('');
+      out.push(`| ${c.id} ${cell(c.text[lang])} | ${ICON[c.status]} ${t[c.status]} | ${c.basis ?? '-'} | ${cell(c.explanation)}${extra} |`);
     }
     out.push('', '</details>', '');
   }

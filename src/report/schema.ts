@@ -9,10 +9,16 @@ const status = z.enum(['met', 'not_met', 'unknown']);
 const signalStatus = z.enum(['observed', 'not_available', 'failed', 'not_observed', 'not_configured']);
 const value = z.union([z.number(), z.boolean(), z.string()]);
 const param = z.union([z.number(), z.boolean(), z.string()]);
+const objects = z
+  .object({ total: z.number().int().min(0), sample: z.array(z.string()) })
+  .describe('The things behind a count or ratio: how many, and the names of the first few');
+const notes = z.array(z.string()).describe('Caveats the collector attached to the value');
 
 const attestation = z.object({
   criterion: z.string(), statement: z.string(), evidence: z.string(), by: z.string(),
-  date: z.string(), expires: z.string(), expired: z.boolean(),
+  date: z.string(), expires: z.string().describe('The day it holds through: its own expires, capped at the maximum validity after its date'),
+  expires_stated: z.string().optional().describe('Its own expires, where the maximum validity cut it short'),
+  expired: z.boolean(),
 });
 
 export const reportSchema = z
@@ -59,9 +65,12 @@ export const reportSchema = z
         reasons: z.array(z.string()),
         check: z.string().optional(),
         attest: z.string().optional(),
+        measured: z.enum(['required', 'supporting']).optional().describe('Where a criterion has both check and attest: whether the check is a required part or only supports the attestation'),
+        measurement: status.optional().describe('What the check alone gave, before any attestation was weighed'),
+        why: z.string().optional().describe('Why the check reads what it reads and why its threshold is what it is'),
         reading: z.string().optional(),
         parameters: z.record(z.string(), param),
-        signals: z.array(z.object({ id: z.string(), status: signalStatus, value: value.optional(), reason: z.string().optional(), evidence: z.array(z.string()) })),
+        signals: z.array(z.object({ id: z.string(), status: signalStatus, value: value.optional(), reason: z.string().optional(), evidence: z.array(z.string()), objects: objects.optional(), notes: notes.optional() })),
         attestation: attestation.optional(),
       }),
     ),
@@ -77,7 +86,12 @@ export const reportSchema = z
         value: value.optional(),
         reason: z.string().optional(),
         evidence: z.array(z.string()),
-        instances: z.array(z.object({ instance: z.string(), status: signalStatus, value: value.optional(), reason: z.string().optional(), evidence: z.array(z.string()), detail: z.string().optional() })),
+        objects: objects.optional(),
+        notes: notes.optional(),
+        instances: z.array(z.object({
+          instance: z.string(), status: signalStatus, value: value.optional(), reason: z.string().optional(), evidence: z.array(z.string()), detail: z.string().optional(),
+          objects: objects.optional(), notes: notes.optional(),
+        })),
       }),
     ),
     collectors: z.array(
@@ -115,7 +129,11 @@ export const reportSchema = z
     }),
     attestations: z.object({
       used: z.array(attestation),
-      conflicts: z.array(z.object({ criterion: z.string(), message: z.string() })),
+      conflicts: z.array(z.object({
+        criterion: z.string(),
+        decided_by: z.enum(['measurement', 'attestation']).optional().describe('measurement: a required check stands against the attestation; attestation: the check only supports it'),
+        message: z.string(),
+      })),
       ignored: z.array(z.object({ criterion: z.string(), reason: z.string() })),
     }),
     claims: z.array(

@@ -1,4 +1,4 @@
-import type { InstanceValue, SignalDeclaration, SignalState, SignalValue } from './types.js';
+import { SAMPLE_MAX, type InstanceValue, type SignalAnnotations, type SignalDeclaration, type SignalState, type SignalValue } from './types.js';
 
 /**
  * Combines one signal's values from every configured instance of its collector.
@@ -17,10 +17,12 @@ export function aggregate(collector: string, decl: SignalDeclaration, instances:
   const missing = instances.filter((i) => i.status !== 'observed');
 
   if (decl.aggregation === 'any' && values.some((v) => v === true)) {
-    return { ...base, status: 'observed', value: true, evidence: observed.filter((i) => i.value === true).flatMap((i) => i.evidence) };
+    const deciding = observed.filter((i) => i.value === true);
+    return { ...base, status: 'observed', value: true, evidence: deciding.flatMap((i) => i.evidence), ...annotationsOf(deciding) };
   }
   if (decl.aggregation === 'all' && values.some((v) => v === false)) {
-    return { ...base, status: 'observed', value: false, evidence: observed.filter((i) => i.value === false).flatMap((i) => i.evidence) };
+    const deciding = observed.filter((i) => i.value === false);
+    return { ...base, status: 'observed', value: false, evidence: deciding.flatMap((i) => i.evidence), ...annotationsOf(deciding) };
   }
   const blocking = missing.filter((i) => i.status !== 'not_available');
   if (blocking.length > 0 || observed.length === 0) {
@@ -28,7 +30,29 @@ export function aggregate(collector: string, decl: SignalDeclaration, instances:
     return { ...base, status: worstStatus(shown), reason: describeMissing(shown, instances.length), evidence };
   }
   const value = combine(decl, values);
-  return { ...base, status: 'observed', value, evidence: observed.flatMap((i) => i.evidence) };
+  // the instances a min, max or first took its value from are the ones whose objects explain it
+  const deciding = ['min', 'max'].includes(decl.aggregation) ? observed.filter((i) => i.value === value)
+    : decl.aggregation === 'first' ? observed.slice(0, 1) : observed;
+  return { ...base, status: 'observed', value, evidence: observed.flatMap((i) => i.evidence), ...annotationsOf(deciding) };
+}
+
+/**
+ * The objects and notes behind a combined value: totals add up, samples are joined (named by
+ * instance when there are several) up to SAMPLE_MAX, notes are kept once each.
+ */
+function annotationsOf(instances: InstanceValue[]): SignalAnnotations {
+  const out: SignalAnnotations = {};
+  const withObjects = instances.filter((i) => i.objects);
+  if (withObjects.length) {
+    const named = withObjects.length > 1;
+    out.objects = {
+      total: withObjects.reduce((n, i) => n + i.objects!.total, 0),
+      sample: withObjects.flatMap((i) => i.objects!.sample.map((x) => (named ? `${i.instance}: ${x}` : x))).slice(0, SAMPLE_MAX),
+    };
+  }
+  const notes = [...new Set(instances.flatMap((i) => i.notes ?? []))];
+  if (notes.length) out.notes = notes;
+  return out;
 }
 
 function combine(decl: SignalDeclaration, values: SignalValue[]): SignalValue {

@@ -74,6 +74,8 @@ export function computeDerived(derived: DerivedSignal[], signals: Map<string, Si
         value: s.value,
         reason: s.reason ?? (s.status === 'not_configured' ? `${s.collector} is not configured` : undefined),
         evidence: s.evidence,
+        ...(s.objects ? { objects: s.objects } : {}),
+        ...(s.notes ? { notes: s.notes } : {}),
       };
     });
     const { from: _from, ...decl } = d;

@@ -27,7 +27,31 @@ export interface SignalDeclaration {
  */
 export type SignalStatus = 'observed' | 'not_available' | 'failed' | 'not_observed' | 'not_configured';
 
-export interface InstanceValue {
+/**
+ * The things behind a count or a ratio, so an auditor can check them: how many there are and
+ * the names of the first few (which rules, which workloads).
+ */
+export interface SignalObjects {
+  total: number;
+  /** The first names behind the value, at most SAMPLE_MAX. */
+  sample: string[];
+}
+
+/** The most names a report carries behind one value. */
+export const SAMPLE_MAX = 20;
+
+/**
+ * What a collector may say beside a value (all optional):
+ * - objects: the things it counted (`{ total: 12, sample: ['HighErrorRate', …] }`);
+ * - notes: caveats an auditor should read with the value (e.g. "rests only on rules shipped by a
+ *   well-known default rule set (kube-prometheus)").
+ */
+export interface SignalAnnotations {
+  objects?: SignalObjects;
+  notes?: string[];
+}
+
+export interface InstanceValue extends SignalAnnotations {
   instance: string;
   status: SignalStatus;
   value?: SignalValue;
@@ -36,7 +60,7 @@ export interface InstanceValue {
   detail?: string;
 }
 
-export interface SignalState {
+export interface SignalState extends SignalAnnotations {
   id: string;
   collector: string;
   declaration: SignalDeclaration;
@@ -45,6 +69,18 @@ export interface SignalState {
   reason?: string;
   evidence: string[];
   instances: InstanceValue[];
+}
+
+/** Why annotations are malformed, or undefined when they are fine. */
+export function validateAnnotations(a: SignalAnnotations): string | undefined {
+  if (a.objects !== undefined) {
+    const { total, sample } = a.objects as Partial<SignalObjects>;
+    if (typeof total !== 'number' || !Number.isInteger(total) || total < 0) return 'objects.total must be a whole number >= 0';
+    if (!Array.isArray(sample) || sample.some((x) => typeof x !== 'string')) return 'objects.sample must be a list of names';
+    if (sample.length > total) return `objects.sample lists ${sample.length} names but objects.total is ${total}`;
+  }
+  if (a.notes !== undefined && (!Array.isArray(a.notes) || a.notes.some((n) => typeof n !== 'string' || !n))) return 'notes must be a list of non-empty strings';
+  return undefined;
 }
 
 export function validateValue(decl: SignalDeclaration, value: unknown): string | undefined {

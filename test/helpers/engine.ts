@@ -1,3 +1,5 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluate, type Evaluation } from '../../src/engine/evaluate.js';
 import type { Attestation } from '../../src/engine/attestations.js';
@@ -7,7 +9,16 @@ import type { SignalState, SignalValue } from '../../src/signals/types.js';
 import { FIXTURE_SIGNALS } from './fixture-collector.js';
 
 export const FIXTURE_RULES = join(import.meta.dirname, '..', 'fixtures', 'rules');
-export const fixtureModel = () => loadModel(FIXTURE_RULES, { declaredSignals: new Set(FIXTURE_SIGNALS.map((s) => s.id)) });
+export const fixtureModel = (dir = FIXTURE_RULES) => loadModel(dir, { declaredSignals: new Set(FIXTURE_SIGNALS.map((s) => s.id)) });
+
+/** A copy of the fixture rules with 1.1.1-alerting.yaml edited. */
+export function editedFixture(edit: (text: string) => string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'techops-rules-'));
+  cpSync(FIXTURE_RULES, dir, { recursive: true });
+  const file = join(dir, '01-fixture', '1.1.1-alerting.yaml');
+  writeFileSync(file, edit(readFileSync(file, 'utf8')));
+  return dir;
+}
 
 type Given = SignalValue | { status: Exclude<SignalState['status'], 'observed'>; reason: string };
 
@@ -34,8 +45,10 @@ export function run(opts: {
   claims?: Record<string, number>;
   overrides?: Record<string, Record<string, number | string | boolean>>;
   now?: string;
+  /** Edits the fixture's 1.1.1 rule file before loading. */
+  rules?: (text: string) => string;
 }): Evaluation {
-  const model = fixtureModel();
+  const model = fixtureModel(opts.rules ? editedFixture(opts.rules) : FIXTURE_RULES);
   return evaluate({
     model,
     signals: signals(opts.given),

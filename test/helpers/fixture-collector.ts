@@ -16,7 +16,11 @@ export const FIXTURE_SIGNALS: SignalDeclaration[] = [
   { id: 'fixture.deploys.success_ratio', type: 'ratio', description: 'Deployment success', aggregation: 'min' },
 ];
 
-const payload = z.object({ signals: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])) });
+const payload = z.object({
+  signals: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
+  /** Optional objects and notes per signal, passed to `emit` as a collector would. */
+  annotations: z.record(z.string(), z.object({ objects: z.object({ total: z.number(), sample: z.array(z.string()) }).optional(), notes: z.array(z.string()).optional() })).optional(),
+});
 
 export const fixtureCollector: Collector<{ url: string; token?: string }> = {
   id: 'fixture',
@@ -29,7 +33,8 @@ export const fixtureCollector: Collector<{ url: string; token?: string }> = {
     const res = await http.getJson(url.pathname + url.search, payload);
     for (const decl of FIXTURE_SIGNALS) {
       const v = res.data.signals[decl.id];
-      if (v !== undefined) ctx.emit(decl.id, v, [res.evidence]);
+      const extra = res.data.annotations?.[decl.id];
+      if (v !== undefined) ctx.emit(decl.id, v, [res.evidence], extra);
     }
   },
 };
