@@ -14,7 +14,7 @@ import { Redactor } from '../../src/redact.js';
 import type { SignalState } from '../../src/signals/types.js';
 import { githubConfigSchema } from './config.js';
 import { deploymentRecord, finalStatus, withStatuses } from './translate.js';
-import { generateOrg, githubApiHandler } from './fake-api.js';
+import { generateOrg, githubApiHandler } from '../../demo/systems/github.js';
 import { githubCollector } from './index.js';
 import { GITHUB_SIGNALS, type GithubSignalId } from './signals.js';
 
