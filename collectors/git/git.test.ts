@@ -18,6 +18,7 @@ import { REF_FORMAT, weeksWithRelease, workingDaysWithRelease } from './history.
 import { gitCollector } from './index.js';
 import { createCommandRecorder } from '../../src/evidence/command.js';
 import { GIT_SIGNAL_IDS, type GitSignalId } from './signals.js';
+import { scanCollector } from '../../test/helpers/scan.js';
 
 // ---------------------------------------------------------------------------------------------
 // Repositories built with the git CLI, every date fixed.
@@ -197,33 +198,7 @@ function instance(config: Record<string, unknown>, name = 'local'): InstanceConf
 }
 
 async function scan(instances: InstanceConfig[], opts: { window?: Window } = {}) {
-  const evidence = new EvidenceLog();
-  const redactor = new Redactor();
-  const window = opts.window ?? WINDOW;
-  const result = await runCollectors({
-    registry: [gitCollector],
-    instances,
-    clock: fixedClock(window.end),
-    window,
-    evidence,
-    redactor,
-    log: silentLogger,
-    concurrency: 2,
-    collectorDeadlineMs: 20_000,
-    scanDeadlineMs: 25_000,
-  });
-  const get = (id: GitSignalId): SignalState => {
-    const s = result.signals.get(id);
-    if (!s) throw new Error(`no state for ${id}`);
-    return s;
-  };
-  const value = (id: GitSignalId) => {
-    const s = get(id);
-    expect(s.status, `${id}: ${s.reason ?? ''}`).toBe('observed');
-    return s.value;
-  };
-  const detail = (id: GitSignalId) => get(id).instances[0]?.detail;
-  return { ...result, evidence, get, value, detail };
+  return scanCollector<GitSignalId>({ collector: gitCollector, instances, window: opts.window ?? WINDOW, concurrency: 2 });
 }
 
 const H = 3600;

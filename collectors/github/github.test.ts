@@ -17,6 +17,7 @@ import { deploymentRecord, finalStatus, withStatuses } from './translate.js';
 import { generateOrg, githubApiHandler } from '../../demo/systems/github.js';
 import { githubCollector } from './index.js';
 import { GITHUB_SIGNALS, type GithubSignalId } from './signals.js';
+import { scanCollector } from '../../test/helpers/scan.js';
 
 /*
  * The fixtures (fixtures/, in the shapes docs.github.com documents for API version 2022-11-28)
@@ -191,7 +192,7 @@ function serve(replies: Partial<Record<EndpointKey, Reply | Reply[] | null>> = {
       i.reply((req: Request) => {
         const inm = req.headers.get('if-none-match') ?? undefined;
         const conditional = inm !== undefined;
-        const headers = { ...rateHeaders(), ...(status === 200 ? { etag: etagOf(text) } : {}), ...ep.headers, ...one.headers };
+        const headers: Record<string, string> = { ...rateHeaders(), ...(status === 200 ? { etag: etagOf(text) } : {}), ...ep.headers, ...one.headers };
         if (status === 200 && inm === etagOf(text)) {
           log.push({ key, status: 304, conditional });
           const { link: _link, ...rest } = headers;
@@ -223,28 +224,12 @@ function instance(config: Record<string, unknown> = {}, http: InstanceConfig['ht
 }
 
 async function scan(instances: InstanceConfig[] = [instance()], window: Window = WINDOW) {
-  const evidence = new EvidenceLog();
-  const redactor = new Redactor();
-  redactor.add(TOKEN);
-  const started = Date.now();
-  const result = await runCollectors({
-    registry: [githubCollector], instances, clock: fixedClock(window.end), window, evidence, redactor,
-    log: silentLogger, concurrency: 2, collectorDeadlineMs: 60_000, scanDeadlineMs: 90_000,
+  const r = await scanCollector<GithubSignalId>({
+    collector: githubCollector, instances, window, secrets: [TOKEN], concurrency: 2, collectorDeadlineMs: 60_000, scanDeadlineMs: 90_000,
   });
-  const ms = Date.now() - started;
-  const get = (id: GithubSignalId): SignalState => {
-    const s = result.signals.get(id);
-    if (!s) throw new Error(`no state for ${id}`);
-    return s;
-  };
-  const value = (id: GithubSignalId) => {
-    const s = get(id);
-    expect(s.status, `${id}: ${s.reason ?? ''}`).toBe('observed');
-    return s.value;
-  };
-  const detail = (id: GithubSignalId) => get(id).instances[0]?.detail ?? '';
-  const values = () => Object.fromEntries(ALL_IDS.map((id) => [id, get(id).status === 'observed' ? get(id).value : get(id).status]));
-  return { ...result, evidence, get, value, detail, values, ms };
+  const detail = (id: GithubSignalId) => r.detail(id) ?? '';
+  const values = () => Object.fromEntries(ALL_IDS.map((id) => [id, r.get(id).status === 'observed' ? r.get(id).value : r.get(id).status]));
+  return { ...r, detail, values };
 }
 
 const EXPECTED: Partial<Record<GithubSignalId, number | boolean>> = {
@@ -436,7 +421,11 @@ describe('github collector: an organisation with a deploying repository, a relea
 describe('github collector: rate limits, errors and bad payloads', () => {
   it('stops at once, naming the reset time, when the primary rate limit is spent until long after max_rate_limit_wait', async () => {
     const reset = Math.floor(Date.now() / 1000) + 3000;
-    serve({ repos: { status: 403, body: fixture('errors/rate-limit'), headers: { ...rateHeaders(0), 'x-ratelimit-reset': String(reset) } } });
+    // the scan stops at the first answer: nothing else is served
+    serve({
+      ...Object.fromEntries(Object.keys(ENDPOINTS).map((k) => [k, null])),
+      repos: { status: 403, body: fixture('errors/rate-limit'), headers: { ...rateHeaders(0), 'x-ratelimit-reset': String(reset) } },
+    });
     const r = await scan();
     expect(unmatched).toEqual([]);
     expect(r.ms).toBeLessThan(5000);

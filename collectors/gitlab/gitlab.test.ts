@@ -17,6 +17,7 @@ import { approvalsRequired } from './fetch.js';
 import { generateGroup, gitlabApiHandler } from '../../demo/systems/gitlab.js';
 import { gitlabCollector } from './index.js';
 import { GITLAB_SIGNAL_IDS, type GitlabSignalId } from './signals.js';
+import { scanCollector } from '../../test/helpers/scan.js';
 
 /*
  * The fixtures (fixtures/README.md) are GitLab-shaped answers for the group acme/platform; nock
@@ -121,32 +122,10 @@ function instance(config: Record<string, unknown> = {}, http: InstanceConfig['ht
 }
 
 async function scan(inst: InstanceConfig = instance(), window: Window = WINDOW, now = NOW) {
-  const evidence = new EvidenceLog();
-  const { signals, runs } = await runCollectors({
-    registry: [gitlabCollector],
-    instances: [inst],
-    clock: fixedClock(now),
-    window,
-    evidence,
-    redactor: new Redactor(),
-    log: silentLogger,
-    concurrency: 1,
-    collectorDeadlineMs: 20_000,
-    scanDeadlineMs: 25_000,
-  });
-  const get = (id: GitlabSignalId): SignalState => {
-    const s = signals.get(id);
-    if (!s) throw new Error(`no state for ${id}`);
-    return s;
-  };
-  const value = (id: GitlabSignalId) => {
-    const s = get(id);
-    expect(s.status, `${id}: ${s.reason ?? ''}`).toBe('observed');
-    return s.value;
-  };
-  const detail = (id: GitlabSignalId) => get(id).instances[0].detail;
-  const paths = (id: GitlabSignalId) => [...new Set(get(id).evidence.map((e) => new URL(evidence.records.find((r) => r.id === e)!.url).pathname))].sort();
-  return { signals, runs, evidence, get, value, detail, paths };
+  const r = await scanCollector<GitlabSignalId>({ collector: gitlabCollector, instances: [inst], window, now });
+  /** The distinct request paths a signal's evidence points at. */
+  const paths = (id: GitlabSignalId) => [...new Set(r.paths(id))];
+  return { ...r, paths };
 }
 
 const DEPLOY_SIGNALS: GitlabSignalId[] = [
@@ -386,7 +365,8 @@ describe('gitlab collector: permissions, editions and failures', () => {
 
   it('malformed JSON fails the signals of that response and no others', async () => {
     const full = fixture('shop-api/deployments-production.json');
-    serve({ 'shop.deployments': { body: full.slice(0, 900) } });
+    // protected environments are read only for projects with production deployments: not here
+    serve({ 'shop.deployments': { body: full.slice(0, 900) }, 'shop.protected_environments': null });
     const r = await scan();
     for (const id of DEPLOY_SIGNALS) {
       const s = r.get(id);
