@@ -157,6 +157,18 @@ describe('techops scan', () => {
     expect(JSON.parse(r.stdout).capabilities.map((c: { level: number }) => c.level)).toEqual([5, 5]);
   });
 
+  it('scans with an attestation for a criterion the rules lack, lists it as ignored and warns', async () => {
+    values = GOOD;
+    const { dir, config } = workspace();
+    writeFileSync(join(dir, 'att.yaml'), `attestations:
+  - { criterion: 9.9.9-1.1, statement: Renumbered since, evidence: https://wiki.example/old, by: J. Doe, date: 2026-11-01 }
+`);
+    const r = await cli(['scan', '-c', config, '-o', dir, '--attestations', join(dir, 'att.yaml'), '-f', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).attestations.ignored).toEqual([{ criterion: '9.9.9-1.1', reason: 'no criterion 9.9.9-1.1 in the rules' }]);
+    expect(r.stderr).toContain('attestation not used: attestations[0] (9.9.9-1.1, by J. Doe): no criterion 9.9.9-1.1 in the rules; it is not used');
+  });
+
   it('prints Chinese with --lang zh', async () => {
     values = GOOD;
     const { dir, config } = workspace();

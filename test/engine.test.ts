@@ -209,13 +209,13 @@ describe('a || b with one side not collected', () => {
   it('says a met came through the other side only, naming the signals not collected', () => {
     const c = criterion(run({ given: { 'fixture.channels.count': 2 } }), '1.1.2-1.1');
     expect(c.status).toBe('met');
-    expect(c.explanation).toMatch(/; met through the right-hand side \(fixture\.channels\.count >= 1\) only; the left-hand side's signals were not collected \(fixture\.deploys\.count\)$/);
+    expect(c.explanation).toMatch(/; the check was met through the right-hand side \(fixture\.channels\.count >= 1\) only; the left-hand side's signals were not collected \(fixture\.deploys\.count\)$/);
   });
 
   it('says an unknown can only ever be met through the other side', () => {
     const c = criterion(run({ given: { 'fixture.channels.count': 0 } }), '1.1.2-1.1');
     expect(c.status).toBe('unknown');
-    expect(c.explanation).toMatch(/the left-hand side's signals were not collected \(fixture\.deploys\.count\), so it can be met only through the right-hand side \(fixture\.channels\.count >= 1\)$/);
+    expect(c.explanation).toMatch(/the left-hand side's signals were not collected \(fixture\.deploys\.count\), so the check can be met only through the right-hand side \(fixture\.channels\.count >= 1\)$/);
   });
 
   it('says nothing when both sides were collected, or a side failed rather than was not collected', () => {
@@ -232,6 +232,6 @@ describe('a || b with one side not collected', () => {
     const rules = (t: string) => t.replace('check: fixture.alerts.count >= 1', 'check: "fixture.severity.ratio > 0.5 && (fixture.deploys.count > 1 || fixture.alerts.count >= 1 || fixture.grouping.enabled)"');
     const c = criterion(run({ given: { 'fixture.severity.ratio': 0.9, 'fixture.alerts.count': 3 }, rules }), '1.1.1-1.1');
     expect(c.status).toBe('met');
-    expect(c.explanation).toContain('met through the side 2 of 3 (fixture.alerts.count >= 1) only; the side 1 of 3\'s signals were not collected (fixture.deploys.count); the side 3 of 3\'s signals were not collected (fixture.grouping.enabled)');
+    expect(c.explanation).toContain('the check was met through side 2 of 3 (fixture.alerts.count >= 1) only; side 1 of 3\'s signals were not collected (fixture.deploys.count); side 3 of 3\'s signals were not collected (fixture.grouping.enabled)');
   });
 });

@@ -134,10 +134,10 @@ function uncollectedSides(disjunctions: Disjunct[][], signals: SignalRef[], met:
     const live = sides.map((_, i) => i).filter((i) => missing[i].length === 0);
     const dead = sides.map((_, i) => i).filter((i) => missing[i].length > 0);
     if (dead.length === 0 || live.length === 0) continue;
-    const label = (i: number) => (sides.length === 2 ? (i === 0 ? 'left-hand side' : 'right-hand side') : `side ${i + 1} of ${sides.length}`);
+    const label = (i: number) => (sides.length === 2 ? (i === 0 ? 'the left-hand side' : 'the right-hand side') : `side ${i + 1} of ${sides.length}`);
     const through = live.map((i) => `${label(i)} (${sides[i].source})`).join(' or ');
-    const unseen = dead.map((i) => `the ${label(i)}'s signals were not collected (${missing[i].join(', ')})`).join('; ');
-    notes.push(met ? `met through the ${through} only; ${unseen}` : `${unseen}, so it can be met only through the ${through}`);
+    const unseen = dead.map((i) => `${label(i)}'s signals were not collected (${missing[i].join(', ')})`).join('; ');
+    notes.push(met ? `the check was met through ${through} only; ${unseen}` : `${unseen}, so the check can be met only through ${through}`);
   }
   return notes;
 }
