@@ -30,7 +30,7 @@ import {
 import { GithubApi, isFatal } from './client.js';
 import { githubConfigSchema, type GithubConfig } from './config.js';
 import { DAY } from '../../src/delivery/cadence.js';
-import { deploymentFacts, histories, leadTimeSeconds, median, shippingCandidates } from '../../src/delivery/deployments.js';
+import { deploymentFacts, histories, HISTORY_BEFORE_WINDOW, leadTimeSeconds, median, shippingCandidates } from '../../src/delivery/deployments.js';
 import { inWindow as inSpan, type DeploymentRecord } from '../../src/delivery/records.js';
 import { classifyFile, classifyPaths, CODEOWNERS_LOCATIONS, codeownersHasRule, codeownersPath, type IacKind } from '../../src/delivery/repository.js';
 import { emitDeploymentSignals } from '../../src/delivery/signals.js';
@@ -97,6 +97,8 @@ interface DeploymentFacts {
   prod: DeploymentRecord[];
   /** Deployments fetched in all environments (for the detail). */
   fetched: number;
+  /** A production deployment is among those listed, however old: the repository is an application. */
+  deploysToProduction: boolean;
 }
 
 interface PullFacts {
@@ -426,16 +428,18 @@ class Scan {
       const page = await this.api.list('GET /repos/{owner}/{repo}/deployments', { owner, repo: name }, deploymentSchema,
         (items) => items.some((d) => Date.parse(d.created_at) < start));
       evidence.push(...page.evidence);
+      // Production only, from HISTORY_BEFORE_WINDOW before the window (the page may reach further back).
+      const since = start - HISTORY_BEFORE_WINDOW;
       const prod = page.items
-        .filter((d) => this.isProduction(d.environment))
+        .filter((d) => this.isProduction(d.environment) && Date.parse(d.created_at) >= since)
         .map((d) => deploymentRecord(repo.full, d))
         .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
-      return { prod, fetched: page.items.length } satisfies DeploymentFacts;
+      return { prod, fetched: page.items.length, deploysToProduction: page.items.some((d) => this.isProduction(d.environment)) } satisfies DeploymentFacts;
     });
     const none: Outcome<null> = { ok: false, reason: listed.ok ? '' : listed.reason, evidence: [] };
     if (!listed.ok) return { list: listed, statuses: none, environments: { ...none } };
 
-    // Every production deployment read, the ones before the window too: a rollback is a return to a version that was live.
+    // The statuses of the history before the window are read too: a rollback is a return to a version that was live.
     const prod = listed.value.prod;
     const statuses = await this.attempt(async (evidence) => {
       for (let i = 0; i < prod.length; i++) {
@@ -484,7 +488,7 @@ class Scan {
       prefix: 'github',
       records: history,
       // Applications: the repositories with a production deployment among those listed (in the window or on the page before it).
-      apps: repos.filter((_, i) => facts[i].prod.length > 0).map((r) => r.full),
+      apps: repos.filter((_, i) => facts[i].deploysToProduction).map((r) => r.full),
       window: span(w),
       evidence: [...listEvidence, ...statuses.flatMap((o) => o.evidence)],
       automatedBy: 'a bot or a GitHub App',

@@ -5,7 +5,7 @@ import type { HttpClient } from '../../src/http/client.js';
 import { CollectError, isCollectError } from '../../src/http/errors.js';
 import { listAll, projectSchema, type Project } from './api.js';
 import { gitlabConfigSchema, type GitlabConfig } from './config.js';
-import { leadTimeSeconds, median, shippingCandidates } from '../../src/delivery/deployments.js';
+import { HISTORY_BEFORE_WINDOW, leadTimeSeconds, median, shippingCandidates } from '../../src/delivery/deployments.js';
 import type { ChangeRecord, DeploymentRecord } from '../../src/delivery/records.js';
 import { emitDeploymentSignals } from '../../src/delivery/signals.js';
 import type { Span } from './translate.js';
@@ -18,8 +18,6 @@ type Ctx = CollectContext<GitlabConfig>;
 
 /** Requests in flight at once for one instance (GitLab.com allows 2,000 authenticated API calls a minute). */
 const CONCURRENCY = 6;
-/** Deployments are read this far before the window, so a rollback to a version deployed just before it is recognised. */
-const ROLLBACK_LOOKBACK_MS = 14 * 86_400_000;
 const DAY_S = 86_400;
 
 export const gitlabCollector: Collector<GitlabConfig> = {
@@ -40,7 +38,7 @@ export const gitlabCollector: Collector<GitlabConfig> = {
     const listed = await listProjects(http, config);
     const w: Span = { start: ctx.window.start.getTime(), end: ctx.window.end.getTime() };
     const production = config.production_environments.map((p) => new RegExp(p, 'i'));
-    const scans = await Promise.all(listed.projects.map((p) => scanProject(http, p, { window: w, historyStart: w.start - ROLLBACK_LOOKBACK_MS, production })));
+    const scans = await Promise.all(listed.projects.map((p) => scanProject(http, p, { window: w, historyStart: w.start - HISTORY_BEFORE_WINDOW, production })));
     emitAll(ctx, scans, listed, w);
   },
 };

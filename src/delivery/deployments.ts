@@ -9,6 +9,11 @@ import { inWindow, type ChangeRecord, type DeploymentRecord, type Window } from 
 
 /** A successful deployment undone by a rollback within this long counts as a failed change. */
 export const ROLLBACK_FAILURE_WINDOW = DAY;
+/**
+ * How far before the window every source reads deployments, so that a rollback to a version
+ * live shortly before the window is recognised (and the same for every source).
+ */
+export const HISTORY_BEFORE_WINDOW = 14 * DAY;
 
 /** Deployments of one application and environment, oldest first (creation time, then id). */
 export function histories(records: readonly DeploymentRecord[]): DeploymentRecord[][] {
