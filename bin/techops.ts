@@ -9,7 +9,7 @@ import { main, type DemoEstate } from '../src/cli/main.js';
 
 const demo = async (): Promise<DemoEstate> => {
   const { startEstate, writeDemoFiles } = await import('../demo/index.js');
-  return { start: startEstate, writeFiles: writeDemoFiles as DemoEstate['writeFiles'] };
+  return { start: startEstate, writeFiles: writeDemoFiles };
 };
 
 main(process.argv.slice(2), { registry: collectors, demo }).then((code) => {

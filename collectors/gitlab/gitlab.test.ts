@@ -260,6 +260,9 @@ describe('gitlab collector: a group of three projects', () => {
       expect(r.get(id), id).toMatchObject({ status: 'not_available', reason: expect.stringContaining('no project has an environment matching production_environments') });
     }
     expect(r.get('gitlab.environments.gated_ratio').status).toBe('not_available');
+    // no application; the shares of applications cannot be said
+    expect(r.value('gitlab.apps.count')).toBe(0);
+    expect(r.get('gitlab.apps.weekly_ratio').status).toBe('not_available');
     expect(r.value('gitlab.releases.per_week')).toBe(3 / 4);
     expect(r.value('gitlab.review.merged_reviewed_ratio')).toBe(1);
   });

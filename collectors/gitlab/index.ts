@@ -162,8 +162,9 @@ function emitAll(ctx: Ctx, scans: ProjectScan[], listed: Listed, w: Span): void 
   signal(DEPLOY_IDS, depParts, (ev) => {
     if (prodEnvs === 0) {
       ctx.emit('gitlab.repos.with_deployments', 0, ev, 'none');
+      ctx.emit('gitlab.apps.count', 0, ev, 'no project has a production environment');
       const why = `no project has an environment matching production_environments (${(ctx.config.production_environments).join(', ')}): GitLab records no production deployment here`;
-      for (const id of DEPLOY_IDS.slice(1)) ctx.notAvailable(id, why, ev);
+      for (const id of DEPLOY_IDS.slice(1)) if (id !== 'gitlab.apps.count') ctx.notAvailable(id, why, ev);
       return;
     }
     const facts = emitDeploymentSignals(ctx, {

@@ -28,9 +28,14 @@ import { writeAtomic } from './output.js';
  * The sample estate the `demo` command scans. The core does not import it (nor any collector):
  * bin/techops.ts wires the registry and the estate in, loading the estate only for `demo`.
  */
+export interface RunningDemo {
+  systems: Record<string, { url: string }>;
+  stop(): Promise<void>;
+}
 export interface DemoEstate {
-  start(scale: { factor: number }, now: Date): Promise<{ systems: Record<string, { url: string }>; stop(): Promise<void> }>;
-  writeFiles(out: string, running: never, now: Date): { config: string };
+  start(scale: { factor: number }, now: Date): Promise<RunningDemo>;
+  /** Writes the config (and claims, attestations) that scan the running estate; returns the config's path. */
+  writeFiles(out: string, running: RunningDemo, now: Date): { config: string };
 }
 
 export interface CliDeps {
@@ -143,7 +148,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
       const running = await estate.start({ factor }, clock.now());
       try {
         const out = resolve(o.out);
-        const files = estate.writeFiles(out, running as never, clock.now());
+        const files = estate.writeFiles(out, running, clock.now());
         for (const [name, s] of Object.entries(running.systems)) err(`sample estate: ${name} at ${s.url}\n`);
         // The demo shows verdicts; it is not a policy gate, so a contradicted claim does not fail it.
         await runScan({ config: files.config, out, format: o.format, lang: o.lang, quiet: o.quiet, policy: false });
