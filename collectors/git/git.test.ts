@@ -16,6 +16,7 @@ import { compilePattern, gitConfigSchema, type GitConfig } from './config.js';
 import { GitCommandError, gitEnvironment, GLOBAL_OPTIONS, openGit, READ_ONLY_SUBCOMMANDS } from './git.js';
 import { REF_FORMAT, weeksWithRelease, workingDaysWithRelease } from './history.js';
 import { gitCollector } from './index.js';
+import { analyseTree, type TreeEntry } from './tree.js';
 import { createCommandRecorder } from '../../src/evidence/command.js';
 import { GIT_SIGNAL_IDS, type GitSignalId } from './signals.js';
 import { scanCollector } from '../../test/helpers/scan.js';
@@ -485,6 +486,23 @@ describe('git runner', () => {
 });
 
 describe('git collector: config and pure parts', () => {
+  it('translates a tree and the files read into the shared definitions (src/delivery/repository.ts)', () => {
+    const blob = (path: string, oid: string): TreeEntry => ({ mode: '100644', type: 'blob', oid, size: 10, path });
+    const entries = [
+      blob('CODEOWNERS', 'o1'), blob('.github/CODEOWNERS', 'o2'), blob('infra/main.tf', 't1'), blob('clusters/prod/app.yaml', 'a1'),
+      blob('docs/example.yaml', 'k1'), { mode: '160000', type: 'commit', oid: 's1', size: -1, path: 'vendor-sub' },
+    ];
+    const contents = new Map([
+      ['o1', Buffer.from('# no rule here\n')], ['o2', Buffer.from('* @team\n')],
+      ['a1', Buffer.from('apiVersion: argoproj.io/v1alpha1\nkind: Application\n')], ['k1', Buffer.from('apiVersion: v1\nkind: Service\n')],
+    ]);
+    const facts = analyseTree(entries, contents, { deploy: 0, other: 0 });
+    expect(facts.codeowners).toBeUndefined(); // the root file comes first and holds no rule
+    expect([...facts.iac.keys()]).toEqual(['kubernetes', 'terraform']); // the Argo CD Application; docs/ is no deployment folder
+    expect(facts.gitops).toEqual(['clusters/prod/app.yaml (Argo CD Application)']);
+    expect(analyseTree(entries.slice(1), contents, { deploy: 0, other: 0 }).codeowners).toBe('.github/CODEOWNERS');
+  });
+
   it('defaults release_tags and hotfix, rejects unknown keys and bad patterns', () => {
     expect(gitConfigSchema.parse({ repositories: ['.'] })).toEqual({ repositories: ['.'], release_tags: '^v?\\d+\\.\\d+(\\.\\d+)?$', hotfix: '(?i)hotfix' });
     expect(gitConfigSchema.safeParse({ repositories: ['.'], url: 'x' }).success).toBe(false);
