@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { generateEstate, type Scale } from './estate.js';
 import { serveLoopback, withEtags, type LoopbackServer } from './http.js';
 import { alertmanagerHandler } from './systems/alertmanager.js';
-import { generateOrg, githubApiHandler } from '../collectors/github/fake-api.js';
-import { generateGroup, gitlabApiHandler } from '../collectors/gitlab/fake-api.js';
+import { generateOrg, githubApiHandler } from './systems/github.js';
+import { generateGroup, gitlabApiHandler } from './systems/gitlab.js';
 import { generateCluster, kubernetesHandler } from './systems/kubernetes.js';
 import { prometheusHandler } from './systems/prometheus.js';
 

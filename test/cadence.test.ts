@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { busiestDay, median, weeksWithEvent, workingDaysWithEvent } from '../src/signals/cadence.js';
+import { busiestDay, median, weeksWithEvent, workingDaysWithEvent } from '../src/delivery/cadence.js';
 
 const D = 86_400_000;
 // 2026-11-02 is a Monday; four whole weeks back from 2026-11-30 00:00 UTC

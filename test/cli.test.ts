@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function cli(argv: string[], deps: CliDeps = {}) {
+async function cli(argv: string[], deps: Partial<CliDeps> = {}) {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
@@ -201,7 +201,7 @@ describe('usage and errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'techops-bin-'));
     const config = join(dir, 'bad.yaml');
     writeFileSync(config, 'assessment: { name: x }\nwindow: soon\ncollectors:\n  nagios: [{ name: a }]\n');
-    const bin = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+    const bin = join(packageRoot(), 'dist', 'bin', 'techops.js');
     const r = spawnSync(process.execPath, [bin, 'scan', '--config', config], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`techops: invalid config ${config}:`);
@@ -329,7 +329,7 @@ describe('catalogue commands', () => {
 
   it('runs from a shell as `techops` after install', () => {
     // run the bin itself (shebang and executable bit), as npx does
-    const out = execFileSync(join(packageRoot(), 'dist', 'src', 'cli', 'main.js'), ['--version'], { encoding: 'utf8' });
+    const out = execFileSync(join(packageRoot(), 'dist', 'bin', 'techops.js'), ['--version'], { encoding: 'utf8' });
     expect(out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

@@ -5,5 +5,5 @@ import { chmodSync } from 'node:fs';
 export default function setup(): void {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
   // as the build script does: the bin must be executable for `npx techops`
-  chmodSync('dist/src/cli/main.js', 0o755);
+  chmodSync('dist/bin/techops.js', 0o755);
 }

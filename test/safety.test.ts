@@ -262,7 +262,7 @@ describe('defect 8: rough edges of bad input', () => {
   });
 
   it('config.example.yaml and the demo config validate against `techops config schema`', () => {
-    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    const ajv = new Ajv2020.default({ strict: false, allErrors: true });
     const validate = ajv.compile(configJsonSchema(collectors));
     const example = parseYaml(readFileSync(join(packageRoot(), 'config.example.yaml'), 'utf8'));
     expect(validate(example), JSON.stringify(validate.errors)).toBe(true);

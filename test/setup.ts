@@ -1,5 +1,6 @@
 import nock from 'nock';
 import { afterEach } from 'vitest';
+import { nockProblems } from './helpers/nock-check.js';
 
 // nock 15's interceptors call Promise.withResolvers, which Node 20 lacks.
 if (!(Promise as unknown as { withResolvers?: unknown }).withResolvers) {
@@ -27,8 +28,11 @@ nock.emitter.on('no match', (req: { method?: string; url?: string; href?: string
   if (!/^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(where)) unmatched.push(`${req.method ?? 'GET'} ${where}`);
 });
 
+// A mock no request used fails the test too: the code under test skipped a request the test
+// expected it to make (or the test describes a conversation that did not happen). Mocks a test
+// leaves unused on purpose say so with nock's .optionally().
 afterEach(() => {
+  const problems = nockProblems(unmatched.splice(0));
   nock.cleanAll();
-  const seen = unmatched.splice(0);
-  if (seen.length) throw new Error(`requests no nock mock matched: ${seen.join(', ')}`);
+  if (problems.length) throw new Error(problems.join('; '));
 });

@@ -13,6 +13,7 @@ import { analyseConfig, matcherLabelNames } from './config-analysis.js';
 import { alertmanagerCollector, alertmanagerConfigSchema } from './index.js';
 import { alertmanagerCounters, parseExposition } from './metrics.js';
 import { SIGNALS } from './signals.js';
+import { scanCollector } from '../../test/helpers/scan.js';
 
 /*
  * Fixtures under fixtures/ were fetched with curl from Alertmanager 0.25 (fixtures/README.md says
@@ -55,28 +56,12 @@ function serve(set: 'well' | 'bare', replace: Partial<Record<Endpoint, Reply | n
 }
 
 async function scan(config: Record<string, unknown> = { url: BASE }, http: InstanceConfig['http'] = { retries: 0 }) {
-  const evidence = new EvidenceLog();
-  const parsed = alertmanagerConfigSchema.parse(config);
-  const { signals, runs } = await runCollectors({
-    registry: [alertmanagerCollector],
-    instances: [{ collector: 'alertmanager', name: 'main', config: parsed, http }],
-    clock: fixedClock(NOW),
-    window: WINDOW,
-    evidence,
-    redactor: new Redactor(),
-    log: silentLogger,
-    concurrency: 1,
-    collectorDeadlineMs: 10_000,
-    scanDeadlineMs: 20_000,
+  const r = await scanCollector({
+    collector: alertmanagerCollector, instances: [{ collector: 'alertmanager', name: 'main', config: alertmanagerConfigSchema.parse(config), http }],
+    window: WINDOW, now: NOW, collectorDeadlineMs: 10_000, scanDeadlineMs: 20_000,
   });
-  const get = (id: string): SignalState => {
-    const s = signals.get(id);
-    if (!s) throw new Error(`no state for ${id}`);
-    return s;
-  };
   /** The request paths a signal's evidence points at. */
-  const sources = (id: string) => get(id).evidence.map((ev) => new URL(evidence.records.find((r) => r.id === ev)!.url).pathname).sort();
-  return { signals, runs, evidence, get, sources };
+  return { ...r, sources: r.paths };
 }
 
 const ids = SIGNALS.map((s) => s.id);
@@ -220,7 +205,7 @@ describe('alertmanager collector: a bare server (one receiver, no grouping, no i
       'alertmanager.alerts.received': 0,
       'alertmanager.integrations.used': 0,
     };
-    for (const [id, value] of Object.entries(observed)) expect({ id, ...get(id) }).toMatchObject({ id, status: 'observed', value });
+    for (const [id, value] of Object.entries(observed)) expect({ ...get(id), id }).toMatchObject({ id, status: 'observed', value });
     expect(get('alertmanager.cluster.ready')).toMatchObject({ status: 'not_available' });
     expect(get('alertmanager.cluster.ready').reason).toContain('clustering is disabled');
     expect(get('alertmanager.alerts.per_group')).toMatchObject({ status: 'not_available', reason: 'no alert group holds an unsuppressed alert now' });

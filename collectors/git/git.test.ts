@@ -16,9 +16,10 @@ import { compilePattern, gitConfigSchema, type GitConfig } from './config.js';
 import { GitCommandError, gitEnvironment, GLOBAL_OPTIONS, openGit, READ_ONLY_SUBCOMMANDS } from './git.js';
 import { REF_FORMAT, weeksWithRelease, workingDaysWithRelease } from './history.js';
 import { gitCollector } from './index.js';
+import { analyseTree, type TreeEntry } from './tree.js';
 import { createCommandRecorder } from '../../src/evidence/command.js';
 import { GIT_SIGNAL_IDS, type GitSignalId } from './signals.js';
-import { codeownersHasRule, gitopsKind, manifests } from './tree.js';
+import { scanCollector } from '../../test/helpers/scan.js';
 
 // ---------------------------------------------------------------------------------------------
 // Repositories built with the git CLI, every date fixed.
@@ -198,33 +199,7 @@ function instance(config: Record<string, unknown>, name = 'local'): InstanceConf
 }
 
 async function scan(instances: InstanceConfig[], opts: { window?: Window } = {}) {
-  const evidence = new EvidenceLog();
-  const redactor = new Redactor();
-  const window = opts.window ?? WINDOW;
-  const result = await runCollectors({
-    registry: [gitCollector],
-    instances,
-    clock: fixedClock(window.end),
-    window,
-    evidence,
-    redactor,
-    log: silentLogger,
-    concurrency: 2,
-    collectorDeadlineMs: 20_000,
-    scanDeadlineMs: 25_000,
-  });
-  const get = (id: GitSignalId): SignalState => {
-    const s = result.signals.get(id);
-    if (!s) throw new Error(`no state for ${id}`);
-    return s;
-  };
-  const value = (id: GitSignalId) => {
-    const s = get(id);
-    expect(s.status, `${id}: ${s.reason ?? ''}`).toBe('observed');
-    return s.value;
-  };
-  const detail = (id: GitSignalId) => get(id).instances[0]?.detail;
-  return { ...result, evidence, get, value, detail };
+  return scanCollector<GitSignalId>({ collector: gitCollector, instances, window: opts.window ?? WINDOW, concurrency: 2 });
 }
 
 const H = 3600;
@@ -277,7 +252,7 @@ describe('git collector: three repositories', () => {
     );
 
     expect(r.value('git.iac.repos')).toBe(2);
-    expect(r.detail('git.iac.repos')).toBe('app: helm, terraform; infra: ansible, kubernetes, kustomize');
+    expect(r.detail('git.iac.repos')).toBe('app: helm, kubernetes, terraform; infra: ansible, kubernetes, kustomize'); // app's Argo CD Application is a Kubernetes manifest that deploys
     expect(r.value('git.gitops.present')).toBe(true);
     expect(r.detail('git.gitops.present')).toBe('app: argocd/app.yaml (Argo CD Application)');
     // tools' docs/CODEOWNERS has no rule
@@ -511,6 +486,23 @@ describe('git runner', () => {
 });
 
 describe('git collector: config and pure parts', () => {
+  it('translates a tree and the files read into the shared definitions (src/delivery/repository.ts)', () => {
+    const blob = (path: string, oid: string): TreeEntry => ({ mode: '100644', type: 'blob', oid, size: 10, path });
+    const entries = [
+      blob('CODEOWNERS', 'o1'), blob('.github/CODEOWNERS', 'o2'), blob('infra/main.tf', 't1'), blob('clusters/prod/app.yaml', 'a1'),
+      blob('docs/example.yaml', 'k1'), { mode: '160000', type: 'commit', oid: 's1', size: -1, path: 'vendor-sub' },
+    ];
+    const contents = new Map([
+      ['o1', Buffer.from('# no rule here\n')], ['o2', Buffer.from('* @team\n')],
+      ['a1', Buffer.from('apiVersion: argoproj.io/v1alpha1\nkind: Application\n')], ['k1', Buffer.from('apiVersion: v1\nkind: Service\n')],
+    ]);
+    const facts = analyseTree(entries, contents, { deploy: 0, other: 0 });
+    expect(facts.codeowners).toBeUndefined(); // the root file comes first and holds no rule
+    expect([...facts.iac.keys()]).toEqual(['kubernetes', 'terraform']); // the Argo CD Application; docs/ is no deployment folder
+    expect(facts.gitops).toEqual(['clusters/prod/app.yaml (Argo CD Application)']);
+    expect(analyseTree(entries.slice(1), contents, { deploy: 0, other: 0 }).codeowners).toBe('.github/CODEOWNERS');
+  });
+
   it('defaults release_tags and hotfix, rejects unknown keys and bad patterns', () => {
     expect(gitConfigSchema.parse({ repositories: ['.'] })).toEqual({ repositories: ['.'], release_tags: '^v?\\d+\\.\\d+(\\.\\d+)?$', hotfix: '(?i)hotfix' });
     expect(gitConfigSchema.safeParse({ repositories: ['.'], url: 'x' }).success).toBe(false);
@@ -542,21 +534,6 @@ describe('git collector: config and pure parts', () => {
     expect(workingDaysWithRelease([unix('2024-02-08T23:59:59Z'), unix('2024-02-10T10:00:00Z'), unix('2024-02-07T13:00:00Z')], w)).toEqual({ days: 2, withRelease: 1 });
   });
 
-  it('reads apiVersion and kind per YAML document and tells GitOps objects', () => {
-    expect(manifests(DEPLOYMENT)).toEqual([{ apiVersion: 'apps/v1', kind: 'Deployment' }, { apiVersion: 'v1', kind: 'Service' }]);
-    expect(manifests('spec:\n  apiVersion: v1\n  kind: Pod\n')).toEqual([]);
-    expect(gitopsKind({ apiVersion: 'argoproj.io/v1alpha1', kind: 'ApplicationSet' })).toBe('Argo CD ApplicationSet');
-    expect(gitopsKind({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' })).toBe('Flux Kustomization');
-    expect(gitopsKind({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' })).toBeUndefined();
-    expect(gitopsKind({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease' })).toBe('Flux HelmRelease');
-  });
-
-  it('counts a CODEOWNERS file only with a rule naming an owner', () => {
-    expect(codeownersHasRule('# comment\n\n')).toBe(false);
-    expect(codeownersHasRule('[Docs]\n')).toBe(false);
-    expect(codeownersHasRule('*.go @team # the Go code\n')).toBe(true);
-    expect(codeownersHasRule('/docs/\n')).toBe(false);
-  });
 });
 
 /** Every file under a folder with its size and mtime. */

@@ -1,4 +1,4 @@
-import { median, weeksWithEvent, workingDaysWithEvent } from '../../src/signals/cadence.js';
+import { median, weeksWithEvent, workingDaysWithEvent } from '../../src/delivery/cadence.js';
 /**
  * Refs and history of one repository, parsed from git's output, and the measurements over them.
  * Pure functions: every date is in Unix seconds, every window bound inclusive.

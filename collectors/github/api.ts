@@ -64,8 +64,8 @@ export type Tree = z.infer<typeof treeSchema>;
 /** GET /repos/{owner}/{repo}/git/blobs/{file_sha} (blob). */
 export const blobSchema = z.object({ sha: z.string(), content: z.string(), encoding: z.string() });
 
-/** GET /repos/{owner}/{repo}/contents/{path} (content-file); only its presence is used. */
-export const contentSchema = z.object({ type: z.string(), path: z.string() });
+/** GET /repos/{owner}/{repo}/contents/{path} (content-file): the text of a CODEOWNERS file in a truncated tree. */
+export const contentSchema = z.object({ type: z.string(), path: z.string(), content: z.string().optional(), encoding: z.string().optional() });
 
 /** GET /repos/{owner}/{repo}/releases (release[]). */
 export const releaseSchema = z.object({

@@ -13,11 +13,11 @@ import { silentLogger } from '../../src/log.js';
 import { Redactor } from '../../src/redact.js';
 import type { SignalState } from '../../src/signals/types.js';
 import { githubConfigSchema } from './config.js';
-import { cadence, finalStatus, restoreTimes, rollbacks, rolledBack, type Deploy } from './derive.js';
-import { generateOrg, githubApiHandler } from './fake-api.js';
-import { analyseManifest, analysePaths } from './iac.js';
+import { deploymentRecord, finalStatus, withStatuses } from './translate.js';
+import { generateOrg, githubApiHandler } from '../../demo/systems/github.js';
 import { githubCollector } from './index.js';
 import { GITHUB_SIGNALS, type GithubSignalId } from './signals.js';
+import { scanCollector } from '../../test/helpers/scan.js';
 
 /*
  * The fixtures (fixtures/, in the shapes docs.github.com documents for API version 2022-11-28)
@@ -30,7 +30,7 @@ import { GITHUB_SIGNALS, type GithubSignalId } from './signals.js';
  * main line is Z-A-B-M103-E-M104-F-G, C and D are a hotfix branch off B:
  *
  *   id    sha  created (UTC)      by             final status          notes
- *   1000  Z    01-30 10:00        bot            (not read)            before the window
+ *   1000  Z    01-30 10:00        bot            success 10:05         before the window (read: a rollback returns to a version that was live)
  *   1002  A    02-03 10:00 Tue    bot            success 10:05
  *   1003  B    02-05 10:00 Thu    bot            success 10:05
  *   1005  C    02-10 09:00 Tue    bot            failure 09:10
@@ -45,17 +45,20 @@ import { GITHUB_SIGNALS, type GithubSignalId } from './signals.js';
  *   count 9, per week 9/4 = 2.25, weeks with a deployment 3/4 (none 02-16..02-23),
  *   working days with one 7/20 = 0.35, most on one day 2 (02-10 and 02-12), automated 7/9,
  *   final statuses 8: success 6/8 = 0.75, rollbacks 1, failure rate (1005, 1010, 1007)/8 = 0.375,
- *   restore median (7500 + 88200)/2 = 47850 s.
+ *   restore median (7500 + 88200)/2 = 47850 s (failed deployment's creation → the success status of the next).
+ *   Applications: shop-api (web has no production deployment): weekly (3 of 4 weeks), not daily (7 of 20
+ *   working days), not on demand; success 6/8; monthly not available (28 days hold no 30-day period).
  *
  * Pull requests merged into main in the window:
- *   #101 merge A    02-03 08:00  approved by bob before         run success           deployed by 1002 (A itself): 7200 s
- *   #102 merge B    02-05 09:00  comments only                  runs failure+success  deployed by 1003 (B itself): 3600 s
+ * (lead time runs from the merge to the success status of the deployment that ships it)
+ *   #101 merge A    02-03 08:00  approved by bob before         run success           deployed by 1002 (A itself, 10:05): 7500 s
+ *   #102 merge B    02-05 09:00  comments only                  runs failure+success  deployed by 1003 (B itself, 10:05): 3900 s
  *   #103 merge M103 02-09 15:00  approved after the merge       run cancelled; Jenkins check run success
- *                                not in 1006 (compare B...D), in 1007 (compare D...E): 71 h = 255600 s
- *   #104 merge M104 02-20 10:00  approved by erin before        run success           in 1011 (compare D...G): 118 h = 424800 s
+ *                                not in 1006 (compare B...D), in 1007 (compare D...E; 14:05): 71h05m = 255900 s
+ *   #104 merge M104 02-20 10:00  approved by erin before        run success           in 1011 (compare D...G; 08:30): 118h30m = 426600 s
  *   #105 merge M105 02-27 10:00  dismissed + approved by frank  no run, no check run, commit status failure; not deployed
  *   (#106 closed unmerged, #100 merged before the window: its page ends the paging)
- *   reviewed 3/5 = 0.6, checked 4/5 = 0.8, lead time median (7200 + 255600)/2 = 131400 s.
+ *   reviewed 3/5 = 0.6, checked 4/5 = 0.8, lead time median (7500 + 255900)/2 = 131700 s.
  *   Pull-request runs created in the window: success 3, failure 2 (cancelled, skipped and in-progress left out): 0.6.
  *
  * acme/web does not deploy; it publishes releases v2.3.0 (02-20) and v2.2.0 (02-06) in the window
@@ -64,7 +67,7 @@ import { GITHUB_SIGNALS, type GithubSignalId } from './signals.js';
  * Releases per week (2 + 2)/4 = 1.
  *
  * Governance: shop-api's main requires 1 approval and the ci/build check (branch protection),
- * has .github/CODEOWNERS, a Helm chart and an Argo CD Application; web's main is not protected
+ * has .github/CODEOWNERS (with rules), a Helm chart and an Argo CD Application; web's main is not protected
  * (404), has no CODEOWNERS and Terraform. Production of shop-api requires a reviewer.
  */
 
@@ -106,6 +109,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'shop.protection': { path: `${SHOP}/branches/main/protection`, fixture: 'shop-api/protection' },
   'shop.tree': { path: `${SHOP}/git/trees/main`, query: { recursive: '1' }, fixture: 'shop-api/tree' },
   'shop.blob': { path: `${SHOP}/git/blobs/${'e1'.repeat(20)}`, fixture: 'shop-api/blob-argo-application' },
+  'shop.codeowners': { path: `${SHOP}/git/blobs/${'e2'.repeat(20)}`, fixture: 'shop-api/blob-codeowners' },
   'web.rules': { path: `${WEB}/rules/branches/main`, query: P100, fixture: 'web/deployments' /* [] */ },
   'web.protection': { path: `${WEB}/branches/main/protection`, fixture: 'errors/branch-not-protected', status: 404 },
   'web.tree': { path: `${WEB}/git/trees/main`, query: { recursive: '1' }, fixture: 'web/tree' },
@@ -122,7 +126,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
     // a third page exists, older still: the window ends the paging before it
     headers: { link: link(`${SHOP}/deployments`, 'per_page=100', { prev: 1, next: 3, last: 3, first: 1 }) },
   },
-  ...Object.fromEntries([1002, 1003, 1005, 1006, 1007, 1008, 1010, 1011, 1012].map((id) => [
+  ...Object.fromEntries([1000, 1002, 1003, 1005, 1006, 1007, 1008, 1010, 1011, 1012].map((id) => [
     `shop.statuses.${id}`, { path: `${SHOP}/deployments/${id}/statuses`, query: P100, fixture: `shop-api/statuses-${id}` },
   ])),
   'shop.environments': { path: `${SHOP}/environments`, query: P100, fixture: 'shop-api/environments' },
@@ -188,7 +192,7 @@ function serve(replies: Partial<Record<EndpointKey, Reply | Reply[] | null>> = {
       i.reply((req: Request) => {
         const inm = req.headers.get('if-none-match') ?? undefined;
         const conditional = inm !== undefined;
-        const headers = { ...rateHeaders(), ...(status === 200 ? { etag: etagOf(text) } : {}), ...ep.headers, ...one.headers };
+        const headers: Record<string, string> = { ...rateHeaders(), ...(status === 200 ? { etag: etagOf(text) } : {}), ...ep.headers, ...one.headers };
         if (status === 200 && inm === etagOf(text)) {
           log.push({ key, status: 304, conditional });
           const { link: _link, ...rest } = headers;
@@ -220,28 +224,12 @@ function instance(config: Record<string, unknown> = {}, http: InstanceConfig['ht
 }
 
 async function scan(instances: InstanceConfig[] = [instance()], window: Window = WINDOW) {
-  const evidence = new EvidenceLog();
-  const redactor = new Redactor();
-  redactor.add(TOKEN);
-  const started = Date.now();
-  const result = await runCollectors({
-    registry: [githubCollector], instances, clock: fixedClock(window.end), window, evidence, redactor,
-    log: silentLogger, concurrency: 2, collectorDeadlineMs: 60_000, scanDeadlineMs: 90_000,
+  const r = await scanCollector<GithubSignalId>({
+    collector: githubCollector, instances, window, secrets: [TOKEN], concurrency: 2, collectorDeadlineMs: 60_000, scanDeadlineMs: 90_000,
   });
-  const ms = Date.now() - started;
-  const get = (id: GithubSignalId): SignalState => {
-    const s = result.signals.get(id);
-    if (!s) throw new Error(`no state for ${id}`);
-    return s;
-  };
-  const value = (id: GithubSignalId) => {
-    const s = get(id);
-    expect(s.status, `${id}: ${s.reason ?? ''}`).toBe('observed');
-    return s.value;
-  };
-  const detail = (id: GithubSignalId) => get(id).instances[0]?.detail ?? '';
-  const values = () => Object.fromEntries(ALL_IDS.map((id) => [id, get(id).status === 'observed' ? get(id).value : get(id).status]));
-  return { ...result, evidence, get, value, detail, values, ms };
+  const detail = (id: GithubSignalId) => r.detail(id) ?? '';
+  const values = () => Object.fromEntries(ALL_IDS.map((id) => [id, r.get(id).status === 'observed' ? r.get(id).value : r.get(id).status]));
+  return { ...r, detail, values };
 }
 
 const EXPECTED: Partial<Record<GithubSignalId, number | boolean>> = {
@@ -257,8 +245,14 @@ const EXPECTED: Partial<Record<GithubSignalId, number | boolean>> = {
   'github.deployments.automated_ratio': 7 / 9,
   'github.deployments.rollbacks': 1,
   'github.changes.failure_rate': 0.375,
-  'github.changes.lead_time_median_seconds': 131400,
+  'github.changes.lead_time_median_seconds': 131700,
   'github.restore.median_seconds': 47850,
+  'github.apps.count': 1,
+  'github.apps.weekly_ratio': 1,
+  'github.apps.daily_ratio': 0,
+  'github.apps.on_demand_ratio': 0,
+  'github.apps.success_ratio_min': 0.75,
+  'github.apps.monthly_ratio': 'not_available' as never,
   'github.review.protected_ratio': 0.5,
   'github.review.required_checks_ratio': 0.5,
   'github.review.codeowners_ratio': 0.5,
@@ -270,7 +264,7 @@ const EXPECTED: Partial<Record<GithubSignalId, number | boolean>> = {
   'github.gitops.present': true,
   'github.releases.per_week': 1,
 };
-const FIRST_SCAN_REQUESTS = 40;
+const FIRST_SCAN_REQUESTS = 42;
 
 describe('github collector: an organisation with a deploying repository, a releasing one and an archived one', () => {
   it('measures every signal from documented payloads, paging deployments until the window ends', async () => {
@@ -281,22 +275,22 @@ describe('github collector: an organisation with a deploying repository, a relea
 
     expect(r.values()).toEqual(EXPECTED);
     expect(ALL_IDS.filter((id) => !(id in EXPECTED))).toEqual([]);
-    expect(r.runs).toEqual([expect.objectContaining({ status: 'ok', requests: FIRST_SCAN_REQUESTS, signals_observed: ALL_IDS.length })]);
+    expect(r.runs).toEqual([expect.objectContaining({ status: 'ok', requests: FIRST_SCAN_REQUESTS, signals_observed: ALL_IDS.length - 1 })]); // monthly: 28 days hold no 30-day period
     expect(r.evidence.records.every((e) => e.method === 'GET')).toBe(true);
 
     // paging: both pages of deployments were read, the third (before the window) was not
     const deploymentPages = r.evidence.records.filter((e) => e.url.startsWith(`${API}${SHOP}/deployments?`)).map((e) => new URL(e.url).searchParams.get('page'));
     expect(deploymentPages).toEqual([null, '2']);
-    // the archived repository and the staging deployments' statuses were never asked for
+    // the archived repository and the staging deployments' statuses were never asked for (production's before the window are)
     expect(r.evidence.records.some((e) => e.url.includes('/legacy'))).toBe(false);
-    expect(r.evidence.records.some((e) => /deployments\/(1001|1004|1009|1000)\//.test(e.url))).toBe(false);
+    expect(r.evidence.records.some((e) => /deployments\/(1001|1004|1009)\//.test(e.url))).toBe(false);
 
     expect(r.detail('github.repos.count')).toBe('2 repositories: acme/shop-api, acme/web; left out: 1 archived');
     expect(r.detail('github.review.protected_ratio')).toContain('acme/shop-api (branch protection (1 approvals, 1 required checks))');
     expect(r.detail('github.iac.repos')).toBe('acme/shop-api (helm, kubernetes), acme/web (terraform)');
     expect(r.detail('github.gitops.present')).toBe('Argo CD Application in acme/shop-api/deploy/argocd/shop-api.yaml');
     expect(r.detail('github.review.codeowners_ratio')).toBe('1 of 2 repositories: acme/shop-api/.github/CODEOWNERS');
-    expect(r.detail('github.changes.failure_rate')).toContain('2 failed (failure/error) + 1 successful but rolled back within 24 h, of 8');
+    expect(r.detail('github.changes.failure_rate')).toContain('2 failed + 1 successful but rolled back within 24 h, of 8 finished');
     expect(r.detail('github.changes.lead_time_median_seconds')).toContain('median of 4 merge-to-production pairs');
     expect(r.detail('github.changes.lead_time_median_seconds')).toContain('1 merged pull requests not (yet)');
     expect(r.detail('github.deployments.rollbacks')).toBe(`acme/shop-api production ${SHA.D.slice(0, 7)} on 2026-02-12T16:00Z`);
@@ -333,8 +327,8 @@ describe('github collector: an organisation with a deploying repository, a relea
     expect(second.log.filter((l) => l.status === 304).every((l) => l.conditional)).toBe(true);
     expect(r2.values()).toEqual(r1.values());
     expect(r2.values()).toEqual(EXPECTED);
-    expect(r1.detail('github.api.reachable')).toBe(`${API}: 40 answers, 0 of them 304 Not Modified served from the ETag cache`);
-    expect(r2.detail('github.api.reachable')).toBe(`${API}: 40 answers, 39 of them 304 Not Modified served from the ETag cache`);
+    expect(r1.detail('github.api.reachable')).toBe(`${API}: 42 answers, 0 of them 304 Not Modified served from the ETag cache`);
+    expect(r2.detail('github.api.reachable')).toBe(`${API}: 42 answers, 41 of them 304 Not Modified served from the ETag cache`);
     // a 304 evidence record has no body; the signals still point at it
     expect(r2.get('github.deployments.count').evidence.every((id) => r2.evidence.records.find((e) => e.id === id)?.status === 304)).toBe(true);
   });
@@ -385,7 +379,10 @@ describe('github collector: an organisation with a deploying repository, a relea
       'shop.tree': { body: { ...(fixture('shop-api/tree') as object), tree: (fixture('web/tree') as { tree: { path: string }[] }).tree.filter((e) => !e.path.startsWith('infra')) } },
       'shop.blob': null,
       'shop.protection': { status: 404, body: fixture('errors/branch-not-protected') },
+      'shop.codeowners': null,
       'web.tree': { body: { ...(fixture('web/tree') as object), tree: [...(fixture('web/tree') as { tree: unknown[] }).tree, { path: 'docs/CODEOWNERS', mode: '100644', type: 'blob', sha: 'ab'.repeat(20), size: 30, url: `${API}/x` }] } },
+    }, {
+      'web.codeowners': { path: `${WEB}/git/blobs/${'ab'.repeat(20)}`, fixture: 'shop-api/blob-codeowners' },
     });
     const r = await scan();
     expect(unmatched).toEqual([]);
@@ -424,7 +421,11 @@ describe('github collector: an organisation with a deploying repository, a relea
 describe('github collector: rate limits, errors and bad payloads', () => {
   it('stops at once, naming the reset time, when the primary rate limit is spent until long after max_rate_limit_wait', async () => {
     const reset = Math.floor(Date.now() / 1000) + 3000;
-    serve({ repos: { status: 403, body: fixture('errors/rate-limit'), headers: { ...rateHeaders(0), 'x-ratelimit-reset': String(reset) } } });
+    // the scan stops at the first answer: nothing else is served
+    serve({
+      ...Object.fromEntries(Object.keys(ENDPOINTS).map((k) => [k, null])),
+      repos: { status: 403, body: fixture('errors/rate-limit'), headers: { ...rateHeaders(0), 'x-ratelimit-reset': String(reset) } },
+    });
     const r = await scan();
     expect(unmatched).toEqual([]);
     expect(r.ms).toBeLessThan(5000);
@@ -506,7 +507,8 @@ describe('github collector: rate limits, errors and bad payloads', () => {
     });
     const r = await scan();
     expect(unmatched).toEqual([]);
-    for (const id of ['github.deployments.success_ratio', 'github.changes.failure_rate', 'github.restore.median_seconds', 'github.changes.lead_time_median_seconds'] as const) {
+    // a rollback is a return to a version that was live: it needs the statuses too
+    for (const id of ['github.deployments.success_ratio', 'github.changes.failure_rate', 'github.restore.median_seconds', 'github.changes.lead_time_median_seconds', 'github.deployments.rollbacks', 'github.apps.success_ratio_min'] as const) {
       expect(r.get(id).status, id).toBe('failed');
       expect(r.get(id).reason, id).toMatch(/acme\/shop-api: GET \/repos\/acme\/shop-api\/deployments\/1006\/statuses \(item 1\) returned an unexpected response: state: /);
     }
@@ -514,7 +516,7 @@ describe('github collector: rate limits, errors and bad payloads', () => {
     expect(r.get('github.releases.per_week').reason).toMatch(/^acme\/web: malformed response from GET https:\/\/api\.github\.test\/repos\/acme\/web\/releases\?per_page=100: expected JSON, got invalid JSON/);
     expect(r.evidence.records.find((e) => e.id === r.get('github.releases.per_week').evidence[0])?.url).toBe(`${API}${WEB}/releases?per_page=100`);
     expect(r.value('github.deployments.count')).toBe(9);
-    expect(r.value('github.deployments.rollbacks')).toBe(1);
+    expect(r.value('github.apps.weekly_ratio')).toBe(1);
     expect(r.value('github.environments.gated_ratio')).toBe(1);
     expect(r.value('github.review.merged_reviewed_ratio')).toBe(0.6);
     expect(r.runs[0].status).toBe('partial');
@@ -601,58 +603,23 @@ describe('github collector: the fake GitHub API', () => {
   });
 });
 
-describe('github collector: the arithmetic', () => {
-  const w = WINDOW;
-  const at = (s: string) => Date.parse(s);
-  const dep = (id: number, sha: string, created: string, state?: 'success' | 'failure' | 'error', finalAt?: string): Deploy => ({
-    repo: 'o/r', id, sha, environment: 'production', created: at(created), automated: true, final: state ? { state, at: at(finalAt ?? created) } : undefined,
+describe('github collector: translation into delivery records', () => {
+  const at = (x: string) => Date.parse(x);
+  const st = (id: number, state: 'success' | 'failure' | 'error' | 'inactive' | 'in_progress' | 'queued', created_at: string) => ({ id, state, created_at });
+
+  it('takes the last success, failure or error as the final status; without one the deployment is running', () => {
+    expect(finalStatus([st(3, 'inactive', '2026-02-05T00:00:00Z'), st(2, 'success', '2026-02-03T00:05:00Z'), st(1, 'in_progress', '2026-02-03T00:01:00Z')])).toEqual({ status: 'success', at: at('2026-02-03T00:05:00Z') });
+    expect(finalStatus([st(1, 'in_progress', '2026-02-03T00:01:00Z')])).toEqual({ status: 'running' });
+    expect(finalStatus([])).toEqual({ status: 'running' });
+    expect(finalStatus([st(1, 'success', '2026-02-03T00:01:00Z'), st(2, 'error', '2026-02-03T00:02:00Z')])).toEqual({ status: 'failure', at: at('2026-02-03T00:02:00Z') });
   });
 
-  it('takes the last success, failure or error as the final status, ignoring inactive and later progress', () => {
-    const st = (id: number, state: 'success' | 'failure' | 'error' | 'inactive' | 'in_progress', created_at: string) => ({ id, state, created_at });
-    expect(finalStatus([st(3, 'inactive', '2026-02-05T00:00:00Z'), st(2, 'success', '2026-02-03T00:05:00Z'), st(1, 'in_progress', '2026-02-03T00:01:00Z')])).toEqual({ state: 'success', at: at('2026-02-03T00:05:00Z') });
-    expect(finalStatus([st(1, 'in_progress', '2026-02-03T00:01:00Z')])).toBeUndefined();
-    expect(finalStatus([st(1, 'success', '2026-02-03T00:01:00Z'), st(2, 'failure', '2026-02-03T00:02:00Z')])?.state).toBe('failure');
-  });
-
-  it('counts a redeploy of the live sha as no rollback, and a return to an older one as one', () => {
-    const h = [dep(1, 'a', '2026-02-03T00:00:00Z', 'success'), dep(2, 'a', '2026-02-04T00:00:00Z', 'success'), dep(3, 'b', '2026-02-05T00:00:00Z', 'failure'), dep(4, 'a', '2026-02-05T01:00:00Z', 'success')];
-    expect(rollbacks(h, w).map((d) => d.id)).toEqual([4]);
-    // 4 replaced 3, which failed: not a successful change rolled back
-    expect([...rolledBack(h, rollbacks(h, w), w)]).toEqual([]);
-    const late = [dep(1, 'a', '2026-02-03T00:00:00Z', 'success'), dep(2, 'b', '2026-02-04T00:00:00Z', 'success'), dep(3, 'a', '2026-02-05T01:00:00Z', 'success')];
-    expect(rollbacks(late, w).map((d) => d.id)).toEqual([3]);
-    expect([...rolledBack(late, rollbacks(late, w), w)]).toEqual([]); // 25 h later: beyond 24 h
-  });
-
-  it('measures restore to the next success and leaves out failures not yet restored', () => {
-    const h = [dep(1, 'a', '2026-02-03T00:00:00Z', 'failure'), dep(2, 'b', '2026-02-03T01:00:00Z', 'error'), dep(3, 'c', '2026-02-03T02:00:00Z', 'success', '2026-02-03T02:30:00Z'), dep(4, 'd', '2026-02-20T00:00:00Z', 'failure')];
-    expect(restoreTimes(h, w)).toEqual({ seconds: [9000, 5400], unrestored: 1 });
-  });
-
-  it('counts whole weeks back from the end and whole working days', () => {
-    const c = cadence([dep(1, 'a', '2026-02-07T12:00:00Z'), dep(2, 'a', '2026-03-01T23:00:00Z'), dep(3, 'a', '2026-03-02T00:00:00Z')], w);
-    expect(c).toMatchObject({ count: 3, weeks: { total: 4, withDeploy: 2 }, workingDays: { total: 20, withDeploy: 0 }, maxPerDay: { count: 1, day: '2026-02-07' } });
-    const short = cadence([], { start: new Date('2026-02-28T12:00:00Z'), end: new Date('2026-03-02T06:00:00Z'), seconds: 150 * 3600 });
-    expect(short.weeks.total).toBe(0);
-    expect(short.workingDays.total).toBe(0); // only Sunday lies whole inside it
-  });
-
-  it('recognises configuration as code and GitOps manifests', () => {
-    const facts = analysePaths([
-      { path: 'charts/x/Chart.yaml', type: 'blob', sha: '1' }, { path: 'charts/x/templates/dep.yaml', type: 'blob', sha: '2' },
-      { path: 'ops/site.yml', type: 'blob', sha: '3' }, { path: 'node_modules/y/main.tf', type: 'blob', sha: '4' },
-      { path: 'k8s/base/kustomization.yaml', type: 'blob', sha: '5' }, { path: 'k8s/base/svc.yaml', type: 'blob', sha: '6' },
-      { path: 'clusters/prod/flux-system/gotk-sync.yaml', type: 'blob', sha: '7' }, { path: 'CODEOWNERS', type: 'blob', sha: '8' }, { path: 'Dockerfile', type: 'blob', sha: '9' },
-    ]);
-    expect([...facts.kinds].sort()).toEqual(['ansible', 'helm', 'kustomize']);
-    expect(facts.codeowners).toBe('CODEOWNERS');
-    expect(facts.candidates.map((c) => c.path)).toEqual(['clusters/prod/flux-system/gotk-sync.yaml', 'k8s/base/svc.yaml']);
-    expect(analyseManifest('apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n')).toEqual({ kubernetes: true, gitops: 'Flux Kustomization' });
-    expect(analyseManifest('apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n').gitops).toBe('Flux HelmRelease');
-    expect(analyseManifest('apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\n').gitops).toBe('Argo CD ApplicationSet');
-    expect(analyseManifest('apiVersion: v1\nkind: Service\n')).toEqual({ kubernetes: true, gitops: undefined });
-    expect(analyseManifest('name: ci\non: push\n')).toEqual({ kubernetes: false, gitops: undefined });
-    expect(analysePaths([{ path: 'Dockerfile', type: 'blob', sha: '1' }]).kinds.size).toBe(0);
+  it('translates a deployment: repository as application, bots and GitHub Apps as automation, finished at its final status', () => {
+    const base = { id: 7, sha: 'abc', ref: 'main', environment: 'Production', created_at: '2026-02-03T00:00:00Z', creator: { login: 'me', type: 'User' } };
+    const r = deploymentRecord('o/r', base);
+    expect(r).toEqual({ app: 'o/r', environment: 'Production', id: 7, sha: 'abc', createdAt: at('2026-02-03T00:00:00Z'), status: 'running', automated: false });
+    expect(deploymentRecord('o/r', { ...base, creator: { login: 'github-actions[bot]', type: 'Bot' } }).automated).toBe(true);
+    expect(deploymentRecord('o/r', { ...base, performed_via_github_app: { slug: 'argo' } }).automated).toBe(true);
+    expect(withStatuses(r, [st(1, 'failure', '2026-02-03T00:10:00Z')])).toMatchObject({ status: 'failure', finishedAt: at('2026-02-03T00:10:00Z') });
   });
 });

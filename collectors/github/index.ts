@@ -29,21 +29,13 @@ import {
 } from './api.js';
 import { GithubApi, isFatal } from './client.js';
 import { githubConfigSchema, type GithubConfig } from './config.js';
-import {
-  byEnvironment,
-  cadence,
-  DAY,
-  finalStatus,
-  inWindow,
-  median,
-  restoreTimes,
-  rollbacks,
-  rolledBack,
-  share,
-  type Deploy,
-} from './derive.js';
+import { DAY } from '../../src/delivery/cadence.js';
+import { deploymentFacts, histories, HISTORY_BEFORE_WINDOW, leadTimeSeconds, median, shippingCandidates } from '../../src/delivery/deployments.js';
+import { inWindow as inSpan, type DeploymentRecord } from '../../src/delivery/records.js';
+import { classifyFile, classifyPaths, CODEOWNERS_LOCATIONS, codeownersHasRule, codeownersPath, type IacKind } from '../../src/delivery/repository.js';
+import { emitDeploymentSignals } from '../../src/delivery/signals.js';
 import { EtagCache } from './etag-cache.js';
-import { analyseManifest, analysePaths, CODEOWNERS_PATHS, MAX_MANIFEST_READS, type IacKind } from './iac.js';
+import { deploymentRecord, withStatuses } from './translate.js';
 import { GITHUB_SIGNALS, signalsFrom, type GithubSignalId, type Source } from './signals.js';
 
 export type { GithubConfig } from './config.js';
@@ -51,6 +43,13 @@ export type { GithubConfig } from './config.js';
 /** Default folder of the ETag cache, under the current directory. */
 export const DEFAULT_CACHE_DIR = '.techops-cache/github';
 const TRUNCATED = 'tree truncated by GitHub';
+/** Most files whose content is read per repository to recognise Kubernetes and GitOps manifests. */
+export const MAX_MANIFEST_READS = 6;
+const MAX_MANIFEST_BYTES = 512 * 1024;
+
+const inWindow = (t: number, w: Window) => inSpan(t, { start: w.start.getTime(), end: w.end.getTime() });
+const span = (w: Window) => ({ start: w.start.getTime(), end: w.end.getTime() });
+const share = (n: number, of: number) => `${n} of ${of}`;
 /** Successful production deployments after a merge that are compared with it before giving up on the pair. */
 export const MAX_COMPARES_PER_PULL = 5;
 
@@ -95,9 +94,11 @@ interface TreeFacts {
 
 interface DeploymentFacts {
   /** Production deployments fetched (the window and the rest of the last page before it), oldest first. */
-  prod: Deploy[];
+  prod: DeploymentRecord[];
   /** Deployments fetched in all environments (for the detail). */
   fetched: number;
+  /** A production deployment is among those listed, however old: the repository is an application. */
+  deploysToProduction: boolean;
 }
 
 interface PullFacts {
@@ -307,15 +308,26 @@ class Scan {
         throw err;
       }
       evidence.push(...tree.evidence);
-      const facts = analysePaths(tree.data.tree);
-      let codeowners = facts.codeowners;
-      if (!codeowners && tree.data.truncated) {
-        // A tree too large to list whole: ask for each CODEOWNERS location.
-        for (const path of CODEOWNERS_PATHS) {
+      const blobs = tree.data.tree.filter((e) => e.type === 'blob');
+      const sha = new Map(blobs.map((e) => [e.path, e.sha]));
+      const facts = classifyPaths(blobs.map((e) => e.path));
+      const text = async (path: string, fileSha: string) => {
+        const blob = await this.api.get('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { owner, repo: name, file_sha: fileSha }, blobSchema);
+        evidence.push(...blob.evidence);
+        return blob.data.encoding === 'base64' ? Buffer.from(blob.data.content, 'base64').toString('utf8') : blob.data.content;
+      };
+      // The CODEOWNERS file GitHub uses counts when it holds a rule (src/delivery/repository.ts).
+      let codeowners: string | undefined;
+      const ownersPath = codeownersPath(sha.keys(), 'github');
+      if (ownersPath) {
+        if (codeownersHasRule(await text(ownersPath, sha.get(ownersPath)!))) codeowners = ownersPath;
+      } else if (tree.data.truncated) {
+        // A tree too large to list whole: ask for each CODEOWNERS location, in GitHub's order.
+        for (const path of CODEOWNERS_LOCATIONS.github) {
           try {
             const got = await this.api.get('GET /repos/{owner}/{repo}/contents/{path}', { owner, repo: name, path, ref: branch }, contentSchema);
             evidence.push(...got.evidence);
-            codeowners = path;
+            if (codeownersHasRule(Buffer.from(got.data.content ?? '', 'base64').toString('utf8'))) codeowners = path;
             break;
           } catch (err) {
             if (!isCollectError(err, 'not_found')) throw err;
@@ -323,16 +335,14 @@ class Scan {
           }
         }
       }
-      const kinds = new Set(facts.kinds);
+      const kinds = new Set<IacKind>(facts.kinds.keys());
       let gitops: string | undefined;
-      for (const file of facts.candidates.slice(0, MAX_MANIFEST_READS)) {
+      const small = facts.candidates.filter((p) => (blobs.find((e) => e.path === p)?.size ?? 0) <= MAX_MANIFEST_BYTES);
+      for (const path of small.slice(0, MAX_MANIFEST_READS)) {
         if (kinds.has('kubernetes') && gitops) break;
-        const blob = await this.api.get('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { owner, repo: name, file_sha: file.sha }, blobSchema);
-        evidence.push(...blob.evidence);
-        const text = blob.data.encoding === 'base64' ? Buffer.from(blob.data.content, 'base64').toString('utf8') : blob.data.content;
-        const found = analyseManifest(text);
+        const found = classifyFile(path, await text(path, sha.get(path)!));
         if (found.kubernetes) kinds.add('kubernetes');
-        if (found.gitops && !gitops) gitops = `${found.gitops} in ${repo.full}/${file.path}`;
+        if (found.gitops.length && !gitops) gitops = `${found.gitops[0]} in ${repo.full}/${path}`;
       }
       return { codeowners, kinds: [...kinds].sort(), gitops, note: tree.data.truncated ? TRUNCATED : undefined };
     });
@@ -418,27 +428,28 @@ class Scan {
       const page = await this.api.list('GET /repos/{owner}/{repo}/deployments', { owner, repo: name }, deploymentSchema,
         (items) => items.some((d) => Date.parse(d.created_at) < start));
       evidence.push(...page.evidence);
-      const prod: Deploy[] = page.items
-        .filter((d) => this.isProduction(d.environment))
-        .map((d) => ({
-          repo: repo.full, id: d.id, sha: d.sha, environment: d.environment, created: Date.parse(d.created_at),
-          automated: d.creator?.type === 'Bot' || !!d.performed_via_github_app,
-        }))
-        .sort((a, b) => a.created - b.created || a.id - b.id);
-      return { prod, fetched: page.items.length } satisfies DeploymentFacts;
+      // Production only, from HISTORY_BEFORE_WINDOW before the window (the page may reach further back).
+      const since = start - HISTORY_BEFORE_WINDOW;
+      const prod = page.items
+        .filter((d) => this.isProduction(d.environment) && Date.parse(d.created_at) >= since)
+        .map((d) => deploymentRecord(repo.full, d))
+        .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
+      return { prod, fetched: page.items.length, deploysToProduction: page.items.some((d) => this.isProduction(d.environment)) } satisfies DeploymentFacts;
     });
     const none: Outcome<null> = { ok: false, reason: listed.ok ? '' : listed.reason, evidence: [] };
     if (!listed.ok) return { list: listed, statuses: none, environments: { ...none } };
 
-    const inW = listed.value.prod.filter((d) => inWindow(d.created, this.window));
+    // The statuses of the history before the window are read too: a rollback is a return to a version that was live.
+    const prod = listed.value.prod;
     const statuses = await this.attempt(async (evidence) => {
-      for (const d of inW) {
-        const page = await this.api.list('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', { owner, repo: name, deployment_id: d.id }, deploymentStatusSchema);
+      for (let i = 0; i < prod.length; i++) {
+        const page = await this.api.list('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', { owner, repo: name, deployment_id: prod[i].id }, deploymentStatusSchema);
         evidence.push(...page.evidence);
-        d.final = finalStatus(page.items);
+        prod[i] = withStatuses(prod[i], page.items);
       }
       return null;
     });
+    const inW = prod.filter((d) => inWindow(d.createdAt, this.window));
 
     const environments = await this.attempt(async (evidence) => {
       if (inW.length === 0) return undefined;
@@ -466,59 +477,26 @@ class Scan {
     const listEvidence = lists.flatMap((o) => o.evidence);
     const facts = lists.map((o) => (o as { value: DeploymentFacts }).value);
     const history = facts.flatMap((f) => f.prod);
-    const prod = history.filter((d) => inWindow(d.created, w));
-    const repoWith = repos.filter((_, i) => facts[i].prod.some((d) => inWindow(d.created, w)));
-    const c = cadence(prod, w);
+    const prod = history.filter((d) => inWindow(d.createdAt, w));
+    const repoWith = repos.filter((_, i) => facts[i].prod.some((d) => inWindow(d.createdAt, w)));
     const envs = [...new Set(prod.map((d) => d.environment))].sort();
 
     ctx.emit('github.repos.with_deployments', repoWith.length, listEvidence, `${share(repoWith.length, repos.length)} repositories: ${list(repoWith.map((r) => r.full))}`);
-    ctx.emit('github.deployments.count', c.count, listEvidence, `production environments: ${envs.join(', ') || 'none deployed to'}; ${facts.reduce((n, f) => n + f.fetched, 0)} deployments listed in all environments`);
-    ctx.emit('github.deployments.per_week', c.perWeek, listEvidence, `${c.count} production deployments over ${formatNumber(w.seconds / 86400)} days`);
-    if (c.weeks.total === 0) ctx.notAvailable('github.deployments.weeks_with_deploy_ratio', `the window (${formatDuration(w.seconds)}) holds no whole week`);
-    else ctx.emit('github.deployments.weeks_with_deploy_ratio', c.weeks.withDeploy / c.weeks.total, listEvidence, `${share(c.weeks.withDeploy, c.weeks.total)} whole weeks`);
-    if (c.workingDays.total === 0) ctx.notAvailable('github.deployments.days_with_deploy_ratio', `the window (${formatDuration(w.seconds)}) holds no whole working day`);
-    else ctx.emit('github.deployments.days_with_deploy_ratio', c.workingDays.withDeploy / c.workingDays.total, listEvidence, `${share(c.workingDays.withDeploy, c.workingDays.total)} working days (Mon-Fri, UTC)`);
-    ctx.emit('github.deployments.max_per_day', c.maxPerDay.count, listEvidence, c.maxPerDay.day ? `on ${c.maxPerDay.day}` : 'no production deployment');
-    if (prod.length === 0) ctx.notAvailable('github.deployments.automated_ratio', 'no production deployment in the window');
-    else {
-      const automated = prod.filter((d) => d.automated).length;
-      ctx.emit('github.deployments.automated_ratio', automated / prod.length, listEvidence, `${share(automated, prod.length)} created by a bot or a GitHub App`);
-    }
-    const groups = byEnvironment(history);
-    const rollbackList = [...groups.values()].flatMap((h) => rollbacks(h, w));
-    ctx.emit('github.deployments.rollbacks', rollbackList.length, listEvidence,
-      rollbackList.length ? list(rollbackList.map((d) => `${d.repo} ${d.environment} ${d.sha.slice(0, 7)} on ${new Date(d.created).toISOString().slice(0, 16)}Z`)) : 'none');
-
-    // Everything below needs the final status of every production deployment of the window.
     const statuses = results.map((r) => r.statuses);
-    if (this.failIfAny('statuses', repos, statuses, ['github.changes.lead_time_median_seconds'])) {
-      // lead time is reported with the pulls
-    } else {
-      const evidence = [...listEvidence, ...statuses.flatMap((o) => o.evidence)];
-      const final = prod.filter((d) => d.final);
-      const success = final.filter((d) => d.final!.state === 'success');
-      const failed = final.filter((d) => d.final!.state !== 'success');
-      if (final.length === 0) {
-        for (const id of ['github.deployments.success_ratio', 'github.changes.failure_rate'] as const) {
-          ctx.notAvailable(id, prod.length ? `none of the ${prod.length} production deployments in the window has a final status (success, failure, error)` : 'no production deployment in the window');
-        }
-      } else {
-        ctx.emit('github.deployments.success_ratio', success.length / final.length, evidence, `${share(success.length, final.length)} production deployments with a final status succeeded (${prod.length - final.length} without one)`);
-        const replaced = new Set<number>();
-        for (const h of groups.values()) for (const id of rolledBack(h, rollbacks(h, w), w)) replaced.add(id);
-        ctx.emit('github.changes.failure_rate', (failed.length + replaced.size) / final.length, evidence,
-          `${failed.length} failed (failure/error) + ${replaced.size} successful but rolled back within 24 h, of ${final.length} production deployments with a final status`);
-      }
-      const restores = [...groups.values()].map((h) => restoreTimes(h, w));
-      const seconds = restores.flatMap((r) => r.seconds);
-      const unrestored = restores.reduce((n, r) => n + r.unrestored, 0);
-      const m = median(seconds);
-      if (m === undefined) {
-        ctx.notAvailable('github.restore.median_seconds', failed.length ? `none of the ${failed.length} failed production deployments has been followed by a successful one yet` : 'no production deployment failed in the window');
-      } else {
-        ctx.emit('github.restore.median_seconds', m, evidence, `median of ${seconds.length} restores (${formatDuration(m)})${unrestored ? `; ${unrestored} failures not restored yet, left out` : ''}`);
-      }
-    }
+    const failedStatuses = statuses.map((o, i) => ({ o, repo: repos[i] })).filter((x) => !x.o.ok);
+    emitDeploymentSignals(ctx, {
+      prefix: 'github',
+      records: history,
+      // Applications: the repositories with a production deployment among those listed (in the window or on the page before it).
+      apps: repos.filter((_, i) => facts[i].deploysToProduction).map((r) => r.full),
+      window: span(w),
+      evidence: [...listEvidence, ...statuses.flatMap((o) => o.evidence)],
+      automatedBy: 'a bot or a GitHub App',
+      statusesFailed: failedStatuses.length
+        ? { reason: failedStatuses.slice(0, 3).map((x) => `${x.repo.full}: ${(x.o as { reason: string }).reason}`).join('; '), evidence: failedStatuses.flatMap((x) => x.o.evidence) }
+        : undefined,
+    });
+    ctx.emit('github.deployments.count', prod.length, listEvidence, `production environments: ${envs.join(', ') || 'none deployed to'}; ${facts.reduce((n, f) => n + f.fetched, 0)} deployments listed in all environments`);
 
     const environments = results.map((r) => r.environments);
     if (this.failIfAny('environments', repos, environments)) return;
@@ -590,26 +568,25 @@ class Scan {
       return checked;
     });
 
-    // Lead time: the first successful production deployment created after the merge whose sha contains it.
+    // Lead time: the first shipping candidate (src/delivery) whose sha contains the merge commit.
     const lead = await this.attempt(async (evidence) => {
       const samples: { pr: number; seconds: number }[] = [];
       let unpaired = 0;
       if (!deployed.list.ok || !deployed.statuses.ok) return { samples, unpaired };
-      const contains = new Containment(this.api, repo, deployed.list.value.prod, w, evidence);
-      const successes = deployed.list.value.prod.filter((d) => inWindow(d.created, w) && d.final?.state === 'success');
-      if (successes.length === 0) return { samples, unpaired }; // no production deployment to reach
+      const prod = deployed.list.value.prod;
+      const rollbacks = new Set(deploymentFacts(prod, span(w)).rollbacks);
+      const contains = new Containment(this.api, repo, prod, w, evidence);
       for (const pr of merged) {
-        const mergedAt = Date.parse(pr.merged_at!);
-        const sha = pr.merge_commit_sha;
-        const candidates = successes.filter((d) => d.created > mergedAt).slice(0, MAX_COMPARES_PER_PULL);
-        let found: Deploy | undefined;
-        for (const d of sha ? candidates : []) {
-          if (await contains.test(d, sha!)) {
+        const change = { app: repo.full, id: `#${pr.number}`, mergedAt: Date.parse(pr.merged_at!), sha: pr.merge_commit_sha ?? undefined };
+        const candidates = shippingCandidates(change, prod, rollbacks).filter((d) => inWindow(d.createdAt, w)).slice(0, MAX_COMPARES_PER_PULL);
+        let found: DeploymentRecord | undefined;
+        for (const d of change.sha ? candidates : []) {
+          if (await contains.test(d, change.sha!)) {
             found = d;
             break;
           }
         }
-        if (found) samples.push({ pr: pr.number, seconds: (found.created - mergedAt) / 1000 });
+        if (found) samples.push({ pr: pr.number, seconds: leadTimeSeconds(change, found) });
         else unpaired++;
       }
       return { samples, unpaired };
@@ -706,19 +683,19 @@ class Scan {
 class Containment {
   private readonly ranges = new Map<number, Promise<Set<string> | undefined>>();
   private readonly pairs = new Map<string, Promise<boolean>>();
-  private readonly byEnv: Map<string, Deploy[]>;
+  private readonly byEnv: Map<string, DeploymentRecord[]>;
 
-  constructor(private readonly api: GithubApi, private readonly repo: Repo, prod: Deploy[], private readonly w: Window, private readonly evidence: string[]) {
-    this.byEnv = byEnvironment(prod);
+  constructor(private readonly api: GithubApi, private readonly repo: Repo, prod: DeploymentRecord[], private readonly w: Window, private readonly evidence: string[]) {
+    this.byEnv = new Map(histories(prod).map((h) => [h[0].environment.toLowerCase(), h]));
   }
 
-  private predecessor(d: Deploy): Deploy | undefined {
-    const history = this.byEnv.get(`${d.repo}\0${d.environment.toLowerCase()}`) ?? [];
-    const before = history.filter((x) => x.created < d.created || (x.created === d.created && x.id < d.id)).reverse();
-    return before.find((x) => inWindow(x.created, this.w) && x.final?.state === 'success') ?? before.find((x) => x.created < this.w.start.getTime());
+  private predecessor(d: DeploymentRecord): DeploymentRecord | undefined {
+    const history = this.byEnv.get(d.environment.toLowerCase()) ?? [];
+    const before = history.filter((x) => x.createdAt < d.createdAt || (x.createdAt === d.createdAt && x.id < d.id)).reverse();
+    return before.find((x) => inWindow(x.createdAt, this.w) && x.status === 'success') ?? before.find((x) => x.createdAt < this.w.start.getTime());
   }
 
-  async test(d: Deploy, merge: string): Promise<boolean> {
+  async test(d: DeploymentRecord, merge: string): Promise<boolean> {
     if (d.sha === merge) return true;
     // A predecessor made after the merge is an earlier candidate, already found not to contain it.
     const p = this.predecessor(d);
@@ -727,7 +704,7 @@ class Containment {
     return this.pair(merge, d.sha);
   }
 
-  private range(d: Deploy, p: Deploy): Promise<Set<string> | undefined> {
+  private range(d: DeploymentRecord, p: DeploymentRecord): Promise<Set<string> | undefined> {
     let r = this.ranges.get(d.id);
     if (!r) {
       r = p.sha === d.sha ? Promise.resolve(new Set<string>()) : this.compareCommits(p.sha, d.sha);

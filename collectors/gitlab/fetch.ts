@@ -7,8 +7,10 @@ import {
   mergeRequestSchema, pipelineSchema, protectedBranchSchema, protectedEnvironmentSchema, releaseSchema, tagSchema, treeEntrySchema,
   type ApprovalRule, type MergeRequest, type Pipeline, type Project, type ProtectedBranch, type ProtectedEnvironment,
 } from './api.js';
-import { branchMatches, RAN, type Deploy, type Span } from './delivery.js';
-import { analyseContent, analyseTree, CODEOWNERS_PATHS, type IacKind } from './repo-files.js';
+import { counts } from '../../src/delivery/deployments.js';
+import type { DeploymentRecord } from '../../src/delivery/records.js';
+import { classifyFile, classifyPaths, CODEOWNERS_LOCATIONS, codeownersHasRule, codeownersPath, type IacKind } from '../../src/delivery/repository.js';
+import { branchMatches, deploymentRecord, type Span } from './translate.js';
 
 /** What one read of one project gave: a value, or why not (failed, or absent from this edition). */
 export type Fetched<T> =
@@ -97,7 +99,7 @@ export interface ProjectScan {
   project: Project;
   path: string;
   /** Production environments and their deployments since the history start. */
-  deployments: Fetched<{ environments: string[]; deploys: Deploy[] }>;
+  deployments: Fetched<{ environments: string[]; deploys: DeploymentRecord[]; gitlabStatus: Map<number, string> }>;
   /** Read only for projects with production deployments in the window. */
   protectedEnvironments?: Fetched<ProtectedEnvironment[]>;
   /** The default branch is protected with push for no one (false without a default branch). */
@@ -137,8 +139,8 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
   const hasRepo = branch !== undefined && project.empty_repo !== true && project.repository_access_level !== 'disabled';
   const mrsOff = project.merge_requests_access_level === 'disabled';
 
-  const deployments = (async (): Promise<Fetched<{ environments: string[]; deploys: Deploy[] }>> => {
-    if (project.environments_access_level === 'disabled') return { ok: true, value: { environments: [], deploys: [] }, evidence: [] };
+  const deployments = (async (): Promise<Fetched<{ environments: string[]; deploys: DeploymentRecord[]; gitlabStatus: Map<number, string> }>> => {
+    if (project.environments_access_level === 'disabled') return { ok: true, value: { environments: [], deploys: [], gitlabStatus: new Map() }, evidence: [] };
     let envs;
     try {
       envs = await listAll(http, `${base}/environments`, environmentSchema, {});
@@ -147,7 +149,9 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
     }
     const production = envs.items.map((e) => e.name).filter((n) => opts.production.some((re) => re.test(n)));
     const evidence = [...envs.evidence];
-    const deploys: Deploy[] = [];
+    const deploys: DeploymentRecord[] = [];
+    /** GitLab's own status words, for the detail. */
+    const gitlabStatus = new Map<number, string>();
     for (const env of production) {
       try {
         const page = await listAll(http, `${base}/deployments`, deploymentSchema, {
@@ -155,17 +159,15 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
         });
         evidence.push(...page.evidence);
         for (const d of page.items) {
-          deploys.push({
-            project: path, env: d.environment.name, id: d.id, sha: d.sha, status: d.status,
-            createdAt: Date.parse(d.created_at), finishedAt: Date.parse(d.finished_at ?? d.updated_at), automated: d.deployable != null,
-          });
+          deploys.push(deploymentRecord(path, d));
+          gitlabStatus.set(d.id, d.status);
         }
       } catch (err) {
         const out = outcomeOf(err, 'deployments', path);
         return { ...out, evidence: [...evidence, ...out.evidence] };
       }
     }
-    return { ok: true, value: { environments: production, deploys }, evidence };
+    return { ok: true, value: { environments: production, deploys, gitlabStatus }, evidence };
   })();
 
   const branchP = read('protected_branches', path, async () => {
@@ -186,7 +188,7 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
   });
 
   const protectedEnvsP = deployments.then((d) => {
-    if (!d.ok || !d.value.deploys.some((x) => RAN.has(x.status) && x.createdAt >= w.start && x.createdAt <= w.end)) return undefined;
+    if (!d.ok || !d.value.deploys.some((x) => counts(x, w))) return undefined;
     return read('protected_environments', path, async () => {
       const page = await listAll(http, `${base}/protected_environments`, protectedEnvironmentSchema, {});
       return { value: page.items, evidence: page.evidence };
@@ -276,39 +278,38 @@ async function scanRepository(http: HttpClient, base: string, project: string, r
     return outcomeOf(err, 'tree', project);
   }
   const evidence = [...tree.evidence];
-  const facts = analyseTree(tree.items.filter((e) => e.type === 'blob').map((e) => e.path));
-  const kinds = new Set(facts.kinds);
-  const where: Partial<Record<IacKind, string>> = Object.fromEntries(facts.where);
+  const facts = classifyPaths(tree.items.filter((e) => e.type === 'blob').map((e) => e.path));
+  const kinds = new Set<IacKind>(facts.kinds.keys());
+  const where: Partial<Record<IacKind, string>> = Object.fromEntries(facts.kinds);
   const gitops: string[] = [];
+  const raw = async (file: string) => {
+    const res = await http.getText(`${base}/repository/files/${encodeURIComponent(file)}/raw`, { params: { ref }, acceptStatus: [404], headers: { Accept: 'text/plain, */*' } });
+    evidence.push(res.evidence);
+    return res.status === 404 ? undefined : res.data;
+  };
   let reads = 0;
   try {
-    for (const c of facts.candidates) {
-      if (reads >= FILE_READS) break;
-      if (c.kind === 'gitops' && gitops.length > 0) continue;
-      if (c.kind !== 'gitops' && kinds.has(c.kind)) continue;
+    for (const file of facts.candidates) {
+      if (reads >= FILE_READS || (kinds.has('kubernetes') && gitops.length > 0)) break;
       reads++;
-      const res = await http.getText(`${base}/repository/files/${encodeURIComponent(c.path)}/raw`, { params: { ref }, acceptStatus: [404], headers: { Accept: 'text/plain, */*' } });
-      evidence.push(res.evidence);
-      if (res.status === 404) continue;
-      for (const k of analyseContent(res.data)) {
-        const relevant = k === 'argocd' || k === 'flux' || k === c.kind;
-        if (!relevant) continue;
-        if (k === 'argocd' || k === 'flux') gitops.push(c.path);
-        if (!kinds.has(k)) where[k] = c.path;
-        kinds.add(k);
+      const text = await raw(file);
+      if (text === undefined) continue;
+      const found = classifyFile(file, text);
+      if (found.gitops.length) gitops.push(file);
+      if (found.kubernetes && !kinds.has('kubernetes')) {
+        kinds.add('kubernetes');
+        where.kubernetes = file;
       }
     }
-    let codeowners = facts.codeowners;
-    if (codeowners === undefined && tree.truncated) {
-      // Not in the part of the tree that was read: ask for each place GitLab looks.
-      for (const p of CODEOWNERS_PATHS) {
-        const res = await http.getText(`${base}/repository/files/${encodeURIComponent(p)}`, { method: 'HEAD', params: { ref }, acceptStatus: [404] });
-        evidence.push(res.evidence);
-        if (res.status === 200) {
-          codeowners = p;
-          break;
-        }
-      }
+    // The CODEOWNERS file GitLab uses counts when it holds a rule (src/delivery/repository.ts). In
+    // a tree read only in part, every place GitLab looks is asked for.
+    let codeowners: string | undefined;
+    const listed = codeownersPath(tree.items.filter((e) => e.type === 'blob').map((e) => e.path), 'gitlab');
+    for (const file of listed ? [listed] : tree.truncated ? CODEOWNERS_LOCATIONS.gitlab : []) {
+      const text = await raw(file);
+      if (text === undefined) continue;
+      if (codeownersHasRule(text)) codeowners = file;
+      break;
     }
     return { ok: true, value: { kinds: [...kinds].sort(), where, gitops, codeowners, truncated: tree.truncated }, evidence };
   } catch (err) {

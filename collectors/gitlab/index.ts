@@ -5,9 +5,10 @@ import type { HttpClient } from '../../src/http/client.js';
 import { CollectError, isCollectError } from '../../src/http/errors.js';
 import { listAll, projectSchema, type Project } from './api.js';
 import { gitlabConfigSchema, type GitlabConfig } from './config.js';
-import {
-  deploymentFacts, leadTimes, maxPerDay, median, weeksWithDeploy, workingDaysWithDeploy, type Deploy, type Merge, type Span,
-} from './delivery.js';
+import { HISTORY_BEFORE_WINDOW, leadTimeSeconds, median, shippingCandidates } from '../../src/delivery/deployments.js';
+import type { ChangeRecord, DeploymentRecord } from '../../src/delivery/records.js';
+import { emitDeploymentSignals } from '../../src/delivery/signals.js';
+import type { Span } from './translate.js';
 import { limited, scanProject, type Fetched, type ProjectScan } from './fetch.js';
 import { GITLAB_SIGNALS, type GitlabSignalId } from './signals.js';
 
@@ -17,8 +18,6 @@ type Ctx = CollectContext<GitlabConfig>;
 
 /** Requests in flight at once for one instance (GitLab.com allows 2,000 authenticated API calls a minute). */
 const CONCURRENCY = 6;
-/** Deployments are read this far before the window, so a rollback to a version deployed just before it is recognised. */
-const ROLLBACK_LOOKBACK_MS = 14 * 86_400_000;
 const DAY_S = 86_400;
 
 export const gitlabCollector: Collector<GitlabConfig> = {
@@ -39,7 +38,7 @@ export const gitlabCollector: Collector<GitlabConfig> = {
     const listed = await listProjects(http, config);
     const w: Span = { start: ctx.window.start.getTime(), end: ctx.window.end.getTime() };
     const production = config.production_environments.map((p) => new RegExp(p, 'i'));
-    const scans = await Promise.all(listed.projects.map((p) => scanProject(http, p, { window: w, historyStart: w.start - ROLLBACK_LOOKBACK_MS, production })));
+    const scans = await Promise.all(listed.projects.map((p) => scanProject(http, p, { window: w, historyStart: w.start - HISTORY_BEFORE_WINDOW, production })));
     emitAll(ctx, scans, listed, w);
   },
 };
@@ -151,65 +150,66 @@ function emitAll(ctx: Ctx, scans: ProjectScan[], listed: Listed, w: Span): void 
     'gitlab.repos.with_deployments', 'gitlab.deployments.count', 'gitlab.deployments.per_week', 'gitlab.deployments.weeks_with_deploy_ratio',
     'gitlab.deployments.days_with_deploy_ratio', 'gitlab.deployments.max_per_day', 'gitlab.deployments.success_ratio',
     'gitlab.deployments.automated_ratio', 'gitlab.deployments.rollbacks', 'gitlab.changes.failure_rate', 'gitlab.restore.median_seconds',
+    'gitlab.apps.count', 'gitlab.apps.monthly_ratio', 'gitlab.apps.weekly_ratio', 'gitlab.apps.daily_ratio', 'gitlab.apps.on_demand_ratio',
+    'gitlab.apps.success_ratio_min',
   ];
   const depParts = scans.map((s) => s.deployments);
-  const okDeploys = (s: ProjectScan) => (s.deployments.ok ? s.deployments.value : { environments: [], deploys: [] as Deploy[] });
+  const okDeploys = (s: ProjectScan) => (s.deployments.ok ? s.deployments.value : { environments: [], deploys: [] as DeploymentRecord[], gitlabStatus: new Map<number, string>() });
   const all = scans.flatMap((s) => okDeploys(s).deploys);
-  const facts = deploymentFacts(all, w);
-  const withDeploys = new Set(facts.counted.map((d) => d.project));
   const prodEnvs = scans.reduce((k, s) => k + okDeploys(s).environments.length, 0);
+  let counted: DeploymentRecord[] = [];
+  let rollbacks = new Set<DeploymentRecord>();
   signal(DEPLOY_IDS, depParts, (ev) => {
-    ctx.emit('gitlab.repos.with_deployments', withDeploys.size, ev, [...withDeploys].sort().join(', ') || 'none');
     if (prodEnvs === 0) {
+      ctx.emit('gitlab.repos.with_deployments', 0, ev, 'none');
+      ctx.emit('gitlab.apps.count', 0, ev, 'no project has a production environment');
       const why = `no project has an environment matching production_environments (${(ctx.config.production_environments).join(', ')}): GitLab records no production deployment here`;
-      for (const id of DEPLOY_IDS.slice(1)) ctx.notAvailable(id, why, ev);
+      for (const id of DEPLOY_IDS.slice(1)) if (id !== 'gitlab.apps.count') ctx.notAvailable(id, why, ev);
       return;
     }
-    const times = facts.counted.map((d) => d.createdAt);
-    const statuses = countBy(all.filter((d) => d.createdAt >= w.start && d.createdAt <= w.end).map((d) => d.status));
-    ctx.emit('gitlab.deployments.count', facts.counted.length, ev, `${facts.counted.length} in ${withDeploys.size} projects (${statuses || 'none'}; created, blocked, skipped and canceled are not counted)`);
-    ctx.emit('gitlab.deployments.per_week', facts.counted.length / weeks, ev, `${facts.counted.length} deployments over ${round(weeks)} weeks`);
-    const wk = weeksWithDeploy(times, w);
-    if (wk) ctx.emit('gitlab.deployments.weeks_with_deploy_ratio', wk.withDeploy / wk.weeks, ev, `${wk.withDeploy} of ${wk.weeks} whole weeks`);
-    else ctx.notAvailable('gitlab.deployments.weeks_with_deploy_ratio', 'the window is shorter than a week', ev);
-    const days = workingDaysWithDeploy(times, w);
-    if (days) ctx.emit('gitlab.deployments.days_with_deploy_ratio', days.withDeploy / days.days, ev, `${days.withDeploy} of ${days.days} whole working days (UTC)`);
-    else ctx.notAvailable('gitlab.deployments.days_with_deploy_ratio', 'the window holds no whole working day', ev);
-    const peak = maxPerDay(times);
-    ctx.emit('gitlab.deployments.max_per_day', peak.max, ev, peak.day ? `on ${peak.day}` : undefined);
-    const final = facts.success + facts.failed;
-    ratio('gitlab.deployments.success_ratio', facts.success, final, ev, 'production deployments with a final status succeeded (canceled and running not counted)',
-      'no production deployment in the window has a final status (success or failed)');
-    ratio('gitlab.deployments.automated_ratio', facts.counted.filter((d) => d.automated).length, facts.counted.length, ev,
-      'production deployments were run by a CI job', 'no production deployment in the window');
-    ctx.emit('gitlab.deployments.rollbacks', facts.rollbacks.length, ev, facts.rollbacks.map((d) => `${d.project} ${d.env} ${d.sha.slice(0, 8)}`).join(', ') || undefined);
-    if (final === 0) ctx.notAvailable('gitlab.changes.failure_rate', 'no production deployment in the window has a final status (success or failed)', ev);
-    else ctx.emit('gitlab.changes.failure_rate', (facts.failed + facts.rolledBack.length) / final, ev,
-      `${facts.failed} failed + ${facts.rolledBack.length} rolled back within 24 h, of ${final} production deployments (failed deployments over deployments, not incidents)`);
-    const restore = median(facts.restores);
-    if (facts.failed === 0) ctx.notAvailable('gitlab.restore.median_seconds', 'no failed production deployment in the window', ev);
-    else if (restore === undefined) ctx.notAvailable('gitlab.restore.median_seconds', `no success has followed the ${facts.failed} failed production deployments yet`, ev);
-    else ctx.emit('gitlab.restore.median_seconds', restore, ev, `median of ${facts.restores.length} failed deployments${facts.unrestored ? `; ${facts.unrestored} not restored yet` : ''}`);
+    const facts = emitDeploymentSignals(ctx, {
+      prefix: 'gitlab',
+      records: all,
+      // Applications: the projects with a production environment (GitLab creates one on the first deployment to it).
+      apps: scans.filter((s) => okDeploys(s).environments.length > 0).map((s) => s.path),
+      window: w,
+      evidence: ev,
+      automatedBy: 'a CI job',
+    });
+    counted = facts.counted;
+    rollbacks = new Set(facts.rollbacks);
+    const withDeploys = new Set(counted.map((d) => d.app));
+    ctx.emit('gitlab.repos.with_deployments', withDeploys.size, ev, [...withDeploys].sort().join(', ') || 'none');
+    const statuses = countBy(scans.flatMap((s) => okDeploys(s).deploys.filter((d) => d.createdAt >= w.start && d.createdAt <= w.end).map((d) => okDeploys(s).gitlabStatus.get(d.id) ?? d.status)));
+    ctx.emit('gitlab.deployments.count', counted.length, ev, `${counted.length} in ${withDeploys.size} projects (${statuses || 'none'}; created, blocked, skipped and canceled are not counted)`);
   });
+  const withDeploys = new Set(counted.map((d) => d.app));
 
   // Lead time needs merges only where something was deployed; elsewhere no merge can pair.
   const withProdEnv = scans.filter((s) => okDeploys(s).environments.length > 0);
   signal(['gitlab.changes.lead_time_median_seconds'], [...depParts, ...withProdEnv.map((s) => s.merges)], (ev) => {
     const id = 'gitlab.changes.lead_time_median_seconds';
-    const merges: Merge[] = withProdEnv.flatMap((s) => (s.merges.ok ? s.merges.value : [])
+    const changes: ChangeRecord[] = withProdEnv.flatMap((s) => (s.merges.ok ? s.merges.value : [])
       .filter((m) => m.target_branch === s.project.default_branch)
-      .map((m) => ({ project: s.path, iid: m.iid, mergedAt: Date.parse(m.merged_at!) })));
-    const lt = leadTimes(merges, facts.counted, new Set(facts.rollbacks));
-    const med = median(lt.seconds);
-    if (med === undefined) ctx.notAvailable(id, merges.length ? `none of the ${merges.length} merges into a default branch has been deployed to production yet` : 'no merge into the default branch of a project with a production environment in the window', ev);
-    else ctx.emit(id, med, ev, `median of ${lt.seconds.length} merges${lt.undeployed ? `; ${lt.undeployed} not deployed yet (left out)` : ''}; each to the first later successful non-rollback production deployment of its project`);
+      .map((m) => ({ app: s.path, id: `!${m.iid}`, mergedAt: Date.parse(m.merged_at!) })));
+    // GitLab's deployment list does not say which merges a deployment contains: the first candidate ships it.
+    const seconds: number[] = [];
+    let undeployed = 0;
+    for (const c of changes) {
+      const shipped = shippingCandidates(c, counted, rollbacks)[0];
+      if (shipped) seconds.push(leadTimeSeconds(c, shipped));
+      else undeployed++;
+    }
+    const med = median(seconds);
+    if (med === undefined) ctx.notAvailable(id, changes.length ? `none of the ${changes.length} merges into a default branch has been deployed to production yet` : 'no merge into the default branch of a project with a production environment in the window', ev);
+    else ctx.emit(id, med, ev, `median of ${seconds.length} merges${undeployed ? `; ${undeployed} not deployed yet (left out)` : ''}; each to the end of the first later successful non-rollback production deployment of its project`);
   });
 
   // ---- environments ----
   const deployed = scans.filter((s) => withDeploys.has(s.path));
   signal(['gitlab.environments.gated_ratio'], [...depParts, ...deployed.map((s) => s.protectedEnvironments)], (ev) => {
     const gated = deployed.filter((s) => {
-      const envs = new Set(facts.counted.filter((d) => d.project === s.path).map((d) => d.env));
+      const envs = new Set(counted.filter((d) => d.app === s.path).map((d) => d.environment));
       const pes = s.protectedEnvironments?.ok ? s.protectedEnvironments.value : [];
       return [...envs].every((env) => pes.some((pe) => pe.name === env && ((pe.required_approval_count ?? 0) >= 1 || (pe.approval_rules ?? []).some((r) => (r.required_approvals ?? 0) >= 1))));
     });

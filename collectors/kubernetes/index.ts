@@ -1,6 +1,5 @@
 import type { CollectContext, Collector } from '../../src/collector/types.js';
 import { kubernetesConfigSchema, type KubernetesConfig } from './config.js';
-import { connect } from './connection.js';
 import { versionSchema } from './api.js';
 import { deriveSignals } from './derive.js';
 import { KubeReader } from './reader.js';
@@ -23,6 +22,8 @@ export const kubernetesCollector: Collector<KubernetesConfig> = {
 
 async function collect(ctx: CollectContext<KubernetesConfig>): Promise<void> {
   const { config } = ctx;
+  // @kubernetes/client-node costs about a second to load: only a configured instance pays it.
+  const { connect } = await import('./connection.js');
   const connection = await connect(config, { resolvePath: ctx.resolvePath });
   const http = ctx.http(connection.options);
   ctx.log.debug('connecting', { source: connection.source, server: connection.options.baseURL });

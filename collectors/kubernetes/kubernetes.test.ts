@@ -22,6 +22,7 @@ import { GETS, NON_RESOURCE_URLS, RESOURCES } from './resources.js';
 import { KUBERNETES_SIGNALS, type KubernetesSignalId } from './signals.js';
 import { imageName, isZoneSpread, keepsCapacity, selects } from './workloads.js';
 import type { Deployment } from './api.js';
+import { scanCollector } from '../../test/helpers/scan.js';
 
 // The fixtures (fixtures/shop/) are lists as the API returns them, at this moment; see fixtures/README.md.
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -78,25 +79,10 @@ function instance(config: Record<string, unknown>, http: InstanceConfig['http'] 
 }
 
 async function scan(inst: InstanceConfig) {
-  const evidence = new EvidenceLog();
-  const result = await runCollectors({
-    registry: [kubernetesCollector], instances: [inst], clock: fixedClock(NOW), window: WINDOW, evidence,
-    redactor: new Redactor(), log: silentLogger, concurrency: 1, collectorDeadlineMs: 20_000, scanDeadlineMs: 25_000,
-  });
-  const get = (id: KubernetesSignalId): SignalState => {
-    const s = result.signals.get(id);
-    if (!s) throw new Error(`no state for ${id}`);
-    return s;
-  };
-  const value = (id: KubernetesSignalId) => {
-    const s = get(id);
-    expect(s.status, `${id}: ${s.reason ?? ''}`).toBe('observed');
-    return s.value;
-  };
-  const detail = (id: KubernetesSignalId) => get(id).instances[0].detail;
-  const urls = (pattern: RegExp) => evidence.records.filter((e) => pattern.test(new URL(e.url).pathname));
-  const values = () => Object.fromEntries(ALL_IDS.map((id) => [id, [get(id).status, get(id).value ?? get(id).reason]]));
-  return { ...result, evidence, get, value, detail, urls, values };
+  const r = await scanCollector<KubernetesSignalId>({ collector: kubernetesCollector, instances: [inst], window: WINDOW, now: NOW });
+  const urls = (pattern: RegExp) => r.evidence.records.filter((e) => pattern.test(new URL(e.url).pathname));
+  const values = () => Object.fromEntries(ALL_IDS.map((id) => [id, [r.get(id).status, r.get(id).value ?? r.get(id).reason]]));
+  return { ...r, urls, values };
 }
 
 const DEPLOYMENT_SIGNALS: KubernetesSignalId[] = [
@@ -337,7 +323,7 @@ describe('kubernetes collector: the other operators and tools', () => {
   it('one location without a region cannot be judged offsite; autoscaler-annotated nodes and a Sentinel Deployment are seen', async () => {
     const cluster = loadCluster();
     const bsl = cluster.resources.find((x) => x.group === 'velero.io' && x.resource === 'backupstoragelocations')!;
-    (bsl.items[0] as { spec: { config: Record<string, string> } }).spec.config = {};
+    (bsl.items[0] as unknown as { spec: { config: Record<string, string> } }).spec.config = {};
     const nodes = cluster.resources.find((x) => x.resource === 'nodes')!;
     nodes.items[0].metadata.annotations = { 'cluster-autoscaler.kubernetes.io/scale-down-disabled': 'true' };
     // a one-replica Redis StatefulSet with its Sentinels in a Deployment of the same release

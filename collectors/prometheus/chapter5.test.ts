@@ -5,7 +5,7 @@ import { annotateCounts, defaultSetNote, deriveChapter5, isDefaultRuleGroup, rul
 import type { Outcome } from './outcome.js';
 
 const ok = <T>(data: T): Outcome<T> => ({ ok: true, data, evidence: 'ev-1' });
-const broken: Outcome<never> = { ok: false, error: new Error('HTTP 503'), message: 'HTTP 503 after 2 retries', kind: 'server' };
+const broken: Outcome<never> = { ok: false, error: new Error('HTTP 503'), message: 'HTTP 503 after 2 retries', kind: 'unavailable' };
 
 /** An answer of the real Prometheus 2.42 the fixture was captured from, as the collector parses it. */
 function vector(name: string): Sample[] {

@@ -27,6 +27,7 @@ import {
 import { retentionFromFlags, retentionFromRuntimeInfo } from './retention.js';
 import { analyseRules, hasCpuThresholdAtMost80 } from './rules-analysis.js';
 import { PROMETHEUS_SIGNALS, type PrometheusSignalId } from './signals.js';
+import { scanCollector } from '../../test/helpers/scan.js';
 
 // The fixtures are answers of a real Prometheus 2.42 (with node_exporter, blackbox exporter,
 // Pushgateway and Alertmanager) captured at this moment with a one-day window.
@@ -130,32 +131,7 @@ function instance(name = 'main', config: Record<string, unknown> = { url: BASE }
 }
 
 async function scan(instances: InstanceConfig[] = [instance()]) {
-  const evidence = new EvidenceLog();
-  const redactor = new Redactor();
-  const result = await runCollectors({
-    registry: [prometheusCollector],
-    instances,
-    clock: fixedClock(WINDOW.end),
-    window: WINDOW,
-    evidence,
-    redactor,
-    log: silentLogger,
-    concurrency: 2,
-    collectorDeadlineMs: 20_000,
-    scanDeadlineMs: 25_000,
-  });
-  const get = (id: PrometheusSignalId): SignalState => {
-    const s = result.signals.get(id);
-    if (!s) throw new Error(`no state for ${id}`);
-    return s;
-  };
-  const value = (id: PrometheusSignalId) => {
-    const s = get(id);
-    expect(s.status, `${id}: ${s.reason ?? ''}`).toBe('observed');
-    return s.value;
-  };
-  const urlOf = (evidenceId: string) => evidence.records.find((r) => r.id === evidenceId)?.url ?? '';
-  return { ...result, evidence, get, value, urlOf };
+  return scanCollector<PrometheusSignalId>({ collector: prometheusCollector, instances, window: WINDOW, concurrency: 2 });
 }
 
 const ALL_IDS = PROMETHEUS_SIGNALS.map((s) => s.id);

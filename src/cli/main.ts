@@ -1,9 +1,6 @@
-#!/usr/bin/env node
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { collectors as builtinRegistry } from '../../collectors/index.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Registry } from '../collector/types.js';
 import { loadConfig } from '../config/load.js';
@@ -22,14 +19,30 @@ import { reportSchema, type Report } from '../report/schema.js';
 import { renderTable } from '../report/table.js';
 import { scan } from '../scan.js';
 import { signalCatalog } from '../signals/catalog.js';
-import { startEstate, writeDemoFiles } from '../../demo/index.js';
 import { configJsonSchema } from './config-schema.js';
 import { renderExplain } from './explain.js';
 import { modelCounts, renderModel, renderSignals } from './model-commands.js';
 import { writeAtomic } from './output.js';
 
+/**
+ * The sample estate the `demo` command scans. The core does not import it (nor any collector):
+ * bin/techops.ts wires the registry and the estate in, loading the estate only for `demo`.
+ */
+export interface RunningDemo {
+  systems: Record<string, { url: string }>;
+  stop(): Promise<void>;
+}
+export interface DemoEstate {
+  start(scale: { factor: number }, now: Date): Promise<RunningDemo>;
+  /** Writes the config (and claims, attestations) that scan the running estate; returns the config's path. */
+  writeFiles(out: string, running: RunningDemo, now: Date): { config: string };
+}
+
 export interface CliDeps {
-  registry?: Registry;
+  /** The collectors this CLI knows (bin/techops.ts passes collectors/index.ts). */
+  registry: Registry;
+  /** Loads the sample estate for `demo`; without it `demo` says it is not available. */
+  demo?: () => Promise<DemoEstate>;
   stdout?: (s: string) => void;
   stderr?: (s: string) => void;
   stderrIsTTY?: boolean;
@@ -48,8 +61,8 @@ const FORMATS = ['table', 'json', 'md'] as const;
 type Format = (typeof FORMATS)[number];
 const FILE_NAMES: Record<Format, string> = { table: 'report.txt', json: 'report.json', md: 'report.md' };
 
-export async function main(argv: string[], deps: CliDeps = {}): Promise<number> {
-  const registry = deps.registry ?? builtinRegistry;
+export async function main(argv: string[], deps: CliDeps): Promise<number> {
+  const registry = deps.registry;
   const out = deps.stdout ?? ((s: string) => void process.stdout.write(s));
   const err = deps.stderr ?? ((s: string) => void process.stderr.write(s));
   const clock = deps.clock ?? systemClock;
@@ -141,10 +154,12 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
     .action(async (o) => {
       const factor = Number(o.scale);
       if (!Number.isFinite(factor) || factor < 1 || factor > 1000) throw new UsageError(`--scale: expected a number from 1 to 1000, got '${o.scale}'`);
-      const running = await startEstate({ factor }, clock.now());
+      if (!deps.demo) throw new UserError('the sample estate is not part of this build');
+      const estate = await deps.demo();
+      const running = await estate.start({ factor }, clock.now());
       try {
         const out = resolve(o.out);
-        const files = writeDemoFiles(out, running, clock.now());
+        const files = estate.writeFiles(out, running, clock.now());
         for (const [name, s] of Object.entries(running.systems)) err(`sample estate: ${name} at ${s.url}\n`);
         // The demo shows verdicts; it is not a policy gate, so a contradicted claim does not fail it.
         await runScan({ config: files.config, out, format: o.format, lang: o.lang, quiet: o.quiet, policy: false });
@@ -256,23 +271,4 @@ function readReport(file: string): Report | undefined {
   const parsed = reportSchema.safeParse(json);
   if (!parsed.success) throw new UserError(`${file} is not a techops report (schema_version 1)`);
   return parsed.data;
-}
-
-const invokedDirectly = (() => {
-  try {
-    return !!process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-})();
-if (invokedDirectly) {
-  // `techops scan --format json | head`: the reader went away. The reports are on disk already;
-  // end quietly, as other command-line tools do, instead of with an EPIPE stack trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
 }

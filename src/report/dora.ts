@@ -10,28 +10,28 @@ export const DORA = [
     title: { en: 'Deployment frequency', zh: '部署频率' },
     signal: 'delivery.deployments.per_week',
     unit: 'deployments/week',
-    definition: 'Production deployments created in the window, divided by the window in weeks; production only (environments matching production_environments), all repositories in scope together.',
+    definition: 'Production deployments created in the window that ran, divided by the window in weeks; production only (environments matching production_environments), all repositories in scope together.',
   },
   {
     metric: 'lead_time_for_changes',
     title: { en: 'Lead time for changes', zh: '变更前置时间' },
     signal: 'delivery.changes.lead_time_median_seconds',
     unit: 'seconds',
-    definition: 'Median over changes merged in the window of the time from merge to the first successful production deployment that shipped them (for local clones: commit to the first release tag containing it).',
+    definition: 'Median over changes merged in the window of the time from merge to the end of the first successful, non-rollback production deployment that shipped them (for local clones: commit to the first release tag containing it).',
   },
   {
     metric: 'change_failure_rate',
     title: { en: 'Change failure rate', zh: '变更失败率' },
     signal: 'delivery.changes.failure_rate',
     unit: 'ratio',
-    definition: 'Failed production deployments, and successful ones rolled back within 24 hours, over production deployments with a final status: failed deployments over deployments, not incidents over deployments.',
+    definition: 'Failed production deployments, and successful ones rolled back within 24 hours, over finished production deployments: failed deployments over deployments, not incidents over deployments.',
   },
   {
     metric: 'time_to_restore',
     title: { en: 'Time to restore', zh: '恢复时间' },
     signal: 'delivery.restore.median_seconds',
     unit: 'seconds',
-    definition: 'Median over failed production deployments in the window of the time to the next successful deployment to the same environment.',
+    definition: 'Median over failed production deployments in the window of the time from the failed deployment\'s creation to the end of the next successful deployment to the same environment.',
   },
 ] as const;
 

@@ -3,9 +3,9 @@ import { generateEstate } from '../../demo/estate.js';
 import { alertmanagerHandler } from '../../demo/systems/alertmanager.js';
 import { generateCluster, kubernetesHandler } from '../../demo/systems/kubernetes.js';
 import { prometheusHandler } from '../../demo/systems/prometheus.js';
-// The one place the fault suite names the fake GitHub and GitLab APIs (they may move to demo/).
-import { generateOrg, githubApiHandler } from '../../collectors/github/fake-api.js';
-import { generateGroup, gitlabApiHandler } from '../../collectors/gitlab/fake-api.js';
+// The one place the fault suite names the fake GitHub and GitLab APIs (under demo/systems/).
+import { generateOrg, githubApiHandler } from '../../demo/systems/github.js';
+import { generateGroup, gitlabApiHandler } from '../../demo/systems/gitlab.js';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectors } from '../../collectors/index.js';
 import { main } from '../../src/cli/main.js';
 import type { Report } from '../../src/report/schema.js';
 import { integrationRequired, missingBinaries, startStack, waitUntil, type Stack } from '../helpers/stack.js';
@@ -53,7 +54,7 @@ collectors:
 `,
     );
     let stdout = '';
-    exitCode = await main(['scan', '-c', config, '-o', dir, '-f', 'json', '-q'], { stdout: (s) => void (stdout += s), stderr: () => {} });
+    exitCode = await main(['scan', '-c', config, '-o', dir, '-f', 'json', '-q'], { registry: collectors, stdout: (s) => void (stdout += s), stderr: () => {} });
     report = JSON.parse(stdout);
     expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))).toEqual(report);
   }, 120_000);

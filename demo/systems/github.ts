@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { seeded } from '../../demo/random.js';
-import * as shape from './shapes.js';
-import type { DeploymentSpec, DeploymentState, EnvironmentSpec, PullSpec, RepoSpec } from './shapes.js';
+import { seeded } from '../random.js';
+import * as shape from './github-shapes.js';
+import type { DeploymentSpec, DeploymentState, EnvironmentSpec, PullSpec, RepoSpec } from './github-shapes.js';
 
 /**
  * A generated GitHub organisation and a request handler answering, for it, the subset of the

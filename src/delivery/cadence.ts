@@ -1,5 +1,5 @@
 /**
- * The cadence arithmetic that every delivery collector shares (GitHub, GitLab and git feed the
+ * The cadence arithmetic that every delivery source shares (GitHub, GitLab and git feed the
  * same derived `delivery.*` signals, so their buckets must not drift apart). Times are epoch
  * milliseconds; the window is [start, end].
  */
@@ -8,8 +8,10 @@ export interface Span {
   end: number;
 }
 
-const DAY = 86_400_000;
-const WEEK = 7 * DAY;
+export const DAY = 86_400_000;
+export const WEEK = 7 * DAY;
+/** The standard's "month" (以月为单位) as a fixed period, so every window splits the same way. */
+export const MONTH = 30 * DAY;
 
 /** Median, or undefined for no values. */
 export function median(values: readonly number[]): number | undefined {
@@ -24,14 +26,23 @@ export function median(values: readonly number[]): number | undefined {
  * (end − (k+1)·7d, end − k·7d] — and how many hold at least one event.
  */
 export function weeksWithEvent(times: readonly number[], w: Span): { weeks: number; withEvent: number } {
-  const weeks = Math.floor((w.end - w.start) / WEEK);
+  const r = periodsWithEvent(times, w, WEEK);
+  return { weeks: r.periods, withEvent: r.withEvent };
+}
+
+/**
+ * Whole periods of `length` ms counted back from the window's end — period k is
+ * (end − (k+1)·length, end − k·length] — and how many hold at least one event.
+ */
+export function periodsWithEvent(times: readonly number[], w: Span, length: number): { periods: number; withEvent: number } {
+  const periods = Math.floor((w.end - w.start) / length);
   const hit = new Set<number>();
   for (const t of times) {
     if (t < w.start || t > w.end) continue;
-    const k = Math.floor((w.end - t) / WEEK);
-    if (k < weeks) hit.add(k);
+    const k = Math.floor((w.end - t) / length);
+    if (k < periods) hit.add(k);
   }
-  return { weeks, withEvent: hit.size };
+  return { periods, withEvent: hit.size };
 }
 
 /** Whole UTC days of the window that are Monday to Friday, and how many hold at least one event. */

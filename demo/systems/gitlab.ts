@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pick, seeded } from '../../demo/random.js';
+import { pick, seeded } from '../random.js';
 
 /**
  * A generated GitLab group and the subset of the REST API v4 the gitlab collector reads, for the
