@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { errorMessage } from '../../src/errors.js';
-import type { HttpClient, HttpResponse, RequestOptions } from '../../src/http/client.js';
+import type { HttpClient } from '../../src/http/client.js';
 import { isCollectError } from '../../src/http/errors.js';
 import {
   approvalRuleSchema, deploymentSchema, environmentSchema, listAll, mergeRequestApprovalsSchema, mergeRequestDetailSchema,
@@ -61,29 +61,6 @@ async function read<T>(endpoint: EndpointName, project: string, fn: () => Promis
   } catch (err) {
     return outcomeOf(err, endpoint, project);
   }
-}
-
-/** At most `n` requests in flight for the whole collection, whatever the number of projects. */
-export function limited(http: HttpClient, n: number): HttpClient {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  const run = async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await fn();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-  return {
-    get requestCount() {
-      return http.requestCount;
-    },
-    getJson: <T>(path: string, schema: z.ZodType<T>, opts?: RequestOptions): Promise<HttpResponse<T>> => run(() => http.getJson(path, schema, opts)),
-    getText: (path: string, opts?: RequestOptions) => run(() => http.getText(path, opts)),
-  };
 }
 
 export interface RepoFacts {

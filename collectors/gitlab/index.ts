@@ -9,15 +9,13 @@ import { HISTORY_BEFORE_WINDOW, leadTimeSeconds, median, shippingCandidates } fr
 import type { ChangeRecord, DeploymentRecord } from '../../src/delivery/records.js';
 import { emitDeploymentSignals } from '../../src/delivery/signals.js';
 import type { Span } from './translate.js';
-import { limited, scanProject, type Fetched, type ProjectScan } from './fetch.js';
+import { scanProject, type Fetched, type ProjectScan } from './fetch.js';
 import { GITLAB_SIGNALS, type GitlabSignalId } from './signals.js';
 
 export { gitlabConfigSchema, type GitlabConfig } from './config.js';
 
 type Ctx = CollectContext<GitlabConfig>;
 
-/** Requests in flight at once for one instance (GitLab.com allows 2,000 authenticated API calls a minute). */
-const CONCURRENCY = 6;
 const DAY_S = 86_400;
 
 export const gitlabCollector: Collector<GitlabConfig> = {
@@ -27,12 +25,13 @@ export const gitlabCollector: Collector<GitlabConfig> = {
   configSchema: gitlabConfigSchema,
   async collect(ctx) {
     const { config } = ctx;
-    const raw = ctx.http({
+    // Every project is scanned at once; the instance's concurrency cap (`http.max_concurrency`)
+    // bounds the requests in flight (GitLab.com allows 2,000 authenticated API calls a minute).
+    const http = ctx.http({
       baseURL: config.url.replace(/\/+$/, '') + '/api/v4',
       auth: { bearer: config.token },
       tls: config.tls ? { insecureSkipVerify: config.tls.insecure_skip_verify, ca: config.tls.ca_file ? await readCa(ctx.resolvePath(config.tls.ca_file)) : undefined } : undefined,
     });
-    const http = limited(raw, CONCURRENCY);
 
     // Without the project list nothing can be measured: any failure here fails every signal.
     const listed = await listProjects(http, config);
