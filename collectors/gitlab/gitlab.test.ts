@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { EvidenceLog } from '../../src/evidence/types.js';
 import { silentLogger } from '../../src/log.js';
 import { Redactor } from '../../src/redact.js';
 import type { SignalState } from '../../src/signals/types.js';
-import { serveLoopback } from '../../demo/http.js';
+import { serveLoopback, withEtags } from '../../demo/http.js';
 import { nextQuery } from './api.js';
 import { gitlabConfigSchema } from './config.js';
 import { branchMatches, deploymentRecord, deploymentStatus } from './translate.js';
@@ -486,6 +487,41 @@ describe('gitlab collector: the fake GitLab API', () => {
       expect(owners).toContainEqual(['CODEOWNERS/raw', 404]);
       expect(owners).toContainEqual(['docs%2FCODEOWNERS/raw', 200]);
       expect(owners).not.toContainEqual(['.gitlab%2FCODEOWNERS/raw', 404]); // docs/ comes first in GitLab's order
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps within the core\'s concurrency cap, and a repeated scan is answered 304 from the core\'s cache with the same values', async () => {
+    const now = new Date(NOW);
+    const handler = withEtags(gitlabApiHandler(generateGroup(1, now, 7)));
+    let active = 0;
+    let most = 0;
+    // Each answer a few milliseconds late, so requests overlap at the server as they would on a real one.
+    const server = await serveLoopback((req, res) => {
+      active++;
+      most = Math.max(most, active);
+      res.on('close', () => active--);
+      setTimeout(() => handler(req, res), 3);
+    });
+    try {
+      const window: Window = { start: new Date(now.getTime() - 30 * 86400_000), end: now, seconds: 30 * 86400 };
+      const inst: InstanceConfig = {
+        collector: 'gitlab', name: 'fake', config: gitlabConfigSchema.parse({ url: server.url, token: 'fake-token-123', group: 'shop' }),
+        http: { retries: 0, budget: 3000, maxConcurrency: 3, cacheDir: mkdtempSync(join(tmpdir(), 'techops-gitlab-cache-')) },
+      };
+      const first = await scan(inst, window, NOW);
+      expect(first.runs[0].status).toBe('ok');
+      expect(most).toBeLessThanOrEqual(3);
+      expect(most).toBeGreaterThan(1);
+      const second = await scan(inst, window, NOW);
+      const statuses = second.evidence.records.map((e) => e.status);
+      const revalidated = statuses.filter((s) => s === 304).length;
+      // every 200 of the first scan is a 304 now; the rest are the 404s GitLab sends again
+      expect(revalidated).toBe(first.evidence.records.filter((e) => e.status === 200).length);
+      expect(statuses.filter((s) => s !== 304 && s !== 404)).toEqual([]);
+      const values = (r: typeof first) => [...r.signals.values()].map((x) => [x.id, x.status, x.value]);
+      expect(values(second)).toEqual(values(first));
     } finally {
       await server.close();
     }
