@@ -178,13 +178,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   instance.interceptors.response.use(
     (response) => {
-      (response as AxiosResponse & { evidence?: string }).evidence = record(response.config as WithMeta, response);
+      const rec = record(response.config as WithMeta, response);
+      Object.assign(response, { evidence: rec.id, sha256: rec.sha256 });
       return response;
     },
     (err) => {
       if (err instanceof AxiosError) {
         const noUsableResponse = !err.response || bodyFailed(err);
-        const id = record(err.config as WithMeta, err.response, noUsableResponse ? describeNetworkError(err, opts.timeoutMs, opts.signal) : undefined);
+        const id = record(err.config as WithMeta, err.response, noUsableResponse ? describeNetworkError(err, opts.timeoutMs, opts.signal) : undefined).id;
         (err as AxiosError & { evidence?: string }).evidence = id;
       }
       return Promise.reject(err);
@@ -290,7 +291,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       const body = toBuffer(res.data) ?? Buffer.alloc(0);
       const answer = { status: res.status, headers: flatHeaders(res), body, id, url: where };
-      if (key && res.status === 200) cache!.store(key, answer, new Date());
+      // the digest the evidence record already took, not a second pass over the body
+      if (key && res.status === 200) cache!.store(key, { ...answer, sha256: (res as { sha256?: string }).sha256 }, new Date());
       return answer;
     }
   };

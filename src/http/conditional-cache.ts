@@ -19,8 +19,9 @@ import { sha256 } from './evidence-record.js';
  * (an answer one token may see is not served to another), and neither the credential nor the URL
  * (which may carry a token in its query) is written to disk.
  *
- * The cache is safe to lose or corrupt: files are written to a temporary name and renamed into
- * place (a reader never sees half a file), and an entry whose metadata does not parse, whose key
+ * The cache is safe to lose or corrupt: the metadata is written to a temporary name and renamed
+ * into place after the body (a reader never sees half of it, and a body being rewritten does not
+ * match the metadata's SHA-256 until then), and an entry whose metadata does not parse, whose key
  * does not match or whose body does not match its SHA-256 is ignored (a fresh request replaces
  * it). A folder that cannot be used turns caching off with one warning; it never fails a scan.
  */
@@ -135,14 +136,14 @@ export class ConditionalCache {
     const bodyFile = join(this.dir, `${key}.body`);
     const metaFile = join(this.dir, `${key}.json`);
     try {
-      // Body first: metadata naming a body not yet in place would be read as corrupt, never wrong.
-      await writeFile(bodyFile + tmp, answer.body, { mode: 0o600 });
-      await rename(bodyFile + tmp, bodyFile);
+      // The body first and in place: until the new metadata is renamed over the old, a reader
+      // finds a body that does not match the metadata's SHA-256 (a miss), never a wrong answer.
+      await writeFile(bodyFile, answer.body, { mode: 0o600 });
       await writeFile(metaFile + tmp, JSON.stringify(meta), { mode: 0o600 });
       await rename(metaFile + tmp, metaFile);
     } catch (err) {
       this.broken = true;
-      await Promise.all([unlink(bodyFile + tmp).catch(() => {}), unlink(metaFile + tmp).catch(() => {})]);
+      await unlink(metaFile + tmp).catch(() => {});
       this.log?.warn('http cache not written; caching stops for this scan', { dir: this.dir, error: errorMessage(err) });
     }
   }

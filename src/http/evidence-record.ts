@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EvidenceLog } from '../evidence/types.js';
+import type { EvidenceLog, EvidenceRecord } from '../evidence/types.js';
 import type { Redactor } from '../redact.js';
 
 /**
@@ -25,8 +25,9 @@ export interface Exchange {
   revalidatedFrom?: string;
 }
 
+/** Records one exchange; the record (its id, and the body's digest for the cache to reuse). */
 export interface ExchangeRecorder {
-  (exchange: Exchange): string;
+  (exchange: Exchange): EvidenceRecord;
 }
 
 export function exchangeRecorder(opts: {
@@ -53,7 +54,7 @@ export function exchangeRecorder(opts: {
       excerpt: x.body ? excerpt(x.body, opts.excerptChars, redactor) : undefined,
       redirects: x.redirects?.length ? x.redirects.map((r) => redactor.url(r)) : undefined,
       revalidated_from: x.revalidatedFrom,
-    }).id;
+    });
 }
 
 export function sha256(body: Buffer | string): string {

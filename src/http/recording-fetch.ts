@@ -72,7 +72,7 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
   };
 
   /** One exchange with the server, recorded as one evidence record; the body read within the limits. */
-  const exchange = (request: Request, redirects: string[], entry?: CachedAnswer) => cap.run(async (): Promise<{ response: Response; body: Buffer; id: string }> => {
+  const exchange = (request: Request, redirects: string[], entry?: CachedAnswer) => cap.run(async (): Promise<{ response: Response; body: Buffer; id: string; sha256?: string }> => {
     const method = request.method.toUpperCase();
     const url = opts.redactor.url(request.url);
     if (!budget.take()) throw new CollectError('budget', `request budget of ${budget.limit} spent for ${opts.collector}/${opts.instance}`, { url });
@@ -106,13 +106,14 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
       const message = timedOut
         ? `timed out after ${timeoutMs} ms (no complete response within the request timeout)`
         : `${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
-      const id = record({ error: message });
+      const id = record({ error: message }).id;
       if (err instanceof CollectError) throw new CollectError(err.kind, err.message, { ...err.detail, evidence: id });
       if (opts.signal?.aborted) throw new CollectError('aborted', `deadline passed during ${method} ${url}`, { url, evidence: id });
       throw new CollectError('unavailable', `cannot reach ${method} ${url}: ${opts.redactor.text(message)}`, { url, evidence: id });
     }
     if (response.status === 401 || response.status === 403 || response.status >= 500) failed++;
-    return { response, body, id: record({ status: response.status, body }) };
+    const rec = record({ status: response.status, body });
+    return { response, body, id: rec.id, sha256: rec.sha256 };
   });
 
   const recording = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
@@ -137,7 +138,7 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
         for (const [name, value] of Object.entries(conditionalHeaders(entry))) headers.set(name, value);
         sent = new Request(request, { headers });
       }
-      const { response, body, id } = await exchange(sent, redirects, entry);
+      const { response, body, id, sha256 } = await exchange(sent, redirects, entry);
       const location = response.headers.get('location');
       if (REDIRECTS.includes(response.status) && location) {
         redirects.push(request.url);
@@ -172,7 +173,7 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
         headers.set(REVALIDATED_HEADER, entry.storedAt);
         return withUrl(new Response(new Uint8Array(entry.body), { status: entry.status, statusText: 'OK (not modified, from cache)', headers }), request.url);
       }
-      if (key && response.status === 200) cache!.store(key, { status: 200, headers: Object.fromEntries(response.headers), body }, new Date());
+      if (key && response.status === 200) cache!.store(key, { status: 200, headers: Object.fromEntries(response.headers), body, sha256 }, new Date());
       const headers = new Headers(response.headers);
       headers.set(EVIDENCE_HEADER, id);
       const nullBody = [101, 204, 205, 304].includes(response.status) || method === 'HEAD';
