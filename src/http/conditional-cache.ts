@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../errors.js';
@@ -58,7 +58,16 @@ export class ConditionalCache {
   /** Writes in flight: callers do not wait for them, `settled()` does. */
   private readonly writing = new Set<Promise<void>>();
 
-  private constructor(readonly dir: string, private readonly secret: Buffer, private readonly log?: Logger) {}
+  /**
+   * The keys with metadata on disk, listed once when the folder is opened: a request with no entry
+   * costs no file operation (on a first scan, thousands of failed reads would queue in libuv's
+   * small thread pool ahead of every other collector's file and network work).
+   */
+  private readonly known: Set<string>;
+
+  private constructor(readonly dir: string, private readonly secret: Buffer, private readonly log?: Logger) {
+    this.known = new Set(readdirSync(dir).filter((f) => /^[0-9a-f]{64}\.json$/.test(f)).map((f) => f.slice(0, -5)));
+  }
 
   private static opened = new Map<string, ConditionalCache>();
 
@@ -88,6 +97,7 @@ export class ConditionalCache {
   }
 
   async get(key: string): Promise<CachedAnswer | undefined> {
+    if (!this.known.has(key)) return undefined;
     try {
       const meta = JSON.parse(await readFile(join(this.dir, `${key}.json`), 'utf8')) as Metadata;
       if (meta?.v !== 1 || meta.key !== key || typeof meta.sha256 !== 'string' || typeof meta.status !== 'number') return undefined;
@@ -141,6 +151,7 @@ export class ConditionalCache {
       await writeFile(bodyFile, answer.body, { mode: 0o600 });
       await writeFile(metaFile + tmp, JSON.stringify(meta), { mode: 0o600 });
       await rename(metaFile + tmp, metaFile);
+      this.known.add(key);
     } catch (err) {
       this.broken = true;
       await unlink(metaFile + tmp).catch(() => {});
