@@ -37,6 +37,11 @@ export interface CachedAnswer {
   body: Buffer;
 }
 
+interface Folder {
+  secret: Buffer;
+  known: Set<string>;
+}
+
 interface Metadata {
   v: 1;
   key: string;
@@ -58,31 +63,38 @@ export class ConditionalCache {
   /** Writes in flight: callers do not wait for them, `settled()` does. */
   private readonly writing = new Set<Promise<void>>();
 
+  private readonly secret: Buffer;
   /**
-   * The keys with metadata on disk, listed once when the folder is opened: a request with no entry
+   * The keys with metadata on disk, listed once per folder and process: a request with no entry
    * costs no file operation (on a first scan, thousands of failed reads would queue in libuv's
    * small thread pool ahead of every other collector's file and network work).
    */
   private readonly known: Set<string>;
 
-  private constructor(readonly dir: string, private readonly secret: Buffer, private readonly log?: Logger) {
-    this.known = new Set(readdirSync(dir).filter((f) => /^[0-9a-f]{64}\.json$/.test(f)).map((f) => f.slice(0, -5)));
+  private constructor(readonly dir: string, folder: Folder, private readonly log?: Logger) {
+    this.secret = folder.secret;
+    this.known = folder.known;
   }
 
-  private static opened = new Map<string, ConditionalCache>();
+  private static folders = new Map<string, Folder>();
 
   /**
-   * The cache in `dir` (created with mode 0700 when missing), one object per folder in a process;
-   * undefined, with a warning, when the folder cannot be used.
+   * The cache in `dir` (created with mode 0700 when missing), for one collector instance: its
+   * writes are its own (`settled()` waits for them only), the folder's key and listing are shared.
+   * Undefined, with a warning, when the folder cannot be used.
    */
   static open(dir: string, log?: Logger): ConditionalCache | undefined {
-    const known = ConditionalCache.opened.get(dir);
-    if (known) return known;
     try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const cache = new ConditionalCache(dir, readOrCreateSecret(join(dir, 'key')), log);
-      ConditionalCache.opened.set(dir, cache);
-      return cache;
+      let folder = ConditionalCache.folders.get(dir);
+      if (!folder) {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        folder = {
+          secret: readOrCreateSecret(join(dir, 'key')),
+          known: new Set(readdirSync(dir).filter((f) => /^[0-9a-f]{64}\.json$/.test(f)).map((f) => f.slice(0, -5))),
+        };
+        ConditionalCache.folders.set(dir, folder);
+      }
+      return new ConditionalCache(dir, folder, log);
     } catch (err) {
       log?.warn('http cache disabled', { dir, error: errorMessage(err) });
       return undefined;
