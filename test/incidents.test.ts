@@ -168,3 +168,18 @@ describe('declarations and emission', () => {
     expect(emitted).toEqual(['tool.a=1 e1', 'tool.b: none']);
   });
 });
+
+describe('signals/derived.yaml', () => {
+  it('has an incident.* entry for every measure, typed and aggregated as the measure, fed by each incident tool', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const { derivedId } = await import('../src/incidents/index.js');
+    const doc = parse(readFileSync(new URL('../signals/derived.yaml', import.meta.url), 'utf8')) as { signals: { id: string; type: string; aggregation: string; from: string[] }[] };
+    for (const d of INCIDENT_MEASURES) {
+      const entry = doc.signals.find((s) => s.id === derivedId(d.measure));
+      expect(entry, d.measure).toBeDefined();
+      expect([entry!.type, entry!.aggregation], d.measure).toEqual([d.type, d.aggregation]);
+      expect(entry!.from, d.measure).toContain(`pagerduty.${d.measure}`);
+    }
+  });
+});

@@ -282,3 +282,12 @@ export function emitMeasures(sink: MeasureSink, prefix: string, measures: readon
     else sink.emit(id, m.value, evidence, { detail: m.detail, objects: m.objects, notes: m.notes });
   }
 }
+
+/**
+ * The tool-independent signal a measure feeds in signals/derived.yaml:
+ * `incidents.urgent.ack_p90_seconds` → `incident.urgent.ack_p90_seconds`,
+ * `oncall.week_coverage_min_ratio` → `incident.oncall.week_coverage_min_ratio`.
+ */
+export function derivedId(measure: string): string {
+  return `incident.${measure.replace(/^incidents\./, '')}`;
+}
