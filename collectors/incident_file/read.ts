@@ -88,13 +88,23 @@ export function parseJson(text: string, file: string, recordsPath: string | unde
       return;
     }
     const fields = new Map<string, string>();
-    for (const [k, v] of Object.entries(item)) {
-      columns.add(k);
-      if (v === null || v === undefined) fields.set(k, '');
-      else if (typeof v === 'object') fields.set(k, JSON.stringify(v));
-      else fields.set(k, String(v).trim());
-    }
+    flatten(item as Record<string, unknown>, '', fields);
+    for (const k of fields.keys()) columns.add(k);
     rows.push({ where, fields });
   });
   return { columns, rows, broken };
+}
+
+/**
+ * Nested objects as dotted keys, so a REST export (Jira's `fields.priority.name`) maps like a flat
+ * one; arrays stay one field, as JSON text.
+ */
+function flatten(obj: Record<string, unknown>, prefix: string, out: Map<string, string>): void {
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix + k;
+    if (v === null || v === undefined) out.set(key, '');
+    else if (Array.isArray(v)) out.set(key, JSON.stringify(v));
+    else if (typeof v === 'object') flatten(v as Record<string, unknown>, `${key}.`, out);
+    else out.set(key, String(v).trim());
+  }
 }
