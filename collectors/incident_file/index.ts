@@ -5,7 +5,7 @@ import { emitMeasures, measureIncidents, type IncidentMeasure } from '../../src/
 import { incidentFileConfigSchema, type Field, type IncidentFileConfig } from './config.js';
 import { checkColumns, translate } from './measure.js';
 import { decode, ExportError, formatOf, parseCsv, parseJson, readExport } from './read.js';
-import { PREFIX, SIGNALS } from './signals.js';
+import { NOT_IN_EXPORTS, PREFIX, SIGNALS } from './signals.js';
 
 type Ctx = CollectContext<IncidentFileConfig>;
 
@@ -28,6 +28,7 @@ export const incidentFileCollector: Collector<IncidentFileConfig> = {
   signals: SIGNALS,
   configSchema: incidentFileConfigSchema,
   async collect(ctx) {
+    for (const id of NOT_IN_EXPORTS) ctx.notAvailable(id, 'an incident export holds incidents only: no services, escalation policies or on-call schedules');
     const file = ctx.resolvePath(ctx.config.path);
     const started = new Date();
     let bytes: Buffer;
@@ -42,7 +43,7 @@ export const incidentFileCollector: Collector<IncidentFileConfig> = {
       collectFrom(ctx, file, bytes, evidence);
     } catch (err) {
       if (!(err instanceof ExportError)) throw err;
-      for (const d of SIGNALS) ctx.failed(d.id, err.message, evidence);
+      for (const d of SIGNALS) if (!NOT_IN_EXPORTS.includes(d.id)) ctx.failed(d.id, err.message, evidence);
     }
   },
 };

@@ -3,8 +3,11 @@ import type { SignalDeclaration } from '../../src/signals/types.js';
 
 export const PREFIX = 'incident_file';
 
-/** An export holds incidents only: no services, escalation policies or on-call schedules. */
-const INPUTS: IncidentInput[] = ['incidents', 'timeline', 'reviews'];
+/**
+ * An export holds incidents only: the service, escalation and on-call measures are declared (so
+ * signals/derived.yaml may name them for every tool) but always not available.
+ */
+export const NOT_IN_EXPORTS: string[] = (['services', 'oncall'] as IncidentInput[]).flatMap((i) => measuresFrom(i)).map((m) => `${PREFIX}.${m}`);
 
 const OWN: SignalDeclaration[] = [
   { id: 'incident_file.rows.read', type: 'number', unit: 'count', aggregation: 'sum',
@@ -14,6 +17,6 @@ const OWN: SignalDeclaration[] = [
 ];
 
 export const SIGNALS: SignalDeclaration[] = [
-  ...incidentSignals(PREFIX, 'an incident export, see collectors/incident_file/README.md').filter((d) => INPUTS.some((i) => measuresFrom(i).includes(d.id.slice(PREFIX.length + 1)))),
+  ...incidentSignals(PREFIX, 'an incident export, see collectors/incident_file/README.md'),
   ...OWN,
 ];
