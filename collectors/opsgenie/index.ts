@@ -36,7 +36,9 @@ type Reader = <T>(source: Source, fetch: () => Promise<T>) => Promise<T | undefi
 
 /**
  * Runs the reads of one source; when one fails, fails that source's signals and lets the others
- * go on. A refused key (401/403) on the first read ends the collection: nothing else would work.
+ * go on. A key rejected outright (401) on the first read ends the collection: nothing else would
+ * work. A 403 is a missing right for one domain (a key without configuration access may still
+ * read alerts), so it fails only that source.
  */
 function reader(ctx: Ctx): Reader {
   let first = true;
@@ -46,7 +48,7 @@ function reader(ctx: Ctx): Reader {
     try {
       return await fetch();
     } catch (err) {
-      if (isCollectError(err, 'aborted') || (wasFirst && isCollectError(err, 'credentials'))) throw err;
+      if (isCollectError(err, 'aborted') || (wasFirst && isCollectError(err, 'credentials') && err.detail.status === 401)) throw err;
       const evidence = isCollectError(err) && err.detail.evidence ? [err.detail.evidence] : [];
       for (const id of signalsFrom(source)) ctx.failed(id, errorMessage(err), evidence);
       return undefined;

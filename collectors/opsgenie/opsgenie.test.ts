@@ -199,6 +199,16 @@ describe('opsgenie collector on an account of documented shape', () => {
     expect(JSON.stringify([runs, evidence.records, [...signals.values()]])).not.toContain(KEY);
   });
 
+  it('goes on past a 403 on the first read: a key without configuration access still reads alerts', async () => {
+    serve({ teams: { status: 403, body: '{"message":"You are not authorized for this operation","took":0.0,"requestId":"x"}' }, services: null, escalations: null, rulesOps: null, rulesDba: null });
+    const { get, value, runs } = await scan();
+    expect(runs[0].status).toBe('ok');
+    expect(get('opsgenie.services.escalation_policy_ratio')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/permission denied \(HTTP 403\).*\/v2\/teams/) });
+    expect(get('opsgenie.teams.count').status).toBe('failed');
+    expect(value('opsgenie.incidents.count')).toBe(4);
+    expect(value('opsgenie.oncall.schedules.count')).toBe(2);
+  });
+
   it('fails only the signals of a read the key may not make (403 on schedules)', async () => {
     serve({ schedules: { status: 403, body: '{"message":"You are not authorized for this operation","took":0.0,"requestId":"x"}' }, timelineOps: null, timelineDba: null });
     const { get, value } = await scan();
