@@ -5,6 +5,7 @@ import { serveLoopback, type LoopbackServer } from './http.js';
 import { alertmanagerHandler } from './systems/alertmanager.js';
 import { generateOrg, githubApiHandler } from '../collectors/github/fake-api.js';
 import { generateGroup, gitlabApiHandler } from '../collectors/gitlab/fake-api.js';
+import { generateOpsgenie, opsgenieApiHandler } from '../collectors/opsgenie/fake-api.js';
 import { generateCluster, kubernetesHandler } from './systems/kubernetes.js';
 import { prometheusHandler } from './systems/prometheus.js';
 
@@ -28,6 +29,7 @@ export async function startEstate(scale: Scale & { githubFactor?: number } = { f
     kubernetes: await serveLoopback(kubernetesHandler(generateCluster(scale.factor, now, scale.seed))),
     gitlab: await serveLoopback(gitlabApiHandler(generateGroup(scale.factor, now, scale.seed))),
     github: await serveLoopback(githubApiHandler(org)),
+    opsgenie: await serveLoopback(opsgenieApiHandler(generateOpsgenie(scale.factor, now, scale.seed))),
   };
   return {
     systems,
@@ -45,6 +47,7 @@ export function writeDemoFiles(dir: string, running: RunningEstate, now = new Da
   // The sample estate's fake GitLab accepts any token; this one only shows ${file:...} at work.
   writeFileSync(join(dir, 'gitlab-token'), 'glpat-demo-0000000000000000\n', { mode: 0o600 });
   writeFileSync(join(dir, 'github-token'), 'github_pat_demo_000000000000000000\n', { mode: 0o600 });
+  writeFileSync(join(dir, 'opsgenie-key'), '00000000-0000-4000-8000-00000000demo\n', { mode: 0o600 });
   const day = (offset: number) => new Date(now.getTime() + offset * 86400_000).toISOString().slice(0, 10);
   const config = join(dir, 'techops.yaml');
   writeFileSync(
@@ -76,6 +79,10 @@ collectors:
       group: shop
       # a secret read from a file beside this config, never written into it
       token: \${file:gitlab-token}
+  opsgenie:
+    - name: shop
+      url: ${running.systems.opsgenie.url}
+      api_key: \${file:opsgenie-key}
 attestations: attestations.yaml
 claims: claims.yaml
 `,

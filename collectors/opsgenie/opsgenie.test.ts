@@ -10,7 +10,9 @@ import { createHttpClient } from '../../src/http/client.js';
 import { silentLogger } from '../../src/log.js';
 import { Redactor } from '../../src/redact.js';
 import type { SignalState } from '../../src/signals/types.js';
+import { serveLoopback } from '../../demo/http.js';
 import { opsgenieApi } from './api.js';
+import { generateOpsgenie, opsgenieApiHandler } from './fake-api.js';
 import { opsgenieCollector } from './index.js';
 import { opsgenieConfigSchema } from './config.js';
 import { readOffsetPaged, windowQuery } from './read.js';
@@ -240,5 +242,33 @@ describe('opsgenie collector on an account of documented shape', () => {
     scope.done();
     expect(res.data.data.map((t) => t.name)).toEqual(['ops', 'dba']);
     expect(evidence.records.every((r) => r.method === 'GET')).toBe(true);
+  });
+});
+
+describe('opsgenie collector against the sample estate\'s stand-in account (loopback)', () => {
+  it('reads a few hundred alerts over offset pages and measures them', async () => {
+    const account = generateOpsgenie(2, new Date(NOW), 1);
+    const server = await serveLoopback(opsgenieApiHandler(account));
+    // 90 days of alerts: the scan reads the 30-day window, over more than one page of 100
+    try {
+      const { value, runs } = await scan({ api_key: KEY, url: server.url });
+      expect(runs[0]).toMatchObject({ status: 'ok' });
+      const inWindow = account.alerts.filter((a) => Date.parse(String(a.createdAt)) >= WINDOW.start.getTime()).length;
+      expect(account.alerts).toHaveLength(600);
+      const { value: wide, evidence } = await scan({ api_key: KEY, url: server.url });
+      expect(evidence.records.filter((r) => new URL(r.url).pathname === '/v2/alerts')).toHaveLength(Math.ceil(inWindow / 100));
+      expect(wide('opsgenie.incidents.count')).toBe(inWindow);
+      expect(inWindow).toBeGreaterThan(100);
+      expect(value('opsgenie.incidents.count')).toBe(inWindow);
+      // shop-api, checkout and payments-db route to an escalation; search to a schedule; crm-legacy has no team
+      expect(value('opsgenie.services.escalation_policy_ratio')).toBeCloseTo(3 / 5);
+      expect(value('opsgenie.oncall.schedules.count')).toBe(3);
+      expect(value('opsgenie.oncall.week_coverage_min_ratio')).toBeCloseTo(45 / 168);
+      expect(value('opsgenie.oncall.week_coverage_any_ratio')).toBe(1);
+      // P1/P2 (critical) alerts are acknowledged within 30–450 s in the stand-in
+      expect(value('opsgenie.incidents.critical.ack_median_seconds')).toBeLessThanOrEqual(450);
+    } finally {
+      await server.close();
+    }
   });
 });
