@@ -5,6 +5,7 @@ import { serveLoopback, type LoopbackServer } from './http.js';
 import { alertmanagerHandler } from './systems/alertmanager.js';
 import { generateOrg, githubApiHandler } from '../collectors/github/fake-api.js';
 import { generateGroup, gitlabApiHandler } from '../collectors/gitlab/fake-api.js';
+import { generatePagerdutyAccount, pagerdutyHandler } from './systems/pagerduty.js';
 import { generateCluster, kubernetesHandler } from './systems/kubernetes.js';
 import { prometheusHandler } from './systems/prometheus.js';
 
@@ -28,6 +29,7 @@ export async function startEstate(scale: Scale & { githubFactor?: number } = { f
     kubernetes: await serveLoopback(kubernetesHandler(generateCluster(scale.factor, now, scale.seed))),
     gitlab: await serveLoopback(gitlabApiHandler(generateGroup(scale.factor, now, scale.seed))),
     github: await serveLoopback(githubApiHandler(org)),
+    pagerduty: await serveLoopback(pagerdutyHandler(generatePagerdutyAccount(now, scale.seed), PAGERDUTY_DEMO_TOKEN)),
   };
   return {
     systems,
@@ -39,12 +41,16 @@ export async function startEstate(scale: Scale & { githubFactor?: number } = { f
   };
 }
 
+// The fake PagerDuty's key, written to a file beside the demo config (never into it).
+const PAGERDUTY_DEMO_TOKEN = 'pd-demo-readonly-0000000000';
+
 /** A config for the running estate, and the claims and attestations that show what they do. */
 export function writeDemoFiles(dir: string, running: RunningEstate, now = new Date()): { config: string; claims: string } {
   mkdirSync(dir, { recursive: true });
   // The sample estate's fake GitLab accepts any token; this one only shows ${file:...} at work.
   writeFileSync(join(dir, 'gitlab-token'), 'glpat-demo-0000000000000000\n', { mode: 0o600 });
   writeFileSync(join(dir, 'github-token'), 'github_pat_demo_000000000000000000\n', { mode: 0o600 });
+  writeFileSync(join(dir, 'pagerduty-token'), `${PAGERDUTY_DEMO_TOKEN}\n`, { mode: 0o600 });
   const day = (offset: number) => new Date(now.getTime() + offset * 86400_000).toISOString().slice(0, 10);
   const config = join(dir, 'techops.yaml');
   writeFileSync(
@@ -76,6 +82,10 @@ collectors:
       group: shop
       # a secret read from a file beside this config, never written into it
       token: \${file:gitlab-token}
+  pagerduty:
+    - name: shop
+      api_url: ${running.systems.pagerduty.url}
+      token: \${file:pagerduty-token}
 attestations: attestations.yaml
 claims: claims.yaml
 `,
