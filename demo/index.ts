@@ -20,7 +20,7 @@ export interface RunningEstate {
   stop(): Promise<void>;
 }
 
-export async function startEstate(scale: Scale & { githubFactor?: number } = { factor: 1 }, now = new Date()): Promise<RunningEstate> {
+export async function startEstate(scale: Scale & { githubFactor?: number; incidents?: number } = { factor: 1 }, now = new Date()): Promise<RunningEstate> {
   const estate = generateEstate(scale, now);
   const org = generateOrg(scale.githubFactor ?? scale.factor, now);
   const systems: Record<string, LoopbackServer> = {
@@ -29,7 +29,7 @@ export async function startEstate(scale: Scale & { githubFactor?: number } = { f
     kubernetes: await serveLoopback(kubernetesHandler(generateCluster(scale.factor, now, scale.seed))),
     gitlab: await serveLoopback(gitlabApiHandler(generateGroup(scale.factor, now, scale.seed))),
     github: await serveLoopback(githubApiHandler(org)),
-    pagerduty: await serveLoopback(pagerdutyHandler(generatePagerdutyAccount(now, scale.seed), PAGERDUTY_DEMO_TOKEN)),
+    pagerduty: await serveLoopback(pagerdutyHandler(generatePagerdutyAccount(now, scale.seed, scale.incidents), PAGERDUTY_DEMO_TOKEN)),
   };
   return {
     systems,
@@ -42,7 +42,7 @@ export async function startEstate(scale: Scale & { githubFactor?: number } = { f
 }
 
 // The fake PagerDuty's key, written to a file beside the demo config (never into it).
-const PAGERDUTY_DEMO_TOKEN = 'pd-demo-readonly-0000000000';
+export const PAGERDUTY_DEMO_TOKEN = 'pd-demo-readonly-0000000000';
 
 /** A config for the running estate, and the claims and attestations that show what they do. */
 export function writeDemoFiles(dir: string, running: RunningEstate, now = new Date()): { config: string; claims: string } {

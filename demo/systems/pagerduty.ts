@@ -196,6 +196,13 @@ function oncalls(account: PagerdutyAccount, since: number, until: number) {
 }
 
 export function pagerdutyHandler(account: PagerdutyAccount, token: string): (req: IncomingMessage, res: ServerResponse) => void {
+  // Pages of one listing share its filter; computing it once per span keeps 10,000 incidents cheap.
+  const filtered = new Map<string, unknown[]>();
+  const memo = (key: string, make: () => unknown[]) => {
+    let v = filtered.get(key);
+    if (!v) filtered.set(key, (v = make()));
+    return v;
+  };
   return (req, res) => {
     if (req.headers.authorization !== `Token token=${token}`) {
       reply(res, 401, { error: { message: 'Unauthorized', code: 2006 } });
@@ -219,9 +226,9 @@ export function pagerdutyHandler(account: PagerdutyAccount, token: string): (req
       case '/oncalls': return list('oncalls', oncalls(account, Number.isFinite(since) ? since : Date.now(), Number.isFinite(until) ? until : Date.now() + DAY));
       case '/incidents': {
         const statuses = q.getAll('statuses[]');
-        return list('incidents', account.incidents.filter((i) => inSpan(i.created_at) && (statuses.length === 0 || statuses.includes(i.status))));
+        return list('incidents', memo(`i ${since} ${until} ${statuses.join()}`, () => account.incidents.filter((i) => inSpan(i.created_at) && (statuses.length === 0 || statuses.includes(i.status)))));
       }
-      case '/log_entries': return list('log_entries', account.logEntries.filter((e) => inSpan(e.created_at)));
+      case '/log_entries': return list('log_entries', memo(`l ${since} ${until}`, () => account.logEntries.filter((e) => inSpan(e.created_at))));
       default: return reply(res, 404, { error: { message: 'Not Found', code: 2100 } });
     }
   };
