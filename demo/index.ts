@@ -6,6 +6,7 @@ import { alertmanagerHandler } from './systems/alertmanager.js';
 import { generateOrg, githubApiHandler } from '../collectors/github/fake-api.js';
 import { generateGroup, gitlabApiHandler } from '../collectors/gitlab/fake-api.js';
 import { generateOpsgenie, opsgenieApiHandler } from '../collectors/opsgenie/fake-api.js';
+import { generatePagerdutyAccount, pagerdutyHandler } from './systems/pagerduty.js';
 import { generateCluster, kubernetesHandler } from './systems/kubernetes.js';
 import { prometheusHandler } from './systems/prometheus.js';
 
@@ -20,7 +21,7 @@ export interface RunningEstate {
   stop(): Promise<void>;
 }
 
-export async function startEstate(scale: Scale & { githubFactor?: number } = { factor: 1 }, now = new Date()): Promise<RunningEstate> {
+export async function startEstate(scale: Scale & { githubFactor?: number; incidents?: number } = { factor: 1 }, now = new Date()): Promise<RunningEstate> {
   const estate = generateEstate(scale, now);
   const org = generateOrg(scale.githubFactor ?? scale.factor, now);
   const systems: Record<string, LoopbackServer> = {
@@ -30,6 +31,7 @@ export async function startEstate(scale: Scale & { githubFactor?: number } = { f
     gitlab: await serveLoopback(gitlabApiHandler(generateGroup(scale.factor, now, scale.seed))),
     github: await serveLoopback(githubApiHandler(org)),
     opsgenie: await serveLoopback(opsgenieApiHandler(generateOpsgenie(scale.factor, now, scale.seed))),
+    pagerduty: await serveLoopback(pagerdutyHandler(generatePagerdutyAccount(now, scale.seed, scale.incidents), PAGERDUTY_DEMO_TOKEN)),
   };
   return {
     systems,
@@ -41,6 +43,9 @@ export async function startEstate(scale: Scale & { githubFactor?: number } = { f
   };
 }
 
+// The fake PagerDuty's key, written to a file beside the demo config (never into it).
+export const PAGERDUTY_DEMO_TOKEN = 'pd-demo-readonly-0000000000';
+
 /** A config for the running estate, and the claims and attestations that show what they do. */
 export function writeDemoFiles(dir: string, running: RunningEstate, now = new Date()): { config: string; claims: string } {
   mkdirSync(dir, { recursive: true });
@@ -48,6 +53,7 @@ export function writeDemoFiles(dir: string, running: RunningEstate, now = new Da
   writeFileSync(join(dir, 'gitlab-token'), 'glpat-demo-0000000000000000\n', { mode: 0o600 });
   writeFileSync(join(dir, 'github-token'), 'github_pat_demo_000000000000000000\n', { mode: 0o600 });
   writeFileSync(join(dir, 'opsgenie-key'), '00000000-0000-4000-8000-00000000demo\n', { mode: 0o600 });
+  writeFileSync(join(dir, 'pagerduty-token'), `${PAGERDUTY_DEMO_TOKEN}\n`, { mode: 0o600 });
   const day = (offset: number) => new Date(now.getTime() + offset * 86400_000).toISOString().slice(0, 10);
   const config = join(dir, 'techops.yaml');
   writeFileSync(
@@ -83,6 +89,10 @@ collectors:
     - name: shop
       url: ${running.systems.opsgenie.url}
       api_key: \${file:opsgenie-key}
+  pagerduty:
+    - name: shop
+      api_url: ${running.systems.pagerduty.url}
+      token: \${file:pagerduty-token}
 attestations: attestations.yaml
 claims: claims.yaml
 `,
