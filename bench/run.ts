@@ -53,6 +53,7 @@ const instances: Record<string, Record<string, unknown>> = {
   gitlab: { url: urls.gitlab, group: 'shop', token: 'bench-token-not-a-secret' },
   github: { api_url: urls.github, org: githubLogin, token: 'bench-token-not-a-secret', cache_dir: cacheDir, max_repositories: 1000 },
   pagerduty: { api_url: urls.pagerduty, token: PAGERDUTY_DEMO_TOKEN },
+  opsgenie: { url: urls.opsgenie, api_key: 'bench-key-not-a-secret' },
 };
 const config = parseConfig(
   {
