@@ -110,6 +110,22 @@ describe('incident_file on a CSV export with Chinese headers (UTF-8 with BOM)', 
     expect((await scan({ ...CSV_CONFIG, delimiter: ';' }, tempCopy('servicenow-export-zh.csv', semi))).value('incident_file.incidents.count')).toBe(5);
   });
 
+  it('reads a GBK export (Excel in a Chinese locale, CRLF line ends) when told its encoding', async () => {
+    const gbk = {
+      path: 'inhouse-export-gbk.csv', encoding: 'gbk', timezone: 'Asia/Shanghai',
+      columns: { id: '工单号', created: '创建时间', acknowledged: '响应时间', resolved: '解决时间', priority: '优先级', source: '来源' },
+      priorities: { 一级: 'critical', 二级: 'high', 三级: 'low' }, sources: { 监控告警: 'monitoring', 用户报障: 'human' },
+    };
+    const { value } = await scan(gbk);
+    expect(value('incident_file.rows.unreadable')).toBe(0);
+    expect(value('incident_file.incidents.count')).toBe(2);
+    expect(value('incident_file.incidents.critical.ack_median_seconds')).toBe(300);
+    expect(value('incident_file.incidents.monitoring_ratio')).toBe(0.5);
+    // read as UTF-8 the headers are mojibake: the mapped columns are not found, and the message says so
+    const { get } = await scan({ ...gbk, encoding: 'utf-8' });
+    expect(get('incident_file.incidents.count')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/inhouse-export-gbk\.csv: mapped columns not in the file: id → '工单号'/) });
+  });
+
   it('fails every signal with one message naming the file when it is missing', async () => {
     const { get, runs } = await scan({ ...CSV_CONFIG, path: 'no-such-export.csv' });
     expect(runs[0].status).toBe('failed');
