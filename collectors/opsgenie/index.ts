@@ -73,7 +73,7 @@ async function collectServices(ctx: Ctx, api: OpsgenieApi, read: Reader): Promis
   });
   if (!got) return;
   ctx.emit('opsgenie.teams.count', got.teams.items.length, got.teams.evidence, { objects: { total: got.teams.items.length, sample: got.teams.items.slice(0, 20).map((t) => t.name) } });
-  emitMeasures(ctx, PREFIX, measureServices(serviceRecords(got.services.items, got.rulesByTeam), policyRecords(got.escalations.items)), got.evidence);
+  emitMeasures(ctx, PREFIX, measureServices(serviceRecords(got.services.items, got.rulesByTeam, got.escalations.items), policyRecords(got.escalations.items)), got.evidence);
 }
 
 async function collectOncall(ctx: Ctx, api: OpsgenieApi, read: Reader): Promise<void> {

@@ -68,12 +68,14 @@ export function alertRecord(alert: Alert, t: AlertTranslation): IncidentRecord |
  * whom the team's alerts notify. A service counts as having the escalation that rule notifies;
  * a rule that notifies a schedule directly or nobody gives it none.
  */
-export function serviceRecords(services: readonly Service[], rulesByTeam: ReadonlyMap<string, readonly RoutingRule[]>): ServiceRecord[] {
+export function serviceRecords(services: readonly Service[], rulesByTeam: ReadonlyMap<string, readonly RoutingRule[]>, escalations: readonly Escalation[]): ServiceRecord[] {
+  // A Recipient may name the escalation by id, by name or both.
+  const byName = new Map(escalations.map((e) => [e.name, e.id]));
   return services.map((s) => {
     const rules = s.teamId ? rulesByTeam.get(s.teamId) ?? [] : [];
-    const fallback = rules.find((r) => r.isDefault);
-    const notify = fallback?.notify;
-    return { id: s.id, name: s.name, escalationPolicyId: notify?.type === 'escalation' ? notify.id ?? notify.name : undefined };
+    const notify = rules.find((r) => r.isDefault)?.notify;
+    const escalationPolicyId = notify?.type === 'escalation' ? notify.id || (notify.name ? byName.get(notify.name) : undefined) : undefined;
+    return { id: s.id, name: s.name, escalationPolicyId };
   });
 }
 

@@ -134,6 +134,15 @@ describe('opsgenie collector on an account of documented shape', () => {
     expect(value('opsgenie.declared_incidents.resolve_median_seconds')).toBe((7200 + 86_400) / 2);
   });
 
+  it('finds the escalation a routing rule names by name only', async () => {
+    const rules = JSON.parse(fixture('routing-rules-ops.json'));
+    delete rules.data[1].notify.id;
+    serve({ rulesOps: { status: 200, body: JSON.stringify(rules) } });
+    const { value } = await scan();
+    expect(value('opsgenie.services.escalation_policy_ratio')).toBeCloseTo(1 / 3);
+    expect(value('opsgenie.escalation.levels_min')).toBe(3);
+  });
+
   it('asks for the window, the coming week and the documented page size', async () => {
     serve();
     const { evidence } = await scan();
