@@ -219,3 +219,28 @@ describe('pagerduty collector', () => {
     expect(get('incidents.monitoring_ratio').status).toBe('not_available');
   });
 });
+
+describe('classic pagination beyond 10,000 objects', () => {
+  it('reads the two halves of a span whose total is beyond reach', async () => {
+    const { readSpan } = await import('./read.js');
+    const calls: string[] = [];
+    // 12,000 objects evenly over 12 hours: one per 3.6 s
+    const t0 = Date.parse('2026-11-01T00:00:00Z');
+    const fetchPage = async (p: Record<string, string | number | boolean>) => {
+      const since = Date.parse(String(p.since));
+      const until = Date.parse(String(p.until));
+      const all = Array.from({ length: 12_000 }, (_, i) => t0 + i * 3600).filter((t) => t >= since && t < until);
+      const offset = Number(p.offset);
+      const limit = Number(p.limit);
+      calls.push(`${p.since}..${p.until}@${offset}`);
+      if (offset + limit > 10_000) throw new Error('offset beyond 10,000 requested');
+      return { data: { items: all.slice(offset, offset + limit), limit, offset, more: offset + limit < all.length, total: p.total ? all.length : null }, status: 200, headers: {}, evidence: `e${calls.length}` };
+    };
+    const read = await readSpan(fetchPage, (page) => page.items, {}, 100, { since: new Date(t0).toISOString(), until: new Date(t0 + 12 * 3_600_000).toISOString() });
+    expect(read.items).toHaveLength(12_000);
+    expect(new Set(read.items).size).toBe(12_000);
+    // one refused first page of the whole span, then 60 pages for each half
+    expect(calls[0]).toMatch(/@0$/);
+    expect(read.evidence).toHaveLength(1 + 60 + 60);
+  });
+});

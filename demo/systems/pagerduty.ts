@@ -215,8 +215,11 @@ export function pagerdutyHandler(account: PagerdutyAccount, token: string): (req
     const since = q.get('since') ? Date.parse(q.get('since')!) : -Infinity;
     const until = q.get('until') ? Date.parse(q.get('until')!) : Infinity;
     const inSpan = (iso: string) => { const t = Date.parse(iso); return t >= since && t < until; };
-    const list = (key: string, items: unknown[]) =>
-      reply(res, 200, { [key]: items.slice(offset, offset + limit), limit, offset, more: offset + limit < items.length, total: null });
+    const list = (key: string, items: unknown[]) => {
+      // classic pagination reaches no further than offset + limit = 10,000, as on PagerDuty
+      if (offset + limit > 10_000) return reply(res, 400, { error: { message: 'Invalid Input Provided', code: 2001, errors: ['Offset must be less than 10000.'] } });
+      reply(res, 200, { [key]: items.slice(offset, offset + limit), limit, offset, more: offset + limit < items.length, total: q.get('total') === 'true' ? items.length : null });
+    };
     switch (url.pathname) {
       case '/abilities': return reply(res, 200, { abilities: ['teams', 'read_only_users', 'urgencies', 'priorities'] });
       case '/services': return list('services', account.services);
