@@ -46,8 +46,14 @@ export const pagerdutyCollector: Collector<PagerdutyConfig> = {
       return { schedules, oncalls };
     });
     if (oncall) {
-      emitMeasures(ctx, PREFIX, measureOncall(toSchedules(oncall.schedules.items, oncall.oncalls.items, week), week.start),
-        [...oncall.schedules.evidence, ...oncall.oncalls.evidence]);
+      // GET /oncalls lists on-calls through escalation policies: a schedule no policy targets pages
+      // nobody and shows no on-call there, so it is left out rather than counted as uncovered.
+      const targeted = services ? new Set(services.policies.items.flatMap((p) => p.escalation_rules.flatMap((r) => r.targets.map((t) => t.id)))) : undefined;
+      const used = targeted ? oncall.schedules.items.filter((s) => targeted.has(s.id)) : oncall.schedules.items;
+      const unused = oncall.schedules.items.filter((s) => !used.includes(s)).map((s) => s.name);
+      const note = unused.length ? [`left out, targeted by no escalation policy: ${unused.join(', ')}`] : [];
+      const measures = measureOncall(toSchedules(used, oncall.oncalls.items, week), week.start).map((m) => (note.length ? { ...m, notes: [...(m.notes ?? []), ...note] } : m));
+      emitMeasures(ctx, PREFIX, measures, [...oncall.schedules.evidence, ...oncall.oncalls.evidence, ...(services?.policies.evidence ?? [])]);
     }
 
     const span = { since: ctx.window.start.toISOString(), until: ctx.window.end.toISOString() };

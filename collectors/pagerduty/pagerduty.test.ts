@@ -40,10 +40,10 @@ const POLICIES = [
     { id: 'R2', escalation_delay_in_minutes: 15, targets: [ref('user_reference', 'PUSR1')] },
   ] },
   { id: 'PEP2', type: 'escalation_policy', name: 'Default', escalation_rules: [
-    { id: 'R3', escalation_delay_in_minutes: 30, targets: [ref('user_reference', 'PUSR2')] },
+    { id: 'R3', escalation_delay_in_minutes: 30, targets: [ref('user_reference', 'PUSR2'), ref('schedule_reference', 'PSCH2')] },
   ] },
 ];
-const SCHEDULES = [{ id: 'PSCH1', type: 'schedule', name: 'Primary' }, { id: 'PSCH2', type: 'schedule', name: 'Office hours' }];
+const SCHEDULES = [{ id: 'PSCH1', type: 'schedule', name: 'Primary' }, { id: 'PSCH2', type: 'schedule', name: 'Office hours' }, { id: 'PSCH3', type: 'schedule', name: 'Unused' }];
 const ONCALLS = [
   { escalation_level: 1, schedule: ref('schedule_reference', 'PSCH1'), user: ref('user_reference', 'PUSR1'), start: '2026-11-20T00:00:00Z', end: '2026-11-28T00:00:00Z' },
   { escalation_level: 1, schedule: ref('schedule_reference', 'PSCH1'), user: ref('user_reference', 'PUSR2'), start: '2026-11-28T00:00:00Z', end: '2026-12-05T00:00:00Z' },
@@ -146,10 +146,13 @@ describe('pagerduty collector', () => {
     expect(get('services.escalation_policy_ratio').value).toBe(1);
     expect(get('services.multi_level_escalation_ratio').value).toBeCloseTo(1 / 3);
     expect(get('escalation.levels_min').value).toBe(1);
-    expect(get('escalation.schedule_targets_ratio').value).toBe(0.5);
+    expect(get('escalation.schedule_targets_ratio').value).toBe(1);
     // Primary covers the whole week from NOW; Office hours 8 of 168 hours.
     expect(get('oncall.week_coverage_any_ratio').value).toBe(1);
     expect(get('oncall.week_coverage_min_ratio').value).toBeCloseTo(8 / 168);
+    // a schedule no escalation policy targets has no on-calls in GET /oncalls: left out, with a note
+    expect(get('oncall.schedules.count').value).toBe(2);
+    expect(get('oncall.week_coverage_min_ratio').notes).toEqual(['left out, targeted by no escalation policy: Unused']);
     expect(get('incidents.count').value).toBe(4);
     expect([get('incidents.critical_count').value, get('incidents.high_count').value, get('incidents.low_count').value]).toEqual([1, 2, 1]);
     expect(get('incidents.major_count').value).toBe(1);
