@@ -197,7 +197,7 @@ describe('opsgenie collector on an account of documented shape', () => {
     expect(get('opsgenie.incidents.count')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/rate limited \(HTTP 429\)/) });
     expect(value('opsgenie.services.count')).toBe(3);
     expect(value('opsgenie.declared_incidents.count')).toBe(2);
-    expect(runs[0].status).toBe('ok');
+    expect(runs[0].status).toBe('partial');
   });
 
   it('stops on a rejected key (401) with every signal failed, and never shows the key', async () => {
@@ -213,7 +213,7 @@ describe('opsgenie collector on an account of documented shape', () => {
   it('goes on past a 403 on the first read: a key without configuration access still reads alerts', async () => {
     serve({ teams: { status: 403, body: '{"message":"You are not authorized for this operation","took":0.0,"requestId":"x"}' }, services: null, escalations: null, rulesOps: null, rulesDba: null });
     const { get, value, runs } = await scan();
-    expect(runs[0].status).toBe('ok');
+    expect(runs[0].status).toBe('partial');
     expect(get('opsgenie.services.escalation_policy_ratio')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/permission denied \(HTTP 403\).*\/v2\/teams/) });
     expect(get('opsgenie.teams.count').status).toBe('failed');
     expect(value('opsgenie.incidents.count')).toBe(4);
@@ -236,7 +236,7 @@ describe('opsgenie collector on an account of documented shape', () => {
   });
 
   it('fails the signals of a malformed response, naming the request and the field', async () => {
-    serve({ escalations: { status: 200, body: '{"data":[{"id":"e1","name":"x","rules":"none"}],"took":0,"requestId":"x"}' }, incidents: { status: 200, body: '<html>proxy login</html>' }, logs14: null });
+    serve({ escalations: { status: 200, body: '{"data":[{"id":"e1","name":"x","rules":"none"}],"took":0,"requestId":"x"}' }, incidents: { status: 200, body: '<html>proxy login</html>' }, logs14: null, rulesOps: null, rulesDba: null }); // no routing rules are read once the escalations are unreadable
     const { get, value } = await scan();
     expect(get('opsgenie.escalation.levels_min')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/\/v2\/escalations.*rules/) });
     expect(get('opsgenie.declared_incidents.count')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/invalid JSON.*\/v1\/incidents/) });

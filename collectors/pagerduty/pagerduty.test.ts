@@ -189,7 +189,7 @@ describe('pagerduty collector', () => {
   it('fails only the timeline measures when the key may not read log entries (403)', async () => {
     serve({ log_entries: [{ status: 403, body: { error: { message: 'Access Denied', code: 2010 } } }] });
     const { get, runs } = await scan();
-    expect(runs[0].status).toBe('ok');
+    expect(runs[0].status).toBe('partial');
     expect(get('incidents.ack_p90_seconds').status).toBe('failed');
     expect(get('incidents.monitoring_ratio').status).toBe('failed');
     expect(get('incidents.resolve_median_seconds').status).toBe('observed');
