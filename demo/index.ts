@@ -27,7 +27,7 @@ export async function startEstate(scale: Scale & { githubFactor?: number } = { f
     alertmanager: await serveLoopback(alertmanagerHandler(estate)),
     kubernetes: await serveLoopback(kubernetesHandler(generateCluster(scale.factor, now, scale.seed))),
     gitlab: await serveLoopback(gitlabApiHandler(generateGroup(scale.factor, now, scale.seed))),
-    github: await serveLoopback(githubApiHandler(org)),
+    github: await serveLoopback(githubApiHandler(org), { posts: (path) => path === '/graphql' || path === '/api/graphql' }),
   };
   return {
     systems,

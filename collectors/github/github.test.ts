@@ -565,7 +565,7 @@ describe('github collector: the fake GitHub API', () => {
   it('serves a generated organisation the collector measures whole, with Link paging, ETags and 304s', async () => {
     const org = generateOrg(1, NOW);
     org.token = TOKEN;
-    const server = await serveLoopback(githubApiHandler(org));
+    const server = await serveLoopback(githubApiHandler(org), { posts: (p) => p === '/graphql' });
     try {
       const inst = () => instance({ api_url: `${server.url}/api/v3` }, { budget: 5000 }); // mounted as on GitHub Enterprise Server
       const r1 = await scan([inst()], { start: new Date(NOW.getTime() - 30 * 86400_000), end: NOW, seconds: 30 * 86400 });

@@ -28,6 +28,7 @@ import {
   type WorkflowRun,
 } from './api.js';
 import { GithubApi, isFatal } from './client.js';
+import { batches, DEPLOYMENT_STATUSES_QUERY, deploymentNodeSchema, nodesAnswerSchema, PULL_CHECKS_QUERY, pullNodeSchema, restState, type PullNode } from './graphql.js';
 import { githubConfigSchema, type GithubConfig } from './config.js';
 import { DAY } from '../../src/delivery/cadence.js';
 import { deploymentFacts, histories, HISTORY_BEFORE_WINDOW, leadTimeSeconds, median, shippingCandidates } from '../../src/delivery/deployments.js';
@@ -36,6 +37,7 @@ import { classifyFile, classifyPaths, CODEOWNERS_LOCATIONS, codeownersHasRule, c
 import { emitDeploymentSignals } from '../../src/delivery/signals.js';
 import { EtagCache } from './etag-cache.js';
 import { deploymentRecord, withStatuses } from './translate.js';
+import type { DeploymentStatus as GithubStatus } from './api.js';
 import { GITHUB_SIGNALS, signalsFrom, type GithubSignalId, type Source } from './signals.js';
 
 export type { GithubConfig } from './config.js';
@@ -99,6 +101,8 @@ interface DeploymentFacts {
   fetched: number;
   /** A production deployment is among those listed, however old: the repository is an application. */
   deploysToProduction: boolean;
+  /** GraphQL node ids of the production deployments, by deployment id. */
+  nodeIds: Map<number, string>;
 }
 
 interface PullFacts {
@@ -434,15 +438,35 @@ class Scan {
         .filter((d) => this.isProduction(d.environment) && Date.parse(d.created_at) >= since)
         .map((d) => deploymentRecord(repo.full, d))
         .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
-      return { prod, fetched: page.items.length, deploysToProduction: page.items.some((d) => this.isProduction(d.environment)) } satisfies DeploymentFacts;
+      const nodeIds = new Map(page.items.filter((d) => d.node_id).map((d) => [d.id, d.node_id!]));
+      return { prod, fetched: page.items.length, deploysToProduction: page.items.some((d) => this.isProduction(d.environment)), nodeIds } satisfies DeploymentFacts;
     });
     const none: Outcome<null> = { ok: false, reason: listed.ok ? '' : listed.reason, evidence: [] };
     if (!listed.ok) return { list: listed, statuses: none, environments: { ...none } };
 
     // The statuses of the history before the window are read too: a rollback is a return to a version that was live.
     const prod = listed.value.prod;
+    const nodeIds = listed.value.nodeIds;
     const statuses = await this.attempt(async (evidence) => {
+      // In bulk over GraphQL, 100 deployments a query; one by one over REST only where GraphQL cannot
+      // answer whole (no node id, more than 100 statuses).
+      const bulk = new Map<number, GithubStatus[]>();
+      for (const batch of batches(prod.filter((d) => nodeIds.has(d.id)))) {
+        const got = await this.api.graphql('deployment statuses', DEPLOYMENT_STATUSES_QUERY, { ids: batch.map((d) => nodeIds.get(d.id)!) }, nodesAnswerSchema(deploymentNodeSchema));
+        evidence.push(...got.evidence);
+        got.data.nodes.forEach((node, k) => {
+          if (!node?.statuses || node.statuses.pageInfo.hasNextPage) return;
+          const list = node.statuses.nodes;
+          // GitHub lists statuses newest first, as REST does: ids that order them the same way break ties of created_at.
+          bulk.set(batch[k].id, list.map((st, j) => ({ id: list.length - j, state: restState(st.state), created_at: st.createdAt })));
+        });
+      }
       for (let i = 0; i < prod.length; i++) {
+        const known = bulk.get(prod[i].id);
+        if (known) {
+          prod[i] = withStatuses(prod[i], known);
+          continue;
+        }
         const page = await this.api.list('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', { owner, repo: name, deployment_id: prod[i].id }, deploymentStatusSchema);
         evidence.push(...page.evidence);
         prod[i] = withStatuses(prod[i], page.items);
@@ -526,12 +550,40 @@ class Scan {
     });
     const merged = listed.ok ? listed.value.merged : [];
 
+    // Reviews and the head commit's checks of every merged pull request, 100 a GraphQL query.
+    const bulk = await this.attempt(async (evidence) => {
+      const nodes = new Map<number, PullNode>();
+      for (const batch of batches(merged.filter((p) => p.node_id))) {
+        const got = await this.api.graphql('pull request reviews and checks', PULL_CHECKS_QUERY, { ids: batch.map((p) => p.node_id!) }, nodesAnswerSchema(pullNodeSchema));
+        evidence.push(...got.evidence);
+        got.data.nodes.forEach((node, k) => {
+          if (node) nodes.set(batch[k].number, node);
+        });
+      }
+      return nodes;
+    });
+    const fromBulk = (evidence: string[]): Map<number, PullNode> => {
+      if (!bulk.ok) {
+        evidence.push(...bulk.evidence);
+        throw new CollectError('rejected', bulk.reason);
+      }
+      evidence.push(...bulk.evidence);
+      return bulk.value;
+    };
+
     const reviews = await this.attempt(async (evidence) => {
+      const nodes = fromBulk(evidence);
       const approved = new Map<number, boolean>();
       for (const pr of merged) {
+        const mergedAt = Date.parse(pr.merged_at!);
+        const node = nodes.get(pr.number);
+        if (node?.reviews && !node.reviews.pageInfo.hasNextPage) {
+          const author = node.author?.login;
+          approved.set(pr.number, node.reviews.nodes.some((r) => r.state === 'APPROVED' && r.author && r.author.login !== author && (!r.submittedAt || Date.parse(r.submittedAt) <= mergedAt)));
+          continue;
+        }
         const page = await this.api.list('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { owner, repo: name, pull_number: pr.number }, reviewSchema);
         evidence.push(...page.evidence);
-        const mergedAt = Date.parse(pr.merged_at!);
         approved.set(pr.number, page.items.some((r) => r.state === 'APPROVED' && r.user && r.user.login !== pr.user?.login && (!r.submitted_at || Date.parse(r.submitted_at) <= mergedAt)));
       }
       return approved;
@@ -547,12 +599,32 @@ class Scan {
     const checks = await this.attempt(async (evidence) => {
       const checked = new Map<number, string | undefined>();
       const succeeded = new Set(runs.ok ? runs.value.filter((r) => r.conclusion === 'success').map((r) => r.head_sha) : []);
+      const nodes = merged.some((pr) => !succeeded.has(pr.head.sha)) ? fromBulk(evidence) : new Map<number, PullNode>();
       for (const pr of merged) {
         const sha = pr.head.sha;
         if (succeeded.has(sha)) {
           checked.set(pr.number, 'workflow run');
           continue;
         }
+        const head = nodes.get(pr.number)?.commits.nodes[0]?.commit;
+        if (head && head.oid === sha) {
+          const contexts = head.statusCheckRollup?.contexts;
+          const run = contexts?.nodes.find((c) => c.__typename === 'CheckRun' && c.conclusion === 'SUCCESS');
+          const status = contexts?.nodes.find((c) => c.__typename === 'StatusContext' && c.state === 'SUCCESS');
+          if (run?.__typename === 'CheckRun') {
+            checked.set(pr.number, `check run ${run.name}`);
+            continue;
+          }
+          if (status?.__typename === 'StatusContext') {
+            checked.set(pr.number, `status ${status.context}`);
+            continue;
+          }
+          if (!contexts?.pageInfo.hasNextPage) {
+            checked.set(pr.number, undefined);
+            continue;
+          }
+        }
+        // Not answered whole over GraphQL (no node id, another head, more than 100 checks): one by one over REST.
         const cr = await this.api.list('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { owner, repo: name, ref: sha }, checkRunSchema);
         evidence.push(...cr.evidence);
         const run = cr.items.find((c) => c.conclusion === 'success');

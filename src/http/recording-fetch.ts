@@ -29,6 +29,19 @@ export interface RecordingFetchOptions {
   timeoutMs?: number;
   excerptChars?: number;
   signal?: AbortSignal;
+  /**
+   * The only POSTs allowed, each to one exact URL on the configured origin: a GraphQL endpoint
+   * (the body must be a `query` document: reads only) and an exchange of credentials for a
+   * short-lived token (a GitHub App's installation token). Everything else stays GET/HEAD.
+   */
+  reads?: PostReads;
+}
+
+export interface PostReads {
+  /** URL of a GraphQL endpoint: POSTs whose document holds only `query` operations. */
+  graphql?: string;
+  /** URLs (or a test) of token exchanges: POSTs that mint a read token and change nothing. */
+  tokenExchange?: (url: string) => boolean;
 }
 
 export type RecordingFetch = typeof fetch & { readonly requestCount: number; readonly failedCount: number };
@@ -109,7 +122,10 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
   const recording = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     let request = new Request(input, init);
     const method = request.method.toUpperCase();
-    if (method !== 'GET' && method !== 'HEAD') throw new CollectError('rejected', `refusing ${method} ${opts.redactor.url(request.url)}: collectors only read`);
+    if (method === 'POST') {
+      const refused = await postRefusal(request, opts.reads, origin);
+      if (refused) throw new CollectError('rejected', `refusing POST ${opts.redactor.url(request.url)}: ${refused}`);
+    } else if (method !== 'GET' && method !== 'HEAD') throw new CollectError('rejected', `refusing ${method} ${opts.redactor.url(request.url)}: collectors only read`);
     const redirects: string[] = [];
     for (;;) {
       const target = new URL(request.url);
@@ -119,7 +135,8 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
       }
       const { response, body, id } = await exchange(request, redirects);
       const location = response.headers.get('location');
-      if (REDIRECTS.includes(response.status) && location) {
+      // A POST is never sent on to another URL: its body was checked for the one it names.
+      if (REDIRECTS.includes(response.status) && location && method !== 'POST') {
         redirects.push(request.url);
         if (redirects.length > MAX_REDIRECTS) {
           failed++;
@@ -139,7 +156,7 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
       // otherwise trip over it with a TypeError; say what came back instead.
       const type = response.headers.get('content-type') ?? '';
       const wantsJson = /json/i.test(request.headers.get('accept') ?? '');
-      if (wantsJson && response.status >= 200 && response.status < 300 && method === 'GET' && response.status !== 204) {
+      if (wantsJson && response.status >= 200 && response.status < 300 && (method === 'GET' || method === 'POST') && response.status !== 204) {
         const problem = /json/i.test(type) ? jsonProblem(body) : `got ${type.split(';')[0].trim() || 'a body without a content type'}`;
         if (problem) {
           failed++;
@@ -157,6 +174,48 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
   };
   Object.defineProperty(recording, 'failedCount', { get: () => failed });
   return Object.defineProperty(recording, 'requestCount', { get: () => count }) as unknown as RecordingFetch;
+}
+
+/** Why a POST is not a read this fetch allows, or undefined when it is. */
+async function postRefusal(request: Request, reads: PostReads | undefined, origin: string | undefined): Promise<string | undefined> {
+  const url = request.url.split('?')[0].split('#')[0];
+  if (origin && new URL(url).origin !== origin) return 'collectors only read, and POST only to the configured host';
+  if (reads?.graphql && url === reads.graphql) {
+    let body: unknown;
+    try {
+      body = JSON.parse(await request.clone().text());
+    } catch {
+      return 'a GraphQL request whose body is not JSON';
+    }
+    const query = (body as { query?: unknown } | null)?.query;
+    if (typeof query !== 'string') return 'a GraphQL request without a query document';
+    return graphqlWriteOperation(query);
+  }
+  if (reads?.tokenExchange?.(url)) return undefined;
+  return 'collectors only read (POST is allowed only for GraphQL queries and token exchanges on the configured host)';
+}
+
+/**
+ * Why a GraphQL document is not read-only: a `mutation` or `subscription` operation among its
+ * top-level definitions (strings and comments skipped, so a field or argument named so does not count).
+ */
+export function graphqlWriteOperation(document: string): string | undefined {
+  const text = document
+    .replace(/"""[\s\S]*?"""/g, ' ')
+    .replace(/"(?:[^"\\\n]|\\.)*"/g, ' ')
+    .replace(/#[^\n\r]*/g, ' ');
+  // At the top level only operation types, names, `fragment … on Type` and directives occur:
+  // any `mutation` or `subscription` there is an operation of that type (or, harmlessly refused,
+  // an operation so named).
+  let depth = 0;
+  for (const token of text.match(/[{}()]|[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
+    if (token === '{' || token === '(') depth++;
+    else if (token === '}' || token === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && (token === 'mutation' || token === 'subscription')) {
+      return `the GraphQL document holds a ${token}, and collectors only read (queries only)`;
+    }
+  }
+  return undefined;
 }
 
 /** Why a body that says it is JSON is not: empty, or does not parse. */
