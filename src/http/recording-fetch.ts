@@ -68,7 +68,7 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
   };
 
   /** One exchange with the server, recorded as one evidence record; the body read within the limits. */
-  const exchange = async (request: Request, redirects: string[]): Promise<{ response: Response; body: Buffer; id: string }> => {
+  const exchange = async (request: Request, redirects: string[], sent?: string): Promise<{ response: Response; body: Buffer; id: string }> => {
     const method = request.method.toUpperCase();
     const url = opts.redactor.url(request.url);
     if (!budget.take()) throw new CollectError('budget', `request budget of ${budget.limit} spent for ${opts.collector}/${opts.instance}`, { url });
@@ -96,7 +96,10 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
     let response: Response;
     let body: Buffer;
     try {
-      response = await fetch(request, { signal: AbortSignal.any(signals), redirect: 'manual' });
+      // A POST's body goes as the string read (a Request's stream may be read only once, and interceptors in tests read it).
+      response = sent === undefined
+        ? await fetch(request, { signal: AbortSignal.any(signals), redirect: 'manual' })
+        : await fetch(request.url, { method, headers: request.headers, body: sent, signal: AbortSignal.any(signals), redirect: 'manual' });
       const declared = Number(response.headers.get('content-length') ?? '0');
       if (declared > maxBody) {
         await response.body?.cancel();
@@ -122,8 +125,11 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
   const recording = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     let request = new Request(input, init);
     const method = request.method.toUpperCase();
+    let posted: string | undefined;
     if (method === 'POST') {
-      const refused = await postRefusal(request, opts.reads, origin);
+      // Read once and sent as a string: the body checked is the body sent, and a string can be sent again.
+      posted = await request.text();
+      const refused = postRefusal(request.url, posted, opts.reads, origin);
       if (refused) throw new CollectError('rejected', `refusing POST ${opts.redactor.url(request.url)}: ${refused}`);
     } else if (method !== 'GET' && method !== 'HEAD') throw new CollectError('rejected', `refusing ${method} ${opts.redactor.url(request.url)}: collectors only read`);
     const redirects: string[] = [];
@@ -133,7 +139,7 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
         failed++;
         throw foreign(target, redirects[redirects.length - 1]);
       }
-      const { response, body, id } = await exchange(request, redirects);
+      const { response, body, id } = await exchange(request, redirects, posted);
       const location = response.headers.get('location');
       // A POST is never sent on to another URL: its body was checked for the one it names.
       if (REDIRECTS.includes(response.status) && location && method !== 'POST') {
@@ -177,13 +183,13 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
 }
 
 /** Why a POST is not a read this fetch allows, or undefined when it is. */
-async function postRefusal(request: Request, reads: PostReads | undefined, origin: string | undefined): Promise<string | undefined> {
-  const url = request.url.split('?')[0].split('#')[0];
+function postRefusal(requestUrl: string, text: string, reads: PostReads | undefined, origin: string | undefined): string | undefined {
+  const url = requestUrl.split('?')[0].split('#')[0];
   if (origin && new URL(url).origin !== origin) return 'collectors only read, and POST only to the configured host';
   if (reads?.graphql && url === reads.graphql) {
     let body: unknown;
     try {
-      body = JSON.parse(await request.clone().text());
+      body = JSON.parse(text);
     } catch {
       return 'a GraphQL request whose body is not JSON';
     }
