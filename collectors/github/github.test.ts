@@ -691,3 +691,48 @@ describe('github collector: translation into delivery records', () => {
     expect(withStatuses(r, [st(1, 'failure', '2026-02-03T00:10:00Z')])).toMatchObject({ status: 'failure', finishedAt: at('2026-02-03T00:10:00Z') });
   });
 });
+
+describe('github collector: GraphQL', () => {
+  it('fails the deployment statuses with what GitHub said when a GraphQL answer carries errors, and keeps the rest', async () => {
+    serve({
+      'shop.statuses.graphql': { body: { data: { rateLimit: RATE, nodes: [null] }, errors: [{ type: 'NOT_FOUND', path: ['nodes', 0], locations: [{ line: 3, column: 3 }], message: "Could not resolve to a node with the global id of 'DE_x'" }] } },
+      'shop.compare.B-D': null, 'shop.compare.D-E': null, 'shop.compare.D-G': null,
+    });
+    const r = await scan();
+    expect(unmatched).toEqual([]);
+    expect(r.get('github.deployments.success_ratio').status).toBe('failed');
+    expect(r.get('github.deployments.success_ratio').reason).toBe("acme/shop-api: POST /graphql (deployment statuses): GitHub's GraphQL API answered with errors (NOT_FOUND: Could not resolve to a node with the global id of 'DE_x')");
+    expect(r.value('github.deployments.count')).toBe(9);
+    expect(r.value('github.review.merged_reviewed_ratio')).toBe(0.6);
+  });
+
+  it('stops the collection on a RATE_LIMITED GraphQL answer, naming the reset', async () => {
+    const reset = Math.floor(Date.now() / 1000) + 3000;
+    serve({
+      'shop.statuses.graphql': { body: { errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 1.' }] }, headers: { ...rateHeaders(0), 'x-ratelimit-reset': String(reset), 'x-ratelimit-resource': 'graphql' } },
+      'shop.reviews.graphql': null, 'shop.environments': null, 'shop.pulls': null, 'shop.runs': null, 'web.pulls': null, 'web.runs': null,
+      'shop.compare.B-D': null, 'shop.compare.D-E': null, 'shop.compare.D-G': null,
+    });
+    const r = await scan();
+    nock.cleanAll();
+    expect(r.get('github.deployments.success_ratio').reason).toContain(`GitHub GraphQL rate limit exhausted until ${new Date(reset * 1000).toISOString()} at POST /graphql (deployment statuses) (GitHub said: RATE_LIMITED: API rate limit exceeded for user ID 1.)`);
+    expect(r.runs[0].status).not.toBe('ok');
+  });
+
+  it('refuses a GraphQL mutation or subscription before it leaves, and allows a query (fields so named included)', async () => {
+    const { graphqlWriteOperation } = await import('../../src/http/recording-fetch.js');
+    expect(graphqlWriteOperation('mutation { addStar(input: {starrableId: "x"}) { clientMutationId } }')).toMatch(/holds a mutation, and collectors only read/);
+    expect(graphqlWriteOperation('# a comment\nsubscription S { x }')).toMatch(/holds a subscription/);
+    expect(graphqlWriteOperation('query A { x } mutation B { y }')).toMatch(/holds a mutation/);
+    expect(graphqlWriteOperation('query Q($mutation: String = "mutation") { mutation: viewer { login } }')).toBeUndefined();
+    expect(graphqlWriteOperation('{ viewer { login } }')).toBeUndefined();
+
+    const { createRecordingFetch } = await import('../../src/http/recording-fetch.js');
+    const evidence = new EvidenceLog();
+    const f = createRecordingFetch({ collector: 'github', instance: 'acme', evidence, redactor: new Redactor(), baseURL: API, reads: { graphql: `${API}/graphql` } });
+    await expect(f(`${API}/graphql`, { method: 'POST', body: JSON.stringify({ query: 'mutation { deleteRepository(input: {}) { clientMutationId } }' }) }))
+      .rejects.toThrow(`refusing POST ${API}/graphql: the GraphQL document holds a mutation, and collectors only read (queries only)`);
+    await expect(f(`${API}/repos/acme/shop-api/deployments`, { method: 'POST', body: '{}' })).rejects.toThrow(/refusing POST .*: collectors only read \(POST is allowed only for GraphQL queries/);
+    expect(evidence.records).toEqual([]);
+  });
+});
