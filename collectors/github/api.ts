@@ -179,3 +179,7 @@ export const comparisonSchema = z.object({
   commits: z.array(z.object({ sha: z.string() })),
 });
 export type Comparison = z.infer<typeof comparisonSchema>;
+
+/** GET /rate_limit (rate-limit-overview): the quota left, per resource; it costs nothing. */
+const quota = z.object({ limit: z.number(), remaining: z.number(), reset: z.number(), used: z.number().optional() });
+export const rateLimitSchema = z.object({ resources: z.object({ core: quota, graphql: quota.optional() }).passthrough() });

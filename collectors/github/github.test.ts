@@ -105,6 +105,7 @@ const link = (path: string, query: string, rels: Record<string, number>) =>
 
 const ENDPOINTS: Record<string, Endpoint> = {
   repos: { path: '/orgs/acme/repos', query: { type: 'all', sort: 'full_name', per_page: '100' }, fixture: 'orgs-acme-repos' },
+  rate_limit: { path: '/rate_limit', fixture: 'rate-limit' },
   'shop.rules': { path: `${SHOP}/rules/branches/main`, query: P100, fixture: 'web/deployments' /* [] */ },
   'shop.protection': { path: `${SHOP}/branches/main/protection`, fixture: 'shop-api/protection' },
   'shop.tree': { path: `${SHOP}/git/trees/main`, query: { recursive: '1' }, fixture: 'shop-api/tree' },
@@ -328,8 +329,8 @@ const EXPECTED: Partial<Record<GithubSignalId, number | boolean>> = {
   'github.gitops.present': true,
   'github.releases.per_week': 1,
 };
-/** 24 GETs and 2 GraphQL queries (the REST API needed 18 more: one per deployment, pull request or head commit). */
-const FIRST_SCAN_REQUESTS = 26;
+/** 25 GETs (the rate limit among them) and 2 GraphQL queries (the REST API needed 18 more: one per deployment, pull request or head commit). */
+const FIRST_SCAN_REQUESTS = 27;
 /** The GraphQL answers: POST, never cached. */
 const GRAPHQL_REQUESTS = 2;
 
@@ -644,7 +645,7 @@ describe('github collector: the fake GitHub API', () => {
       expect(r1.value('github.gitops.present')).toBe(true);
       const r2 = await scan([inst()], { start: new Date(NOW.getTime() - 30 * 86400_000), end: NOW, seconds: 30 * 86400 });
       expect(r2.runs[0].requests).toBe(r1.runs[0].requests);
-      expect(r2.evidence.records.filter((e) => e.status !== 304 && e.status !== 404 && e.method !== 'POST')).toEqual([]); // GraphQL answers are not cached
+      expect(r2.evidence.records.filter((e) => e.status !== 304 && e.status !== 404 && e.method !== 'POST' && !e.url.endsWith('/rate_limit'))).toEqual([]); // GraphQL answers are not cached; the quota left has changed
       expect(r2.values()).toEqual(r1.values());
       console.log(`fake org x1: ${r1.runs[0].requests} requests on the first scan (${r1.ms} ms), ${r2.runs[0].requests} on the second, ` +
         `${r2.evidence.records.filter((e) => e.status === 304).length} of them 304 (${r2.ms} ms)`);
@@ -734,5 +735,25 @@ describe('github collector: GraphQL', () => {
       .rejects.toThrow(`refusing POST ${API}/graphql: the GraphQL document holds a mutation, and collectors only read (queries only)`);
     await expect(f(`${API}/repos/acme/shop-api/deployments`, { method: 'POST', body: '{}' })).rejects.toThrow(/refusing POST .*: collectors only read \(POST is allowed only for GraphQL queries/);
     expect(evidence.records).toEqual([]);
+  });
+});
+
+describe('github collector: the rate limit as a budget', () => {
+  it('scans only the most recently pushed repositories the remaining quota pays for, and notes the sample on every value', async () => {
+    const low = JSON.parse(JSON.stringify(fixture('rate-limit'))) as { resources: { core: { remaining: number; used: number } } };
+    low.resources.core.remaining = 20; // one repository's worth (15 requests each)
+    const repos = fixture('orgs-acme-repos') as { full_name: string; pushed_at: string }[];
+    const newest = repos.filter((r) => r.full_name !== 'acme/legacy').sort((a, b) => Date.parse(b.pushed_at) - Date.parse(a.pushed_at))[0].full_name;
+    const other = newest === 'acme/web' ? 'shop' : 'web';
+    serve({
+      rate_limit: { body: low },
+      ...Object.fromEntries(ALL_KEYS.filter((k) => k.startsWith(`${other}.`) || (other === 'shop' && k.startsWith('shop.'))).map((k) => [k, null])),
+    });
+    const r = await scan();
+    expect(unmatched).toEqual([]);
+    expect(r.value('github.repos.count')).toBe(1);
+    expect(r.detail('github.repos.count')).toContain(`1 repositories: ${newest}`);
+    expect(r.detail('github.repos.count')).toContain('1 the rate limit does not pay for (sampled: 1 of 2 repositories, by recent activity (20 of 5000 REST requests left until');
+    expect(r.get('github.releases.per_week').instances[0].notes).toEqual([expect.stringMatching(/^sampled: 1 of 2 repositories, by recent activity/)]);
   });
 });

@@ -16,6 +16,7 @@ import {
   deploymentStatusSchema,
   environmentSchema,
   pullSchema,
+  rateLimitSchema,
   releaseSchema,
   repositorySchema,
   reviewSchema,
@@ -109,11 +110,19 @@ interface PullFacts {
   merged: Pull[];
 }
 
+/**
+ * What one repository costs, estimated from the demo organisation: REST requests (rules,
+ * protection, tree, a blob or two, releases, deployments, environments, pulls, runs, compares)
+ * and GraphQL points (statuses; reviews and checks), for the budget read from GET /rate_limit.
+ */
+export const REST_REQUESTS_PER_REPOSITORY = 15;
+export const GRAPHQL_POINTS_PER_REPOSITORY = 2;
+
 class Scan {
   private readonly window: Window;
   private readonly production: RegExp[];
 
-  constructor(private readonly ctx: Ctx, private readonly api: GithubApi) {
+  constructor(private ctx: Ctx, private readonly api: GithubApi) {
     this.window = ctx.window;
     this.production = ctx.config.production_environments.map((re) => new RegExp(re, 'i'));
   }
@@ -123,7 +132,13 @@ class Scan {
   }
 
   async run(): Promise<void> {
-    const { repos, evidence, detail } = await this.repositories();
+    const { repos, evidence, detail, sampled } = await this.repositories();
+    if (sampled) {
+      // Every value below comes from the sample: say so beside each.
+      const inner = this.ctx;
+      const note = `sampled: ${sampled}`;
+      this.ctx = { ...inner, emit: (id, value, ev, d) => inner.emit(id, value, ev, typeof d === 'object' && d !== null ? { ...d, notes: [...(d.notes ?? []), note] } : { detail: d, notes: [note] }) };
+    }
     this.ctx.emit('github.api.reachable', true, evidence.slice(0, 1), this.ctx.config.api_url);
     this.ctx.emit('github.repos.count', repos.length, evidence, detail);
 
@@ -154,7 +169,34 @@ class Scan {
 
   // ---------------------------------------------------------------- repositories
 
-  private async repositories(): Promise<{ repos: Repo[]; evidence: string[]; detail: string }> {
+  /**
+   * How many repositories the remaining quota pays for (GET /rate_limit, which costs nothing);
+   * undefined when the server has no rate limit (GitHub Enterprise Server answers 404) or does not say.
+   */
+  private async affordable(evidence: string[]): Promise<{ fit: number; why: string } | undefined> {
+    let got;
+    try {
+      got = await this.api.get('GET /rate_limit', {}, rateLimitSchema);
+    } catch (err) {
+      if (isFatal(err)) throw err;
+      if (isCollectError(err) && err.detail.evidence) evidence.push(err.detail.evidence);
+      this.ctx.log.debug('github: no rate limit read', { error: errorMessage(err) });
+      return undefined;
+    }
+    evidence.push(...got.evidence);
+    const core = got.data.resources.core;
+    const graphql = got.data.resources.graphql;
+    const byCore = Math.floor(core.remaining / REST_REQUESTS_PER_REPOSITORY);
+    const byGraphql = graphql ? Math.floor(graphql.remaining / GRAPHQL_POINTS_PER_REPOSITORY) : Infinity;
+    const fit = Math.min(byCore, byGraphql);
+    const reset = new Date(core.reset * 1000).toISOString();
+    const why = byCore <= byGraphql
+      ? `${core.remaining} of ${core.limit} REST requests left until ${reset}, about ${REST_REQUESTS_PER_REPOSITORY} a repository`
+      : `${graphql!.remaining} of ${graphql!.limit} GraphQL points left, about ${GRAPHQL_POINTS_PER_REPOSITORY} a repository`;
+    return { fit, why };
+  }
+
+  private async repositories(): Promise<{ repos: Repo[]; evidence: string[]; detail: string; sampled?: string }> {
     const cfg = this.ctx.config;
     const evidence: string[] = [];
     const found = new Map<string, Repository>();
@@ -193,18 +235,29 @@ class Scan {
       found.set(full.toLowerCase(), got.data);
     }
     const all = [...found.values()].sort((a, b) => (Date.parse(b.pushed_at ?? '') || 0) - (Date.parse(a.pushed_at ?? '') || 0) || a.full_name.localeCompare(b.full_name));
-    const kept = all.slice(0, cfg.max_repositories).sort((a, b) => a.full_name.localeCompare(b.full_name));
+    const wanted = all.slice(0, cfg.max_repositories);
+    // The budget: scan what the quota pays for, the most recently pushed first, rather than fail after an hour.
+    const budget = wanted.length ? await this.affordable(evidence) : undefined;
+    let sampled: string | undefined;
+    let kept = wanted;
+    if (budget && budget.fit < wanted.length) {
+      kept = wanted.slice(0, Math.max(1, budget.fit));
+      sampled = `${kept.length} of ${wanted.length} repositories, by recent activity (${budget.why})`;
+      this.ctx.log.warn(`github: the rate limit does not pay for the whole scan: ${sampled}`);
+    }
+    kept = [...kept].sort((a, b) => a.full_name.localeCompare(b.full_name));
     const repos = kept.map((r) => ({ owner: r.owner.login, name: r.name, full: r.full_name, branch: r.default_branch }));
     const parts = [`${repos.length} repositories: ${list(repos.map((r) => r.full))}`];
     const left = [
       skipped.archived && `${skipped.archived} archived`,
       skipped.forks && `${skipped.forks} forks`,
       skipped.filtered && `${skipped.filtered} by include/exclude`,
-      all.length > kept.length && `${all.length - kept.length} beyond max_repositories (${cfg.max_repositories}; the least recently pushed)`,
+      all.length > wanted.length && `${all.length - wanted.length} beyond max_repositories (${cfg.max_repositories}; the least recently pushed)`,
     ].filter(Boolean);
+    if (sampled) left.push(`${wanted.length - kept.length} the rate limit does not pay for (sampled: ${sampled})`);
     if (left.length) parts.push(`left out: ${left.join(', ')}`);
-    if (all.length > kept.length) this.ctx.log.warn('github: more repositories than max_repositories', { found: all.length, scanned: kept.length });
-    return { repos, evidence, detail: parts.join('; ') };
+    if (all.length > wanted.length) this.ctx.log.warn('github: more repositories than max_repositories', { found: all.length, scanned: kept.length });
+    return { repos, evidence, detail: parts.join('; '), sampled };
   }
 
   /**

@@ -298,6 +298,13 @@ export function githubApiHandler(org: FakeOrg): (req: IncomingMessage, res: Serv
     };
 
     let m: RegExpMatchArray | null;
+    if (path === '/rate_limit') {
+      // rate-limit-overview; reading it costs nothing
+      const quota = (n: number) => ({ limit: n, used: Math.min(n, used), remaining: Math.max(0, n - used), reset: resetAt() });
+      const resources = { core: quota(limit), graphql: quota(limit), search: { limit: 30, used: 0, remaining: 30, reset: resetAt() }, integration_manifest: quota(5000) };
+      used = Math.max(0, used - 1);
+      return send(200, { resources, rate: resources.core });
+    }
     if ((m = path.match(/^\/orgs\/([^/]+)\/repos$/))) {
       if (m[1].toLowerCase() !== org.login.toLowerCase()) return notFound();
       const all = org.repos.map((r) => shape.repository(base, r.spec)).sort((a, b) => a.full_name.localeCompare(b.full_name));
