@@ -1,4 +1,5 @@
 import type { Octokit as CoreOctokit } from '@octokit/core';
+import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
 import type { z } from 'zod';
 import type { CollectContext } from '../../src/collector/types.js';
@@ -105,14 +106,21 @@ export class GithubApi {
     const maxWait = config.max_rate_limit_wait;
     const log = ctx.log;
     const OctokitClass = makeOctokitClass();
+    // A GitHub App: @octokit/auth-app signs a JWT with the private key, exchanges it for an
+    // installation token (POST /app/installations/{id}/access_tokens, the one other POST the core's
+    // fetch allows, on the configured host only) and renews it before it expires.
+    const app = config.app_id !== undefined && config.private_key && config.installation_id !== undefined
+      ? { authStrategy: createAppAuth, auth: { appId: config.app_id, privateKey: config.private_key, installationId: config.installation_id } }
+      : { auth: config.token };
+    const exchangeUrl = `${root}/app/installations/${config.installation_id}/access_tokens`;
     this.octokit = new OctokitClass({
-      auth: config.token,
+      ...app,
       baseUrl: config.api_url.replace(/\/+$/, ''),
       userAgent: 'techops-github-collector',
       headers: { 'x-github-api-version': '2022-11-28' },
       // No `signal` here: the core's fetch already aborts on the collector's deadline, and a signal
       // on every Request would hang one abort listener per request on it until garbage collection.
-      request: { fetch: this.noteEvidence(conditionalFetch(retryingFetch(ctx.fetch({ baseURL: config.api_url, reads: { graphql: this.graphqlUrl } }), { maxWaitSeconds: maxWait, log, signal: ctx.signal }), cache, this.stats, () => ctx.clock.now())) },
+      request: { fetch: this.noteEvidence(conditionalFetch(retryingFetch(ctx.fetch({ baseURL: config.api_url, reads: { graphql: this.graphqlUrl, tokenExchange: app.authStrategy ? (url) => url === exchangeUrl : undefined } }), { maxWaitSeconds: maxWait, log, signal: ctx.signal }), cache, this.stats, () => ctx.clock.now())) },
       log: { debug: () => {}, info: () => {}, warn: (message: string) => log.debug('octokit warning', { message }), error: () => {} },
     });
     this.maxWait = maxWait;

@@ -757,3 +757,50 @@ describe('github collector: the rate limit as a budget', () => {
     expect(r.get('github.releases.per_week').instances[0].notes).toEqual([expect.stringMatching(/^sampled: 1 of 2 repositories, by recent activity/)]);
   });
 });
+
+describe('github collector: GitHub App authentication', () => {
+  it('exchanges the App JWT for an installation token on the configured host, uses it, and masks both', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const installationToken = 'ghs_16C7e42F292c6912E7710c838347Ae178B4a';
+    let jwt = '';
+    // POST /app/installations/{installation_id}/access_tokens, as GitHub documents its answer
+    nock(API)
+      .post('/app/installations/42/access_tokens', () => true)
+      .matchHeader('authorization', (v: string) => {
+        jwt = v.replace(/^bearer /i, '');
+        return /^bearer /i.test(v);
+      })
+      .reply(() => {
+        return [201, {
+          token: installationToken, expires_at: new Date(Date.now() + 3600_000).toISOString(),
+          permissions: { deployments: 'read', metadata: 'read', pull_requests: 'read', contents: 'read', actions: 'read', checks: 'read', statuses: 'read', administration: 'read' },
+          repository_selection: 'all',
+        }, { 'content-type': 'application/json; charset=utf-8' }];
+      });
+    const seen: string[] = [];
+    const served = serve();
+    // nock 15 hands the listener the fetch Request
+    served.scope.on('request', (req: Request) => seen.push(req.headers.get('authorization') ?? ''));
+    const inst: InstanceConfig = {
+      collector: 'github', name: 'acme', http: {},
+      config: githubConfigSchema.parse({ app_id: 12345, private_key: privateKey, installation_id: 42, api_url: API, org: 'acme', cache_dir: cacheDir }),
+    };
+    const r = await scanCollector<GithubSignalId>({ collector: githubCollector, instances: [inst], window: WINDOW, secrets: [privateKey], concurrency: 2, collectorDeadlineMs: 60_000, scanDeadlineMs: 90_000 });
+    expect(unmatched).toEqual([]);
+    expect(r.get('github.deployments.count').value).toBe(9);
+    expect(jwt.split('.')).toHaveLength(3); // a JWT signed with the App's key
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((a) => a === `token ${installationToken}`)).toBe(true);
+    const exchange = r.evidence.records.find((e) => e.method === 'POST' && e.url.endsWith('/access_tokens'));
+    expect(exchange?.status).toBe(201);
+    const everything = JSON.stringify([r.evidence.records, [...r.signals.values()]]);
+    expect(everything).not.toContain(installationToken);
+    expect(everything).not.toContain(jwt);
+  });
+
+  it('refuses an App config without its installation, and a token beside an App', () => {
+    expect(githubConfigSchema.safeParse({ app_id: 1, private_key: 'x', org: 'acme' }).success).toBe(false);
+    expect(githubConfigSchema.safeParse({ app_id: 1, private_key: 'x', installation_id: 2, token: 't', org: 'acme' }).success).toBe(false);
+  });
+});

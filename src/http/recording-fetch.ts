@@ -72,6 +72,9 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
     const method = request.method.toUpperCase();
     const url = opts.redactor.url(request.url);
     if (!budget.take()) throw new CollectError('budget', `request budget of ${budget.limit} spent for ${opts.collector}/${opts.instance}`, { url });
+    // A credential an SDK made itself (a GitHub App's JWT, an installation token) is masked like a configured one.
+    const authorization = request.headers.get('authorization');
+    if (authorization) opts.redactor.add(authorization.replace(/^(bearer|token|basic)\s+/i, ''));
     count++;
     const started = Date.now();
     const record = (fields: { status?: number; error?: string; body?: Buffer }) =>
@@ -119,6 +122,15 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
       throw new CollectError('unavailable', `cannot reach ${method} ${url}: ${opts.redactor.text(message)}`, { url, evidence: id });
     }
     if (response.status === 401 || response.status === 403 || response.status >= 500) failed++;
+    // A token exchange's answer holds the new credential: masked before the excerpt is recorded.
+    if (method === 'POST' && opts.reads?.tokenExchange?.(request.url.split('?')[0])) {
+      try {
+        const token = (JSON.parse(body.toString('utf8')) as { token?: unknown }).token;
+        if (typeof token === 'string') opts.redactor.add(token);
+      } catch {
+        // not JSON: nothing to mask; the SDK will report the answer
+      }
+    }
     return { response, body, id: record({ status: response.status, body }) };
   };
 
