@@ -1,3 +1,4 @@
+import type { PostReads } from '../http/recording-fetch.js';
 import type { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { RecordCommand } from '../evidence/command.js';
@@ -37,8 +38,9 @@ export interface CollectContext<C> {
    * A `fetch` for SDKs that take one (e.g. Octokit): read-only, budgeted and recorded as evidence
    * like `http`; each response carries its evidence id in the `x-techops-evidence` header. Requests
    * and redirects go only to the origin of `baseURL` (the SDK adds credentials to every request).
+   * `reads` names the only POSTs allowed: GraphQL queries to one URL, token exchanges.
    */
-  fetch(options: { baseURL: string }): typeof fetch;
+  fetch(options: { baseURL: string; reads?: PostReads }): typeof fetch;
   /** Records a local command the collector ran (e.g. git) as evidence; returns its evidence id. */
   recordCommand: RecordCommand;
   /**
