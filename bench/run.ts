@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectors } from '../collectors/index.js';
+import { PAGERDUTY_DEMO_TOKEN } from '../demo/index.js';
 import { systemClock } from '../src/clock.js';
 import { parseConfig } from '../src/config/load.js';
 import { silentLogger } from '../src/log.js';
@@ -52,6 +53,8 @@ const instances: Record<string, Record<string, unknown>> = {
   kubernetes: { server: urls.kubernetes },
   gitlab: { url: urls.gitlab, group: 'shop', token: 'bench-token-not-a-secret' },
   github: { api_url: urls.github, org: githubLogin, token: 'bench-token-not-a-secret', cache_dir: join(cacheDir, 'github'), max_repositories: 1000 },
+  pagerduty: { api_url: urls.pagerduty, token: PAGERDUTY_DEMO_TOKEN },
+  opsgenie: { url: urls.opsgenie, api_key: 'bench-key-not-a-secret' },
 };
 const config = parseConfig(
   {
@@ -99,7 +102,19 @@ await once(server, 'exit');
 rmSync(cacheDir, { recursive: true, force: true });
 
 const failed = report.collectors.filter((c) => c.status !== 'ok');
+
 const value = (id: string) => report.signals.find((x) => x.id === id)?.value ?? '?';
+// What a real GitHub would make of these requests: GETs cost 1 point of the secondary limit
+// (~900 points a minute for REST), a GraphQL query its rateLimit cost (at least 1; 2,000 points a
+// minute); the primary limit is 5,000 requests an hour for a personal token (REST and GraphQL apart).
+const gh = ghRequests(report);
+const ghGets = gh.filter((e) => e.method === 'GET').length;
+const ghQueries = gh.filter((e) => e.method === 'POST').length;
+const ghRepos = Number(value('github.repos.count')) || 1;
+const glRequests = report.evidence.filter((e) => e.collector === 'gitlab').length;
+const glProjects = Number(value('gitlab.repos.count')) || 1;
+const secondaryMinutes = Math.max(ghGets / 900, ghQueries / 2000);
+const fits = ghGets <= 5000 && ghQueries <= 5000;
 const rows: [string, string][] = [
   ['estate scale', `x${factor}`],
   ['systems', Object.keys(urls).join(', ')],
@@ -112,6 +127,10 @@ const rows: [string, string][] = [
   ['GitHub: first scan', `${ghRequests(report).length} requests, ${ghRequests(report).filter((e) => e.status === 304).length} answered 304, ${value('github.repos.count')} repositories, ${value('github.deployments.count')} production deployments`],
   ['GitHub: repeated scan', `${ghRequests(again).length} requests, ${ghRequests(again).filter((e) => e.status === 304).length} answered 304 (not counted by GitHub's rate limit), ${againMs.toFixed(0)} ms for the whole scan`],
   ['repeated scan: answered 304, per collector', revalidated(again)],
+  ['GitHub: requests per repository', `${(gh.length / ghRepos).toFixed(1)} (${ghGets} REST GETs + ${ghQueries} GraphQL queries for ${ghRepos} repositories)`],
+  ['GitHub: at the secondary limit', `${secondaryMinutes.toFixed(1)} min on a real GitHub (900 REST points/min, 2,000 GraphQL points/min, 1 point a query here)`],
+  ['GitHub: fits a 5,000/h token', `${fits ? 'yes' : 'no'} (${ghGets} REST requests, ${ghQueries} GraphQL points of 5,000 each an hour)`],
+  ['GitLab: requests per project', `${(glRequests / glProjects).toFixed(1)} (${glRequests} requests for ${glProjects} projects)`],
   ['requests served by the estate (scan + floor)', String(served.requests)],
   ['bytes received', mib(report.evidence.reduce((n, e) => n + (e.bytes ?? 0), 0))],
   ['peak RSS', `${mib(peakRss)} (before scan ${mib(rssBefore)})`],
@@ -129,6 +148,10 @@ try {
 } catch {
   rows.push(['fault: one endpoint answers 1 GiB', `did not report (${faultOut.trim() || 'no output'})`]);
   process.exitCode = 1;
+}
+// One line for bench/scales.ts, which runs several scales and sets BENCH_SUMMARY.
+if (process.env.BENCH_SUMMARY) {
+  console.log(`BENCH_SUMMARY ${JSON.stringify({ factor, scanMs: Math.round(scanMs), floorMs: Math.round(floorMs), peakRssMiB: Math.round(peakRss / 1048576), ghRepos, ghRequests: gh.length, ghQueries, glProjects, glRequests, secondaryMinutes: Number(secondaryMinutes.toFixed(1)), fits })}`);
 }
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

@@ -46,12 +46,16 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-/** A server on 127.0.0.1 (never another interface) on a free port. */
-export async function serveLoopback(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<LoopbackServer> {
+/**
+ * A server on 127.0.0.1 (never another interface) on a free port. It answers only GET and HEAD,
+ * and POST to the paths `posts` accepts (a GraphQL endpoint: queries are reads).
+ */
+export async function serveLoopback(handler: (req: IncomingMessage, res: ServerResponse) => void, opts: { posts?: (path: string) => boolean } = {}): Promise<LoopbackServer> {
   let requests = 0;
   const server = createServer((req, res) => {
     requests++;
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const postAllowed = req.method === 'POST' && !!opts.posts?.(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !postAllowed) {
       res.writeHead(405, { 'Content-Type': 'text/plain' });
       res.end('the sample estate is read-only\n');
       return;

@@ -5,6 +5,8 @@ import { serveLoopback, withEtags, type LoopbackServer } from './http.js';
 import { alertmanagerHandler } from './systems/alertmanager.js';
 import { generateOrg, githubApiHandler } from './systems/github.js';
 import { generateGroup, gitlabApiHandler } from './systems/gitlab.js';
+import { generateOpsgenie, opsgenieApiHandler } from './systems/opsgenie.js';
+import { generatePagerdutyAccount, pagerdutyHandler } from './systems/pagerduty.js';
 import { generateCluster, kubernetesHandler } from './systems/kubernetes.js';
 import { prometheusHandler } from './systems/prometheus.js';
 
@@ -19,7 +21,7 @@ export interface RunningEstate {
   stop(): Promise<void>;
 }
 
-export async function startEstate(scale: Scale & { githubFactor?: number } = { factor: 1 }, now = new Date()): Promise<RunningEstate> {
+export async function startEstate(scale: Scale & { githubFactor?: number; incidents?: number } = { factor: 1 }, now = new Date()): Promise<RunningEstate> {
   const estate = generateEstate(scale, now);
   const org = generateOrg(scale.githubFactor ?? scale.factor, now);
   const systems: Record<string, LoopbackServer> = {
@@ -28,7 +30,9 @@ export async function startEstate(scale: Scale & { githubFactor?: number } = { f
     kubernetes: await serveLoopback(kubernetesHandler(generateCluster(scale.factor, now, scale.seed))),
     // GitLab's API sends ETags and answers 304 (Prometheus, Alertmanager and Kubernetes do not).
     gitlab: await serveLoopback(withEtags(gitlabApiHandler(generateGroup(scale.factor, now, scale.seed)))),
-    github: await serveLoopback(githubApiHandler(org)),
+    github: await serveLoopback(githubApiHandler(org), { posts: (path) => path === '/graphql' || path === '/api/graphql' }),
+    opsgenie: await serveLoopback(opsgenieApiHandler(generateOpsgenie(scale.factor, now, scale.seed))),
+    pagerduty: await serveLoopback(pagerdutyHandler(generatePagerdutyAccount(now, scale.seed, scale.incidents), PAGERDUTY_DEMO_TOKEN)),
   };
   return {
     systems,
@@ -40,12 +44,17 @@ export async function startEstate(scale: Scale & { githubFactor?: number } = { f
   };
 }
 
+// The fake PagerDuty's key, written to a file beside the demo config (never into it).
+export const PAGERDUTY_DEMO_TOKEN = 'pd-demo-readonly-0000000000';
+
 /** A config for the running estate, and the claims and attestations that show what they do. */
 export function writeDemoFiles(dir: string, running: RunningEstate, now = new Date()): { config: string; claims: string } {
   mkdirSync(dir, { recursive: true });
   // The sample estate's fake GitLab accepts any token; this one only shows ${file:...} at work.
   writeFileSync(join(dir, 'gitlab-token'), 'glpat-demo-0000000000000000\n', { mode: 0o600 });
   writeFileSync(join(dir, 'github-token'), 'github_pat_demo_000000000000000000\n', { mode: 0o600 });
+  writeFileSync(join(dir, 'opsgenie-key'), '00000000-0000-4000-8000-00000000demo\n', { mode: 0o600 });
+  writeFileSync(join(dir, 'pagerduty-token'), `${PAGERDUTY_DEMO_TOKEN}\n`, { mode: 0o600 });
   const day = (offset: number) => new Date(now.getTime() + offset * 86400_000).toISOString().slice(0, 10);
   const config = join(dir, 'techops.yaml');
   writeFileSync(
@@ -77,6 +86,14 @@ collectors:
       group: shop
       # a secret read from a file beside this config, never written into it
       token: \${file:gitlab-token}
+  opsgenie:
+    - name: shop
+      url: ${running.systems.opsgenie.url}
+      api_key: \${file:opsgenie-key}
+  pagerduty:
+    - name: shop
+      api_url: ${running.systems.pagerduty.url}
+      token: \${file:pagerduty-token}
 attestations: attestations.yaml
 claims: claims.yaml
 `,
@@ -98,6 +115,15 @@ claims: claims.yaml
         att('5.2.2-3.2', 'Offline statistics: monthly capacity and SLO reports computed from 30-day recording rules.', `${wiki}/monitoring/monthly-reports`, 'Li Wei, monitoring lead', -10, 170),
         att('10.1.1-1.1', 'RTO 30 min and RPO 5 min for tier-1 services, agreed with the business.', `${wiki}/bcm/rto-rpo-standard`, 'Wang Fang, BCM officer', -60, 300),
         att('10.1.1-2.1', 'RTO/RPO are measured by blackbox probes and replication-lag metrics, reviewed quarterly.', `${wiki}/bcm/measurement`, 'Wang Fang, BCM officer', -60, 300),
+        // Incident management: what no incident tool shows, so the levels of 6.1 and 10.3 rest on the data above them.
+        att('6.1.1-1.1', 'Incidents are classified P1–P5 and received from monitoring, the service desk and customer feedback.', `${wiki}/incident/classification`, 'Zhang Min, head of SRE', -30, 150),
+        att('6.1.1-1.2', 'A primary and a secondary on-call rotate weekly in PagerDuty; acknowledgement times are reviewed every week.', `${wiki}/oncall/rota`, 'Zhang Min, head of SRE', -30, 150),
+        att('6.1.2-1.1', 'The monthly incident report lists every business failure with its detection and recovery times.', `${wiki}/incident/monthly-2026-10`, 'Zhang Min, head of SRE', -30, 150),
+        att('6.1.3-1.1', 'Every incident is recorded in PagerDuty, with the incident log exported monthly.', `${wiki}/incident/records`, 'Zhang Min, head of SRE', -30, 150),
+        att('6.1.3-1.2', 'Incidents are analysed and the analysis is circulated in the monthly incident report.', `${wiki}/incident/monthly-2026-10`, 'Zhang Min, head of SRE', -30, 150),
+        att('10.3.3-1.1', 'The emergency organisation chart names the incident commander, the on-call teams and the duty managers.', `${wiki}/bcm/emergency-organisation`, 'Wang Fang, BCM officer', -60, 300),
+        att('10.3.3-2.1', 'The emergency organisation is reviewed each quarter (last 2026-10); emergencies are reported to the duty manager and the CTO.', `${wiki}/bcm/emergency-organisation`, 'Wang Fang, BCM officer', -60, 300),
+        att('10.3.3-2.2', 'Customer-service tickets and public-opinion monitoring open incidents through the service desk.', `${wiki}/bcm/feedback-channels`, 'Wang Fang, BCM officer', -60, 300),
         att('10.1.1-2.3', 'The measured PostgreSQL replicas run in the second machine room in the same city.', `${wiki}/dba/replication-topology`, 'Chen Jie, DBA lead', -30, 150),
       ].join(''),
   );

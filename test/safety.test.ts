@@ -267,7 +267,7 @@ describe('defect 8: rough edges of bad input', () => {
     const example = parseYaml(readFileSync(join(packageRoot(), 'config.example.yaml'), 'utf8'));
     expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'techops-demo-schema-'));
-    const systems = Object.fromEntries(['prometheus', 'alertmanager', 'kubernetes', 'gitlab', 'github'].map((k, i) => [k, { url: `http://127.0.0.1:${9000 + i}`, requests: 0, close: async () => {} }]));
+    const systems = Object.fromEntries(['prometheus', 'alertmanager', 'kubernetes', 'gitlab', 'github', 'opsgenie', 'pagerduty'].map((k, i) => [k, { url: `http://127.0.0.1:${9000 + i}`, requests: 0, close: async () => {} }]));
     const { config } = writeDemoFiles(dir, { systems, github: { login: 'acme' }, requests: () => 0, stop: async () => {} } as RunningEstate);
     expect(validate(parseYaml(readFileSync(config, 'utf8'))), JSON.stringify(validate.errors)).toBe(true);
     // a config naming one collector only is valid too
@@ -275,7 +275,7 @@ describe('defect 8: rough edges of bad input', () => {
   });
 
   it('`techops scan --format json | head -c 100` ends without an EPIPE stack trace', () => {
-    const bin = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+    const bin = join(packageRoot(), 'dist', 'bin', 'techops.js');
     // a report of every criterion: far more than a pipe's buffer, so the writer meets the closed pipe
     const file = tempConfig('assessment: { name: x }\n');
     const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" scan -c "${file}" -o "${join(file, '..', 'out')}" -f json -q | head -c 100 >/dev/null`], { encoding: 'utf8', timeout: 120_000 });

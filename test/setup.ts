@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { fetch as undiciFetch } from 'undici';
 import { afterEach } from 'vitest';
 import { nockProblems } from './helpers/nock-check.js';
 
@@ -14,6 +15,15 @@ if (!(Promise as unknown as { withResolvers?: unknown }).withResolvers) {
     return { promise, resolve, reject };
   };
 }
+
+// nock 15.0.0's fetch interceptor loses the body of a request it lets through ("unusable"): a
+// POST to a loopback server a test started (GitHub's GraphQL queries to the fake API) goes by
+// undici's own fetch, which nock does not intercept. Mocked hosts still go through nock.
+const interceptedFetch = globalThis.fetch;
+globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) => {
+  const loopbackPost = typeof input === 'string' && init?.method === 'POST' && /^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(input);
+  return loopbackPost ? (undiciFetch(input, init as never) as unknown as Promise<Response>) : interceptedFetch(input, init);
+}) as typeof fetch;
 
 // Tests talk to loopback only: servers the tests start, or nock.
 nock.disableNetConnect();

@@ -90,6 +90,8 @@ export const commitSchema = z.object({
 /** GET /repos/{owner}/{repo}/deployments (deployment[]). */
 export const deploymentSchema = z.object({
   id: z.number(),
+  /** The GraphQL id, by which the statuses are read in bulk. */
+  node_id: z.string().optional(),
   sha: z.string(),
   ref: z.string(),
   environment: z.string(),
@@ -120,6 +122,8 @@ export type Environment = z.infer<typeof environmentSchema>;
 /** GET /repos/{owner}/{repo}/pulls?state=closed (pull-request-simple[]). */
 export const pullSchema = z.object({
   number: z.number(),
+  /** The GraphQL id, by which reviews and checks are read in bulk. */
+  node_id: z.string().optional(),
   user: login.nullable(),
   created_at: dateTime,
   updated_at: dateTime,
@@ -175,3 +179,7 @@ export const comparisonSchema = z.object({
   commits: z.array(z.object({ sha: z.string() })),
 });
 export type Comparison = z.infer<typeof comparisonSchema>;
+
+/** GET /rate_limit (rate-limit-overview): the quota left, per resource; it costs nothing. */
+const quota = z.object({ limit: z.number(), remaining: z.number(), reset: z.number(), used: z.number().optional() });
+export const rateLimitSchema = z.object({ resources: z.object({ core: quota, graphql: quota.optional() }).passthrough() });

@@ -1,6 +1,5 @@
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
 import type { Octokit as CoreOctokit } from '@octokit/core';
+import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
 import type { z } from 'zod';
 import type { CollectContext } from '../../src/collector/types.js';
@@ -11,14 +10,12 @@ import { EVIDENCE_HEADER } from '../../src/http/recording-fetch.js';
 import { formatIssues } from '../../src/zod-path.js';
 import type { GithubConfig } from './config.js';
 import { conditionalFetch, type CacheStats, type EtagCache } from './etag-cache.js';
+import { retryingFetch, waitedOf } from './retry.js';
 
 /**
  * The one way this collector talks to GitHub: @octokit/rest over the core's recording fetch
- * (read-only, budgeted, every attempt recorded as evidence), with
- * - @octokit/plugin-throttling for the primary rate limit (x-ratelimit-remaining 0: wait for
- *   x-ratelimit-reset when that is within max_rate_limit_wait, else stop) and secondary limits
- *   (403/429 "secondary rate limit", Retry-After);
- * - @octokit/plugin-retry for 5xx and connection errors;
+ * (read-only, budgeted, every attempt recorded as evidence; POST only for GraphQL queries), with
+ * - retry.ts for the primary and secondary rate limits, 5xx and connection errors;
  * - conditional requests against the ETag cache;
  * and every failure classified once, here, into a CollectError naming the request.
  */
@@ -69,6 +66,8 @@ export interface Got<T> {
 }
 
 export interface GithubApiStats extends CacheStats {
+  /** GraphQL queries answered, the points they cost and the GraphQL quota left after the last one. */
+  graphql: { queries: number; cost: number; remaining?: number; resetAt?: string };
   /** The evidence of the latest answer for each URL, for failures octokit reports without the response. */
   evidenceByUrl: Map<string, string>;
   /** Answers received (any status). */
@@ -93,43 +92,36 @@ function nextLink(link: unknown): string | undefined {
   return typeof link === 'string' ? /<([^<>]+)>;\s*rel="next"/.exec(link)?.[1] : undefined;
 }
 
-const NOT_RETRIED = [400, 401, 403, 404, 409, 410, 422, 429, 451];
-
 export class GithubApi {
   readonly octokit: InstanceType<ReturnType<typeof makeOctokitClass>>;
-  readonly stats: GithubApiStats = { notModified: 0, evidenceByUrl: new Map(), requests: 0 };
+  readonly stats: GithubApiStats = { notModified: 0, graphql: { queries: 0, cost: 0 }, evidenceByUrl: new Map(), requests: 0 };
+
+  /** GitHub's GraphQL endpoint: /graphql on github.com, /api/graphql on Enterprise Server (whose REST root is /api/v3). */
+  readonly graphqlUrl: string;
 
   constructor(ctx: CollectContext<GithubConfig>, cache: EtagCache | undefined) {
     const { config } = ctx;
+    const root = config.api_url.replace(/\/+$/, '');
+    this.graphqlUrl = /\/api\/v3$/.test(root) ? root.replace(/\/api\/v3$/, '/api/graphql') : `${root}/graphql`;
     const maxWait = config.max_rate_limit_wait;
     const log = ctx.log;
     const OctokitClass = makeOctokitClass();
+    // A GitHub App: @octokit/auth-app signs a JWT with the private key, exchanges it for an
+    // installation token (POST /app/installations/{id}/access_tokens, the one other POST the core's
+    // fetch allows, on the configured host only) and renews it before it expires.
+    const app = config.app_id !== undefined && config.private_key && config.installation_id !== undefined
+      ? { authStrategy: createAppAuth, auth: { appId: config.app_id, privateKey: config.private_key, installationId: config.installation_id } }
+      : { auth: config.token };
+    const exchangeUrl = `${root}/app/installations/${config.installation_id}/access_tokens`;
     this.octokit = new OctokitClass({
-      auth: config.token,
+      ...app,
       baseUrl: config.api_url.replace(/\/+$/, ''),
       userAgent: 'techops-github-collector',
       headers: { 'x-github-api-version': '2022-11-28' },
       // No `signal` here: the core's fetch already aborts on the collector's deadline, and a signal
       // on every Request would hang one abort listener per request on it until garbage collection.
-      request: { fetch: this.noteEvidence(conditionalFetch(ctx.fetch({ baseURL: config.api_url }), cache, this.stats, () => ctx.clock.now())) },
+      request: { fetch: this.noteEvidence(conditionalFetch(retryingFetch(ctx.fetch({ baseURL: config.api_url, reads: { graphql: this.graphqlUrl, tokenExchange: app.authStrategy ? (url) => url === exchangeUrl : undefined } }), { maxWaitSeconds: maxWait, log, signal: ctx.signal }), cache, this.stats, () => ctx.clock.now())) },
       log: { debug: () => {}, info: () => {}, warn: (message: string) => log.debug('octokit warning', { message }), error: () => {} },
-      throttle: {
-        id: `techops-github-${ctx.instance}`,
-        fallbackSecondaryRateRetryAfter: 60,
-        onRateLimit: (retryAfter: number, options: { method: string; url: string; request?: Record<string, unknown> }, _o: unknown, retryCount: number) => {
-          const wait = retryAfter <= maxWait && retryCount < 1;
-          if (wait) noteWait(options, retryAfter);
-          log.warn(wait ? 'github rate limit: waiting for the reset' : 'github rate limit: not waiting', { seconds: retryAfter, url: options.url });
-          return wait;
-        },
-        onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string; request?: Record<string, unknown> }, _o: unknown, retryCount: number) => {
-          const wait = retryAfter <= maxWait && retryCount < 3;
-          if (wait) noteWait(options, retryAfter);
-          log.warn(wait ? 'github secondary rate limit: waiting' : 'github secondary rate limit: not waiting', { seconds: retryAfter, url: options.url });
-          return wait;
-        },
-      },
-      retry: { doNotRetry: NOT_RETRIED, retries: 2 },
     });
     this.maxWait = maxWait;
   }
@@ -217,6 +209,44 @@ export class GithubApi {
     return { data, evidence };
   }
 
+  /**
+   * One GraphQL query (POST, which the core's fetch allows only for `query` documents to
+   * graphqlUrl), its `data` parsed with `schema`. An answer with `errors` fails as a whole
+   * (RATE_LIMITED stops the collection, as a spent REST quota does); `rateLimit` is counted.
+   */
+  async graphql<T>(name: string, query: string, variables: Record<string, unknown>, schema: z.ZodType<T>): Promise<Got<T>> {
+    const where = `POST ${new URL(this.graphqlUrl).pathname} (${name})`;
+    let response;
+    try {
+      response = await this.octokit.request(`POST ${this.graphqlUrl}`, { query, variables });
+    } catch (err) {
+      throw this.classify(err, where);
+    }
+    const evidence = this.evidenceOf(response.headers);
+    const body = response.data as { data?: unknown; errors?: { type?: string; message?: string; path?: unknown[] }[] } | null;
+    const errors = Array.isArray(body?.errors) ? body!.errors : [];
+    if (errors.length) {
+      const said = errors.slice(0, 3).map((e) => `${e.type ? `${e.type}: ` : ''}${e.message ?? 'no message'}`).join('; ');
+      const detail = { status: response.status, evidence };
+      if (errors.some((e) => e.type === 'RATE_LIMITED')) {
+        const h = response.headers as Record<string, string | undefined>;
+        const reset = Number(h['x-ratelimit-reset']);
+        const until = Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000).toISOString() : 'an unknown time';
+        throw new FatalGithubError('unavailable', `GitHub GraphQL rate limit exhausted until ${until} at ${where} (GitHub said: ${said})`, detail);
+      }
+      throw new CollectError('rejected', `${where}: GitHub's GraphQL API answered with errors (${said}${errors.length > 3 ? '; …' : ''})`, detail);
+    }
+    const data = parse(schema, body?.data, where, evidence);
+    const rate = (data as { rateLimit?: { cost: number; remaining: number; resetAt: string } | null }).rateLimit;
+    this.stats.graphql.queries++;
+    if (rate) {
+      this.stats.graphql.cost += rate.cost;
+      this.stats.graphql.remaining = rate.remaining;
+      this.stats.graphql.resetAt = rate.resetAt;
+    }
+    return { data, evidence: evidence ? [evidence] : [] };
+  }
+
   /** Turns whatever a request threw into one CollectError naming the request. */
   classify(err: unknown, where: string, url?: string): CollectError {
     if (isCollectError(err)) return err;
@@ -247,7 +277,7 @@ export class GithubApi {
     }
     if (err.status === 429 || (err.status === 403 && /secondary rate limit|abuse/i.test(said))) {
       const after = headers['retry-after'];
-      const waited = waitedFor(err);
+      const waited = waitedOf(headers);
       const told = after ? ` (retry-after ${after}s)` : '';
       const asked = Number(after);
       const how = waited.times
@@ -268,48 +298,19 @@ export class GithubApi {
   }
 }
 
-/** Counts a rate-limit wait on the request's own options (freshRequestOptions gives each request its copy). */
-function noteWait(options: { request?: Record<string, unknown> }, seconds: number): void {
-  if (!options.request) return;
-  options.request.techopsWaitedSeconds = Number(options.request.techopsWaitedSeconds ?? 0) + seconds;
-  options.request.techopsWaits = Number(options.request.techopsWaits ?? 0) + 1;
-}
-
-function waitedFor(err: RequestErrorLike): { seconds: number; times: number } {
-  const own = (err.request as { request?: Record<string, unknown> } | undefined)?.request;
-  return { seconds: Number(own?.techopsWaitedSeconds ?? 0), times: Number(own?.techopsWaits ?? 0) };
-}
-
 /** Whether the collection must stop: no later request could succeed. */
 export function isFatal(err: unknown): boolean {
   return err instanceof FatalGithubError || isCollectError(err, 'budget') || isCollectError(err, 'aborted');
 }
 
 function makeOctokitClass() {
-  return Octokit.plugin(unretriedFailures, throttling, retry, freshRequestOptions);
-}
-
-/**
- * plugin-retry 8.1 counts attempts in `options.request.retryCount`, and `options.request` is the
- * one object given to the constructor, shared by every request: after any failed request (a
- * 404 included) the next 5xx waited 4 s instead of 1 s, and so on upwards. Registered last, so
- * outermost, this gives each request its own copy (its own retries still share it).
- */
-function freshRequestOptions(octokit: CoreOctokit) {
-  octokit.hook.wrap('request', (request, options) => {
-    // Every hook of a request is bound to the same options object: replace the shared part in place.
-    options.request = { ...options.request };
-    return request(options);
-  });
-  return {};
+  return Octokit.plugin(unretriedFailures);
 }
 
 /**
  * Failures of the recording fetch that no retry can cure (request budget spent, deadline passed,
- * body too large, a refused method) come back from octokit as a status-500 RequestError, which
- * plugin-retry would retry. Registered before it (so it runs first on the way out), this hands
- * the original CollectError on instead. The empty `request` marks it as seen by octokit, which
- * makes plugin-retry rethrow it untouched.
+ * body too large, a refused method) come back from octokit as a status-500 RequestError; this
+ * hands the original CollectError on instead, so that it is named as what it is.
  */
 function unretriedFailures(octokit: CoreOctokit) {
   octokit.hook.error('request', (error: Error) => {

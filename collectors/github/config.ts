@@ -14,6 +14,9 @@ const regex = z.string().min(1).refine((s) => {
 export const githubConfigSchema = z
   .object({
     token: z.string().min(1).optional().describe('A read-only token (fine-grained or classic); use ${GITHUB_TOKEN}. Without one only public repositories can be read, at 60 requests an hour.'),
+    app_id: z.union([z.number().int().min(1), z.string().regex(/^\d+$/, 'a GitHub App id (digits)')]).optional().describe('GitHub App authentication (instead of token): the App\'s id.'),
+    private_key: z.string().min(1).optional().describe('GitHub App authentication: the App\'s private key (PEM); use ${file:github-app.pem}.'),
+    installation_id: z.number().int().min(1).optional().describe('GitHub App authentication: the id of the App\'s installation on the organisation.'),
     api_url: httpUrl().default('https://api.github.com').describe('REST API root: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server.'),
     org: z.string().min(1).regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'an organisation login').optional().describe('Organisation whose repositories are scanned (GET /orgs/{org}/repos).'),
     repositories: z
@@ -36,6 +39,10 @@ export const githubConfigSchema = z
     concurrency: z.number().int().min(1).max(10).default(4).describe('Repositories read at once (default 4; GitHub advises against many concurrent requests).'),
   })
   .strict()
-  .refine((c) => c.org !== undefined || c.repositories !== undefined, { message: 'set org, repositories, or both', path: ['org'] });
+  .refine((c) => c.org !== undefined || c.repositories !== undefined, { message: 'set org, repositories, or both', path: ['org'] })
+  .refine((c) => [c.app_id, c.private_key, c.installation_id].every((x) => x === undefined) || [c.app_id, c.private_key, c.installation_id].every((x) => x !== undefined), {
+    message: 'GitHub App authentication needs app_id, private_key and installation_id together', path: ['app_id'],
+  })
+  .refine((c) => !(c.token && c.app_id !== undefined), { message: 'set either token or the GitHub App (app_id, private_key, installation_id), not both', path: ['token'] });
 
 export type GithubConfig = z.infer<typeof githubConfigSchema>;

@@ -105,6 +105,7 @@ const link = (path: string, query: string, rels: Record<string, number>) =>
 
 const ENDPOINTS: Record<string, Endpoint> = {
   repos: { path: '/orgs/acme/repos', query: { type: 'all', sort: 'full_name', per_page: '100' }, fixture: 'orgs-acme-repos' },
+  rate_limit: { path: '/rate_limit', fixture: 'rate-limit' },
   'shop.rules': { path: `${SHOP}/rules/branches/main`, query: P100, fixture: 'web/deployments' /* [] */ },
   'shop.protection': { path: `${SHOP}/branches/main/protection`, fixture: 'shop-api/protection' },
   'shop.tree': { path: `${SHOP}/git/trees/main`, query: { recursive: '1' }, fixture: 'shop-api/tree' },
@@ -126,30 +127,75 @@ const ENDPOINTS: Record<string, Endpoint> = {
     // a third page exists, older still: the window ends the paging before it
     headers: { link: link(`${SHOP}/deployments`, 'per_page=100', { prev: 1, next: 3, last: 3, first: 1 }) },
   },
-  ...Object.fromEntries([1000, 1002, 1003, 1005, 1006, 1007, 1008, 1010, 1011, 1012].map((id) => [
-    `shop.statuses.${id}`, { path: `${SHOP}/deployments/${id}/statuses`, query: P100, fixture: `shop-api/statuses-${id}` },
-  ])),
   'shop.environments': { path: `${SHOP}/environments`, query: P100, fixture: 'shop-api/environments' },
   'web.deployments': { path: `${WEB}/deployments`, query: P100, fixture: 'web/deployments' },
   'shop.pulls': {
     path: `${SHOP}/pulls`, query: { state: 'closed', base: 'main', sort: 'updated', direction: 'desc', per_page: '100' }, fixture: 'shop-api/pulls',
     headers: { link: link(`${SHOP}/pulls`, 'state=closed&base=main&sort=updated&direction=desc&per_page=100', { next: 2, last: 4 }) },
   },
-  ...Object.fromEntries([101, 102, 103, 104, 105].map((n) => [`shop.reviews.${n}`, { path: `${SHOP}/pulls/${n}/reviews`, query: P100, fixture: `shop-api/reviews-${n}` }])),
   'shop.runs': {
     path: `${SHOP}/actions/runs`, query: { event: 'pull_request', per_page: '100' }, fixture: 'shop-api/actions-runs',
     headers: { link: link(`${SHOP}/actions/runs`, 'event=pull_request&per_page=100', { next: 2, last: 3 }) },
   },
-  'shop.checks.h103': { path: `${SHOP}/commits/${SHA.h103}/check-runs`, query: P100, fixture: 'shop-api/check-runs-h103' },
-  'shop.checks.h105': { path: `${SHOP}/commits/${SHA.h105}/check-runs`, query: P100, fixture: 'shop-api/check-runs-h105' },
-  'shop.status.h105': { path: `${SHOP}/commits/${SHA.h105}/status`, fixture: 'shop-api/status-h105' },
   'shop.compare.B-D': { path: `${SHOP}/compare/${SHA.B}...${SHA.D}`, fixture: 'shop-api/compare-B-D' },
   'shop.compare.D-E': { path: `${SHOP}/compare/${SHA.D}...${SHA.E}`, fixture: 'shop-api/compare-D-E' },
   'shop.compare.D-G': { path: `${SHOP}/compare/${SHA.D}...${SHA.G}`, fixture: 'shop-api/compare-D-G' },
   'web.pulls': { path: `${WEB}/pulls`, query: { state: 'closed', base: 'main', sort: 'updated', direction: 'desc', per_page: '100' }, fixture: 'web/pulls' },
   'web.runs': { path: `${WEB}/actions/runs`, query: { event: 'pull_request', per_page: '100' }, fixture: 'web/actions-runs' },
 };
-type EndpointKey = keyof typeof ENDPOINTS;
+
+/*
+ * The deployment statuses and the pull requests' approvals and head checks come over GraphQL
+ * (POST /graphql, `nodes(ids:)`), answered from the same fixtures in the shapes of GitHub's
+ * GraphQL schema: `{ data: { rateLimit { cost remaining resetAt }, nodes } }`.
+ */
+const DEPLOYMENTS = [...(fixture('shop-api/deployments-page1') as { id: number; node_id: string }[]), ...(fixture('shop-api/deployments-page2') as { id: number; node_id: string }[])];
+const PULLS = fixture('shop-api/pulls') as { number: number; node_id: string; user: { login: string } | null; head: { sha: string } }[];
+const optionalFixture = (name: string): unknown => {
+  try {
+    return fixture(name);
+  } catch {
+    return undefined;
+  }
+};
+const RATE = { cost: 1, remaining: 4998, resetAt: '2026-03-02T01:00:00Z' };
+
+function deploymentNode(id: string): unknown {
+  const d = DEPLOYMENTS.find((x) => x.node_id === id);
+  if (!d) return null;
+  const statuses = fixture(`shop-api/statuses-${d.id}`) as { state: string; created_at: string }[];
+  return { __typename: 'Deployment', id, databaseId: d.id, statuses: { pageInfo: { hasNextPage: false, endCursor: 'Y3Vyc29yOnYyOjE=' }, nodes: statuses.map((st) => ({ state: st.state.toUpperCase(), createdAt: st.created_at })) } };
+}
+
+function pullNode(id: string): unknown {
+  const p = PULLS.find((x) => x.node_id === id);
+  if (!p) return null;
+  const reviews = (optionalFixture(`shop-api/reviews-${p.number}`) ?? []) as { state: string; submitted_at?: string; user: { login: string } | null }[];
+  const checkRuns = ((optionalFixture(`shop-api/check-runs-h${p.number}`) as { check_runs: { name: string; status: string; conclusion: string | null }[] } | undefined)?.check_runs ?? []);
+  const statuses = ((optionalFixture(`shop-api/status-h${p.number}`) as { statuses: { context: string; state: string }[] } | undefined)?.statuses ?? []);
+  const contexts = [
+    ...checkRuns.map((c) => ({ __typename: 'CheckRun', name: c.name, status: c.status.toUpperCase(), conclusion: c.conclusion?.toUpperCase() ?? null })),
+    ...statuses.map((c) => ({ __typename: 'StatusContext', context: c.context, state: c.state.toUpperCase() })),
+  ];
+  return {
+    __typename: 'PullRequest', id, number: p.number, author: p.user ? { login: p.user.login } : null,
+    reviews: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: reviews.filter((r) => r.state === 'APPROVED').map((r) => ({ state: r.state, submittedAt: r.submitted_at ?? null, author: r.user ? { login: r.user.login } : null })) },
+    commits: { nodes: [{ commit: { oid: p.head.sha, statusCheckRollup: contexts.length ? { state: 'FAILURE', contexts: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: contexts } } : null } }] },
+  };
+}
+
+interface GraphqlEndpoint {
+  query: RegExp;
+  node: (id: string) => unknown;
+}
+
+const GRAPHQL: Record<string, GraphqlEndpoint> = {
+  'shop.statuses.graphql': { query: /^query DeploymentStatuses\(/, node: deploymentNode },
+  'shop.reviews.graphql': { query: /^query PullRequestReviewsAndChecks\(/, node: pullNode },
+};
+
+type EndpointKey = keyof typeof ENDPOINTS | keyof typeof GRAPHQL;
+const ALL_KEYS: EndpointKey[] = [...Object.keys(ENDPOINTS), ...Object.keys(GRAPHQL)];
 
 function etagOf(text: string): string {
   return `W/"${createHash('sha256').update(text).digest('hex').slice(0, 40)}"`;
@@ -178,6 +224,25 @@ interface Served {
 function serve(replies: Partial<Record<EndpointKey, Reply | Reply[] | null>> = {}, extra: Record<string, Endpoint> = {}): Served {
   const scope = nock(API);
   const log: Served['log'] = [];
+  for (const [key, ep] of Object.entries(GRAPHQL)) {
+    const r = replies[key];
+    if (r === null) continue;
+    for (const one of r === undefined ? [{}] : Array.isArray(r) ? r : [r]) {
+      let ids: string[] = [];
+      scope
+        .post('/graphql', (body: { query?: string; variables?: { ids?: string[] } }) => {
+          if (!ep.query.test(body.query ?? '')) return false;
+          ids = body.variables?.ids ?? [];
+          return true;
+        })
+        .reply(() => {
+          const status = one.status ?? 200;
+          log.push({ key, status, conditional: false });
+          const body = one.body ?? { data: { rateLimit: RATE, nodes: ids.map(ep.node) } };
+          return [status, typeof body === 'string' ? body : JSON.stringify(body), { 'content-type': 'application/json; charset=utf-8', ...rateHeaders(), 'x-ratelimit-resource': 'graphql', ...one.headers }];
+        });
+    }
+  }
   for (const [key, ep] of Object.entries({ ...ENDPOINTS, ...extra })) {
     const r = replies[key];
     if (r === null) continue;
@@ -264,7 +329,10 @@ const EXPECTED: Partial<Record<GithubSignalId, number | boolean>> = {
   'github.gitops.present': true,
   'github.releases.per_week': 1,
 };
-const FIRST_SCAN_REQUESTS = 42;
+/** 25 GETs (the rate limit among them) and 2 GraphQL queries (the REST API needed 18 more: one per deployment, pull request or head commit). */
+const FIRST_SCAN_REQUESTS = 27;
+/** The GraphQL answers: POST, never cached. */
+const GRAPHQL_REQUESTS = 2;
 
 describe('github collector: an organisation with a deploying repository, a releasing one and an archived one', () => {
   it('measures every signal from documented payloads, paging deployments until the window ends', async () => {
@@ -276,7 +344,7 @@ describe('github collector: an organisation with a deploying repository, a relea
     expect(r.values()).toEqual(EXPECTED);
     expect(ALL_IDS.filter((id) => !(id in EXPECTED))).toEqual([]);
     expect(r.runs).toEqual([expect.objectContaining({ status: 'ok', requests: FIRST_SCAN_REQUESTS, signals_observed: ALL_IDS.length - 1 })]); // monthly: 28 days hold no 30-day period
-    expect(r.evidence.records.every((e) => e.method === 'GET')).toBe(true);
+    expect(r.evidence.records.filter((e) => e.method !== 'GET').map((e) => `${e.method} ${e.url}`)).toEqual(Array(GRAPHQL_REQUESTS).fill(`POST ${API}/graphql`));
 
     // paging: both pages of deployments were read, the third (before the window) was not
     const deploymentPages = r.evidence.records.filter((e) => e.url.startsWith(`${API}${SHOP}/deployments?`)).map((e) => new URL(e.url).searchParams.get('page'));
@@ -311,7 +379,7 @@ describe('github collector: an organisation with a deploying repository, a relea
     expect(first.scope.isDone()).toBe(true);
     expect(first.log.every((l) => !l.conditional)).toBe(true);
     const files = readdirSync(cacheDir).filter((f) => f.endsWith('.json'));
-    expect(files).toHaveLength(FIRST_SCAN_REQUESTS - 1); // every 200 with an ETag; not web's 404
+    expect(files).toHaveLength(FIRST_SCAN_REQUESTS - 1 - GRAPHQL_REQUESTS); // every GET answered 200 with an ETag; not web's 404, not the POSTs
     // keyed by URL, never by token
     expect(files.map((f) => readFileSync(join(cacheDir, f), 'utf8')).join('')).not.toContain(TOKEN);
 
@@ -322,13 +390,13 @@ describe('github collector: an organisation with a deploying repository, a relea
     expect(r2.runs[0].requests).toBe(r1.runs[0].requests);
     expect(r2.runs[0].requests).toBe(FIRST_SCAN_REQUESTS);
     const statuses = r2.evidence.records.map((e) => e.status);
-    expect(statuses.filter((s) => s === 304)).toHaveLength(FIRST_SCAN_REQUESTS - 1);
-    expect(statuses.filter((s) => s !== 304)).toEqual([404]);
+    expect(statuses.filter((s) => s === 304)).toHaveLength(FIRST_SCAN_REQUESTS - 1 - GRAPHQL_REQUESTS);
+    expect(statuses.filter((s) => s !== 304).sort()).toEqual([200, 200, 404]);
     expect(second.log.filter((l) => l.status === 304).every((l) => l.conditional)).toBe(true);
     expect(r2.values()).toEqual(r1.values());
     expect(r2.values()).toEqual(EXPECTED);
-    expect(r1.detail('github.api.reachable')).toBe(`${API}: 42 answers, 0 of them 304 Not Modified served from the ETag cache`);
-    expect(r2.detail('github.api.reachable')).toBe(`${API}: 42 answers, 41 of them 304 Not Modified served from the ETag cache`);
+    expect(r1.detail('github.api.reachable')).toBe(`${API}: ${FIRST_SCAN_REQUESTS} answers, 0 of them 304 Not Modified served from the ETag cache`);
+    expect(r2.detail('github.api.reachable')).toBe(`${API}: ${FIRST_SCAN_REQUESTS} answers, ${FIRST_SCAN_REQUESTS - 1 - GRAPHQL_REQUESTS} of them 304 Not Modified served from the ETag cache`);
     // a 304 evidence record has no body; the signals still point at it
     expect(r2.get('github.deployments.count').evidence.every((id) => r2.evidence.records.find((e) => e.id === id)?.status === 304)).toBe(true);
   });
@@ -395,7 +463,7 @@ describe('github collector: an organisation with a deploying repository, a relea
   });
 
   it('has nothing to measure when every repository is filtered out', async () => {
-    serve(Object.fromEntries(Object.keys(ENDPOINTS).filter((k) => k !== 'repos').map((k) => [k, null])));
+    serve(Object.fromEntries(ALL_KEYS.filter((k) => k !== 'repos').map((k) => [k, null])));
     const r = await scan([instance({ exclude: ['shop', '^acme/web$'] })]);
     expect(unmatched).toEqual([]);
     expect(r.value('github.repos.count')).toBe(0);
@@ -423,7 +491,7 @@ describe('github collector: rate limits, errors and bad payloads', () => {
     const reset = Math.floor(Date.now() / 1000) + 3000;
     // the scan stops at the first answer: nothing else is served
     serve({
-      ...Object.fromEntries(Object.keys(ENDPOINTS).map((k) => [k, null])),
+      ...Object.fromEntries(ALL_KEYS.map((k) => [k, null])),
       repos: { status: 403, body: fixture('errors/rate-limit'), headers: { ...rateHeaders(0), 'x-ratelimit-reset': String(reset) } },
     });
     const r = await scan();
@@ -497,12 +565,13 @@ describe('github collector: rate limits, errors and bad payloads', () => {
   });
 
   it('fails the signals of a source that returns a malformed body, and only those', async () => {
-    const statuses = fixture('shop-api/statuses-1006') as { state: string }[];
+    const ids = DEPLOYMENTS.filter((d) => [1000, 1002, 1003, 1005, 1006, 1007, 1008, 1010, 1011, 1012].includes(d.id)).sort((a, b) => a.id - b.id).map((d) => d.node_id);
+    const nodes = ids.map(deploymentNode) as { databaseId: number; statuses: { nodes: { state: string }[] } }[];
+    const broken = nodes.map((n) => (n.databaseId === 1006 ? { ...n, statuses: { ...n.statuses, nodes: n.statuses.nodes.map((st, i) => (i === 1 ? { ...st, state: 'EXPLODED' } : st)) } } : n));
     serve({
-      'shop.statuses.1006': { body: statuses.map((s, i) => (i === 1 ? { ...s, state: 'exploded' } : s)) },
+      'shop.statuses.graphql': { body: { data: { rateLimit: RATE, nodes: broken } } },
       'web.releases': { body: '[{"id": 1, "tag_name": "v2', headers: { 'content-type': 'application/json; charset=utf-8' } },
-      // statuses after 1006 are not read once one is malformed; nor are the compares that need them
-      'shop.statuses.1007': null, 'shop.statuses.1008': null, 'shop.statuses.1010': null, 'shop.statuses.1011': null, 'shop.statuses.1012': null,
+      // the compares need the statuses
       'shop.compare.B-D': null, 'shop.compare.D-E': null, 'shop.compare.D-G': null,
     });
     const r = await scan();
@@ -510,7 +579,7 @@ describe('github collector: rate limits, errors and bad payloads', () => {
     // a rollback is a return to a version that was live: it needs the statuses too
     for (const id of ['github.deployments.success_ratio', 'github.changes.failure_rate', 'github.restore.median_seconds', 'github.changes.lead_time_median_seconds', 'github.deployments.rollbacks', 'github.apps.success_ratio_min'] as const) {
       expect(r.get(id).status, id).toBe('failed');
-      expect(r.get(id).reason, id).toMatch(/acme\/shop-api: GET \/repos\/acme\/shop-api\/deployments\/1006\/statuses \(item 1\) returned an unexpected response: state: /);
+      expect(r.get(id).reason, id).toMatch(/acme\/shop-api: POST \/graphql \(deployment statuses\) returned an unexpected response: nodes\[\d+\]\.statuses\.nodes\[1\]\.state: /);
     }
     expect(r.get('github.releases.per_week').status).toBe('failed');
     expect(r.get('github.releases.per_week').reason).toMatch(/^acme\/web: malformed response from GET https:\/\/api\.github\.test\/repos\/acme\/web\/releases\?per_page=100: expected JSON, got invalid JSON/);
@@ -526,7 +595,7 @@ describe('github collector: rate limits, errors and bad payloads', () => {
     serve({
       'shop.deployments': { status: 403, body: { message: 'Resource not accessible by personal access token', documentation_url: 'https://docs.github.com/rest/deployments/deployments#list-deployments', status: '403' } },
       'shop.deployments.2': null,
-      ...Object.fromEntries(Object.keys(ENDPOINTS).filter((k) => /^shop\.(statuses|environments|compare)/.test(k)).map((k) => [k, null])),
+      ...Object.fromEntries(ALL_KEYS.filter((k) => /^shop\.(statuses|environments|compare)/.test(k)).map((k) => [k, null])),
     });
     const r = await scan();
     expect(unmatched).toEqual([]);
@@ -565,7 +634,7 @@ describe('github collector: the fake GitHub API', () => {
   it('serves a generated organisation the collector measures whole, with Link paging, ETags and 304s', async () => {
     const org = generateOrg(1, NOW);
     org.token = TOKEN;
-    const server = await serveLoopback(githubApiHandler(org));
+    const server = await serveLoopback(githubApiHandler(org), { posts: (p) => p === '/graphql' || p === '/api/graphql' });
     try {
       const inst = () => instance({ api_url: `${server.url}/api/v3` }, { budget: 5000 }); // mounted as on GitHub Enterprise Server
       const r1 = await scan([inst()], { start: new Date(NOW.getTime() - 30 * 86400_000), end: NOW, seconds: 30 * 86400 });
@@ -576,7 +645,7 @@ describe('github collector: the fake GitHub API', () => {
       expect(r1.value('github.gitops.present')).toBe(true);
       const r2 = await scan([inst()], { start: new Date(NOW.getTime() - 30 * 86400_000), end: NOW, seconds: 30 * 86400 });
       expect(r2.runs[0].requests).toBe(r1.runs[0].requests);
-      expect(r2.evidence.records.filter((e) => e.status !== 304 && e.status !== 404)).toEqual([]);
+      expect(r2.evidence.records.filter((e) => e.status !== 304 && e.status !== 404 && e.method !== 'POST' && !e.url.endsWith('/rate_limit'))).toEqual([]); // GraphQL answers are not cached; the quota left has changed
       expect(r2.values()).toEqual(r1.values());
       console.log(`fake org x1: ${r1.runs[0].requests} requests on the first scan (${r1.ms} ms), ${r2.runs[0].requests} on the second, ` +
         `${r2.evidence.records.filter((e) => e.status === 304).length} of them 304 (${r2.ms} ms)`);
@@ -621,5 +690,117 @@ describe('github collector: translation into delivery records', () => {
     expect(deploymentRecord('o/r', { ...base, creator: { login: 'github-actions[bot]', type: 'Bot' } }).automated).toBe(true);
     expect(deploymentRecord('o/r', { ...base, performed_via_github_app: { slug: 'argo' } }).automated).toBe(true);
     expect(withStatuses(r, [st(1, 'failure', '2026-02-03T00:10:00Z')])).toMatchObject({ status: 'failure', finishedAt: at('2026-02-03T00:10:00Z') });
+  });
+});
+
+describe('github collector: GraphQL', () => {
+  it('fails the deployment statuses with what GitHub said when a GraphQL answer carries errors, and keeps the rest', async () => {
+    serve({
+      'shop.statuses.graphql': { body: { data: { rateLimit: RATE, nodes: [null] }, errors: [{ type: 'NOT_FOUND', path: ['nodes', 0], locations: [{ line: 3, column: 3 }], message: "Could not resolve to a node with the global id of 'DE_x'" }] } },
+      'shop.compare.B-D': null, 'shop.compare.D-E': null, 'shop.compare.D-G': null,
+    });
+    const r = await scan();
+    expect(unmatched).toEqual([]);
+    expect(r.get('github.deployments.success_ratio').status).toBe('failed');
+    expect(r.get('github.deployments.success_ratio').reason).toBe("acme/shop-api: POST /graphql (deployment statuses): GitHub's GraphQL API answered with errors (NOT_FOUND: Could not resolve to a node with the global id of 'DE_x')");
+    expect(r.value('github.deployments.count')).toBe(9);
+    expect(r.value('github.review.merged_reviewed_ratio')).toBe(0.6);
+  });
+
+  it('stops the collection on a RATE_LIMITED GraphQL answer, naming the reset', async () => {
+    const reset = Math.floor(Date.now() / 1000) + 3000;
+    serve({
+      'shop.statuses.graphql': { body: { errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 1.' }] }, headers: { ...rateHeaders(0), 'x-ratelimit-reset': String(reset), 'x-ratelimit-resource': 'graphql' } },
+      'shop.reviews.graphql': null, 'shop.environments': null, 'shop.pulls': null, 'shop.runs': null, 'web.pulls': null, 'web.runs': null,
+      'shop.compare.B-D': null, 'shop.compare.D-E': null, 'shop.compare.D-G': null,
+    });
+    const r = await scan();
+    nock.cleanAll();
+    expect(r.get('github.deployments.success_ratio').reason).toContain(`GitHub GraphQL rate limit exhausted until ${new Date(reset * 1000).toISOString()} at POST /graphql (deployment statuses) (GitHub said: RATE_LIMITED: API rate limit exceeded for user ID 1.)`);
+    expect(r.runs[0].status).not.toBe('ok');
+  });
+
+  it('refuses a GraphQL mutation or subscription before it leaves, and allows a query (fields so named included)', async () => {
+    const { graphqlWriteOperation } = await import('../../src/http/recording-fetch.js');
+    expect(graphqlWriteOperation('mutation { addStar(input: {starrableId: "x"}) { clientMutationId } }')).toMatch(/holds a mutation, and collectors only read/);
+    expect(graphqlWriteOperation('# a comment\nsubscription S { x }')).toMatch(/holds a subscription/);
+    expect(graphqlWriteOperation('query A { x } mutation B { y }')).toMatch(/holds a mutation/);
+    expect(graphqlWriteOperation('query Q($mutation: String = "mutation") { mutation: viewer { login } }')).toBeUndefined();
+    expect(graphqlWriteOperation('{ viewer { login } }')).toBeUndefined();
+
+    const { createRecordingFetch } = await import('../../src/http/recording-fetch.js');
+    const evidence = new EvidenceLog();
+    const f = createRecordingFetch({ collector: 'github', instance: 'acme', evidence, redactor: new Redactor(), baseURL: API, reads: { graphql: `${API}/graphql` } });
+    await expect(f(`${API}/graphql`, { method: 'POST', body: JSON.stringify({ query: 'mutation { deleteRepository(input: {}) { clientMutationId } }' }) }))
+      .rejects.toThrow(`refusing POST ${API}/graphql: the GraphQL document holds a mutation, and collectors only read (queries only)`);
+    await expect(f(`${API}/repos/acme/shop-api/deployments`, { method: 'POST', body: '{}' })).rejects.toThrow(/refusing POST .*: collectors only read \(POST is allowed only for GraphQL queries/);
+    expect(evidence.records).toEqual([]);
+  });
+});
+
+describe('github collector: the rate limit as a budget', () => {
+  it('scans only the most recently pushed repositories the remaining quota pays for, and notes the sample on every value', async () => {
+    const low = JSON.parse(JSON.stringify(fixture('rate-limit'))) as { resources: { core: { remaining: number; used: number } } };
+    low.resources.core.remaining = 20; // one repository's worth (15 requests each)
+    const repos = fixture('orgs-acme-repos') as { full_name: string; pushed_at: string }[];
+    const newest = repos.filter((r) => r.full_name !== 'acme/legacy').sort((a, b) => Date.parse(b.pushed_at) - Date.parse(a.pushed_at))[0].full_name;
+    const other = newest === 'acme/web' ? 'shop' : 'web';
+    serve({
+      rate_limit: { body: low },
+      ...Object.fromEntries(ALL_KEYS.filter((k) => k.startsWith(`${other}.`) || (other === 'shop' && k.startsWith('shop.'))).map((k) => [k, null])),
+    });
+    const r = await scan();
+    expect(unmatched).toEqual([]);
+    expect(r.value('github.repos.count')).toBe(1);
+    expect(r.detail('github.repos.count')).toContain(`1 repositories: ${newest}`);
+    expect(r.detail('github.repos.count')).toContain('1 the rate limit does not pay for (sampled: 1 of 2 repositories, by recent activity (20 of 5000 REST requests left until');
+    expect(r.get('github.releases.per_week').instances[0].notes).toEqual([expect.stringMatching(/^sampled: 1 of 2 repositories, by recent activity/)]);
+  });
+});
+
+describe('github collector: GitHub App authentication', () => {
+  it('exchanges the App JWT for an installation token on the configured host, uses it, and masks both', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const installationToken = 'ghs_16C7e42F292c6912E7710c838347Ae178B4a';
+    let jwt = '';
+    // POST /app/installations/{installation_id}/access_tokens, as GitHub documents its answer
+    nock(API)
+      .post('/app/installations/42/access_tokens', () => true)
+      .matchHeader('authorization', (v: string) => {
+        jwt = v.replace(/^bearer /i, '');
+        return /^bearer /i.test(v);
+      })
+      .reply(() => {
+        return [201, {
+          token: installationToken, expires_at: new Date(Date.now() + 3600_000).toISOString(),
+          permissions: { deployments: 'read', metadata: 'read', pull_requests: 'read', contents: 'read', actions: 'read', checks: 'read', statuses: 'read', administration: 'read' },
+          repository_selection: 'all',
+        }, { 'content-type': 'application/json; charset=utf-8' }];
+      });
+    const seen: string[] = [];
+    const served = serve();
+    // nock 15 hands the listener the fetch Request
+    served.scope.on('request', (req: Request) => seen.push(req.headers.get('authorization') ?? ''));
+    const inst: InstanceConfig = {
+      collector: 'github', name: 'acme', http: {},
+      config: githubConfigSchema.parse({ app_id: 12345, private_key: privateKey, installation_id: 42, api_url: API, org: 'acme', cache_dir: cacheDir }),
+    };
+    const r = await scanCollector<GithubSignalId>({ collector: githubCollector, instances: [inst], window: WINDOW, secrets: [privateKey], concurrency: 2, collectorDeadlineMs: 60_000, scanDeadlineMs: 90_000 });
+    expect(unmatched).toEqual([]);
+    expect(r.get('github.deployments.count').value).toBe(9);
+    expect(jwt.split('.')).toHaveLength(3); // a JWT signed with the App's key
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((a) => a === `token ${installationToken}`)).toBe(true);
+    const exchange = r.evidence.records.find((e) => e.method === 'POST' && e.url.endsWith('/access_tokens'));
+    expect(exchange?.status).toBe(201);
+    const everything = JSON.stringify([r.evidence.records, [...r.signals.values()]]);
+    expect(everything).not.toContain(installationToken);
+    expect(everything).not.toContain(jwt);
+  });
+
+  it('refuses an App config without its installation, and a token beside an App', () => {
+    expect(githubConfigSchema.safeParse({ app_id: 1, private_key: 'x', org: 'acme' }).success).toBe(false);
+    expect(githubConfigSchema.safeParse({ app_id: 1, private_key: 'x', installation_id: 2, token: 't', org: 'acme' }).success).toBe(false);
   });
 });

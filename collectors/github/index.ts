@@ -16,6 +16,7 @@ import {
   deploymentStatusSchema,
   environmentSchema,
   pullSchema,
+  rateLimitSchema,
   releaseSchema,
   repositorySchema,
   reviewSchema,
@@ -28,6 +29,7 @@ import {
   type WorkflowRun,
 } from './api.js';
 import { GithubApi, isFatal } from './client.js';
+import { batches, DEPLOYMENT_STATUSES_QUERY, deploymentNodeSchema, nodesAnswerSchema, PULL_CHECKS_QUERY, pullNodeSchema, restState, type PullNode } from './graphql.js';
 import { githubConfigSchema, type GithubConfig } from './config.js';
 import { DAY } from '../../src/delivery/cadence.js';
 import { deploymentFacts, histories, HISTORY_BEFORE_WINDOW, leadTimeSeconds, median, shippingCandidates } from '../../src/delivery/deployments.js';
@@ -36,6 +38,7 @@ import { classifyFile, classifyPaths, CODEOWNERS_LOCATIONS, codeownersHasRule, c
 import { emitDeploymentSignals } from '../../src/delivery/signals.js';
 import { EtagCache } from './etag-cache.js';
 import { deploymentRecord, withStatuses } from './translate.js';
+import type { DeploymentStatus as GithubStatus } from './api.js';
 import { GITHUB_SIGNALS, signalsFrom, type GithubSignalId, type Source } from './signals.js';
 
 export type { GithubConfig } from './config.js';
@@ -99,17 +102,27 @@ interface DeploymentFacts {
   fetched: number;
   /** A production deployment is among those listed, however old: the repository is an application. */
   deploysToProduction: boolean;
+  /** GraphQL node ids of the production deployments, by deployment id. */
+  nodeIds: Map<number, string>;
 }
 
 interface PullFacts {
   merged: Pull[];
 }
 
+/**
+ * What one repository costs, estimated from the demo organisation: REST requests (rules,
+ * protection, tree, a blob or two, releases, deployments, environments, pulls, runs, compares)
+ * and GraphQL points (statuses; reviews and checks), for the budget read from GET /rate_limit.
+ */
+export const REST_REQUESTS_PER_REPOSITORY = 15;
+export const GRAPHQL_POINTS_PER_REPOSITORY = 2;
+
 class Scan {
   private readonly window: Window;
   private readonly production: RegExp[];
 
-  constructor(private readonly ctx: Ctx, private readonly api: GithubApi) {
+  constructor(private ctx: Ctx, private readonly api: GithubApi) {
     this.window = ctx.window;
     this.production = ctx.config.production_environments.map((re) => new RegExp(re, 'i'));
   }
@@ -119,7 +132,13 @@ class Scan {
   }
 
   async run(): Promise<void> {
-    const { repos, evidence, detail } = await this.repositories();
+    const { repos, evidence, detail, sampled } = await this.repositories();
+    if (sampled) {
+      // Every value below comes from the sample: say so beside each.
+      const inner = this.ctx;
+      const note = `sampled: ${sampled}`;
+      this.ctx = { ...inner, emit: (id, value, ev, d) => inner.emit(id, value, ev, typeof d === 'object' && d !== null ? { ...d, notes: [...(d.notes ?? []), note] } : { detail: d, notes: [note] }) };
+    }
     this.ctx.emit('github.api.reachable', true, evidence.slice(0, 1), this.ctx.config.api_url);
     this.ctx.emit('github.repos.count', repos.length, evidence, detail);
 
@@ -150,7 +169,34 @@ class Scan {
 
   // ---------------------------------------------------------------- repositories
 
-  private async repositories(): Promise<{ repos: Repo[]; evidence: string[]; detail: string }> {
+  /**
+   * How many repositories the remaining quota pays for (GET /rate_limit, which costs nothing);
+   * undefined when the server has no rate limit (GitHub Enterprise Server answers 404) or does not say.
+   */
+  private async affordable(evidence: string[]): Promise<{ fit: number; why: string } | undefined> {
+    let got;
+    try {
+      got = await this.api.get('GET /rate_limit', {}, rateLimitSchema);
+    } catch (err) {
+      if (isFatal(err)) throw err;
+      if (isCollectError(err) && err.detail.evidence) evidence.push(err.detail.evidence);
+      this.ctx.log.debug('github: no rate limit read', { error: errorMessage(err) });
+      return undefined;
+    }
+    evidence.push(...got.evidence);
+    const core = got.data.resources.core;
+    const graphql = got.data.resources.graphql;
+    const byCore = Math.floor(core.remaining / REST_REQUESTS_PER_REPOSITORY);
+    const byGraphql = graphql ? Math.floor(graphql.remaining / GRAPHQL_POINTS_PER_REPOSITORY) : Infinity;
+    const fit = Math.min(byCore, byGraphql);
+    const reset = new Date(core.reset * 1000).toISOString();
+    const why = byCore <= byGraphql
+      ? `${core.remaining} of ${core.limit} REST requests left until ${reset}, about ${REST_REQUESTS_PER_REPOSITORY} a repository`
+      : `${graphql!.remaining} of ${graphql!.limit} GraphQL points left, about ${GRAPHQL_POINTS_PER_REPOSITORY} a repository`;
+    return { fit, why };
+  }
+
+  private async repositories(): Promise<{ repos: Repo[]; evidence: string[]; detail: string; sampled?: string }> {
     const cfg = this.ctx.config;
     const evidence: string[] = [];
     const found = new Map<string, Repository>();
@@ -189,18 +235,29 @@ class Scan {
       found.set(full.toLowerCase(), got.data);
     }
     const all = [...found.values()].sort((a, b) => (Date.parse(b.pushed_at ?? '') || 0) - (Date.parse(a.pushed_at ?? '') || 0) || a.full_name.localeCompare(b.full_name));
-    const kept = all.slice(0, cfg.max_repositories).sort((a, b) => a.full_name.localeCompare(b.full_name));
+    const wanted = all.slice(0, cfg.max_repositories);
+    // The budget: scan what the quota pays for, the most recently pushed first, rather than fail after an hour.
+    const budget = wanted.length ? await this.affordable(evidence) : undefined;
+    let sampled: string | undefined;
+    let kept = wanted;
+    if (budget && budget.fit < wanted.length) {
+      kept = wanted.slice(0, Math.max(1, budget.fit));
+      sampled = `${kept.length} of ${wanted.length} repositories, by recent activity (${budget.why})`;
+      this.ctx.log.warn(`github: the rate limit does not pay for the whole scan: ${sampled}`);
+    }
+    kept = [...kept].sort((a, b) => a.full_name.localeCompare(b.full_name));
     const repos = kept.map((r) => ({ owner: r.owner.login, name: r.name, full: r.full_name, branch: r.default_branch }));
     const parts = [`${repos.length} repositories: ${list(repos.map((r) => r.full))}`];
     const left = [
       skipped.archived && `${skipped.archived} archived`,
       skipped.forks && `${skipped.forks} forks`,
       skipped.filtered && `${skipped.filtered} by include/exclude`,
-      all.length > kept.length && `${all.length - kept.length} beyond max_repositories (${cfg.max_repositories}; the least recently pushed)`,
+      all.length > wanted.length && `${all.length - wanted.length} beyond max_repositories (${cfg.max_repositories}; the least recently pushed)`,
     ].filter(Boolean);
+    if (sampled) left.push(`${wanted.length - kept.length} the rate limit does not pay for (sampled: ${sampled})`);
     if (left.length) parts.push(`left out: ${left.join(', ')}`);
-    if (all.length > kept.length) this.ctx.log.warn('github: more repositories than max_repositories', { found: all.length, scanned: kept.length });
-    return { repos, evidence, detail: parts.join('; ') };
+    if (all.length > wanted.length) this.ctx.log.warn('github: more repositories than max_repositories', { found: all.length, scanned: kept.length });
+    return { repos, evidence, detail: parts.join('; '), sampled };
   }
 
   /**
@@ -434,15 +491,35 @@ class Scan {
         .filter((d) => this.isProduction(d.environment) && Date.parse(d.created_at) >= since)
         .map((d) => deploymentRecord(repo.full, d))
         .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
-      return { prod, fetched: page.items.length, deploysToProduction: page.items.some((d) => this.isProduction(d.environment)) } satisfies DeploymentFacts;
+      const nodeIds = new Map(page.items.filter((d) => d.node_id).map((d) => [d.id, d.node_id!]));
+      return { prod, fetched: page.items.length, deploysToProduction: page.items.some((d) => this.isProduction(d.environment)), nodeIds } satisfies DeploymentFacts;
     });
     const none: Outcome<null> = { ok: false, reason: listed.ok ? '' : listed.reason, evidence: [] };
     if (!listed.ok) return { list: listed, statuses: none, environments: { ...none } };
 
     // The statuses of the history before the window are read too: a rollback is a return to a version that was live.
     const prod = listed.value.prod;
+    const nodeIds = listed.value.nodeIds;
     const statuses = await this.attempt(async (evidence) => {
+      // In bulk over GraphQL, 100 deployments a query; one by one over REST only where GraphQL cannot
+      // answer whole (no node id, more than 100 statuses).
+      const bulk = new Map<number, GithubStatus[]>();
+      for (const batch of batches(prod.filter((d) => nodeIds.has(d.id)))) {
+        const got = await this.api.graphql('deployment statuses', DEPLOYMENT_STATUSES_QUERY, { ids: batch.map((d) => nodeIds.get(d.id)!) }, nodesAnswerSchema(deploymentNodeSchema));
+        evidence.push(...got.evidence);
+        got.data.nodes.forEach((node, k) => {
+          if (!node?.statuses || node.statuses.pageInfo.hasNextPage) return;
+          const list = node.statuses.nodes;
+          // GitHub lists statuses newest first, as REST does: ids that order them the same way break ties of created_at.
+          bulk.set(batch[k].id, list.map((st, j) => ({ id: list.length - j, state: restState(st.state), created_at: st.createdAt })));
+        });
+      }
       for (let i = 0; i < prod.length; i++) {
+        const known = bulk.get(prod[i].id);
+        if (known) {
+          prod[i] = withStatuses(prod[i], known);
+          continue;
+        }
         const page = await this.api.list('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', { owner, repo: name, deployment_id: prod[i].id }, deploymentStatusSchema);
         evidence.push(...page.evidence);
         prod[i] = withStatuses(prod[i], page.items);
@@ -526,12 +603,40 @@ class Scan {
     });
     const merged = listed.ok ? listed.value.merged : [];
 
+    // Reviews and the head commit's checks of every merged pull request, 100 a GraphQL query.
+    const bulk = await this.attempt(async (evidence) => {
+      const nodes = new Map<number, PullNode>();
+      for (const batch of batches(merged.filter((p) => p.node_id))) {
+        const got = await this.api.graphql('pull request reviews and checks', PULL_CHECKS_QUERY, { ids: batch.map((p) => p.node_id!) }, nodesAnswerSchema(pullNodeSchema));
+        evidence.push(...got.evidence);
+        got.data.nodes.forEach((node, k) => {
+          if (node) nodes.set(batch[k].number, node);
+        });
+      }
+      return nodes;
+    });
+    const fromBulk = (evidence: string[]): Map<number, PullNode> => {
+      if (!bulk.ok) {
+        evidence.push(...bulk.evidence);
+        throw new CollectError('rejected', bulk.reason);
+      }
+      evidence.push(...bulk.evidence);
+      return bulk.value;
+    };
+
     const reviews = await this.attempt(async (evidence) => {
+      const nodes = fromBulk(evidence);
       const approved = new Map<number, boolean>();
       for (const pr of merged) {
+        const mergedAt = Date.parse(pr.merged_at!);
+        const node = nodes.get(pr.number);
+        if (node?.reviews && !node.reviews.pageInfo.hasNextPage) {
+          const author = node.author?.login;
+          approved.set(pr.number, node.reviews.nodes.some((r) => r.state === 'APPROVED' && r.author && r.author.login !== author && (!r.submittedAt || Date.parse(r.submittedAt) <= mergedAt)));
+          continue;
+        }
         const page = await this.api.list('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { owner, repo: name, pull_number: pr.number }, reviewSchema);
         evidence.push(...page.evidence);
-        const mergedAt = Date.parse(pr.merged_at!);
         approved.set(pr.number, page.items.some((r) => r.state === 'APPROVED' && r.user && r.user.login !== pr.user?.login && (!r.submitted_at || Date.parse(r.submitted_at) <= mergedAt)));
       }
       return approved;
@@ -547,12 +652,32 @@ class Scan {
     const checks = await this.attempt(async (evidence) => {
       const checked = new Map<number, string | undefined>();
       const succeeded = new Set(runs.ok ? runs.value.filter((r) => r.conclusion === 'success').map((r) => r.head_sha) : []);
+      const nodes = merged.some((pr) => !succeeded.has(pr.head.sha)) ? fromBulk(evidence) : new Map<number, PullNode>();
       for (const pr of merged) {
         const sha = pr.head.sha;
         if (succeeded.has(sha)) {
           checked.set(pr.number, 'workflow run');
           continue;
         }
+        const head = nodes.get(pr.number)?.commits.nodes[0]?.commit;
+        if (head && head.oid === sha) {
+          const contexts = head.statusCheckRollup?.contexts;
+          const run = contexts?.nodes.find((c) => c.__typename === 'CheckRun' && c.conclusion === 'SUCCESS');
+          const status = contexts?.nodes.find((c) => c.__typename === 'StatusContext' && c.state === 'SUCCESS');
+          if (run?.__typename === 'CheckRun') {
+            checked.set(pr.number, `check run ${run.name}`);
+            continue;
+          }
+          if (status?.__typename === 'StatusContext') {
+            checked.set(pr.number, `status ${status.context}`);
+            continue;
+          }
+          if (!contexts?.pageInfo.hasNextPage) {
+            checked.set(pr.number, undefined);
+            continue;
+          }
+        }
+        // Not answered whole over GraphQL (no node id, another head, more than 100 checks): one by one over REST.
         const cr = await this.api.list('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { owner, repo: name, ref: sha }, checkRunSchema);
         evidence.push(...cr.evidence);
         const run = cr.items.find((c) => c.conclusion === 'success');

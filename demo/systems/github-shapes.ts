@@ -337,7 +337,7 @@ export function pull(b: ShapeBase, repo: ReturnType<typeof repository>, p: PullS
   return {
     url,
     id: 1_900_000_000 + p.number,
-    node_id: nodeId('PR', p.number),
+    node_id: nodeId('PR', repo.id === undefined ? p.number : `${repo.id}:${p.number}`),
     html_url: `${b.web}/${full}/pull/${p.number}`,
     diff_url: `${b.web}/${full}/pull/${p.number}.diff`,
     patch_url: `${b.web}/${full}/pull/${p.number}.patch`,

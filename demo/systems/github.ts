@@ -233,6 +233,9 @@ export function githubApiHandler(org: FakeOrg): (req: IncomingMessage, res: Serv
   let used = 0;
   const resetAt = () => Math.floor(Date.now() / 3_600_000 + 1) * 3600;
   const byName = new Map(org.repos.map((r) => [`${r.spec.owner}/${r.spec.name}`.toLowerCase(), r]));
+  let index: Map<string, GraphNode> | undefined;
+  // The GraphQL ids of deployments and pull requests, as the REST objects carry them in node_id.
+  const nodes = () => (index ??= nodeIndex(org));
 
   return (req, res) => {
     const host = req.headers.host ?? '127.0.0.1';
@@ -269,6 +272,13 @@ export function githubApiHandler(org: FakeOrg): (req: IncomingMessage, res: Serv
     }
     if (limit - used <= 0) return send(403, shape.errorBody('API rate limit exceeded for user ID 1.', 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting', 403));
 
+    if (req.method === 'POST') {
+      if (url.pathname !== '/graphql' && url.pathname !== '/api/graphql') return send(404, shape.errorBody('Not Found', 'https://docs.github.com/rest', 404));
+      void readBody(req).then((text) => graphql(text, send, nodes(), limit - used - 1));
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(404, shape.errorBody('Not Found', 'https://docs.github.com/rest', 404));
+
     const ctx: Ctx = { base, url, req, res };
     const paged = (items: unknown[], wrap?: (page: unknown[], total: number) => unknown) => {
       const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30)));
@@ -288,6 +298,13 @@ export function githubApiHandler(org: FakeOrg): (req: IncomingMessage, res: Serv
     };
 
     let m: RegExpMatchArray | null;
+    if (path === '/rate_limit') {
+      // rate-limit-overview; reading it costs nothing
+      const quota = (n: number) => ({ limit: n, used: Math.min(n, used), remaining: Math.max(0, n - used), reset: resetAt() });
+      const resources = { core: quota(limit), graphql: quota(limit), search: { limit: 30, used: 0, remaining: 30, reset: resetAt() }, integration_manifest: quota(5000) };
+      used = Math.max(0, used - 1);
+      return send(200, { resources, rate: resources.core });
+    }
     if ((m = path.match(/^\/orgs\/([^/]+)\/repos$/))) {
       if (m[1].toLowerCase() !== org.login.toLowerCase()) return notFound();
       const all = org.repos.map((r) => shape.repository(base, r.spec)).sort((a, b) => a.full_name.localeCompare(b.full_name));
@@ -298,6 +315,91 @@ export function githubApiHandler(org: FakeOrg): (req: IncomingMessage, res: Serv
     if (!repo) return notFound();
     return serveRepo(ctx, repo, m[3] ?? '', paged, send, notFound);
   };
+}
+
+type GraphNode = { repo: FakeRepo; deployment: FakeDeployment } | { repo: FakeRepo; pull: FakeRepo['pulls'][number] };
+
+function nodeIndex(org: FakeOrg): Map<string, GraphNode> {
+  const index = new Map<string, GraphNode>();
+  const b = { api: 'http://127.0.0.1', web: 'http://127.0.0.1' };
+  for (const repo of org.repos) {
+    const full = `${repo.spec.owner}/${repo.spec.name}`;
+    const repoObj = shape.repository(b, repo.spec);
+    for (const deployment of repo.deployments) index.set(shape.deployment(b, full, deployment).node_id, { repo, deployment });
+    for (const pull of repo.pulls) index.set(shape.pull(b, repoObj, pull).node_id, { repo, pull });
+  }
+  return index;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * POST /graphql for the two queries the collector sends (`nodes(ids:)` of deployments and of
+ * pull requests), answered from the same generated data as the REST API, in the shapes of
+ * GitHub's GraphQL schema: `{ data: { rateLimit, nodes } }`, a null node and a NOT_FOUND error
+ * for an unknown id, and a 200 with `errors` for a document it cannot answer (as GitHub does).
+ */
+function graphql(text: string, send: (status: number, body: unknown, extra?: Record<string, string>) => void, index: Map<string, GraphNode>, remaining: number): void {
+  let body: { query?: unknown; variables?: { ids?: unknown } };
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return send(400, { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/graphql' });
+  }
+  const query = typeof body.query === 'string' ? body.query : '';
+  const ids = Array.isArray(body.variables?.ids) ? (body.variables!.ids as unknown[]).map(String) : undefined;
+  if (!/nodes\(ids:/.test(query) || !ids) {
+    return send(200, { errors: [{ message: 'This fake answers only nodes(ids:) queries of deployments and pull requests', locations: [{ line: 1, column: 1 }] }] });
+  }
+  if (ids.length > 100) return send(200, { errors: [{ type: 'EXCESSIVE_PAGINATION', message: 'You may not request more than 100 ids at once' }] });
+  const approvedOnly = /states:\s*\[APPROVED\]/.test(query);
+  const errors: unknown[] = [];
+  const nodes = ids.map((id, i) => {
+    const found = index.get(id);
+    if (!found) {
+      errors.push({ type: 'NOT_FOUND', path: ['nodes', i], locations: [{ line: 3, column: 3 }], message: `Could not resolve to a node with the global id of '${id}'` });
+      return null;
+    }
+    const { repo } = found;
+    if ('deployment' in found) {
+      const d = found.deployment;
+      const statuses = [...d.statuses].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id);
+      return {
+        __typename: 'Deployment', id, databaseId: d.id,
+        statuses: { pageInfo: { hasNextPage: false, endCursor: statuses.length ? cursor(statuses.length) : null }, nodes: statuses.slice(0, 100).map((s) => ({ state: s.state.toUpperCase(), createdAt: s.created_at })) },
+      };
+    }
+    const p = found.pull;
+    const reviews = p.reviews.filter((r) => !approvedOnly || r.state === 'APPROVED');
+    const contexts = [
+      ...repo.runs.filter((r) => r.head_sha === p.head_sha && r.status === 'completed').map((r) => ({ __typename: 'CheckRun', name: 'build', status: 'COMPLETED', conclusion: r.conclusion!.toUpperCase() })),
+      ...(repo.checkRuns.get(p.head_sha) ?? []).map((c) => ({ __typename: 'CheckRun', name: c.name, status: 'COMPLETED', conclusion: c.conclusion.toUpperCase() })),
+      ...(repo.statuses.get(p.head_sha) ?? []).map((s) => ({ __typename: 'StatusContext', context: s.context, state: s.state.toUpperCase() })),
+    ];
+    const states = contexts.map((c) => ('conclusion' in c ? c.conclusion : c.state));
+    const rollup = contexts.length === 0 ? null : {
+      state: states.every((x) => x === 'SUCCESS') ? 'SUCCESS' : states.some((x) => x === 'PENDING') ? 'PENDING' : 'FAILURE',
+      contexts: { pageInfo: { hasNextPage: false, endCursor: cursor(contexts.length) }, nodes: contexts },
+    };
+    return {
+      __typename: 'PullRequest', id, number: p.number, author: { login: p.author },
+      reviews: { pageInfo: { hasNextPage: false, endCursor: reviews.length ? cursor(reviews.length) : null }, nodes: reviews.map((r) => ({ state: r.state, submittedAt: r.submitted_at, author: { login: r.user } })) },
+      commits: { nodes: [{ commit: { oid: p.head_sha, statusCheckRollup: rollup } }] },
+    };
+  });
+  const resetAt = new Date(Math.floor(Date.now() / 3_600_000 + 1) * 3_600_000).toISOString();
+  send(200, { data: { rateLimit: { cost: 1, remaining: Math.max(0, remaining), resetAt }, nodes }, ...(errors.length ? { errors } : {}) }, { 'x-ratelimit-resource': 'graphql' });
+}
+
+function cursor(n: number): string {
+  return Buffer.from(`cursor:v2:${n}`).toString('base64');
 }
 
 function serveRepo(

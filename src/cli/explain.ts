@@ -10,6 +10,8 @@ const MEASURED_MEANS = {
   supporting: 'a valid attestation decides; the check supports it, and a measured not met is shown as a conflict',
 } as const;
 
+const INCIDENT_FIGURES = /^incident\.((urgent|critical|high|low)\.)?(ack|first_action|resolve)_(median|p90)_seconds$|^incident\.(count|monitoring_ratio|auto_resolved_ratio|oncall\.week_coverage_any_ratio|services\.multi_level_escalation_ratio)$/;
+
 /** `techops explain 5.3.1` or `techops explain 5.3.1-2.4`: the rules, the signals, and the last verdicts. */
 export function renderExplain(model: Model, target: string, lang: Lang, report?: Report): string {
   const t = labels(lang);
@@ -58,6 +60,15 @@ export function renderExplain(model: Model, target: string, lang: Lang, report?:
         lines.push(`    ${d.definition}`);
       }
       lines.push('');
+    }
+    if ((cap.id.startsWith('6.1') || cap.id.startsWith('10.3')) && report) {
+      // The response figures the standard names minutes for, per grade, whether or not a check reads them.
+      const figures = report.signals.filter((x) => INCIDENT_FIGURES.test(x.id));
+      if (figures.length) {
+        lines.push('Incident figures (from the incident signals, over the window):');
+        for (const f of figures) lines.push(`  ${f.id}: ${f.status === 'observed' && typeof f.value === 'number' ? formatFigure(f.value, f.unit ?? '') : f.status}`);
+        lines.push('');
+      }
     }
     for (const l of cap.levels) {
       lines.push(`Level ${l.level}${l.addsNothing ? `: ${l.addsNothing} (adds nothing)` : ''}`);

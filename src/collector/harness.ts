@@ -192,7 +192,7 @@ async function runOne(
         recordCommand: commands,
         fetch: (o) => {
           const f = createRecordingFetch({
-            collector: collector.id, instance: inst.name, evidence: opts.evidence, redactor: opts.redactor, signal: abort.signal, baseURL: o.baseURL,
+            collector: collector.id, instance: inst.name, evidence: opts.evidence, redactor: opts.redactor, signal: abort.signal, baseURL: o.baseURL, reads: o.reads,
             budget, maxBodyBytes: settings.maxBodyBytes, timeoutMs: settings.timeoutMs, cap, cache,
           });
           clients.push(f);

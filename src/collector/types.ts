@@ -1,3 +1,4 @@
+import type { PostReads } from '../http/recording-fetch.js';
 import type { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { RecordCommand } from '../evidence/command.js';
@@ -44,8 +45,9 @@ export interface CollectContext<C> {
    * cached 200, marked by the `x-techops-revalidated-from` header (REVALIDATED_HEADER); a request
    * carrying its own If-None-Match / If-Modified-Since bypasses the cache and gets the 304 itself.
    * Requests of `http` and `fetch` together keep within `http.max_concurrency`.
+   * `reads` names the only POSTs allowed: GraphQL queries to one URL, token exchanges.
    */
-  fetch(options: { baseURL: string }): typeof fetch;
+  fetch(options: { baseURL: string; reads?: PostReads }): typeof fetch;
   /** Records a local command the collector ran (e.g. git) as evidence; returns its evidence id. */
   recordCommand: RecordCommand;
   /**

@@ -44,6 +44,19 @@ export interface RecordingFetchOptions {
   /** The instance's conditional-request cache; none: every GET is unconditional. */
   cache?: ConditionalCache;
   signal?: AbortSignal;
+  /**
+   * The only POSTs allowed, each to one exact URL on the configured origin: a GraphQL endpoint
+   * (the body must be a `query` document: reads only) and an exchange of credentials for a
+   * short-lived token (a GitHub App's installation token). Everything else stays GET/HEAD.
+   */
+  reads?: PostReads;
+}
+
+export interface PostReads {
+  /** URL of a GraphQL endpoint: POSTs whose document holds only `query` operations. */
+  graphql?: string;
+  /** URLs (or a test) of token exchanges: POSTs that mint a read token and change nothing. */
+  tokenExchange?: (url: string) => boolean;
 }
 
 export type RecordingFetch = typeof fetch & { readonly requestCount: number; readonly failedCount: number };
@@ -72,10 +85,13 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
   };
 
   /** One exchange with the server, recorded as one evidence record; the body read within the limits. */
-  const exchange = (request: Request, redirects: string[], entry?: CachedAnswer) => cap.run(async (): Promise<{ response: Response; body: Buffer; id: string; sha256?: string }> => {
+  const exchange = (request: Request, redirects: string[], sent?: string, entry?: CachedAnswer) => cap.run(async (): Promise<{ response: Response; body: Buffer; id: string; sha256?: string }> => {
     const method = request.method.toUpperCase();
     const url = opts.redactor.url(request.url);
     if (!budget.take()) throw new CollectError('budget', `request budget of ${budget.limit} spent for ${opts.collector}/${opts.instance}`, { url });
+    // A credential an SDK made itself (a GitHub App's JWT, an installation token) is masked like a configured one.
+    const authorization = request.headers.get('authorization');
+    if (authorization) opts.redactor.add(authorization.replace(/^(bearer|token|basic)\s+/i, ''));
     count++;
     const started = Date.now();
     const record = (fields: { status?: number; error?: string; body?: Buffer }) => {
@@ -92,7 +108,10 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
     let response: Response;
     let body: Buffer;
     try {
-      response = await fetch(request, { signal: AbortSignal.any(signals), redirect: 'manual' });
+      // A POST's body goes as the string read (a Request's stream may be read only once, and interceptors in tests read it).
+      response = sent === undefined
+        ? await fetch(request, { signal: AbortSignal.any(signals), redirect: 'manual' })
+        : await fetch(request.url, { method, headers: request.headers, body: sent, signal: AbortSignal.any(signals), redirect: 'manual' });
       const declared = Number(response.headers.get('content-length') ?? '0');
       if (declared > maxBody) {
         await response.body?.cancel();
@@ -112,6 +131,15 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
       throw new CollectError('unavailable', `cannot reach ${method} ${url}: ${opts.redactor.text(message)}`, { url, evidence: id });
     }
     if (response.status === 401 || response.status === 403 || response.status >= 500) failed++;
+    // A token exchange's answer holds the new credential: masked before the excerpt is recorded.
+    if (method === 'POST' && opts.reads?.tokenExchange?.(request.url.split('?')[0])) {
+      try {
+        const token = (JSON.parse(body.toString('utf8')) as { token?: unknown }).token;
+        if (typeof token === 'string') opts.redactor.add(token);
+      } catch {
+        // not JSON: nothing to mask; the SDK will report the answer
+      }
+    }
     const rec = record({ status: response.status, body });
     return { response, body, id: rec.id, sha256: rec.sha256 };
   });
@@ -119,7 +147,13 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
   const recording = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     let request = new Request(input, init);
     const method = request.method.toUpperCase();
-    if (method !== 'GET' && method !== 'HEAD') throw new CollectError('rejected', `refusing ${method} ${opts.redactor.url(request.url)}: collectors only read`);
+    let posted: string | undefined;
+    if (method === 'POST') {
+      // Read once and sent as a string: the body checked is the body sent, and a string can be sent again.
+      posted = await request.text();
+      const refused = postRefusal(request.url, posted, opts.reads, origin);
+      if (refused) throw new CollectError('rejected', `refusing POST ${opts.redactor.url(request.url)}: ${refused}`);
+    } else if (method !== 'GET' && method !== 'HEAD') throw new CollectError('rejected', `refusing ${method} ${opts.redactor.url(request.url)}: collectors only read`);
     const redirects: string[] = [];
     // The caller's own validators leave the cache out of this request (it handles the 304 itself).
     const conditional = cache !== undefined && method === 'GET' && !hasValidators(request.headers);
@@ -132,15 +166,16 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
       }
       const key = conditional ? cache!.key({ method, url: request.url, accept: request.headers.get('accept'), credential }) : undefined;
       const entry = key ? await cache!.get(key) : undefined;
-      let sent = request;
+      let asked = request;
       if (entry) {
         const headers = new Headers(request.headers);
         for (const [name, value] of Object.entries(conditionalHeaders(entry))) headers.set(name, value);
-        sent = new Request(request, { headers });
+        asked = new Request(request, { headers });
       }
-      const { response, body, id, sha256 } = await exchange(sent, redirects, entry);
+      const { response, body, id, sha256 } = await exchange(asked, redirects, posted, entry);
       const location = response.headers.get('location');
-      if (REDIRECTS.includes(response.status) && location) {
+      // A POST is never sent on to another URL: its body was checked for the one it names.
+      if (REDIRECTS.includes(response.status) && location && method !== 'POST') {
         redirects.push(request.url);
         if (redirects.length > MAX_REDIRECTS) {
           failed++;
@@ -160,7 +195,7 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
       // otherwise trip over it with a TypeError; say what came back instead.
       const type = response.headers.get('content-type') ?? '';
       const wantsJson = /json/i.test(request.headers.get('accept') ?? '');
-      if (wantsJson && response.status >= 200 && response.status < 300 && method === 'GET' && response.status !== 204) {
+      if (wantsJson && response.status >= 200 && response.status < 300 && (method === 'GET' || method === 'POST') && response.status !== 204) {
         const problem = /json/i.test(type) ? jsonProblem(body) : `got ${type.split(';')[0].trim() || 'a body without a content type'}`;
         if (problem) {
           failed++;
@@ -189,6 +224,48 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
 function withUrl(response: Response, url: string): Response {
   Object.defineProperty(response, 'url', { value: url });
   return response;
+}
+
+/** Why a POST is not a read this fetch allows, or undefined when it is. */
+function postRefusal(requestUrl: string, text: string, reads: PostReads | undefined, origin: string | undefined): string | undefined {
+  const url = requestUrl.split('?')[0].split('#')[0];
+  if (origin && new URL(url).origin !== origin) return 'collectors only read, and POST only to the configured host';
+  if (reads?.graphql && url === reads.graphql) {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return 'a GraphQL request whose body is not JSON';
+    }
+    const query = (body as { query?: unknown } | null)?.query;
+    if (typeof query !== 'string') return 'a GraphQL request without a query document';
+    return graphqlWriteOperation(query);
+  }
+  if (reads?.tokenExchange?.(url)) return undefined;
+  return 'collectors only read (POST is allowed only for GraphQL queries and token exchanges on the configured host)';
+}
+
+/**
+ * Why a GraphQL document is not read-only: a `mutation` or `subscription` operation among its
+ * top-level definitions (strings and comments skipped, so a field or argument named so does not count).
+ */
+export function graphqlWriteOperation(document: string): string | undefined {
+  const text = document
+    .replace(/"""[\s\S]*?"""/g, ' ')
+    .replace(/"(?:[^"\\\n]|\\.)*"/g, ' ')
+    .replace(/#[^\n\r]*/g, ' ');
+  // At the top level only operation types, names, `fragment … on Type` and directives occur:
+  // any `mutation` or `subscription` there is an operation of that type (or, harmlessly refused,
+  // an operation so named).
+  let depth = 0;
+  for (const token of text.match(/[{}()]|[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
+    if (token === '{' || token === '(') depth++;
+    else if (token === '}' || token === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && (token === 'mutation' || token === 'subscription')) {
+      return `the GraphQL document holds a ${token}, and collectors only read (queries only)`;
+    }
+  }
+  return undefined;
 }
 
 /** Why a body that says it is JSON is not: empty, or does not parse. */

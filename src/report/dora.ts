@@ -1,7 +1,7 @@
 import type { SignalState } from '../signals/types.js';
 
 /**
- * The four DORA figures, read from the derived delivery signals, each with the definition it
+ * The DORA figures (time to restore twice: from deployments and from incidents), read from the derived delivery signals, each with the definition it
  * is computed by, so a report reader can compare them with other tools' numbers.
  */
 export const DORA = [
@@ -32,6 +32,13 @@ export const DORA = [
     signal: 'delivery.restore.median_seconds',
     unit: 'seconds',
     definition: 'Median over failed production deployments in the window of the time from the failed deployment\'s creation to the end of the next successful deployment to the same environment.',
+  },
+  {
+    metric: 'time_to_restore_incidents',
+    title: { en: 'Time to restore (incidents)', zh: '恢复时间（事件）' },
+    signal: 'incident.resolve_median_seconds',
+    unit: 'seconds',
+    definition: 'Median over incidents created in the window in the incident tools (PagerDuty …) of the time from the incident\'s creation to its resolution; incidents still open count at their age; with several tools, the slowest tool\'s median. Beside the deployment-based figure, not instead of it.',
   },
 ] as const;
 

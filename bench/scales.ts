@@ -1,0 +1,32 @@
+/**
+ * `npm run bench`: the benchmark at several scales in one run (x5, x50, x100 unless BENCH_SCALES
+ * says otherwise), each scan in a process of its own so that each peak RSS is its own; each
+ * scale's table, then one summary line per scale.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const scales = (process.env.BENCH_SCALES ?? process.argv[2] ?? '5,50,100').split(',').map(Number).filter((n) => n > 0);
+const summaries: Record<string, unknown>[] = [];
+for (const scale of scales) {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./run.js', import.meta.url)), String(scale)], {
+    stdio: ['ignore', 'pipe', 'inherit'], // the 1 GiB fault row once, at the first scale
+    env: { ...process.env, BENCH_SUMMARY: '1', ...(scale === scales[0] ? {} : { BENCH_FAULT_BYTES: String(1024 ** 2) }) },
+  });
+  let out = '';
+  child.stdout!.on('data', (c) => (out += c));
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  const lines = out.split('\n');
+  console.log(`\n== x${scale} ==`);
+  console.log(lines.filter((l) => !l.startsWith('BENCH_SUMMARY ')).join('\n').trim());
+  const line = lines.find((l) => l.startsWith('BENCH_SUMMARY '));
+  if (line) summaries.push(JSON.parse(line.slice('BENCH_SUMMARY '.length)));
+  if (code !== 0) process.exitCode = 1;
+}
+console.log('\n== summary ==');
+console.log('scale  scan ms  floor ms  ratio  peak RSS  GitHub req/repo  at 900/min  fits 5,000/h  GitLab req/project');
+for (const s of summaries as { factor: number; scanMs: number; floorMs: number; peakRssMiB: number; ghRequests: number; ghRepos: number; secondaryMinutes: number; fits: boolean; glRequests: number; glProjects: number }[]) {
+  console.log([`x${s.factor}`.padEnd(5), String(s.scanMs).padStart(7), String(s.floorMs).padStart(8), (s.scanMs / Math.max(1, s.floorMs)).toFixed(2).padStart(5),
+    `${s.peakRssMiB} MiB`.padStart(8), (s.ghRequests / s.ghRepos).toFixed(1).padStart(15), `${s.secondaryMinutes} min`.padStart(10), (s.fits ? 'yes' : 'no').padStart(12),
+    (s.glRequests / s.glProjects).toFixed(1).padStart(18)].join('  '));
+}

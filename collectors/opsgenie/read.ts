@@ -1,0 +1,80 @@
+import type { Window } from '../../src/collector/types.js';
+import type { HttpResponse } from '../../src/http/client.js';
+import type { Alert, Escalation, Incident, LogEntry, OpsgenieApi, RoutingRule, Schedule, Service, Team, Timeline } from './api.js';
+
+/** A list read to its end (or to a stated limit), with every response it came from. */
+export interface Listed<T> {
+  items: T[];
+  evidence: string[];
+  /** Why the list stops short of everything the API holds, when it does. */
+  truncated?: string;
+}
+
+/** Opsgenie's page size maximum for offset-paged lists. */
+export const PAGE_LIMIT = 100;
+/** Opsgenie refuses offset + limit beyond 20,000 on list endpoints: a longer list needs a narrower query. */
+export const MAX_OFFSET = 20_000;
+
+type Page<T> = { data: T[]; paging?: { next?: string } };
+
+/**
+ * Offset paging: `offset`/`limit` until the response carries no `paging.next` (or an empty page).
+ * The `next` URL itself is not followed: it names the vendor's host, and the key goes only to
+ * the configured base URL.
+ */
+export async function readOffsetPaged<T>(fetch: (offset: number, limit: number) => Promise<HttpResponse<Page<T>>>, limit = PAGE_LIMIT): Promise<Listed<T>> {
+  const items: T[] = [];
+  const evidence: string[] = [];
+  for (let offset = 0; ; offset += limit) {
+    if (offset + limit > MAX_OFFSET) {
+      return { items, evidence, truncated: `Opsgenie lists at most ${MAX_OFFSET} items per query; ${items.length} read` };
+    }
+    const res = await fetch(offset, limit);
+    items.push(...res.data.data);
+    evidence.push(res.evidence);
+    if (!res.data.paging?.next || res.data.data.length === 0) return { items, evidence };
+  }
+}
+
+/** Cursor paging of log lists: the last entry's `offset` is the cursor of the next page. */
+export async function readLogs(api: OpsgenieApi, incidentId: string, maxPages = 10): Promise<Listed<LogEntry>> {
+  const items: LogEntry[] = [];
+  const evidence: string[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const res = await api.incidentLogs(incidentId, cursor, PAGE_LIMIT);
+    items.push(...res.data.data);
+    evidence.push(res.evidence);
+    const last = res.data.data.at(-1)?.offset;
+    if (!res.data.paging?.next || res.data.data.length === 0 || !last || last === cursor) return { items, evidence };
+    cursor = last;
+  }
+  return { items, evidence, truncated: `logs of incident ${incidentId} longer than ${maxPages} pages` };
+}
+
+/** Opsgenie's search query for things created within the scan window (epoch milliseconds). */
+export function windowQuery(window: Window): string {
+  return `createdAt>=${window.start.getTime()} AND createdAt<${window.end.getTime()}`;
+}
+
+export const readTeams = async (api: OpsgenieApi): Promise<Listed<Team>> => one(await api.teams());
+export const readEscalations = async (api: OpsgenieApi): Promise<Listed<Escalation>> => one(await api.escalations());
+export const readSchedules = async (api: OpsgenieApi): Promise<Listed<Schedule>> => one(await api.schedules());
+export const readServices = (api: OpsgenieApi): Promise<Listed<Service>> => readOffsetPaged((o, l) => api.services(o, l));
+export const readAlerts = (api: OpsgenieApi, window: Window): Promise<Listed<Alert>> => readOffsetPaged((o, l) => api.alerts(windowQuery(window), o, l));
+export const readIncidents = (api: OpsgenieApi, window: Window): Promise<Listed<Incident>> => readOffsetPaged((o, l) => api.incidents(windowQuery(window), o, l));
+
+export async function readRoutingRules(api: OpsgenieApi, team: Team): Promise<{ rules: RoutingRule[]; evidence: string }> {
+  const res = await api.routingRules(team.id);
+  return { rules: res.data.data, evidence: res.evidence };
+}
+
+/** The final on-call timeline of a schedule over the `days` from `start`. */
+export async function readTimeline(api: OpsgenieApi, schedule: Schedule, start: Date, days: number): Promise<{ timeline: Timeline; evidence: string }> {
+  const res = await api.timeline(schedule.id, start, days);
+  return { timeline: res.data.data, evidence: res.evidence };
+}
+
+function one<T>(res: HttpResponse<{ data: T[] }>): Listed<T> {
+  return { items: res.data.data, evidence: [res.evidence] };
+}
