@@ -134,6 +134,22 @@ async function scan(instances: InstanceConfig[] = [instance()]) {
   return scanCollector<PrometheusSignalId>({ collector: prometheusCollector, instances, window: WINDOW, concurrency: 2 });
 }
 
+/** The chapter-5 signals of the fixture server (observed HA and delivery, network TLS, rule provenance). */
+function expectChapter5Signals(r: Awaited<ReturnType<typeof scan>>): void {
+  expect(r.value('prometheus.ha.shared_scrape_servers')).toBe(2); // job "node" on both servers with 1 target; "prometheus" differs (2 vs 1)
+  expect(r.get('prometheus.ha.shared_scrape_servers').instances[0].detail).toContain(': node');
+  expect(r.value('prometheus.remote_write.delivering_destinations')).toBe(1);
+  expect(r.get('prometheus.remote_write.delivering_destinations').instances[0].detail).toBe('http://127.0.0.1:19191/api/v1/write');
+  expect(r.get('prometheus.scrape.network_tls_ratio').status).toBe('not_available'); // every fixture target is on 127.0.0.1
+  expect(r.value('prometheus.rules.custom_alerting_ratio')).toBe(1);
+  expect(r.value('prometheus.rules.pipeline_alert_rules')).toBe(1); // Watchdog: vector(1)
+  // the objects behind counts reach the signal state (and so the report and explain)
+  expect(r.get('prometheus.rules.alerting_count').objects).toEqual({ total: 8, sample: expect.arrayContaining(['TargetDown', 'Watchdog', 'HighCpu']) });
+  expect(r.get('prometheus.jobs.count').objects?.total).toBe(7);
+  expect(r.get('prometheus.remote_write.delivering_destinations').objects).toEqual({ total: 1, sample: ['http://127.0.0.1:19191/api/v1/write'] });
+  expect(r.get('prometheus.rules.alerting_count').notes).toBeUndefined(); // custom groups: no default-set note
+}
+
 const ALL_IDS = PROMETHEUS_SIGNALS.map((s) => s.id);
 const RULE_SIGNALS: PrometheusSignalId[] = [
   'prometheus.rules.groups', 'prometheus.rules.recording_count', 'prometheus.rules.alerting_count', 'prometheus.rules.unhealthy',
@@ -223,19 +239,7 @@ describe('prometheus collector: a healthy server', () => {
     expect(r.get('prometheus.backup.max_age_seconds').instances[0].detail).toContain('velero_backup_last_successful_timestamp');
     expect(r.value('prometheus.replication.max_lag_seconds')).toBe(3.5);
 
-    // chapter 5: observed HA and delivery, network TLS, rule provenance
-    expect(r.value('prometheus.ha.shared_scrape_servers')).toBe(2); // job "node" on both servers with 1 target; "prometheus" differs (2 vs 1)
-    expect(r.get('prometheus.ha.shared_scrape_servers').instances[0].detail).toContain(': node');
-    expect(r.value('prometheus.remote_write.delivering_destinations')).toBe(1);
-    expect(r.get('prometheus.remote_write.delivering_destinations').instances[0].detail).toBe('http://127.0.0.1:19191/api/v1/write');
-    expect(r.get('prometheus.scrape.network_tls_ratio').status).toBe('not_available'); // every fixture target is on 127.0.0.1
-    expect(r.value('prometheus.rules.custom_alerting_ratio')).toBe(1);
-    expect(r.value('prometheus.rules.pipeline_alert_rules')).toBe(1); // Watchdog: vector(1)
-    // the objects behind counts reach the signal state (and so the report and explain)
-    expect(r.get('prometheus.rules.alerting_count').objects).toEqual({ total: 8, sample: expect.arrayContaining(['TargetDown', 'Watchdog', 'HighCpu']) });
-    expect(r.get('prometheus.jobs.count').objects?.total).toBe(7);
-    expect(r.get('prometheus.remote_write.delivering_destinations').objects).toEqual({ total: 1, sample: ['http://127.0.0.1:19191/api/v1/write'] });
-    expect(r.get('prometheus.rules.alerting_count').notes).toBeUndefined(); // custom groups: no default-set note
+    expectChapter5Signals(r); // chapter 5: observed HA and delivery, network TLS, rule provenance
     // chapters 8-10
     expect(r.value('prometheus.capacity.cpu_utilisation_alerts')).toBe(1); // HighCpu on recorded utilisation > 0.8
     expect(r.get('prometheus.capacity.cpu_utilisation_alerts').objects).toEqual({ total: 1, sample: ['HighCpu'] });
@@ -368,19 +372,7 @@ describe('prometheus collector: failures', () => {
     expect(r.get('prometheus.backup.max_age_seconds')).toMatchObject({ status: 'failed', reason: expect.stringContaining('(HTTP 400, bad_data): invalid parameter "query"') });
     expect(r.value('prometheus.replication.max_lag_seconds')).toBe(3.5);
 
-    // chapter 5: observed HA and delivery, network TLS, rule provenance
-    expect(r.value('prometheus.ha.shared_scrape_servers')).toBe(2); // job "node" on both servers with 1 target; "prometheus" differs (2 vs 1)
-    expect(r.get('prometheus.ha.shared_scrape_servers').instances[0].detail).toContain(': node');
-    expect(r.value('prometheus.remote_write.delivering_destinations')).toBe(1);
-    expect(r.get('prometheus.remote_write.delivering_destinations').instances[0].detail).toBe('http://127.0.0.1:19191/api/v1/write');
-    expect(r.get('prometheus.scrape.network_tls_ratio').status).toBe('not_available'); // every fixture target is on 127.0.0.1
-    expect(r.value('prometheus.rules.custom_alerting_ratio')).toBe(1);
-    expect(r.value('prometheus.rules.pipeline_alert_rules')).toBe(1); // Watchdog: vector(1)
-    // the objects behind counts reach the signal state (and so the report and explain)
-    expect(r.get('prometheus.rules.alerting_count').objects).toEqual({ total: 8, sample: expect.arrayContaining(['TargetDown', 'Watchdog', 'HighCpu']) });
-    expect(r.get('prometheus.jobs.count').objects?.total).toBe(7);
-    expect(r.get('prometheus.remote_write.delivering_destinations').objects).toEqual({ total: 1, sample: ['http://127.0.0.1:19191/api/v1/write'] });
-    expect(r.get('prometheus.rules.alerting_count').notes).toBeUndefined(); // custom groups: no default-set note
+    expectChapter5Signals(r); // chapter 5: observed HA and delivery, network TLS, rule provenance
   });
 
   it('a truncated body fails the signals of that response as malformed', async () => {
