@@ -3,16 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
-import { runCollectors } from '../../src/collector/harness.js';
 import type { Window } from '../../src/collector/types.js';
-import { EvidenceLog } from '../../src/evidence/types.js';
-import { silentLogger } from '../../src/log.js';
-import { Redactor } from '../../src/redact.js';
-import type { SignalState } from '../../src/signals/types.js';
 import { incidentFileConfigSchema } from './config.js';
 import { parseDate } from './dates.js';
 import { incidentFileCollector } from './index.js';
+import { scanCollector } from '../../test/helpers/scan.js';
 
 /*
  * fixtures/servicenow-export-zh.csv is an incident list exported as CSV in a Chinese locale
@@ -33,25 +28,15 @@ const CSV_CONFIG = {
 };
 
 async function scan(config: Record<string, unknown>, baseDir = FIXTURES) {
-  const evidence = new EvidenceLog();
-  const { signals, runs } = await runCollectors({
-    registry: [incidentFileCollector],
+  const r = await scanCollector({
+    collector: incidentFileCollector,
     instances: [{ collector: 'incident_file', name: 'tickets', config: incidentFileConfigSchema.parse(config), http: {}, baseDir }],
-    clock: fixedClock(NOW),
     window: WINDOW,
-    evidence,
-    redactor: new Redactor(),
-    log: silentLogger,
-    concurrency: 1,
+    now: NOW,
     collectorDeadlineMs: 10_000,
     scanDeadlineMs: 20_000,
   });
-  const get = (id: string): SignalState => {
-    const s = signals.get(id);
-    if (!s) throw new Error(`no state for ${id}`);
-    return s;
-  };
-  return { runs, evidence, get, value: (id: string) => get(id).value };
+  return { runs: r.runs, evidence: r.evidence, get: r.get, value: (id: string) => r.get(id).value };
 }
 
 function tempCopy(name: string, content: string | Buffer): string {

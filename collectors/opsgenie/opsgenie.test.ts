@@ -2,20 +2,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
-import { runCollectors, type InstanceConfig } from '../../src/collector/harness.js';
+import { type InstanceConfig } from '../../src/collector/harness.js';
 import type { Window } from '../../src/collector/types.js';
 import { EvidenceLog } from '../../src/evidence/types.js';
 import { createHttpClient } from '../../src/http/client.js';
-import { silentLogger } from '../../src/log.js';
 import { Redactor } from '../../src/redact.js';
-import type { SignalState } from '../../src/signals/types.js';
 import { serveLoopback } from '../../demo/http.js';
 import { opsgenieApi } from './api.js';
 import { generateOpsgenie, opsgenieApiHandler } from '../../demo/systems/opsgenie.js';
 import { opsgenieCollector } from './index.js';
 import { opsgenieConfigSchema } from './config.js';
 import { readOffsetPaged, windowQuery } from './read.js';
+import { scanCollector } from '../../test/helpers/scan.js';
 
 /*
  * Fixtures under fixtures/ are written by hand in the shapes of opsgenie/opsgenie-oas
@@ -66,28 +64,16 @@ function serve(replace: Partial<Record<Endpoint, Reply | Reply[] | null>> = {}, 
 }
 
 async function scan(config: Record<string, unknown> = { api_key: KEY, url: BASE }, http: InstanceConfig['http'] = { retries: 0 }) {
-  const evidence = new EvidenceLog();
-  const redactor = new Redactor();
-  redactor.add(KEY); // as config interpolation registers a ${ENV} value
-  const parsed = opsgenieConfigSchema.parse(config);
-  const { signals, runs } = await runCollectors({
-    registry: [opsgenieCollector],
-    instances: [{ collector: 'opsgenie', name: 'main', config: parsed, http }],
-    clock: fixedClock(NOW),
+  const r = await scanCollector({
+    collector: opsgenieCollector,
+    instances: [{ collector: 'opsgenie', name: 'main', config: opsgenieConfigSchema.parse(config), http }],
     window: WINDOW,
-    evidence,
-    redactor,
-    log: silentLogger,
-    concurrency: 1,
+    now: NOW,
+    secrets: [KEY], // as config interpolation registers a ${ENV} value
     collectorDeadlineMs: 10_000,
     scanDeadlineMs: 20_000,
   });
-  const get = (id: string): SignalState => {
-    const s = signals.get(id);
-    if (!s) throw new Error(`no state for ${id}`);
-    return s;
-  };
-  return { signals, runs, evidence, get, value: (id: string) => get(id).value };
+  return { signals: r.signals, runs: r.runs, evidence: r.evidence, get: r.get, value: (id: string) => r.get(id).value };
 }
 
 describe('opsgenie collector on an account of documented shape', () => {

@@ -1,14 +1,9 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
-import { runCollectors } from '../../src/collector/harness.js';
 import type { Window } from '../../src/collector/types.js';
-import { EvidenceLog } from '../../src/evidence/types.js';
-import { silentLogger } from '../../src/log.js';
-import { Redactor } from '../../src/redact.js';
-import type { SignalState } from '../../src/signals/types.js';
 import { pagerdutyCollector, } from './index.js';
 import { pagerdutyConfigSchema } from './config.js';
+import { scanCollector } from '../../test/helpers/scan.js';
 
 /*
  * Payloads are written by hand in the shape of PagerDuty REST API v2 (PagerDuty/api-schema,
@@ -120,19 +115,13 @@ function serve(replace: Partial<Record<Endpoint, Reply[] | null>> = {}) {
 }
 
 async function scan() {
-  const evidence = new EvidenceLog();
-  const { signals, runs } = await runCollectors({
-    registry: [pagerdutyCollector],
+  const r = await scanCollector({
+    collector: pagerdutyCollector,
     instances: [{ collector: 'pagerduty', name: 'pd', config: pagerdutyConfigSchema.parse({ token: TOKEN, api_url: BASE }), http: { retries: 1 } }],
-    clock: fixedClock(NOW), window: WINDOW, evidence, redactor: new Redactor(), log: silentLogger,
-    concurrency: 1, collectorDeadlineMs: 20_000, scanDeadlineMs: 25_000,
+    window: WINDOW,
+    now: NOW,
   });
-  const get = (id: string): SignalState => {
-    const s = signals.get(`pagerduty.${id}`);
-    if (!s) throw new Error(`no state for ${id}`);
-    return s;
-  };
-  return { signals, runs, evidence, get };
+  return { signals: r.signals, runs: r.runs, evidence: r.evidence, get: (id: string) => r.get(`pagerduty.${id}`) };
 }
 
 describe('pagerduty collector', () => {
