@@ -29,7 +29,7 @@ const catalog = signalCatalog(collectors);
 const model = loadModel(defaultRulesDir(), { declaredSignals: catalog.ids });
 const rssBefore = process.memoryUsage().rss;
 const started = performance.now();
-const report = await scan({ config, registry: collectors, model, attestations: [], claims: new Map(), clock: systemClock, log: silentLogger, redactor, version: packageVersion(), derived: catalog.derived });
+const report = await scan({ config, registry: collectors, model, attestations: [], claims: new Map(), clock: systemClock, log: silentLogger, redactor, version: packageVersion(), derived: catalog.derived, cross: catalog.cross });
 const ms = performance.now() - started;
 const peak = process.resourceUsage().maxRSS * 1024;
 server.stdin!.write('\n');

@@ -70,7 +70,7 @@ const config = parseConfig(
 const catalog = signalCatalog(collectors);
 const model = loadModel(defaultRulesDir(), { declaredSignals: catalog.ids });
 
-const runScan = () => scan({ config, registry: collectors, model, attestations: [], claims: new Map(), clock: systemClock, log: silentLogger, redactor, version: packageVersion(), derived: catalog.derived });
+const runScan = () => scan({ config, registry: collectors, model, attestations: [], claims: new Map(), clock: systemClock, log: silentLogger, redactor, version: packageVersion(), derived: catalog.derived, cross: catalog.cross });
 const rssBefore = process.memoryUsage().rss;
 const started = performance.now();
 const report = await runScan();

@@ -12,6 +12,7 @@ import type { Model } from './model/types.js';
 import type { Redactor } from './redact.js';
 import { buildReport } from './report/build.js';
 import type { Report } from './report/schema.js';
+import { computeCross, type CrossSignal } from './signals/cross.js';
 import { computeDerived, type DerivedSignal } from './signals/derived.js';
 
 export interface ScanInput {
@@ -27,6 +28,8 @@ export interface ScanInput {
   onProgress?: HarnessOptions['onProgress'];
   /** Signals combined from several collectors (signals/derived.yaml). */
   derived?: DerivedSignal[];
+  /** Signals measured from records several collectors publish (src/signals/cross-registry.ts). */
+  cross?: readonly CrossSignal[];
 }
 
 /** One scan: collect every configured instance, evaluate every criterion, build the report. */
@@ -50,7 +53,8 @@ export async function scan(input: ScanInput): Promise<Report> {
     onProgress: input.onProgress,
   });
   const runs = collected.runs;
-  const signals = computeDerived(input.derived ?? [], collected.signals);
+  const cross = computeCross(input.cross ?? [], collected.publications, window);
+  const signals = computeDerived(input.derived ?? [], new Map([...collected.signals, ...cross]));
   const evaluation = evaluate({ model, signals, parameters, attestations: input.attestations, claims: input.claims, now: clock.now() });
   const report = buildReport({
     version: input.version, model, evaluation, signals, runs, evidence: evidence.records,

@@ -6,7 +6,7 @@ import { FIXTURE_SIGNALS } from './helpers/fixture-collector.js';
 import { judgeCases } from './helpers/golden.js';
 
 // The golden-case runner judged on the fixture rules, so its own verdicts are proven to fail.
-const catalog: SignalCatalog = { collectors: new Map(FIXTURE_SIGNALS.map((s) => [s.id, s])), derived: [], ids: new Set(FIXTURE_SIGNALS.map((s) => s.id)) };
+const catalog: SignalCatalog = { collectors: new Map(FIXTURE_SIGNALS.map((s) => [s.id, s])), derived: [], cross: [], ids: new Set(FIXTURE_SIGNALS.map((s) => s.id)) };
 const NOW = new Date('2026-11-25T12:00:00Z');
 const judge = (model: Model, id: string, allowed = false) => judgeCases(model, model.criteria.get(id)!, catalog, NOW, allowed);
 

@@ -93,7 +93,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
       for (const w of attestationWarnings(attestations, m, clock.now())) log.warn(`attestation not used: ${w}`);
       if (config.instances.length === 0) log.warn('no collector instances configured: criteria are decided by attestations or stay unknown');
       const report = await scan({
-        config, registry, model: m, attestations, claims, clock, log, redactor, version: packageVersion(), derived: catalog().derived,
+        config, registry, model: m, attestations, claims, clock, log, redactor, version: packageVersion(), derived: catalog().derived, cross: catalog().cross,
         onProgress: (e) => {
           if (e.phase === 'start') log.info('collecting', { collector: e.collector, instance: e.instance });
           else log.info('collected', { collector: e.collector, instance: e.instance, status: e.run?.status, requests: e.run?.requests, duration_ms: e.run?.duration_ms, error: e.run?.error });

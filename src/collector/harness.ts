@@ -13,7 +13,7 @@ import type { Logger } from '../log.js';
 import type { Redactor } from '../redact.js';
 import { aggregate } from '../signals/aggregate.js';
 import { SAMPLE_MAX, validateAnnotations, validateValue, type InstanceValue, type SignalAnnotations, type SignalState } from '../signals/types.js';
-import type { Collector, HttpSettings, Registry, Window } from './types.js';
+import type { Collector, HttpSettings, PublicationKind, Publications, Registry, Window } from './types.js';
 
 export interface InstanceConfig {
   collector: string;
@@ -63,9 +63,19 @@ export interface HarnessOptions {
   onProgress?: (event: { phase: 'start' | 'end'; run?: CollectorRun; collector: string; instance: string }) => void;
 }
 
+/**
+ * What one instance published of one kind, or why it has nothing to give (`missing`: its
+ * collector declares the kind but the run failed before publishing it).
+ */
+export type Publication<K extends PublicationKind = PublicationKind> =
+  | { kind: K; collector: string; instance: string; status: 'published'; records: Publications[K]; evidence: string[] }
+  | { kind: K; collector: string; instance: string; status: 'missing'; reason: string };
+
 export interface CollectResult {
   signals: Map<string, SignalState>;
   runs: CollectorRun[];
+  /** Every configured instance's publication of every kind its collector declares. */
+  publications: Publication[];
 }
 
 /**
@@ -77,6 +87,7 @@ export async function runCollectors(opts: HarnessOptions): Promise<CollectResult
   const byId = new Map(opts.registry.map((c) => [c.id, c] as const));
   const perInstance = new Map<string, Map<string, InstanceValue>>();
   const runs: CollectorRun[] = [];
+  const published = new Map<string, Publication>();
   const scanAbort = new AbortController();
   const scanTimer = setTimeout(() => scanAbort.abort(new Error('scan deadline')), opts.scanDeadlineMs);
   scanTimer.unref?.();
@@ -88,7 +99,15 @@ export async function runCollectors(opts: HarnessOptions): Promise<CollectResult
       if (!collector) continue;
       const values = new Map<string, InstanceValue>();
       perInstance.set(`${next.collector}\0${next.name}`, values);
-      runs.push(await runOne(collector, next, values, scanAbort.signal, opts));
+      const inst = next;
+      const publish = (kind: PublicationKind, records: unknown[], evidence: string[]) => {
+        if (!(collector.publishes ?? []).includes(kind)) throw new Error(`${collector.id} publishes ${kind} records but does not declare them in publishes`);
+        published.set(`${collector.id}\0${inst.name}\0${kind}`, { kind, collector: collector.id, instance: inst.name, status: 'published', records, evidence } as Publication);
+      };
+      const run = await runOne(collector, next, values, scanAbort.signal, opts, publish);
+      // A failed run's records are not the whole of what it should have read.
+      if (run.status === 'failed') for (const kind of collector.publishes ?? []) published.delete(`${collector.id}\0${inst.name}\0${kind}`);
+      runs.push(run);
     }
   };
   try {
@@ -115,7 +134,18 @@ export async function runCollectors(opts: HarnessOptions): Promise<CollectResult
     }
   }
   runs.sort((a, b) => (a.collector + a.instance).localeCompare(b.collector + b.instance));
-  return { signals, runs };
+  const publications: Publication[] = [];
+  for (const inst of opts.instances) {
+    const collector = byId.get(inst.collector);
+    for (const kind of collector?.publishes ?? []) {
+      const run = runs.find((r) => r.collector === inst.collector && r.instance === inst.name);
+      publications.push(published.get(`${inst.collector}\0${inst.name}\0${kind}`) ?? {
+        kind, collector: inst.collector, instance: inst.name, status: 'missing',
+        reason: run?.error ? `${inst.collector}/${inst.name} failed: ${run.error}` : `${inst.collector}/${inst.name} published no ${kind} records`,
+      });
+    }
+  }
+  return { signals, runs, publications };
 }
 
 async function runOne(
@@ -124,6 +154,7 @@ async function runOne(
   values: Map<string, InstanceValue>,
   scanSignal: AbortSignal,
   opts: HarnessOptions,
+  publish: (kind: PublicationKind, records: unknown[], evidence: string[]) => void,
 ): Promise<CollectorRun> {
   const started = Date.now();
   const startedAt = opts.clock.now().toISOString();
@@ -211,6 +242,9 @@ async function runOne(
           const bad = validateAnnotations({ objects, notes });
           if (bad) problems.push(`${id}: ${bad}`);
           set(id, { status: 'observed', value, evidence, detail: line, ...(bad ? {} : { objects, notes }) });
+        },
+        publish: (kind, records, evidence) => {
+          if (!abort.signal.aborted) publish(kind, records, evidence);
         },
         notAvailable: (id, reason, evidence) => set(id, { status: 'not_available', reason, evidence: evidence ?? [] }),
         failed: (id, reason, evidence) => set(id, { status: 'failed', reason, evidence: evidence ?? [] }),

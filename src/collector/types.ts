@@ -4,7 +4,22 @@ import type { Clock } from '../clock.js';
 import type { RecordCommand } from '../evidence/command.js';
 import type { HttpClient, HttpClientOptions } from '../http/client.js';
 import type { Logger } from '../log.js';
+import type { DeploymentRecord } from '../delivery/records.js';
+import type { IncidentRecord } from '../incidents/records.js';
+import type { InventoryItem } from '../inventory/records.js';
 import type { SignalAnnotations, SignalDeclaration, SignalValue } from '../signals/types.js';
+
+/**
+ * Records a collector hands to the core beside its signals, for questions no single system
+ * answers (incidents after deployments, CMDB against the live estate): cross signals
+ * (src/signals/cross.ts) join them after every collector has run.
+ */
+export interface Publications {
+  deployments: DeploymentRecord[];
+  incidents: IncidentRecord[];
+  inventory: InventoryItem[];
+}
+export type PublicationKind = keyof Publications;
 
 /** What `emit` takes beside the value: a detail line, the objects behind the value, notes. */
 export interface EmitDetail extends SignalAnnotations {
@@ -56,6 +71,13 @@ export interface CollectContext<C> {
    * `ctx.emit(id, 3, ev, { detail: '3 of 40 rules', objects: { total: 3, sample: ['A', 'B', 'C'] }, notes: ['…'] })`.
    */
   emit(signal: string, value: SignalValue, evidence: string[], detail?: string | EmitDetail): void;
+  /**
+   * Hands records to the core for cross signals, with the evidence they came from. Call it once
+   * per kind with everything read, and only when the read was whole (a listing that failed on
+   * some page publishes nothing: the cross signal is then failed, not computed on a part); a collector declares the kinds in `publishes`, and one that
+   * fails before publishing leaves the cross signals that need it unknown.
+   */
+  publish<K extends PublicationKind>(kind: K, records: Publications[K], evidence: string[]): void;
   /** The system has nothing of this kind to measure (e.g. a CRD that is not installed). */
   notAvailable(signal: string, reason: string, evidence?: string[]): void;
   /** This signal could not be measured; the rest of the collection goes on. Evidence: the failed request. */
@@ -70,6 +92,8 @@ export interface Collector<C = unknown> {
   id: string;
   description: string;
   signals: SignalDeclaration[];
+  /** The kinds of records it publishes for cross signals (see `CollectContext.publish`). */
+  publishes?: PublicationKind[];
   /** Validates one instance's config block (its `name` is checked by the core). */
   configSchema: z.ZodType<C>;
   /**

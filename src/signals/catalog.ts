@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Registry } from '../collector/types.js';
 import { packageRoot } from '../package-info.js';
+import { crossSignals } from './cross-registry.js';
+import type { CrossSignal } from './cross.js';
 import { loadDerived, type DerivedSignal } from './derived.js';
 import type { SignalDeclaration } from './types.js';
 
@@ -9,6 +11,8 @@ import type { SignalDeclaration } from './types.js';
 export interface SignalCatalog {
   collectors: Map<string, SignalDeclaration>;
   derived: DerivedSignal[];
+  /** Signals the core measures from records several collectors publish. */
+  cross: readonly CrossSignal[];
   ids: Set<string>;
 }
 
@@ -18,6 +22,8 @@ export function defaultDerivedFile(): string {
 
 export function signalCatalog(registry: Registry, derivedFile = defaultDerivedFile()): SignalCatalog {
   const collectors = new Map(registry.flatMap((c) => c.signals.map((s) => [s.id, s] as const)));
-  const derived = existsSync(derivedFile) ? loadDerived(derivedFile, collectors) : [];
-  return { collectors, derived, ids: new Set([...collectors.keys(), ...derived.map((d) => d.id)]) };
+  // Cross signals are sources derived signals may combine, like a collector's.
+  const sources = new Map([...collectors, ...crossSignals.map((c) => [c.declaration.id, c.declaration] as const)]);
+  const derived = existsSync(derivedFile) ? loadDerived(derivedFile, sources) : [];
+  return { collectors, derived, cross: crossSignals, ids: new Set([...sources.keys(), ...derived.map((d) => d.id)]) };
 }

@@ -18,7 +18,7 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export function caseSignals(k: GoldenCase, catalog: SignalCatalog): { signals: Map<string, SignalState>; problems: string[] } {
   const problems: string[] = [];
   const state = (id: string, collector: string): SignalState | undefined => {
-    const decl = catalog.collectors.get(id) ?? catalog.derived.find((d) => d.id === id)!;
+    const decl = catalog.collectors.get(id) ?? catalog.cross.find((c) => c.declaration.id === id)?.declaration ?? catalog.derived.find((d) => d.id === id)!;
     const base = { id, collector, declaration: decl, instances: [] };
     const v = k.signals[id];
     if (v === undefined) return undefined;
@@ -32,6 +32,12 @@ export function caseSignals(k: GoldenCase, catalog: SignalCatalog): { signals: M
     const collector = id.split('.')[0];
     signals.set(id, state(id, collector) ?? {
       id, collector, declaration: decl, status: 'not_configured', reason: `collector ${collector} is not configured`, evidence: [], instances: [],
+    });
+  }
+  // A cross signal is given by the case like a collector's (its joins are tested where they live).
+  for (const { declaration: decl } of catalog.cross) {
+    signals.set(decl.id, state(decl.id, 'cross') ?? {
+      id: decl.id, collector: 'cross', declaration: decl, status: 'not_configured', reason: 'none of the collectors it joins is configured', evidence: [], instances: [],
     });
   }
   const withDerived = computeDerived(catalog.derived, signals);
