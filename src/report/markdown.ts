@@ -9,7 +9,8 @@ export function formatFigure(value: number, unit: string): string {
   return `${Math.round(value * 100) / 100} ${unit}`;
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+// `<` and `&` escaped so a value such as `<redacted>` or `a < b` is shown, not read as HTML.
+const cell = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const ICON: Record<string, string> = { met: '✅', not_met: '❌', unknown: '❔' };
 const COLLECTOR_ICON: Record<string, string> = { ok: '✅', partial: '⚠️', failed: '❌' };
 
