@@ -302,6 +302,7 @@ function satisfies(v: [number, number, number], range: string): boolean {
   const parts = (s: string) => s.replace(/^v/, '').split('.').map((x) => (x === '*' || x === 'x' ? NaN : Number(x)));
   return range.split('||').some((alt) =>
     alt.trim().replace(/(>=|<=|>|<|\^|~)\s+/g, '$1').split(/\s+/).filter(Boolean).every((c) => {
+      if (c === '*' || c === 'x') return true;
       const m = /^(>=|<=|>|<|\^|~|=)?(.+)$/.exec(c)!;
       const [maj, min = NaN, pat = NaN] = parts(m[2]);
       const want = [maj, Number.isNaN(min) ? 0 : min, Number.isNaN(pat) ? 0 : pat];

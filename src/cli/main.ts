@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { systemClock, type Clock } from '../clock.js';
 import type { Registry } from '../collector/types.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, storeOfConfig } from '../config/load.js';
 import { attestationWarnings, loadAttestations, type Attestation } from '../engine/attestations.js';
 import { loadClaims, type Claims } from '../engine/claims.js';
 import { resolveParameters } from '../engine/parameters.js';
@@ -19,10 +19,12 @@ import { reportSchema, type Report } from '../report/schema.js';
 import { renderTable } from '../report/table.js';
 import { scan } from '../scan.js';
 import { signalCatalog } from '../signals/catalog.js';
+import { openStore } from '../store/open.js';
 import { configJsonSchema } from './config-schema.js';
 import { renderExplain } from './explain.js';
 import { modelCounts, renderModel, renderSignals } from './model-commands.js';
 import { writeAtomic } from './output.js';
+import { registerStoreCommands } from './store-commands.js';
 
 /**
  * The sample estate the `demo` command scans. The core does not import it (nor any collector):
@@ -78,7 +80,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
   const makeLog = (quiet: boolean): Logger =>
     createLogger({ write: quiet ? () => {} : err, json: !(deps.stderrIsTTY ?? process.stderr.isTTY), redactor, now: () => clock.now() });
 
-  type ScanOptions = { policy?: boolean; config: string; out: string; format: string; lang: string; claims?: string; attestations?: string; rules?: string; failBelow?: string; quiet?: boolean; failOnCollectorError?: boolean };
+  type ScanOptions = { policy?: boolean; config: string; out: string; format: string; lang: string; claims?: string; attestations?: string; rules?: string; failBelow?: string; quiet?: boolean; failOnCollectorError?: boolean; store?: string | false };
   const runScan = async (o: ScanOptions): Promise<void> => {
       const formats = parseFormats(o.format);
       const failBelow = o.failBelow === undefined ? undefined : parseLevel(o.failBelow);
@@ -99,12 +101,25 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
           else log.info('collected', { collector: e.collector, instance: e.instance, status: e.run?.status, requests: e.run?.requests, duration_ms: e.run?.duration_ms, error: e.run?.error });
         },
       });
-      const rendered = (f: Format) => (f === 'json' ? JSON.stringify(report, null, 2) + '\n' : f === 'md' ? renderMarkdown(report, lang(o.lang)) : renderTable(report, lang(o.lang)));
+      const json = JSON.stringify(report, null, 2) + '\n';
+      const rendered = (f: Format) => (f === 'json' ? json : f === 'md' ? renderMarkdown(report, lang(o.lang)) : renderTable(report, lang(o.lang)));
       for (const f of formats) {
         const path = writeAtomic(resolve(o.out), FILE_NAMES[f], rendered(f));
         log.info('report written', { format: f, path });
       }
       out(rendered(formats[0]));
+      // The reports are written first: a store that cannot be opened loses no scan.
+      const storePath = o.store === false ? undefined : o.store ? resolve(o.store) : config.store?.path;
+      if (storePath) {
+        const store = openStore(storePath);
+        try {
+          const run = await store.record(report, json);
+          const pruned = await store.prune({ keepRuns: config.store?.keepRuns, keepSeconds: config.store?.keepSeconds });
+          log.info('run recorded', { run: run.id, store: store.location, ...(pruned ? { pruned } : {}) });
+        } finally {
+          await store.close();
+        }
+      }
       const notOk = report.collectors.filter((r) => r.status !== 'ok');
       if (o.failOnCollectorError && notOk.length) {
         for (const r of notOk) err(`collector ${r.collector}/${r.instance} is ${r.status}: ${r.status_reason ?? r.error ?? ''}\n`);
@@ -139,6 +154,8 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     .option('--rules <dir>', 'rule files directory (default: the shipped rules)')
     .option('--fail-below <level>', 'exit 3 when any capability item is below this level')
     .option('--fail-on-collector-error', 'exit 4 when any collector instance is not ok (partial or failed); the reports are still written')
+    .option('--store <path>', "record the run in this history file (default: the config's store, .techops/runs.db beside it)")
+    .option('--no-store', 'record nothing in the run history')
     .option('-q, --quiet', 'no progress on stderr')
     .action((o) => runScan(o));
 
@@ -221,6 +238,12 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
       for (const w of warnings) err(`techops: warning: ${w}\n`);
       out(`${config.file} is valid: ${config.instances.length} collector instances, ${params.overridden.length} parameter overrides, ${att.length} attestations${warnings.length ? ` (${warnings.length} not used, see the warnings)` : ''}, ${claims.size} claims; rules ${m.digest.slice(0, 19)}…\n`);
     });
+
+  registerStoreCommands(program, {
+    out,
+    storeOfConfig,
+    setExit: (code) => void (exitCode = code),
+  });
 
   program
     .command('config')

@@ -24,6 +24,8 @@ export interface Config {
   attestationValiditySeconds: number;
   rulesDir?: string;
   limits: { concurrency: number; collectorDeadlineMs: number; scanDeadlineMs: number };
+  /** The run history; undefined when the config says `store: false`. */
+  store?: { path: string; keepRuns?: number; keepSeconds?: number };
   /** SHA-256 of the config as written, secrets masked: two reports with one digest used one config. */
   digest: string;
   /** The config as written, secrets masked, for the report. */
@@ -96,6 +98,11 @@ export function parseConfig(raw: unknown, path: string, registry: Registry, opts
     claimsFile: cfg.claims ? resolve(baseDir, cfg.claims) : undefined,
     attestationValiditySeconds: cfg.attestation_validity,
     rulesDir: cfg.rules ? resolve(baseDir, cfg.rules) : undefined,
+    store: cfg.store === false ? undefined : {
+      path: resolve(baseDir, cfg.store?.path ?? DEFAULT_STORE_PATH),
+      keepRuns: cfg.store?.keep_runs,
+      keepSeconds: cfg.store?.keep_days ?? DEFAULT_KEEP_SECONDS,
+    },
     limits: {
       concurrency: cfg.limits.concurrency,
       collectorDeadlineMs: cfg.limits.collector_deadline * 1000,
@@ -165,6 +172,11 @@ function httpSettings(http: z.infer<typeof instanceCommon>['http'], baseDir: str
   };
 }
 
+/** Where the run history lives unless `store.path` says otherwise: beside the config. */
+export const DEFAULT_STORE_PATH = '.techops/runs.db';
+/** A year and a month: this year's assessment can be compared with last year's. */
+export const DEFAULT_KEEP_SECONDS = 400 * 86_400;
+
 /** Where the conditional-request cache lives unless `http.cache_dir` says otherwise: beside the config. */
 export const DEFAULT_CACHE_DIR = '.techops-cache/http';
 
@@ -174,4 +186,18 @@ export function canonicalJson(value: unknown): string {
     return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(value instanceof Date ? value.toISOString() : value);
+}
+
+/**
+ * The run history a config names, read without resolving anything else: `history` and `diff`
+ * must not need the collectors' credentials in the environment. Undefined for `store: false`.
+ */
+export function storeOfConfig(file: string): string | undefined {
+  const path = resolve(file);
+  const raw = readYamlFile(path, 'config') as { store?: unknown } | null;
+  const store = raw && typeof raw === 'object' ? raw.store : undefined;
+  if (store === false) return undefined;
+  const given = store && typeof store === 'object' ? (store as { path?: unknown }).path : undefined;
+  if (given !== undefined && (typeof given !== 'string' || given.includes('${'))) throw new UserError(`${file}: store.path must be a plain path for history and diff`);
+  return resolve(dirname(path), (given as string | undefined) ?? DEFAULT_STORE_PATH);
 }

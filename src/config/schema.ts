@@ -48,6 +48,19 @@ export const configSchema = z
     claims: z.string().optional().describe('Path of the claims file (relative to this config).'),
     attestation_validity: duration.default(31536000).describe('The longest an attestation holds after its date (default 365d): it expires then, or at its own earlier `expires`.'),
     rules: z.string().optional().describe('Directory of rule files (default: the rules shipped with techops).'),
+    store: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            path: z.string().min(1).optional().describe('SQLite file of the run history, relative to this config (default .techops/runs.db beside it).'),
+            keep_runs: z.number().int().min(1).optional().describe('Keep at most this many runs per scope (default: no limit).'),
+            keep_days: duration.optional().describe('Drop runs older than this before the newest (default 400d).'),
+          })
+          .strict(),
+      ])
+      .optional()
+      .describe('Where each scan is recorded for history, diff and export; false records nothing.'),
     limits: z
       .object({
         concurrency: z.number().int().min(1).max(64).default(4).describe('Collector instances running at once.'),
