@@ -19,6 +19,8 @@ import { reportSchema, type Report } from '../report/schema.js';
 import { renderTable } from '../report/table.js';
 import { scan } from '../scan.js';
 import { signalCatalog } from '../signals/catalog.js';
+import { parseDuration } from '../duration.js';
+import { parseListen, runAgent } from '../serve/agent.js';
 import { openStore } from '../store/open.js';
 import { configJsonSchema } from './config-schema.js';
 import { renderExplain } from './explain.js';
@@ -50,6 +52,8 @@ export interface CliDeps {
   stderrIsTTY?: boolean;
   clock?: Clock;
   env?: NodeJS.ProcessEnv;
+  /** Stops `serve` (tests); without it SIGTERM and SIGINT do. */
+  shutdown?: AbortSignal;
 }
 
 /**
@@ -81,10 +85,9 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     createLogger({ write: quiet ? () => {} : err, json: !(deps.stderrIsTTY ?? process.stderr.isTTY), redactor, now: () => clock.now() });
 
   type ScanOptions = { policy?: boolean; config: string; out: string; format: string; lang: string; claims?: string; attestations?: string; rules?: string; failBelow?: string; quiet?: boolean; failOnCollectorError?: boolean; store?: string | false };
-  const runScan = async (o: ScanOptions): Promise<void> => {
+  /** One scan: load, collect, evaluate, write the reports, record the run. Shared by `scan`, `demo` and `serve`. */
+  const scanOnce = async (o: ScanOptions, log: Logger): Promise<{ report: Report; rendered: (f: Format) => string; config: ReturnType<typeof loadConfig> }> => {
       const formats = parseFormats(o.format);
-      const failBelow = o.failBelow === undefined ? undefined : parseLevel(o.failBelow);
-      const log = makeLog(!!o.quiet);
       const config = loadConfig(o.config, registry, { env, redactor });
       const m = model(o.rules ?? config.rulesDir);
       resolveParameters(m, config.parameters, config.file);
@@ -107,7 +110,6 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
         const path = writeAtomic(resolve(o.out), FILE_NAMES[f], rendered(f));
         log.info('report written', { format: f, path });
       }
-      out(rendered(formats[0]));
       // The reports are written first: a store that cannot be opened loses no scan.
       const storePath = o.store === false ? undefined : o.store ? resolve(o.store) : config.store?.path;
       if (storePath) {
@@ -120,6 +122,15 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
           await store.close();
         }
       }
+      return { report, rendered, config };
+  };
+
+  const runScan = async (o: ScanOptions): Promise<void> => {
+      const formats = parseFormats(o.format);
+      const failBelow = o.failBelow === undefined ? undefined : parseLevel(o.failBelow);
+      const log = makeLog(!!o.quiet);
+      const { report, rendered } = await scanOnce(o, log);
+      out(rendered(formats[0]));
       const notOk = report.collectors.filter((r) => r.status !== 'ok');
       if (o.failOnCollectorError && notOk.length) {
         for (const r of notOk) err(`collector ${r.collector}/${r.instance} is ${r.status}: ${r.status_reason ?? r.error ?? ''}\n`);
@@ -237,6 +248,44 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
       const warnings = attestationWarnings(att, m, clock.now());
       for (const w of warnings) err(`techops: warning: ${w}\n`);
       out(`${config.file} is valid: ${config.instances.length} collector instances, ${params.overridden.length} parameter overrides, ${att.length} attestations${warnings.length ? ` (${warnings.length} not used, see the warnings)` : ''}, ${claims.size} claims; rules ${m.digest.slice(0, 19)}…\n`);
+    });
+
+  program
+    .command('serve')
+    .description('scan on a schedule and serve /metrics, /healthz, /readyz and the latest report over HTTP')
+    .requiredOption('-c, --config <file>', 'config file (YAML), read again before every scan')
+    .option('--schedule <cron>', 'when to scan: a cron expression (six fields for seconds); one scan also runs at start', '*/30 * * * *')
+    .option('--listen <host:port>', 'where to serve (loopback unless told otherwise)', '127.0.0.1:9700')
+    .option('-o, --out <dir>', 'directory for the latest report files', 'techops-out')
+    .option('-f, --format <list>', 'report files to write each scan', 'json,md')
+    .addOption(new Option('--lang <lang>', 'report language').choices(['en', 'zh']).default('en'))
+    .option('--grace <duration>', 'how long a running scan may finish after SIGTERM', '30s')
+    .option('--store <path>', "record each run in this history file (default: the config's store)")
+    .option('--no-store', 'record nothing in the run history')
+    .option('-q, --quiet', 'no logs on stderr')
+    .action(async (o) => {
+      const { host, port } = parseListen(o.listen);
+      const grace = parseDuration(o.grace);
+      if (grace === undefined) throw new UsageError(`--grace: expected a duration like 30s or 2m, got '${o.grace}'`);
+      parseFormats(o.format);
+      const log = makeLog(!!o.quiet);
+      let shutdown = deps.shutdown;
+      if (!shutdown) {
+        const ac = new AbortController();
+        for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => ac.abort());
+        shutdown = ac.signal;
+      }
+      const abandoned = await runAgent({
+        schedule: o.schedule, host, port, log, shutdown, graceMs: grace * 1000,
+        onListening: (url) => err(`techops serve: listening on ${url}\n`),
+        scan: async () => {
+          // A contradicted claim is a verdict to show, not a reason to stop serving.
+          const { report, rendered } = await scanOnce({ ...o, policy: false }, log.child({ scan: clock.now().toISOString() }));
+          return { report, json: rendered('json'), markdown: rendered('md') };
+        },
+      });
+      // A scan still running holds sockets open; the process has nothing left to do.
+      if (abandoned && !deps.shutdown) process.exit(EXIT.ok);
     });
 
   registerStoreCommands(program, {
