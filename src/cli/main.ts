@@ -177,7 +177,8 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     .option('-f, --format <list>', 'formats: table,json,md (the first also goes to stdout)', 'table,json,md')
     .addOption(new Option('--lang <lang>', 'report language').choices(['en', 'zh']).default('en'))
     .option('--scale <factor>', 'multiply the estate (targets, rules, alerts)', '1')
-    .option('--serve', 'keep the sample estate running after the scan (Ctrl-C stops it)')
+    .option('--serve', 'keep the sample estate running and serve the agent (/metrics, reports) on --listen, scanning every 5 minutes (Ctrl-C stops both)')
+    .option('--listen <host:port>', 'where --serve serves the agent', '127.0.0.1:9700')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (o) => {
       const factor = Number(o.scale);
@@ -193,8 +194,19 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
         await runScan({ config: files.config, out, format: o.format, lang: o.lang, quiet: o.quiet, policy: false });
         err(`demo config and reports in ${out}\n`);
         if (o.serve) {
-          err('serving the sample estate; Ctrl-C stops it\n');
-          await new Promise<void>((r) => process.once('SIGINT', () => r()));
+          // The sample estate stays up and the agent scans it on a schedule, as `techops serve` would.
+          const { host, port } = parseListen(o.listen);
+          const ac = new AbortController();
+          process.once('SIGINT', () => ac.abort());
+          err('serving the sample estate and the agent; Ctrl-C stops both\n');
+          await runAgent({
+            schedule: '*/5 * * * *', host, port, log: makeLog(!!o.quiet), shutdown: deps.shutdown ?? ac.signal, graceMs: 5_000,
+            onListening: (url) => err(`techops agent: ${url}/metrics ${url}/report.json\n`),
+            scan: async () => {
+              const { report, rendered } = await scanOnce({ config: files.config, out, format: o.format, lang: o.lang, quiet: o.quiet, policy: false }, makeLog(!!o.quiet));
+              return { report, json: rendered('json'), markdown: rendered('md') };
+            },
+          });
         }
       } finally {
         await running.stop();

@@ -201,7 +201,11 @@ async function runOne(
     });
     const scanDeadline = new Promise<never>((_, reject) => {
       if (scanSignal.aborted) reject(new CollectError('aborted', 'the scan deadline passed before it finished'));
-      scanSignal.addEventListener('abort', () => reject(new CollectError('aborted', 'the scan deadline passed before it finished')));
+      // Rejected through the instance's own abort, which the scan deadline triggers: one listener
+      // per instance on the scan's signal (onScanAbort), removed when the instance ends.
+      abort.signal.addEventListener('abort', () => {
+        if (scanSignal.aborted) reject(new CollectError('aborted', 'the scan deadline passed before it finished'));
+      }, { once: true });
     });
     await Promise.race([
       collector.collect({

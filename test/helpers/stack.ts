@@ -42,7 +42,7 @@ export interface WebhookNotification {
   alerts: { labels: Record<string, string>; status: string }[];
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
