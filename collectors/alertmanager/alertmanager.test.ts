@@ -11,7 +11,8 @@ import { Redactor } from '../../src/redact.js';
 import type { SignalState } from '../../src/signals/types.js';
 import { analyseConfig, matcherLabelNames } from './config-analysis.js';
 import { alertmanagerCollector, alertmanagerConfigSchema } from './index.js';
-import { alertmanagerCounters, parseExposition } from './metrics.js';
+import { parseExposition } from './exposition.js';
+import { alertmanagerCounters } from './measure.js';
 import { SIGNALS } from './signals.js';
 import { scanCollector } from '../../test/helpers/scan.js';
 
