@@ -74,7 +74,7 @@ export type Alertmanagers = z.infer<typeof alertmanagersSchema>;
 export type Sample = { metric: Record<string, string>; value: number };
 
 /** A parsed answer and the evidence of the request that produced it: what the kit's `attemptRead` settles. */
-type Answer<T> = Promise<{ data: T; evidence: string[] }>;
+export type Answer<T> = Promise<{ data: T; evidence: string[] }>;
 
 /** Prometheus wraps every answer: `{status: "success", data}` or `{status: "error", errorType, error}`. */
 function envelope<T extends z.ZodType>(data: T) {

@@ -1,6 +1,6 @@
 import { attemptRead, mapPool, type Read, type ReadOptions } from '../../src/collector/kit.js';
 import { isCollectError, type FailureKind } from '../../src/http/errors.js';
-import type { BuildInfo, PrometheusApi, Sample } from './api.js';
+import type { Answer, BuildInfo, PrometheusApi, Sample } from './api.js';
 import {
   BACKUP_AGE_QUERY,
   BUSINESS_METRICS_QUERY,
@@ -28,7 +28,6 @@ const CONCURRENCY = 4;
  */
 const STATUS_ENDPOINT: ReadOptions = { absentOn: ['not_found'] };
 
-type Answer<T> = Promise<{ data: T; evidence: string[] }>;
 type Task = () => Promise<Read<unknown>>;
 type Settled<T extends Record<string, Task>> = { [K in keyof T]: Awaited<ReturnType<T[K]>> };
 
