@@ -9,9 +9,7 @@ import { EvidenceLog } from '../../src/evidence/types.js';
 import { silentLogger } from '../../src/log.js';
 import { Redactor } from '../../src/redact.js';
 import type { SignalState } from '../../src/signals/types.js';
-import { analyseConfig, matcherLabelNames } from './config-analysis.js';
 import { alertmanagerCollector, alertmanagerConfigSchema } from './index.js';
-import { alertmanagerCounters, parseExposition } from './metrics.js';
 import { SIGNALS } from './signals.js';
 import { scanCollector } from '../../test/helpers/scan.js';
 
@@ -374,113 +372,5 @@ describe('alertmanager config schema', () => {
     const both = alertmanagerConfigSchema.safeParse({ url: BASE, bearer_token: 't', basic_auth: { username: 'u', password: 'p' } });
     expect(both.success).toBe(false);
     expect(both.error?.issues[0].message).toBe('set either bearer_token or basic_auth, not both');
-  });
-});
-
-describe('config analysis', () => {
-  it('reads matcher label names in every syntax', () => {
-    expect(matcherLabelNames('severity="critical"')).toEqual(['severity']);
-    expect(matcherLabelNames('{team=~"db|storage", env!=dev}')).toEqual(['team', 'env']);
-    expect(matcherLabelNames('alertname =~ "a,b", "priority.level"="P1"')).toEqual(['alertname', 'priority.level']);
-  });
-
-  it('group_by "..." is not grouping', () => {
-    const facts = analyseConfig('route:\n  receiver: a\n  group_by: ["..."]\nreceivers:\n- name: a\n');
-    expect(facts.grouping.value).toBe(false);
-  });
-
-  it('escalation: continue with an opsgenie receiver, or a webhook to an on-call tool', () => {
-    const opsgenie = analyseConfig(`
-route:
-  receiver: chat
-  routes:
-    - receiver: chat
-      matchers: [team="db"]
-      continue: true
-    - receiver: pager
-      matchers: [team="db"]
-receivers:
-  - name: chat
-    slack_configs: [{channel: '#db'}]
-  - name: pager
-    opsgenie_configs: [{api_key: <secret>}]
-`);
-    expect(opsgenie.escalation).toEqual({ value: true, reasons: ['continue: true on route.routes[0] with paging receiver pager'] });
-    expect(opsgenie.severityRouting.value).toBe(false);
-
-    const webhook = analyseConfig(`
-route:
-  receiver: chat
-  routes:
-    - receiver: oncall
-      continue: true
-receivers:
-  - name: chat
-    webhook_configs: [{url: 'http://chat.example/hook'}]
-  - name: oncall
-    webhook_configs: [{url: 'https://oncall.example.org/integrations/v1/alertmanager/abc/'}]
-`);
-    expect(webhook.escalation.value).toBe(true);
-    expect(webhook.integrations.kinds).toEqual(['webhook']);
-  });
-
-  it('no escalation: continue without a paging receiver, and a severity route to the parent\'s receiver', () => {
-    const facts = analyseConfig(`
-route:
-  receiver: chat
-  routes:
-    - receiver: chat
-      match: {severity: critical}
-      continue: true
-    - match_re: {priority: P1|P2}
-      group_by: [alertname]
-receivers:
-  - name: chat
-    webhook_configs: [{url: 'http://chat.example/hook'}]
-  - name: unused
-    pagerduty_configs: [{routing_key: <secret>}]
-`);
-    expect(facts.severityRouting).toEqual({ value: true, routes: ['route.routes[0] → chat', 'route.routes[1] → chat'] });
-    expect(facts.escalation.value).toBe(false);
-    expect(facts.routes).toHaveLength(3);
-    expect(facts.integrations).toEqual({ kinds: ['webhook'], routedReceivers: ['chat'], unroutedReceivers: ['unused'] });
-  });
-});
-
-describe('metrics exposition parser', () => {
-  it('reads labels with escapes, special values, timestamps and exemplars', () => {
-    const expo = parseExposition([
-      '# HELP x_total A counter.',
-      '# TYPE x_total counter',
-      'x_total{a="q\\"uote",b="back\\\\slash",c="new\\nline",} 3 1700000000000',
-      'x_total 1.5e+01',
-      'h_bucket{le="+Inf"} +Inf',
-      'y_total{integration="webhook"} 2 # {trace_id="abc"} 1',
-      '',
-    ].join('\r\n'));
-    expect(expo.get('x_total')).toEqual([
-      { labels: { a: 'q"uote', b: 'back\\slash', c: 'new\nline' }, value: 3 },
-      { labels: {}, value: 15 },
-    ]);
-    expect(expo.get('h_bucket')?.[0].value).toBe(Infinity);
-    expect(expo.get('y_total')?.[0]).toEqual({ labels: { integration: 'webhook' }, value: 2 });
-  });
-
-  it('names the line it cannot read', () => {
-    expect(() => parseExposition('ok 1\nbad{a="1" 2\n')).toThrow(/^line 2: expected , or } after a label: bad\{a="1" 2$/);
-    expect(() => parseExposition('x notanumber\n')).toThrow("line 1: invalid value 'notanumber'");
-  });
-
-  it('sums counters across extra labels and counts received alerts without a status label whole', () => {
-    const c = alertmanagerCounters(parseExposition([
-      'alertmanager_notifications_total{integration="webhook",receiver_name="a"} 2',
-      'alertmanager_notifications_total{integration="webhook",receiver_name="b"} 3',
-      'alertmanager_notifications_failed_total{integration="webhook",reason="other"} 1',
-      'alertmanager_alerts_received_total 7',
-    ].join('\n')));
-    expect(c.notifications).toEqual(new Map([['webhook', 5]]));
-    expect(c.failed).toBe(1);
-    expect(c.receivedFiring).toBe(7);
-    expect(c.processStart).toBeUndefined();
   });
 });

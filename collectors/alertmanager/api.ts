@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HttpClient } from '../../src/http/client.js';
 
 /**
  * Alertmanager API v2 responses (api/v2/openapi.yaml in prometheus/alertmanager), reduced to
@@ -48,3 +49,32 @@ export const silencesSchema = z.array(
   }),
 );
 export type Silence = z.infer<typeof silencesSchema>[number];
+export type Receivers = z.infer<typeof receiversSchema>;
+export type AlertGroups = z.infer<typeof alertGroupsSchema>;
+
+// Every filter is set explicitly, so the counts do not depend on a server's defaults.
+const ALL_ALERTS = { active: true, silenced: true, inhibited: true, unprocessed: true };
+// Groups of silenced or inhibited alerts send nothing; counting them would dilute alerts per group.
+const NOTIFYING_GROUPS = { active: true, silenced: false, inhibited: false };
+// The classic text format, so a server that could answer OpenMetrics or protobuf does not.
+const TEXT_FORMAT = 'text/plain;version=0.0.4;q=1,*/*;q=0.1';
+
+type Answer<T> = Promise<{ data: T; evidence: string[] }>;
+
+/** The requests, one function per endpoint, each with the evidence of the request it made. */
+export function alertmanagerApi(http: HttpClient) {
+  const get = async <T>(path: string, schema: z.ZodType<T>, params?: Record<string, boolean>): Answer<T> => {
+    const res = await http.getJson(path, schema, params ? { params } : undefined);
+    return { data: res.data, evidence: [res.evidence] };
+  };
+  return {
+    status: (): Answer<Status> => get('/api/v2/status', statusSchema),
+    receivers: (): Answer<Receivers> => get('/api/v2/receivers', receiversSchema),
+    alerts: (): Answer<Alert[]> => get('/api/v2/alerts', alertsSchema, ALL_ALERTS),
+    groups: (): Answer<AlertGroups> => get('/api/v2/alerts/groups', alertGroupsSchema, NOTIFYING_GROUPS),
+    silences: (): Answer<Silence[]> => get('/api/v2/silences', silencesSchema),
+    /** The Prometheus text exposition of the server's own metrics. */
+    metrics: () => http.getText('/metrics', { headers: { Accept: TEXT_FORMAT } }),
+  };
+}
+export type AlertmanagerApi = ReturnType<typeof alertmanagerApi>;

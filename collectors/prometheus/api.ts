@@ -63,16 +63,18 @@ const sampleSchema = z.object({
 export const vectorSchema = z.object({ resultType: z.literal('vector'), result: z.array(sampleSchema) });
 
 export type BuildInfo = z.infer<typeof buildInfoSchema>;
+export type RunningConfig = z.infer<typeof configSchema>;
+export type Flags = z.infer<typeof flagsSchema>;
+export type RuntimeInfo = z.infer<typeof runtimeInfoSchema>;
+export type TsdbStatus = z.infer<typeof tsdbSchema>;
 export type Rules = z.infer<typeof rulesSchema>;
 export type Rule = Rules['groups'][number]['rules'][number];
 export type Targets = z.infer<typeof targetsSchema>;
+export type Alertmanagers = z.infer<typeof alertmanagersSchema>;
 export type Sample = { metric: Record<string, string>; value: number };
 
-/** A parsed answer and the evidence record of the request that produced it. */
-export interface Fetched<T> {
-  data: T;
-  evidence: string;
-}
+/** A parsed answer and the evidence of the request that produced it: what the kit's `attemptRead` settles. */
+export type Answer<T> = Promise<{ data: T; evidence: string[] }>;
 
 /** Prometheus wraps every answer: `{status: "success", data}` or `{status: "error", errorType, error}`. */
 function envelope<T extends z.ZodType>(data: T) {
@@ -96,7 +98,16 @@ export class PrometheusApi {
     private readonly evaluationTime: Date,
   ) {}
 
-  async get<T extends z.ZodType>(path: string, schema: T, params?: Record<string, string>): Promise<Fetched<z.infer<T>>> {
+  buildInfo = (): Answer<BuildInfo> => this.get('/api/v1/status/buildinfo', buildInfoSchema);
+  config = (): Answer<RunningConfig> => this.get('/api/v1/status/config', configSchema);
+  flags = (): Answer<Flags> => this.get('/api/v1/status/flags', flagsSchema);
+  runtimeInfo = (): Answer<RuntimeInfo> => this.get('/api/v1/status/runtimeinfo', runtimeInfoSchema);
+  tsdb = (): Answer<TsdbStatus> => this.get('/api/v1/status/tsdb', tsdbSchema);
+  activeTargets = (): Answer<Targets> => this.get('/api/v1/targets', targetsSchema, { state: 'active' });
+  rules = (): Answer<Rules> => this.get('/api/v1/rules', rulesSchema);
+  alertmanagers = (): Answer<Alertmanagers> => this.get('/api/v1/alertmanagers', alertmanagersSchema);
+
+  private async get<T extends z.ZodType>(path: string, schema: T, params?: Record<string, string>): Answer<z.infer<T>> {
     const res = await this.http.getJson(path, envelope(schema), { params, acceptStatus: API_ERROR_STATUSES });
     const body = res.data as { status: 'success'; data: z.infer<T> } | { status: 'error'; errorType: string; error: string };
     if (body.status === 'error') {
@@ -104,11 +115,11 @@ export class PrometheusApi {
         url: path, status: res.status, evidence: res.evidence,
       });
     }
-    return { data: body.data, evidence: res.evidence };
+    return { data: body.data, evidence: [res.evidence] };
   }
 
   /** An instant query at the end of the scan window, so every query sees the same moment. */
-  async query(expr: string): Promise<Fetched<Sample[]>> {
+  async query(expr: string): Answer<Sample[]> {
     const time = (this.evaluationTime.getTime() / 1000).toFixed(3);
     const res = await this.get('/api/v1/query', vectorSchema, { query: expr, time });
     return {

@@ -8,25 +8,24 @@ import { EvidenceLog } from '../../src/evidence/types.js';
 import { silentLogger } from '../../src/log.js';
 import { Redactor } from '../../src/redact.js';
 import type { SignalState } from '../../src/signals/types.js';
-import { remoteWriteDeliveredQuery, ruleProvenance, SHARED_POOLS_QUERY, sharedScrapePools } from './chapter5.js';
-import { analyseCapacity, BUSINESS_METRICS_QUERY, isCpuUtilisationAlert, replicationP99Query } from './capacity-and-business.js';
-import { analyseConfig } from './config-analysis.js';
 import { prometheusConfigSchema } from './config.js';
 import { prometheusCollector } from './index.js';
 import {
   BACKUP_AGE_QUERY,
+  BUSINESS_METRICS_QUERY,
   firedAlertsQuery,
   INVENTORY_QUERY,
   NODE_INSTANCES_QUERY,
   notificationsQuery,
   probesAvailabilityQuery,
   probesWorstQuery,
+  remoteWriteDeliveredQuery,
   replicationLagQuery,
+  replicationP99Query,
+  SHARED_POOLS_QUERY,
   VECTOR_ONE,
 } from './queries.js';
-import { retentionFromFlags, retentionFromRuntimeInfo } from './retention.js';
-import { analyseRules, hasCpuThresholdAtMost80 } from './rules-analysis.js';
-import { PROMETHEUS_SIGNALS, type PrometheusSignalId } from './signals.js';
+import { PROMETHEUS_SIGNALS } from './signals.js';
 import { scanCollector } from '../../test/helpers/scan.js';
 
 // The fixtures are answers of a real Prometheus 2.42 (with node_exporter, blackbox exporter,
@@ -131,7 +130,7 @@ function instance(name = 'main', config: Record<string, unknown> = { url: BASE }
 }
 
 async function scan(instances: InstanceConfig[] = [instance()]) {
-  return scanCollector<PrometheusSignalId>({ collector: prometheusCollector, instances, window: WINDOW, concurrency: 2 });
+  return scanCollector({ collector: prometheusCollector, instances, window: WINDOW, concurrency: 2 });
 }
 
 /** The chapter-5 signals of the fixture server (observed HA and delivery, network TLS, rule provenance). */
@@ -151,14 +150,14 @@ function expectChapter5Signals(r: Awaited<ReturnType<typeof scan>>): void {
 }
 
 const ALL_IDS = PROMETHEUS_SIGNALS.map((s) => s.id);
-const RULE_SIGNALS: PrometheusSignalId[] = [
+const RULE_SIGNALS: string[] = [
   'prometheus.rules.groups', 'prometheus.rules.recording_count', 'prometheus.rules.alerting_count', 'prometheus.rules.unhealthy',
   'prometheus.rules.max_eval_seconds', 'prometheus.rules.max_interval_seconds', 'prometheus.rules.max_eval_to_interval',
   'prometheus.rules.severity_ratio', 'prometheus.rules.severity_levels', 'prometheus.rules.runbook_ratio', 'prometheus.rules.summary_ratio',
   'prometheus.rules.dynamic_threshold_count', 'prometheus.rules.for_ratio', 'prometheus.alerts.firing',
   'prometheus.capacity.alert_rules', 'prometheus.capacity.cpu_threshold_rules', 'prometheus.capacity.forecast_rules',
 ];
-const TARGET_SIGNALS: PrometheusSignalId[] = ['prometheus.targets.count', 'prometheus.targets.up_ratio', 'prometheus.jobs.count'];
+const TARGET_SIGNALS: string[] = ['prometheus.targets.count', 'prometheus.targets.up_ratio', 'prometheus.jobs.count'];
 
 describe('prometheus collector: a healthy server', () => {
   it('measures every signal from the real payloads, with a fixed number of GET requests', async () => {
@@ -263,7 +262,7 @@ describe('prometheus collector: a healthy server', () => {
       expect(s.evidence.length, id).toBeGreaterThan(0);
       for (const e of s.evidence) expect(ids.has(e), `${id} → ${e}`).toBe(true);
     }
-    const urls = (id: PrometheusSignalId) => r.get(id).evidence.map(r.urlOf);
+    const urls = (id: string) => r.get(id).evidence.map(r.urlOf);
     expect(urls('prometheus.rules.severity_ratio')).toEqual([`${BASE}/api/v1/rules`]);
     expect(urls('prometheus.targets.up_ratio')).toEqual([`${BASE}/api/v1/targets?state=active`]);
     expect(urls('prometheus.scrape.tls_ratio')).toEqual([`${BASE}/api/v1/status/config`]);
@@ -565,143 +564,6 @@ describe('prometheus collector: config', () => {
   it('an unreadable ca_file fails the instance with a clear message', async () => {
     const r = await scan([instance('main', { url: 'https://prometheus.test:9090', tls: { ca_file: '/nonexistent/ca.pem' } })]);
     expect(r.runs[0].error).toBe('cannot read tls.ca_file /nonexistent/ca.pem: no such file');
-  });
-});
-
-describe('config analysis', () => {
-  const yaml = `
-global:
-  scrape_interval: 30s
-  scrape_timeout: 10s
-  body_size_limit: 0B
-  external_labels: {cluster: eu1, __replica__: a}
-scrape_configs:
-- job_name: a
-  scrape_interval: 30s
-  scrape_timeout: 10s
-  oauth2: {client_id: x, client_secret: <secret>, token_url: https://idp/token}
-  kubernetes_sd_configs: [{role: pod}]
-  tls_config: {insecure_skip_verify: false}
-- job_name: b
-  scrape_interval: 30s
-  scrape_timeout: 20s
-  label_limit: 30
-  consul_sd_configs: [{server: consul:8500}]
-  kubernetes_sd_configs: [{role: node}]
-  tls_config: {ca_file: /etc/ca.pem}
-- job_name: c
-  scrape_interval: 1m
-  bearer_token_file: /var/run/token
-  static_configs: [{targets: [x:1]}]
-remote_write: []
-`;
-  it('reads intervals, TLS, auth, limits and discovery from the rendered config', () => {
-    const c = analyseConfig(yaml);
-    expect(c.scrapeJobs).toBe(3);
-    expect(c.distinctIntervals).toEqual([30, 60]);
-    expect(c.customIntervalJobs).toBe(2); // b: timeout 20s; c: interval 1m
-    expect(c.tlsJobs).toBe(1); // a rendered default tls_config is not TLS
-    expect(c.authJobs).toBe(2);
-    expect(c.limitJobs).toBe(1); // a zero global limit is no limit
-    expect(c.sdKinds).toEqual(['consul', 'kubernetes']);
-    expect(c.replicaLabels).toEqual(['__replica__']);
-    expect(c.remoteWrite).toBe(0);
-  });
-
-  it('a global limit covers every job', () => {
-    expect(analyseConfig('global: {sample_limit: 1000}\nscrape_configs: [{job_name: a}, {job_name: b}]').limitJobs).toBe(2);
-  });
-
-  it('invalid YAML is malformed', () => {
-    expect(() => analyseConfig('global: [unclosed')).toThrow(/not valid YAML/);
-  });
-});
-
-describe('rules analysis', () => {
-  const rule = (name: string, query: string, extra: Record<string, unknown> = {}) => ({ type: 'alerting', name, query, health: 'ok', ...extra });
-  it('judges CPU thresholds at or below 80 %', () => {
-    expect(hasCpuThresholdAtMost80('instance:node_cpu_utilisation:rate5m > 0.8', false)).toBe(true);
-    expect(hasCpuThresholdAtMost80('100 * (1 - avg(rate(node_cpu_seconds_total{mode="idle"}[5m]))) >= 75', true)).toBe(true);
-    expect(hasCpuThresholdAtMost80('avg(rate(node_cpu_seconds_total{mode="idle"}[5m])) < 0.2', true)).toBe(true);
-    expect(hasCpuThresholdAtMost80('avg(rate(node_cpu_seconds_total{mode="idle"}[5m])) < 0.05', true)).toBe(false);
-    expect(hasCpuThresholdAtMost80('cpu_usage > 0.9', false)).toBe(false);
-    expect(hasCpuThresholdAtMost80('cpu_usage > 95', false)).toBe(false);
-    expect(hasCpuThresholdAtMost80('cpu_usage > 0', false)).toBe(false);
-  });
-
-  it('counts pending alerts apart from firing ones and flags failed rules', () => {
-    const facts = analyseRules({
-      groups: [
-        {
-          name: 'g',
-          rules: [
-            rule('A', 'up == 0', { alerts: [{ state: 'firing' }, { state: 'pending' }], duration: 60, labels: { severity: 'page' } }),
-            rule('B', 'holt_winters(x[1d], 0.1, 0.1) > 1', { health: 'unknown' }),
-            { type: 'recording', name: 'r', query: 'x', health: 'ok', lastError: 'boom' },
-          ],
-        },
-      ],
-    });
-    expect(facts.firing).toBe(1);
-    expect(facts.unhealthy).toBe(1);
-    expect(facts.dynamicThreshold).toEqual(['B']);
-    expect(facts.maxEvalSeconds).toBeUndefined();
-    expect(facts.withFor).toBe(1);
-  });
-});
-
-describe('capacity and business analysis (chapters 8-10)', () => {
-  const alert = (name: string, query: string) => ({ type: 'alerting', name, query, health: 'ok' });
-  const record = (name: string, query: string) => ({ type: 'recording', name, query, health: 'ok' });
-  const facts = (...rules: ReturnType<typeof alert>[]) => analyseCapacity({ groups: [{ name: 'g', rules }] });
-
-  it('counts an alert as CPU > 80 % by what its expression computes, not by its name or numbers', () => {
-    // load per core: reads node_cpu_seconds_total (to count cores) and compares with 0.8, yet is saturation
-    const loadPerCore = 'node_load1 / count without (cpu, mode) (node_cpu_seconds_total{mode="idle"}) > 0.8';
-    expect(isCpuUtilisationAlert(loadPerCore, loadPerCore)).toBe(false);
-    const throttled = 'sum(increase(container_cpu_cfs_throttled_periods_total[5m])) / sum(increase(container_cpu_cfs_periods_total[5m])) > (25 / 100)';
-    expect(isCpuUtilisationAlert(throttled, throttled)).toBe(false);
-    const busy = 'sum by (instance) (avg by (mode, instance) (rate(node_cpu_seconds_total{mode!="idle"}[2m]))) > 0.8';
-    expect(isCpuUtilisationAlert(busy, busy)).toBe(true);
-    const idle = 'avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])) < 0.2';
-    expect(isCpuUtilisationAlert(idle, idle)).toBe(true);
-    const tooHigh = 'sum without(mode) (avg without (cpu) (rate(node_cpu_seconds_total{mode!~"idle|iowait"}[2m]))) * 100 > 90';
-    expect(isCpuUtilisationAlert(tooHigh, tooHigh)).toBe(false);
-    // a recorded utilisation is judged on what it records
-    const f = facts(
-      record('instance:node_cpu_utilisation:rate5m', '1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m]))') as never,
-      alert('HighCpu', 'instance:node_cpu_utilisation:rate5m > 0.8'),
-      record('instance:node_load1_per_cpu:ratio', 'node_load1 / instance:node_num_cpu:sum') as never,
-      alert('NodeLoadHigh', 'instance:node_load1_per_cpu:ratio > 0.8'),
-      alert('CpuNamedButMemory', 'node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes < 0.2'),
-    );
-    expect(f.cpuUtilisation).toEqual(['HighCpu']);
-  });
-
-  it('tells what a forecast forecasts: the default disk-fill rules are one kind', () => {
-    const f = facts(
-      alert('NodeFilesystemSpaceFillingUp', 'predict_linear(node_filesystem_avail_bytes{fstype!=""}[6h], 24*60*60) < 0'),
-      alert('KubePersistentVolumeFillingUp', 'predict_linear(kubelet_volume_stats_available_bytes[6h], 4 * 24 * 3600) < 0'),
-    );
-    expect([...f.forecastKinds.keys()]).toEqual(['disk']);
-    const g = facts(
-      record('job:http_requests:rate5m', 'sum by (job) (rate(http_requests_total[5m]))') as never,
-      alert('TrafficWillOutgrow', 'predict_linear(job:http_requests:rate5m[1d], 7 * 86400) > 1000'),
-      alert('MemoryWillRunOut', 'predict_linear(node_memory_MemAvailable_bytes[1d], 7 * 86400) < 0'),
-    );
-    expect([...g.forecastKinds.keys()].sort()).toEqual(['memory', 'requests']);
-    expect(g.businessAlerts).toEqual(['TrafficWillOutgrow']);
-  });
-});
-
-describe('retention', () => {
-  it('parses runtimeinfo and the flags', () => {
-    expect(retentionFromRuntimeInfo('15d')).toEqual({ seconds: 15 * 86400, text: '15d' });
-    expect(retentionFromRuntimeInfo('30d or 10GiB')).toMatchObject({ seconds: 30 * 86400 });
-    expect(retentionFromRuntimeInfo('10GiB')).toEqual({ unbounded: 'retention is limited by size only (10GiB)' });
-    expect(retentionFromFlags({ 'storage.tsdb.retention.time': '0s', 'storage.tsdb.retention': '0s', 'storage.tsdb.retention.size': '0B' })).toMatchObject({ seconds: 15 * 86400 });
-    expect(retentionFromFlags({ 'storage.tsdb.retention.time': '0s', 'storage.tsdb.retention': '6h' })).toMatchObject({ seconds: 6 * 3600 });
-    expect(retentionFromFlags({ 'storage.tsdb.retention.time': '0s', 'storage.tsdb.retention.size': '512MB' })).toHaveProperty('unbounded');
   });
 });
 

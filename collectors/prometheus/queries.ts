@@ -1,5 +1,3 @@
-import type { Sample } from './api.js';
-
 /**
  * The PromQL the collector runs, each once per scan whatever the size of the server: every
  * query aggregates on the server, so thousands of targets still cost one request per query.
@@ -42,14 +40,6 @@ const inventoryNames = [...new Set([...Object.values(KIND_METRICS).flat(), ...OS
 export const INVENTORY_QUERY =
   `count by (__name__) ({__name__=~"${inventoryNames.join('|')}"})` +
   ` or count by (__name__) (${APP_PROCESS_METRIC}{job!~"${MONITORING_JOBS}"})`;
-
-export function classifyMetric(name: string): DataKind | undefined {
-  for (const [kind, patterns] of Object.entries(KIND_METRICS) as [DataKind, string[]][]) {
-    if (patterns.some((p) => new RegExp(`^(?:${p})$`).test(name))) return kind;
-  }
-  if (name === APP_PROCESS_METRIC) return 'application';
-  return undefined;
-}
 
 /** mode="idle" keeps it to one series per CPU core, not eight. */
 export const NODE_INSTANCES_QUERY = `count(count by (instance) ({__name__=~"${OS_CPU_METRICS.join('|')}", mode="idle"}))`;
@@ -101,14 +91,46 @@ export const REPLICATION_LAG_METRICS = [
 /** Per metric, so two names for one lag on the same exporter cannot collide once names are dropped. */
 export const replicationLagQuery = (w: number) => perSource(REPLICATION_LAG_METRICS.map((m): [string, string] => [m, `max(max_over_time(${m}${range(w)}))`]));
 
-/** The largest per-source value, and a `source: value` line for the detail. */
-export function maxBySource(samples: Sample[]): { value: number; detail: string } | undefined {
-  const finite = samples.filter((s) => Number.isFinite(s.value));
-  if (finite.length === 0) return undefined;
-  const value = Math.max(...finite.map((s) => s.value));
-  const detail = finite
-    .map((s) => `${s.metric.source ?? 'value'}: ${Number(s.value.toFixed(1))}s`)
-    .sort()
-    .join('; ');
-  return { value, detail };
-}
+/** The 99th percentile of each source's lag over the window, the largest of them: one spike does not decide. */
+export const replicationP99Query = (w: number) =>
+  REPLICATION_LAG_METRICS.map((m) => `label_replace(max(quantile_over_time(0.99, ${m}${range(w)})), "source", "${m}", "", "")`).join(' or ');
+
+/**
+ * Scrape pools as every Prometheus this server scrapes reports them, and each such server's
+ * start time: a server scraped under two addresses is still one server.
+ */
+export const SHARED_POOLS_QUERY = 'prometheus_target_scrape_pool_targets or (process_start_time_seconds and on (instance, job) prometheus_build_info)';
+
+/**
+ * Samples each remote_write queue delivered in the window (sent minus failed), per destination.
+ * Prometheus before 2.24 named the counter succeeded_samples_total.
+ */
+export const remoteWriteDeliveredQuery = (w: number) => {
+  const r = range(w);
+  const sent = `(sum by (url) (increase(prometheus_remote_storage_samples_total${r})) or sum by (url) (increase(prometheus_remote_storage_succeeded_samples_total${r})))`;
+  const failedSamples = `(sum by (url) (increase(prometheus_remote_storage_samples_failed_total${r})) or sum by (url) (increase(prometheus_remote_storage_failed_samples_total${r})))`;
+  return `${sent} - (${failedSamples} or ${sent} * 0)`;
+};
+
+/** Request metrics of applications: HTTP and gRPC servers as the common client libraries name them. */
+export const REQUEST_METRICS = [
+  'http_requests_total',
+  'http_server_requests_seconds_count', // Micrometer (Spring)
+  'http_server_request_duration_seconds_count', // OpenTelemetry semantic conventions
+  'http_request_duration_seconds_count', // Prometheus client libraries' usual histogram
+  'grpc_server_handled_total',
+  'grpc_server_handling_seconds_count',
+];
+/** Labels that name the interface a request went to. */
+export const ROUTE_LABELS = ['route', 'http_route', 'handler', 'uri', 'path', 'endpoint', 'grpc_method', 'operation'];
+
+/** kube-state-metrics and other exporters time their own /metrics handler: those are not applications. */
+const APP = `__name__=~"${REQUEST_METRICS.join('|')}", job!~"${MONITORING_JOBS}"`;
+
+/**
+ * One query for both questions, each part marked by a `part` label: which request metrics
+ * applications expose, and which of them carry a route label.
+ */
+export const BUSINESS_METRICS_QUERY =
+  `label_replace(count by (__name__) ({${APP}}), "part", "requests", "", "")` +
+  ` or label_replace(count by (__name__) (${ROUTE_LABELS.map((l) => `{${APP}, ${l}!=""}`).join(' or ')}), "part", "per_route", "", "")`;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { prometheusConfigYaml, type Estate } from '../estate.js';
 import { reply } from '../http.js';
-import { REQUEST_METRICS } from '../../collectors/prometheus/capacity-and-business.js';
+import { REQUEST_METRICS } from '../../collectors/prometheus/queries.js';
 
 /**
  * Prometheus's HTTP API (v1), shaped like Prometheus 2.42's responses. The query endpoint does

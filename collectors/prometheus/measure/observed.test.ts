@@ -1,29 +1,47 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Rules, Sample, Targets } from './api.js';
-import { annotateCounts, defaultSetNote, deriveChapter5, isDefaultRuleGroup, ruleProvenance, sharedScrapePools, type Chapter5Responses } from './chapter5.js';
-import type { Outcome } from './outcome.js';
+import { mapRead, readOk, type Measured, type Read } from '../../../src/collector/kit.js';
+import type { RunningConfig, Rules, Sample, Targets } from '../api.js';
+import { annotateCounts } from './annotate.js';
+import { measureDelivering, measureNetworkTls, measureSharedServers, sharedScrapePools } from './observed-ha.js';
+import { defaultSetNote, isDefaultRuleGroup, measureProvenance, ruleProvenance } from './provenance.js';
+import { analyseConfig } from './running-config.js';
 
-const ok = <T>(data: T): Outcome<T> => ({ ok: true, data, evidence: 'ev-1' });
-const broken: Outcome<never> = { ok: false, error: new Error('HTTP 503'), message: 'HTTP 503 after 2 retries', kind: 'unavailable' };
+const ok = <T>(data: T): Read<T> => readOk(data, ['ev-1']);
+const broken: Read<never> = { status: 'failed', reason: 'HTTP 503 after 2 retries', kind: 'unavailable', evidence: [] };
 
 /** An answer of the real Prometheus 2.42 the fixture was captured from, as the collector parses it. */
 function vector(name: string): Sample[] {
-  const body = JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+  const body = JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
   return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
 }
 
 const pool = (instance: string, job: string, targets: number): Sample => ({ metric: { __name__: 'prometheus_target_scrape_pool_targets', instance, job: 'prometheus', scrape_job: job }, value: targets });
 const start = (instance: string, t: number): Sample => ({ metric: { __name__: 'process_start_time_seconds', instance, job: 'prometheus' }, value: t });
 
-function responses(over: Partial<Chapter5Responses> = {}): Chapter5Responses {
-  return {
-    config: ok({ yaml: 'global:\n  scrape_interval: 15s\n' }),
+interface Reads {
+  config: Read<RunningConfig>;
+  sharedPools: Read<Sample[]>;
+  remoteWriteDelivered: Read<Sample[]>;
+  targets: Read<Targets>;
+  rules: Read<Rules>;
+}
+
+/** The observed-HA and provenance measures of a server, from the reads they rest on. */
+function measure(over: Partial<Reads> = {}, remoteWrite = 0): Record<string, Measured> {
+  const r: Reads = {
+    config: ok({ yaml: `global:\n  scrape_interval: 15s\n${remoteWrite ? `remote_write:\n${'  - url: http://127.0.0.1:19191/api/v1/write\n'.repeat(remoteWrite)}` : ''}` }),
     sharedPools: ok(vector('query-shared-pools')),
     remoteWriteDelivered: ok(vector('query-remote-write-delivered')),
     targets: ok({ activeTargets: [] }),
     rules: ok({ groups: [] }),
     ...over,
+  };
+  return {
+    'prometheus.ha.shared_scrape_servers': measureSharedServers(r.sharedPools),
+    'prometheus.remote_write.delivering_destinations': measureDelivering(r.remoteWriteDelivered, mapRead(r.config, (c) => analyseConfig(c.yaml))),
+    'prometheus.scrape.network_tls_ratio': measureNetworkTls(r.targets, r.config),
+    ...measureProvenance(r.rules),
   };
 }
 
@@ -38,30 +56,30 @@ describe('observed HA: servers scraping the same targets', () => {
   });
 
   it('a replica label on a single server is not a second server', () => {
-    const m = deriveChapter5(responses({ sharedPools: ok([pool('a:9090', 'node', 3), start('a:9090', 1)]) }), 1)['prometheus.ha.shared_scrape_servers'];
+    const m = measure({ sharedPools: ok([pool('a:9090', 'node', 3), start('a:9090', 1)]) }, 1)['prometheus.ha.shared_scrape_servers'];
     expect(m).toMatchObject({ status: 'value', value: 1 });
   });
 
   it('without any Prometheus meta-metrics nothing can be seen: not available, not 1', () => {
-    expect(deriveChapter5(responses({ sharedPools: ok([]) }), 1)['prometheus.ha.shared_scrape_servers']).toMatchObject({ status: 'not_available' });
-    expect(deriveChapter5(responses({ sharedPools: broken }), 1)['prometheus.ha.shared_scrape_servers']).toMatchObject({ status: 'failed', reason: 'HTTP 503 after 2 retries' });
+    expect(measure({ sharedPools: ok([]) }, 1)['prometheus.ha.shared_scrape_servers']).toMatchObject({ status: 'not_available' });
+    expect(measure({ sharedPools: broken }, 1)['prometheus.ha.shared_scrape_servers']).toMatchObject({ status: 'failed', reason: 'HTTP 503 after 2 retries' });
   });
 });
 
 describe('remote write delivering', () => {
   it('counts destinations that received samples in the window, naming them', () => {
-    expect(deriveChapter5(responses(), 1)['prometheus.remote_write.delivering_destinations']).toMatchObject({ status: 'value', value: 1, detail: 'http://127.0.0.1:19191/api/v1/write' });
+    expect(measure({}, 1)['prometheus.remote_write.delivering_destinations']).toMatchObject({ status: 'value', value: 1, detail: 'http://127.0.0.1:19191/api/v1/write' });
   });
 
   it('a configured destination that received nothing is 0, and named as idle', () => {
     const idle = ok([{ metric: { url: 'https://mimir.example/api/v1/push' }, value: 0 }]);
-    expect(deriveChapter5(responses({ remoteWriteDelivered: idle }), 1)['prometheus.remote_write.delivering_destinations']).toMatchObject({ status: 'value', value: 0, detail: 'none; 1 destination(s) received nothing in the window' });
+    expect(measure({ remoteWriteDelivered: idle }, 1)['prometheus.remote_write.delivering_destinations']).toMatchObject({ status: 'value', value: 0, detail: 'none; 1 destination(s) received nothing in the window' });
   });
 
   it('no counters: 0 when nothing is configured, not available when remote_write is configured but unseen', () => {
-    expect(deriveChapter5(responses({ remoteWriteDelivered: ok([]) }), 0)['prometheus.remote_write.delivering_destinations']).toMatchObject({ status: 'value', value: 0 });
-    expect(deriveChapter5(responses({ remoteWriteDelivered: ok([]) }), 2)['prometheus.remote_write.delivering_destinations']).toMatchObject({ status: 'not_available' });
-    expect(deriveChapter5(responses({ remoteWriteDelivered: ok([]) }), undefined)['prometheus.remote_write.delivering_destinations']).toMatchObject({ status: 'not_available' });
+    expect(measure({ remoteWriteDelivered: ok([]) }, 0)['prometheus.remote_write.delivering_destinations']).toMatchObject({ status: 'value', value: 0 });
+    expect(measure({ remoteWriteDelivered: ok([]) }, 2)['prometheus.remote_write.delivering_destinations']).toMatchObject({ status: 'not_available' });
+    expect(measure({ remoteWriteDelivered: ok([]), config: broken })['prometheus.remote_write.delivering_destinations']).toMatchObject({ status: 'not_available' });
   });
 });
 
@@ -77,19 +95,19 @@ describe('TLS on scrapes that cross a network', () => {
         target('http://10.0.0.7:8080/metrics', 'shop'),
       ],
     };
-    expect(deriveChapter5(responses({ targets: ok(targets) }), 0)['prometheus.scrape.network_tls_ratio']).toMatchObject({ status: 'value', value: 2 / 3, detail: '2 of 3 network transmissions (scrapes and remote writes) over https; plain http: job shop' });
+    expect(measure({ targets: ok(targets) }, 0)['prometheus.scrape.network_tls_ratio']).toMatchObject({ status: 'value', value: 2 / 3, detail: '2 of 3 network transmissions (scrapes and remote writes) over https; plain http: job shop' });
   });
 
   it('counts remote_write destinations off loopback too', () => {
     const targets: Targets = { activeTargets: [target('https://10.0.0.5:10250/metrics', 'kubelet')] };
     const config = ok({ yaml: 'remote_write:\n  - url: http://mimir.example:8080/api/v1/push\n  - url: http://127.0.0.1:19191/api/v1/write\n' });
-    expect(deriveChapter5(responses({ targets: ok(targets), config }), 2)['prometheus.scrape.network_tls_ratio']).toMatchObject({ status: 'value', value: 1 / 2, detail: '1 of 2 network transmissions (scrapes and remote writes) over https; plain http: remote_write' });
+    expect(measure({ targets: ok(targets), config }, 2)['prometheus.scrape.network_tls_ratio']).toMatchObject({ status: 'value', value: 1 / 2, detail: '1 of 2 network transmissions (scrapes and remote writes) over https; plain http: remote_write' });
   });
 
   it('only loopback: not available; a failed config read fails it', () => {
     const targets: Targets = { activeTargets: [target('http://127.0.0.1:9090/metrics', 'prometheus')] };
-    expect(deriveChapter5(responses({ targets: ok(targets) }), 0)['prometheus.scrape.network_tls_ratio']).toMatchObject({ status: 'not_available' });
-    expect(deriveChapter5(responses({ targets: ok(targets), config: broken }), 0)['prometheus.scrape.network_tls_ratio']).toMatchObject({ status: 'failed' });
+    expect(measure({ targets: ok(targets) }, 0)['prometheus.scrape.network_tls_ratio']).toMatchObject({ status: 'not_available' });
+    expect(measure({ targets: ok(targets), config: broken }, 0)['prometheus.scrape.network_tls_ratio']).toMatchObject({ status: 'failed' });
   });
 });
 
@@ -116,7 +134,7 @@ describe('rule provenance: default rule sets and pipeline alerts', () => {
     // an always-firing rule not named as a dead-man switch is a test alert, not pipeline monitoring
     expect(ruleProvenance({ groups: [{ name: 'shop', rules: [rule('ServiceDown', 'vector(1)')] }] }).pipeline).toEqual([]);
     expect(defaultSetNote(p)).toBe('every alerting rule comes from a well-known default rule set (groups general.rules, kubernetes-apps, node-exporter, prometheus): installed, not written for this estate');
-    const signals = deriveChapter5(responses({ rules: ok(kubePrometheus) }), 0);
+    const signals = measure({ rules: ok(kubePrometheus) }, 0);
     expect(signals['prometheus.rules.custom_alerting_ratio']).toMatchObject({ status: 'value', value: 0 });
     expect(signals['prometheus.rules.pipeline_alert_rules']).toMatchObject({ status: 'value', value: 2 });
     expect(signals['prometheus.rules.pipeline_alert_rules']).toMatchObject({
@@ -127,15 +145,15 @@ describe('rule provenance: default rule sets and pipeline alerts', () => {
 
   it('a custom group beside them is counted and named, and the note goes away', () => {
     const withShop: Rules = { groups: [...kubePrometheus.groups, { name: 'shop', rules: [rule('CheckoutErrors', 'sum(rate(http_requests_total{job="shop",code=~"5.."}[5m])) > 1')] }] };
-    const signals = deriveChapter5(responses({ rules: ok(withShop) }), 0);
+    const signals = measure({ rules: ok(withShop) }, 0);
     expect(signals['prometheus.rules.custom_alerting_ratio']).toMatchObject({ status: 'value', value: 1 / 6 });
     expect((signals['prometheus.rules.custom_alerting_ratio'] as { detail: string }).detail).toContain(': CheckoutErrors;');
     expect(defaultSetNote(ruleProvenance(withShop))).toBeUndefined();
   });
 
   it('no alerting rules: the custom share is not available; a failed read fails both', () => {
-    expect(deriveChapter5(responses(), 0)['prometheus.rules.custom_alerting_ratio']).toMatchObject({ status: 'not_available' });
-    expect(deriveChapter5(responses({ rules: broken }), 0)['prometheus.rules.pipeline_alert_rules']).toMatchObject({ status: 'failed' });
+    expect(measure()['prometheus.rules.custom_alerting_ratio']).toMatchObject({ status: 'not_available' });
+    expect(measure({ rules: broken }, 0)['prometheus.rules.pipeline_alert_rules']).toMatchObject({ status: 'failed' });
   });
 });
 
@@ -172,7 +190,7 @@ describe('objects behind counts, and the default-rule-set note', () => {
     const out = annotateCounts({ 'prometheus.rules.alerting_count': count(25) }, ok(many), broken);
     expect(out['prometheus.rules.alerting_count']).toMatchObject({ objects: { total: 25, sample: Array.from({ length: 20 }, (_, i) => `A${i}`) } });
     expect(out['prometheus.rules.alerting_count']).not.toHaveProperty('notes', expect.anything());
-    const p = deriveChapter5(responses({ rules: ok(many) }), 0)['prometheus.rules.custom_alerting_ratio'] as { detail: string };
+    const p = measure({ rules: ok(many) }, 0)['prometheus.rules.custom_alerting_ratio'] as { detail: string };
     expect(p.detail).toContain('A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, … (25 in all)');
   });
 });

@@ -108,39 +108,3 @@ function parseLabels(text: string): { labels: Record<string, string>; length: nu
     else if (text[i] !== '}') throw new Error('expected , or } after a label');
   }
 }
-
-export interface AlertmanagerCounters {
-  /** alertmanager_notifications_total per `integration` label; undefined when not exposed. */
-  notifications?: Map<string, number>;
-  failed?: number;
-  /** Firing alerts received; undefined when not exposed. */
-  receivedFiring?: number;
-  /** process_start_time_seconds, when exposed: the counters count from here. */
-  processStart?: Date;
-}
-
-const sum = (samples: Sample[]) => samples.reduce((n, s) => n + s.value, 0);
-
-/**
- * The counters the notification signals use. Series are summed across every other label, so
- * servers that add labels (receiver_name since 0.28, reason on failures) give the same totals.
- */
-export function alertmanagerCounters(expo: Exposition): AlertmanagerCounters {
-  const out: AlertmanagerCounters = {};
-  const notifications = expo.get('alertmanager_notifications_total');
-  if (notifications) {
-    out.notifications = new Map();
-    for (const s of notifications) {
-      const integration = s.labels.integration ?? '';
-      out.notifications.set(integration, (out.notifications.get(integration) ?? 0) + s.value);
-    }
-  }
-  const failed = expo.get('alertmanager_notifications_failed_total');
-  if (failed) out.failed = sum(failed);
-  const received = expo.get('alertmanager_alerts_received_total');
-  // 0.25 labels the series status="firing"|"resolved"; a series without the label counts whole.
-  if (received) out.receivedFiring = sum(received.filter((s) => s.labels.status === undefined || s.labels.status === 'firing'));
-  const start = expo.get('process_start_time_seconds')?.[0]?.value;
-  if (start !== undefined && Number.isFinite(start)) out.processStart = new Date(start * 1000);
-  return out;
-}

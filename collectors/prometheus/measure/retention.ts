@@ -1,4 +1,6 @@
-import { parseDuration } from '../../src/duration.js';
+import { measuredValue, measureFailed, notAvailable, type Measured, type Read } from '../../../src/collector/kit.js';
+import { parseDuration } from '../../../src/duration.js';
+import type { Flags, RuntimeInfo } from '../api.js';
 
 /** Time-based retention in seconds, or why there is none. */
 export type Retention = { seconds: number; text: string } | { unbounded: string };
@@ -30,4 +32,18 @@ export function retentionFromFlags(flags: Record<string, string>): Retention {
   const size = flags['storage.tsdb.retention.size'];
   if (size && !/^0+\s*[A-Za-z]*$/.test(size.trim())) return { unbounded: `retention is limited by size only (storage.tsdb.retention.size=${size})` };
   return { seconds: parseDuration(DEFAULT_RETENTION) as number, text: `no retention flag set: the default ${DEFAULT_RETENTION}` };
+}
+
+/**
+ * prometheus.tsdb.retention_seconds: runtimeinfo where it says, else the flags; size-only
+ * retention has no time to measure.
+ */
+export function measureRetention(runtime: Read<RuntimeInfo>, flags: Read<Flags>): Measured {
+  const measured = (r: Retention, evidence: string[]): Measured => ('seconds' in r ? measuredValue(r.seconds, evidence, { detail: r.text }) : notAvailable(r.unbounded, evidence));
+  if (runtime.status === 'ok' && runtime.data.storageRetention !== undefined) {
+    const r = retentionFromRuntimeInfo(runtime.data.storageRetention);
+    if (r) return measured(r, runtime.evidence);
+  }
+  if (flags.status === 'ok') return measured(retentionFromFlags(flags.data), flags.evidence);
+  return measureFailed(runtime.status === 'ok' ? flags.reason : `${runtime.reason}; ${flags.reason}`, [...runtime.evidence, ...flags.evidence]);
 }

@@ -1,8 +1,9 @@
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { parseDuration } from '../../src/duration.js';
-import { CollectError } from '../../src/http/errors.js';
-import { formatIssues } from '../../src/zod-path.js';
+import { fromRead, notAvailable, ratioOf, type Measured, type Read } from '../../../src/collector/kit.js';
+import { parseDuration } from '../../../src/duration.js';
+import { CollectError } from '../../../src/http/errors.js';
+import { formatIssues } from '../../../src/zod-path.js';
 
 /**
  * Facts read from the running config as /api/v1/status/config renders it. Prometheus renders
@@ -123,4 +124,25 @@ function isSet(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0;
   if (typeof value === 'object') return Object.values(value).some(isSet);
   return true;
+}
+
+/** The signals of the running config, each from the facts above (a config that did not parse fails them all). */
+export function measureRunningConfig(config: Read<ConfigFacts>): Record<string, Measured> {
+  const scrapeRatio = (part: (c: ConfigFacts) => number) => fromRead(config, (c) => ratioOf(part(c), c.scrapeJobs, [], 'scrape_configs'));
+  return {
+    'prometheus.ha.replica_label': fromRead(config, (c) => c.replicaLabels.length > 0,
+      (c) => ({ detail: c.replicaLabels.length ? `external_labels: ${c.replicaLabels.join(', ')}` : 'no replica label in global.external_labels' })),
+    'prometheus.remote_write.count': fromRead(config, (c) => c.remoteWrite),
+    'prometheus.remote_read.count': fromRead(config, (c) => c.remoteRead),
+    'prometheus.storage.remote': fromRead(config, (c) => c.remoteWrite + c.remoteRead > 0, (c) => ({ detail: `${c.remoteWrite} remote_write, ${c.remoteRead} remote_read` })),
+    'prometheus.scrape.jobs': fromRead(config, (c) => c.scrapeJobs),
+    'prometheus.scrape.interval_distinct': fromRead(config, (c) => c.distinctIntervals.length, (c) => ({ detail: c.distinctIntervals.map((s) => `${s}s`).join(', ') })),
+    'prometheus.scrape.max_interval_seconds': fromRead(config, (c) => (c.scrapeJobs === 0 ? notAvailable('no scrape_configs') : Math.max(...c.distinctIntervals))),
+    'prometheus.scrape.custom_interval_jobs': fromRead(config, (c) => c.customIntervalJobs),
+    'prometheus.scrape.tls_ratio': scrapeRatio((c) => c.tlsJobs),
+    'prometheus.scrape.auth_ratio': scrapeRatio((c) => c.authJobs),
+    'prometheus.scrape.limits_ratio': scrapeRatio((c) => c.limitJobs),
+    'prometheus.scrape.relabel_rules': fromRead(config, (c) => c.relabelRules),
+    'prometheus.sd.kinds': fromRead(config, (c) => c.sdKinds.length, (c) => ({ detail: c.sdKinds.join(', ') || 'static_configs only' })),
+  };
 }

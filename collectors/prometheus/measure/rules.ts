@@ -1,4 +1,5 @@
-import type { Rule, Rules } from './api.js';
+import { fromRead, notAvailable, ratioOf, type Measured, type Read } from '../../../src/collector/kit.js';
+import type { Rule, Rules } from '../api.js';
 
 /**
  * Facts read from /api/v1/rules. Expressions are classified by the metric names and functions
@@ -102,7 +103,7 @@ export function analyseRules(rules: Rules): RuleFacts {
 }
 
 /** The query with the expressions of the recording rules it reads appended, transitively. */
-function expander(recorded: Map<string, string>): (query: string) => string {
+export function expander(recorded: Map<string, string>): (query: string) => string {
   return (query) => {
     const seen = new Set<string>();
     const parts = [query];
@@ -142,4 +143,37 @@ function hasAnnotation(rule: Rule, keys: string[]): boolean {
 function nonEmpty(value: string | undefined | null): string | undefined {
   const v = value?.trim();
   return v ? v : undefined;
+}
+
+/** The signals of the loaded rules, each from the facts above. */
+export function measureRules(rules: Read<RuleFacts>): Record<string, Measured> {
+  const of = (measure: (r: RuleFacts) => Measured | number, detail?: (r: RuleFacts) => string | undefined) =>
+    fromRead(rules, measure, detail && ((r) => ({ detail: detail(r) })));
+  // Group timings are missing when there are no groups, or on servers too old to report them.
+  const timing = (pick: (r: RuleFacts) => number | undefined) =>
+    of((r) => pick(r) ?? notAvailable(r.groups === 0 ? 'no rule groups are loaded' : 'the rule groups do not report it (Prometheus too old)'));
+  const ofAlerting = (part: (r: RuleFacts) => number) => of((r) => ratioOf(part(r), r.alerting, [], 'alerting rules'));
+  return {
+    'prometheus.rules.groups': of((r) => r.groups),
+    'prometheus.rules.recording_count': of((r) => r.recording),
+    'prometheus.rules.alerting_count': of((r) => r.alerting),
+    'prometheus.rules.unhealthy': of((r) => r.unhealthy),
+    'prometheus.rules.max_eval_seconds': timing((r) => r.maxEvalSeconds),
+    'prometheus.rules.max_interval_seconds': timing((r) => r.maxIntervalSeconds),
+    'prometheus.rules.max_eval_to_interval': timing((r) => r.maxEvalToInterval),
+    'prometheus.rules.severity_ratio': ofAlerting((r) => r.withSeverity),
+    'prometheus.rules.severity_levels': of((r) => (r.alerting === 0 ? notAvailable('no alerting rules') : r.severityLevels.length), (r) => r.severityLevels.join(', ') || undefined),
+    'prometheus.rules.runbook_ratio': ofAlerting((r) => r.withRunbook),
+    'prometheus.rules.summary_ratio': ofAlerting((r) => r.withSummary),
+    'prometheus.rules.dynamic_threshold_count': of((r) => r.dynamicThreshold.length, (r) => ruleNames(r.dynamicThreshold)),
+    'prometheus.rules.for_ratio': ofAlerting((r) => r.withFor),
+    'prometheus.alerts.firing': of((r) => r.firing),
+    'prometheus.capacity.alert_rules': of((r) => r.capacity.length, (r) => ruleNames(r.capacity)),
+    'prometheus.capacity.cpu_threshold_rules': of((r) => r.cpuThreshold.length, (r) => ruleNames(r.cpuThreshold)),
+    'prometheus.capacity.forecast_rules': of((r) => r.forecast.length, (r) => ruleNames(r.forecast)),
+  };
+}
+
+function ruleNames(list: string[]): string | undefined {
+  return list.length ? list.slice(0, 10).join(', ') + (list.length > 10 ? ', ...' : '') : undefined;
 }
