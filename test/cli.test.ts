@@ -97,6 +97,29 @@ describe('techops scan', () => {
     expect(r.stderr).toMatch(/"msg":"collected".*"status":"ok"/);
   });
 
+  it('writes JUnit XML for CI: a case per criterion, not_met as a failure, unknown as skipped', async () => {
+    values = { ...GOOD, 'fixture.alerts.count': 0 };
+    const { dir, config } = workspace();
+    expect((await cli(['scan', '-c', config, '-o', dir, '-f', 'junit,json', '-q'])).code).toBe(0);
+    const xml = readFileSync(join(dir, 'report.junit.xml'), 'utf8');
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    const count = (re: RegExp) => (xml.match(re) ?? []).length;
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')).toBe(true);
+    expect(count(/<testcase /g)).toBe(report.criteria.length);
+    expect(count(/<failure /g)).toBe(report.summary.criteria.not_met);
+    expect(count(/<skipped /g)).toBe(report.summary.criteria.unknown);
+    expect(count(/<testsuite /g)).toBe(report.capabilities.length);
+    expect(report.summary.criteria.not_met).toBeGreaterThan(0);
+    expect(xml).toMatch(/<testcase classname="techops\.1\.1\.1" name="1\.1\.1-1\.1 [^"]*">\n\s*<failure message="[^"<]*" type="not_met">/);
+    // balanced: every element opened is closed, in order
+    const stack: string[] = [];
+    for (const [, close, name, self] of xml.matchAll(/<(\/?)([a-z]+)[^>]*?(\/?)>/g)) {
+      if (close) expect(stack.pop()).toBe(name);
+      else if (!self) stack.push(name);
+    }
+    expect(stack).toEqual([]);
+  });
+
   it('never writes the token into reports or logs', async () => {
     values = GOOD;
     const { dir, config } = workspace();

@@ -14,6 +14,7 @@ import type { Model } from '../model/types.js';
 import { defaultRulesDir, packageVersion } from '../package-info.js';
 import { Redactor } from '../redact.js';
 import type { Lang } from '../report/i18n.js';
+import { renderJunit } from '../report/junit.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { reportSchema, type Report } from '../report/schema.js';
 import { renderTable } from '../report/table.js';
@@ -63,9 +64,9 @@ export interface CliDeps {
  */
 export const EXIT = { ok: 0, error: 1, usage: 2, policy: 3, collectors: 4 } as const;
 
-const FORMATS = ['table', 'json', 'md'] as const;
+const FORMATS = ['table', 'json', 'md', 'junit'] as const;
 type Format = (typeof FORMATS)[number];
-const FILE_NAMES: Record<Format, string> = { table: 'report.txt', json: 'report.json', md: 'report.md' };
+const FILE_NAMES: Record<Format, string> = { table: 'report.txt', json: 'report.json', md: 'report.md', junit: 'report.junit.xml' };
 
 export async function main(argv: string[], deps: CliDeps): Promise<number> {
   const registry = deps.registry;
@@ -105,7 +106,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
         },
       });
       const json = JSON.stringify(report, null, 2) + '\n';
-      const rendered = (f: Format) => (f === 'json' ? json : f === 'md' ? renderMarkdown(report, lang(o.lang)) : renderTable(report, lang(o.lang)));
+      const rendered = (f: Format) => (f === 'json' ? json : f === 'md' ? renderMarkdown(report, lang(o.lang)) : f === 'junit' ? renderJunit(report, lang(o.lang)) : renderTable(report, lang(o.lang)));
       for (const f of formats) {
         const path = writeAtomic(resolve(o.out), FILE_NAMES[f], rendered(f));
         log.info('report written', { format: f, path });
@@ -158,7 +159,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     .description('collect signals, evaluate every criterion, write reports')
     .requiredOption('-c, --config <file>', 'config file (YAML)')
     .option('-o, --out <dir>', 'directory for report files', 'techops-out')
-    .option('-f, --format <list>', 'formats, comma separated: table,json,md (the first also goes to stdout)', 'table,json,md')
+    .option('-f, --format <list>', 'formats, comma separated: table,json,md,junit (the first also goes to stdout)', 'table,json,md')
     .addOption(new Option('--lang <lang>', 'report language').choices(['en', 'zh']).default('en'))
     .option('--claims <file>', 'claims file (item → claimed level); overrides the config')
     .option('--attestations <file>', 'attestations file; overrides the config')
