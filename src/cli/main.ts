@@ -8,7 +8,7 @@ import { attestationWarnings, loadAttestations, type Attestation } from '../engi
 import { loadClaims, type Claims } from '../engine/claims.js';
 import { resolveParameters } from '../engine/parameters.js';
 import { errorMessage, UsageError, UserError } from '../errors.js';
-import { createLogger, type Logger } from '../log.js';
+import { createLogger, type Logger, type LogLevel } from '../log.js';
 import { loadModel } from '../model/load.js';
 import type { Model } from '../model/types.js';
 import { defaultRulesDir, packageVersion } from '../package-info.js';
@@ -82,8 +82,12 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
   const catalog = () => (cachedCatalog ??= signalCatalog(registry));
   const model = (dir?: string): Model => loadModel(dir ? resolve(dir) : defaultRulesDir(), { declaredSignals: catalog().ids });
   const lang = (v: string | undefined): Lang => (v === 'zh' ? 'zh' : 'en');
-  const makeLog = (quiet: boolean): Logger =>
-    createLogger({ write: quiet ? () => {} : err, json: !(deps.stderrIsTTY ?? process.stderr.isTTY), redactor, now: () => clock.now() });
+  // --log-level and --log-format are global: read from the parsed root options when a command runs.
+  const makeLog = (quiet: boolean): Logger => {
+    const g = program.opts<{ logLevel: LogLevel; logFormat: 'auto' | 'json' | 'text' }>();
+    const json = g.logFormat === 'auto' ? !(deps.stderrIsTTY ?? process.stderr.isTTY) : g.logFormat === 'json';
+    return createLogger({ write: quiet ? () => {} : err, json, level: g.logLevel, redactor, now: () => clock.now() });
+  };
 
   type ScanOptions = { policy?: boolean; config: string; out: string; format: string; lang: string; claims?: string; attestations?: string; rules?: string; failBelow?: string; quiet?: boolean; failOnCollectorError?: boolean; store?: string | false };
   /** One scan: load, collect, evaluate, write the reports, record the run. Shared by `scan`, `demo` and `serve`. */
@@ -152,7 +156,9 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     .version(packageVersion(), '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: err })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .addOption(new Option('--log-level <level>', 'least severe log lines written to stderr').choices(['debug', 'info', 'warn', 'error']).default('info'))
+    .addOption(new Option('--log-format <format>', 'log lines as JSON (for log shippers) or text; auto: text on a terminal, JSON otherwise').choices(['auto', 'json', 'text']).default('auto'));
 
   program
     .command('scan')
