@@ -18,9 +18,10 @@ import { json, startServer, type TestServer } from '../../test/helpers/http-serv
 import { generateCluster, kubernetesHandler, type ClusterResource, type KubeCluster } from '../../demo/systems/kubernetes.js';
 import { kubernetesConfigSchema } from './config.js';
 import { kubernetesCollector } from './index.js';
-import { GETS, NON_RESOURCE_URLS, RESOURCES } from './resources.js';
+import { GETS, NON_RESOURCE_URLS, RESOURCES } from './read/resources.js';
 import { KUBERNETES_SIGNALS, type KubernetesSignalId } from './signals.js';
-import { imageName, isZoneSpread, keepsCapacity, selects } from './workloads.js';
+import { imageName } from './measure/datastores.js';
+import { isZoneSpread, keepsCapacity, selects } from './measure/templates.js';
 import type { Deployment } from './api.js';
 import { scanCollector } from '../../test/helpers/scan.js';
 
