@@ -1,18 +1,15 @@
 import type { Read } from '../../../src/collector/kit.js';
 import type { KubernetesSignalId } from '../signals.js';
-import { data, examples, list, need, objectsIn, objectsOf, plural, share, sumOf, value, type MeasuredSet } from './common.js';
+import { data, list, need, objectsIn, plural, share, value, type MeasuredSet } from './common.js';
 import type { NamespaceFacts } from './elasticity.js';
-import type { WorkloadFacts } from './workloads.js';
+import { workloadShare, type WorkloadFacts, type WorkloadReads } from './workloads.js';
 
 /**
  * Capacity (8.1): containers that request and limit cpu and memory, namespaces with a
  * ResourceQuota, VerticalPodAutoscalers.
  */
 
-export interface CapacityReads {
-  deployments: Read<WorkloadFacts>;
-  statefulsets: Read<WorkloadFacts>;
-  daemonsets: Read<WorkloadFacts>;
+export interface CapacityReads extends WorkloadReads {
   namespaces: Read<NamespaceFacts>;
   resourcequotas: Read<Set<string>>;
   vpas: Read<number>;
@@ -32,13 +29,11 @@ export function measureCapacity(s: CapacityReads): MeasuredSet<KubernetesSignalI
 }
 
 /** Containers (DaemonSets' included) that set both cpu and memory requests, or limits. */
-export function resources(list: readonly WorkloadFacts[], which: 'requests' | 'limits', evidence: string[]) {
-  const containers = sumOf(list, (w) => w.containers);
-  const have = sumOf(list, (w) => (which === 'requests' ? w.requests : w.limits));
-  const missing = list.map((w) => (which === 'requests' ? w.noRequests : w.noLimits));
-  return share(have, containers, evidence, 'no container in scope', `${have} of ${containers} containers set cpu and memory ${which}; not: ${examples(missing)}`,
-    { what: `containers without cpu and memory ${which}`, objects: objectsOf(missing) });
-}
+export const resources = (list: readonly WorkloadFacts[], which: 'requests' | 'limits', evidence: string[]) => workloadShare(list, evidence, {
+  have: (w) => (which === 'requests' ? w.requests : w.limits), of: (w) => w.containers, short: (w) => (which === 'requests' ? w.noRequests : w.noLimits),
+  empty: 'no container in scope', detail: (n, of, short) => `${n} of ${of} containers set cpu and memory ${which}; not: ${short}`,
+  what: `containers without cpu and memory ${which}`,
+});
 
 /** Namespaces in scope with at least one ResourceQuota. */
 export function quotaCoverage(names: string[], withQuota: ReadonlySet<string>, evidence: string[]) {

@@ -12,11 +12,15 @@ import type { WorkloadFacts } from './workloads.js';
  * age of CloudNativePG's last backup.
  */
 
-export interface CnpgCluster {
+/** A database cluster an operator runs: where, how many instances, whether it replicates synchronously. */
+interface OperatedDatabase {
   id: string;
   namespace: string;
   instances: number;
   sync: boolean;
+}
+
+export interface CnpgCluster extends OperatedDatabase {
   backupSpec: boolean;
   lastSuccess?: number;
   created?: number;
@@ -49,11 +53,7 @@ export function foldScheduledBackup(acc: Set<string>, s: api.CnpgScheduledBackup
   if (!s.spec.suspend) acc.add(`${s.metadata.namespace}/${s.spec.cluster.name}`);
 }
 
-export interface ZalandoCluster {
-  id: string;
-  namespace: string;
-  instances: number;
-  sync: boolean;
+export interface ZalandoCluster extends OperatedDatabase {
   backup: boolean;
 }
 export function zalandoCluster(c: api.ZalandoCluster): ZalandoCluster {

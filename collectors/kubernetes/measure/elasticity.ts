@@ -1,10 +1,10 @@
 import type { Read } from '../../../src/collector/kit.js';
 import type * as api from '../api.js';
 import type { KubernetesSignalId } from '../signals.js';
-import { allAbsent, data, examples, Examples, firstFailed, need, objectsOf, plural, share, sumOf, value, type MeasuredSet } from './common.js';
+import { allAbsent, data, examples, Examples, firstFailed, need, plural, value, type MeasuredSet } from './common.js';
 import type { NodeFacts } from './resilience.js';
 import type { IngressFacts, RouteFacts, Tally } from './traffic.js';
-import type { TargetIndex, WorkloadFacts } from './workloads.js';
+import { workloadShare, type TargetIndex, type WorkloadFacts, type WorkloadReads } from './workloads.js';
 
 /**
  * Elasticity (9.1.1): autoscaling of pods and nodes, rollouts that keep capacity, progressive
@@ -59,10 +59,7 @@ export function addNamespace(acc: NamespaceFacts, m: api.ObjectMeta): void {
   if (l['istio-injection'] === 'enabled' || l['istio.io/rev'] || l['istio.io/dataplane-mode'] === 'ambient' || a['linkerd.io/inject'] === 'enabled') acc.mesh.add(m.name);
 }
 
-export interface ElasticityReads {
-  deployments: Read<WorkloadFacts>;
-  statefulsets: Read<WorkloadFacts>;
-  daemonsets: Read<WorkloadFacts>;
+export interface ElasticityReads extends WorkloadReads {
   hpas: Read<TargetFacts>;
   scaledobjects: Read<TargetFacts>;
   autoscalerStatus: Read<boolean>;
@@ -111,19 +108,15 @@ function customMetrics(h: TargetFacts, evidence: string[]) {
 }
 
 /** Deployments and StatefulSets an HPA or ScaledObject targets. */
-export function hpaCoverage(list: readonly WorkloadFacts[], evidence: string[]) {
-  const total = sumOf(list, (w) => w.count);
-  const targeted = sumOf(list, (w) => w.hpaTargeted ?? 0);
-  return share(targeted, total, evidence, 'no Deployment or StatefulSet in scope',
-    `${targeted} of ${total} workloads targeted by an HPA or ScaledObject; not targeted: ${examples(list.map((w) => w.hpaUntargeted))}`,
-    { what: 'workloads no HPA or ScaledObject targets', objects: objectsOf(list.map((w) => w.hpaUntargeted)) });
-}
+export const hpaCoverage = (list: readonly WorkloadFacts[], evidence: string[]) => workloadShare(list, evidence, {
+  have: (w) => w.hpaTargeted ?? 0, of: (w) => w.count, short: (w) => w.hpaUntargeted, empty: 'no Deployment or StatefulSet in scope',
+  detail: (n, of, short) => `${n} of ${of} workloads targeted by an HPA or ScaledObject; not targeted: ${short}`, what: 'workloads no HPA or ScaledObject targets',
+});
 
-function capacityKept(d: WorkloadFacts, evidence: string[]) {
-  return share(d.capacityKept, d.count, evidence, 'no Deployment in scope',
-    `${d.capacityKept} of ${d.count} Deployments roll with maxUnavailable 0; losing capacity: ${d.capacityLost.text()}`,
-    { what: 'Deployments whose rolling update loses capacity', objects: objectsOf([d.capacityLost]) });
-}
+const capacityKept = (d: WorkloadFacts, evidence: string[]) => workloadShare([d], evidence, {
+  have: (w) => w.capacityKept, of: (w) => w.count, short: (w) => w.capacityLost, empty: 'no Deployment in scope',
+  detail: (n, of, short) => `${n} of ${of} Deployments roll with maxUnavailable 0; losing capacity: ${short}`, what: 'Deployments whose rolling update loses capacity',
+});
 
 /** True on any sign of node autoscaling; false only when every source answered and none shows one. */
 export function clusterAutoscaler(s: Pick<ElasticityReads, 'deployments' | 'autoscalerStatus' | 'nodes' | 'nodepools' | 'provisioners'>) {

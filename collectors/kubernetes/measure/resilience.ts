@@ -1,10 +1,10 @@
 import { notAvailable, type Read } from '../../../src/collector/kit.js';
 import type * as api from '../api.js';
 import type { KubernetesSignalId } from '../signals.js';
-import { data, examples, need, objectsOf, plural, share, sumOf, value, type MeasuredSet } from './common.js';
+import { data, need, plural, value, type MeasuredSet } from './common.js';
 import type { TargetFacts } from './elasticity.js';
 import { ownerOf } from './inventory.js';
-import type { PdbIndex, WorkloadFacts } from './workloads.js';
+import { workloadShare, type PdbIndex, type WorkloadFacts, type WorkloadReads } from './workloads.js';
 
 /**
  * Resilience (9.1.2) of the workloads and the nodes: replicas, probes, disruption budgets,
@@ -53,10 +53,7 @@ export function foldPdb(acc: PdbFacts, p: api.Pdb): void {
   acc.index.set(ns, [...(acc.index.get(ns) ?? []), p.spec.selector]);
 }
 
-export interface ResilienceReads {
-  deployments: Read<WorkloadFacts>;
-  statefulsets: Read<WorkloadFacts>;
-  daemonsets: Read<WorkloadFacts>;
+export interface ResilienceReads extends WorkloadReads {
   hpas: Read<TargetFacts>;
   scaledobjects: Read<TargetFacts>;
   pdbs: Read<PdbFacts>;
@@ -86,44 +83,40 @@ export function measureResilience(s: ResilienceReads): MeasuredSet<KubernetesSig
 }
 
 const NO_MULTI = 'no multi-replica workload in scope';
+const multi = (w: WorkloadFacts) => w.multi;
 
-export function multiReplica(list: readonly WorkloadFacts[], evidence: string[]) {
-  const total = sumOf(list, (w) => w.count);
-  const multi = sumOf(list, (w) => w.multi);
-  return share(multi, total, evidence, 'no Deployment or StatefulSet in scope', `${multi} of ${total} workloads run more than one replica; single: ${examples(list.map((w) => w.single))}`,
-    { what: 'single-replica workloads', objects: objectsOf(list.map((w) => w.single)) });
-}
+export const multiReplica = (list: readonly WorkloadFacts[], evidence: string[]) => workloadShare(list, evidence, {
+  have: multi, of: (w) => w.count, short: (w) => w.single, empty: 'no Deployment or StatefulSet in scope',
+  detail: (n, of, short) => `${n} of ${of} workloads run more than one replica; single: ${short}`, what: 'single-replica workloads',
+});
 
-function spread(list: readonly WorkloadFacts[], evidence: string[]) {
-  const multi = sumOf(list, (w) => w.multi);
-  const n = sumOf(list, (w) => w.spread);
-  return share(n, multi, evidence, NO_MULTI, `${n} of ${multi} multi-replica workloads declare topologySpreadConstraints or podAntiAffinity; not: ${examples(list.map((w) => w.unspread))}`,
-    { what: 'multi-replica workloads without topology spread or anti-affinity', objects: objectsOf(list.map((w) => w.unspread)) });
-}
+const spread = (list: readonly WorkloadFacts[], evidence: string[]) => workloadShare(list, evidence, {
+  have: (w) => w.spread, of: multi, short: (w) => w.unspread, empty: NO_MULTI,
+  detail: (n, of, short) => `${n} of ${of} multi-replica workloads declare topologySpreadConstraints or podAntiAffinity; not: ${short}`,
+  what: 'multi-replica workloads without topology spread or anti-affinity',
+});
 
-function zoneSpread(list: readonly WorkloadFacts[], evidence: string[]) {
-  const multi = sumOf(list, (w) => w.multi);
-  const n = sumOf(list, (w) => w.zoneSpread);
-  return share(n, multi, evidence, NO_MULTI, `${n} of ${multi} multi-replica workloads are spread over zones or regions; not: ${examples(list.map((w) => w.zoneUnspread))}`,
-    { what: 'multi-replica workloads not spread over zones or regions', objects: objectsOf(list.map((w) => w.zoneUnspread)) });
-}
+const zoneSpread = (list: readonly WorkloadFacts[], evidence: string[]) => workloadShare(list, evidence, {
+  have: (w) => w.zoneSpread, of: multi, short: (w) => w.zoneUnspread, empty: NO_MULTI,
+  detail: (n, of, short) => `${n} of ${of} multi-replica workloads are spread over zones or regions; not: ${short}`,
+  what: 'multi-replica workloads not spread over zones or regions',
+});
 
-function pdbCoverage(list: readonly WorkloadFacts[], evidence: string[]) {
-  const multi = sumOf(list, (w) => w.multi);
-  const covered = sumOf(list, (w) => w.pdbCovered ?? 0);
-  return share(covered, multi, evidence, NO_MULTI, `${covered} of ${multi} multi-replica workloads selected by a PodDisruptionBudget; not: ${examples(list.map((w) => w.pdbUncovered))}`,
-    { what: 'multi-replica workloads no PodDisruptionBudget selects', objects: objectsOf(list.map((w) => w.pdbUncovered)) });
-}
+const pdbCoverage = (list: readonly WorkloadFacts[], evidence: string[]) => workloadShare(list, evidence, {
+  have: (w) => w.pdbCovered ?? 0, of: multi, short: (w) => w.pdbUncovered, empty: NO_MULTI,
+  detail: (n, of, short) => `${n} of ${of} multi-replica workloads selected by a PodDisruptionBudget; not: ${short}`,
+  what: 'multi-replica workloads no PodDisruptionBudget selects',
+});
 
 /** Workloads (DaemonSets included) with the probe on every container. */
 export function probes(list: readonly WorkloadFacts[], probe: 'readiness' | 'liveness', evidence: string[]) {
-  const total = sumOf(list, (w) => w.count);
-  const have = sumOf(list, (w) => (probe === 'readiness' ? w.readiness : w.liveness));
-  const missing = list.map((w) => (probe === 'readiness' ? w.noReadiness : w.noLiveness));
   const what = `${probe}Probe`;
-  return share(have, total, evidence, 'no Deployment, StatefulSet or DaemonSet in scope',
-    `${have} of ${total} workloads (DaemonSets included) have a ${what} on every container; not: ${examples(missing)}`,
-    { what: `workloads without a ${what} on every container`, objects: objectsOf(missing) });
+  return workloadShare(list, evidence, {
+    have: (w) => (probe === 'readiness' ? w.readiness : w.liveness), of: (w) => w.count, short: (w) => (probe === 'readiness' ? w.noReadiness : w.noLiveness),
+    empty: 'no Deployment, StatefulSet or DaemonSet in scope',
+    detail: (n, of, short) => `${n} of ${of} workloads (DaemonSets included) have a ${what} on every container; not: ${short}`,
+    what: `workloads without a ${what} on every container`,
+  });
 }
 
 /** Distinct zones or regions of the Ready nodes; not available when none is labelled. */

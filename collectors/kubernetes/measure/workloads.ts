@@ -1,5 +1,6 @@
 import type { DaemonSet, Deployment, LabelSelector, StatefulSet } from '../api.js';
-import { Examples } from './common.js';
+import type { Read } from '../../../src/collector/kit.js';
+import { examples, Examples, objectsOf, share, sumOf } from './common.js';
 import { addToGroup, CACHE_IMAGES, cacheEngineOf, DATABASE_IMAGES, engineOf, imageName, ownedByCountedOperator, SENTINEL_IMAGES, type Group } from './datastores.js';
 import { ownerOf } from './inventory.js';
 import { asksForMesh, hasCpuAndMemory, isAutoscaler, isSpread, isZoneSpread, keepsCapacity, selects } from './templates.js';
@@ -147,4 +148,32 @@ export function foldWorkload(acc: WorkloadFacts, w: Deployment | StatefulSet | D
   const sentinel = images.some((i) => SENTINEL_IMAGES.test(i.image) || /sentinel/i.test(i.name));
   if (cache) addToGroup(acc.caches, meta, cacheEngineOf(cache.image), instances, sentinel, id);
   else if (sentinel) addToGroup(acc.caches, meta, 'redis', 0, true, id);
+}
+
+/** The three workload lists, which most themes measure from. */
+export interface WorkloadReads {
+  deployments: Read<WorkloadFacts>;
+  statefulsets: Read<WorkloadFacts>;
+  daemonsets: Read<WorkloadFacts>;
+}
+
+/** How one share of workloads (or of their containers) is counted and worded. */
+export interface WorkloadQuestion {
+  have: (w: WorkloadFacts) => number;
+  of: (w: WorkloadFacts) => number;
+  /** The ones that fall short, named in the detail and as the objects. */
+  short: (w: WorkloadFacts) => Examples;
+  /** The not-available reason when there is nothing to divide by. */
+  empty: string;
+  detail: (have: number, of: number, short: string) => string;
+  /** What the objects are. */
+  what: string;
+}
+
+/** A share over several kinds of workloads: `have` of `of`, with those that fell short named. */
+export function workloadShare(list: readonly WorkloadFacts[], evidence: string[], q: WorkloadQuestion) {
+  const have = sumOf(list, q.have);
+  const of = sumOf(list, q.of);
+  const short = list.map(q.short);
+  return share(have, of, evidence, q.empty, q.detail(have, of, examples(short)), { what: q.what, objects: objectsOf(short) });
 }
