@@ -1,6 +1,6 @@
-import type { Read } from '../../../src/collector/kit.js';
+import { fromRead, type Read } from '../../../src/collector/kit.js';
 import type { KubernetesSignalId } from '../signals.js';
-import { data, list, need, objectsIn, plural, share, value, type MeasuredSet } from './common.js';
+import { data, list, need, objectsIn, plural, share, type MeasuredSet } from './common.js';
 import type { NamespaceFacts } from './elasticity.js';
 import { workloadShare, type WorkloadFacts, type WorkloadReads } from './workloads.js';
 
@@ -19,12 +19,11 @@ export function measureCapacity(s: CapacityReads): MeasuredSet<KubernetesSignalI
   const all = need([s.deployments, s.statefulsets, s.daemonsets]);
   const every = () => [data(s.deployments)!, data(s.statefulsets)!, data(s.daemonsets)!];
   const quotas = need([s.namespaces, s.resourcequotas]);
-  const vpas = need([s.vpas]);
   return {
     'kubernetes.resources.requests_ratio': all.failed ?? resources(every(), 'requests', all.evidence),
     'kubernetes.resources.limits_ratio': all.failed ?? resources(every(), 'limits', all.evidence),
     'kubernetes.quotas.namespace_ratio': quotas.failed ?? quotaCoverage(data(s.namespaces)!.names, data(s.resourcequotas)!, quotas.evidence),
-    'kubernetes.vpa.count': vpas.failed ?? value(data(s.vpas)!, vpas.evidence),
+    'kubernetes.vpa.count': fromRead(s.vpas, (n) => n),
   };
 }
 

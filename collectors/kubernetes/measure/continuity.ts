@@ -1,4 +1,4 @@
-import { measureFailed, notAvailable, type Measured, type Read } from '../../../src/collector/kit.js';
+import { fromRead, measureFailed, notAvailable, type Measured, type Read } from '../../../src/collector/kit.js';
 import type { Window } from '../../../src/collector/types.js';
 import type * as api from '../api.js';
 import type { KubernetesSignalId } from '../signals.js';
@@ -74,17 +74,12 @@ export interface VeleroReads {
 }
 
 export function measureVelero(s: VeleroReads, now: number): MeasuredSet<KubernetesSignalId> {
-  const schedules = need([s.veleroSchedules]);
-  const backups = need([s.veleroBackups]);
-  const locations = need([s.veleroLocations]);
-  const sch = data(s.veleroSchedules);
-  const located = data(s.veleroLocations) ?? [];
   return {
-    'kubernetes.velero.schedules': schedules.failed ?? value(sch!.total - sch!.paused, schedules.evidence, `${sch!.total} Schedules, ${sch!.paused} paused`),
+    'kubernetes.velero.schedules': fromRead(s.veleroSchedules, (v) => v.total - v.paused, (v) => ({ detail: `${v.total} Schedules, ${v.paused} paused` })),
     'kubernetes.velero.last_backup_age_seconds': lastBackupAge(s, now),
-    'kubernetes.velero.failed_ratio': backups.failed ?? failedRatio(data(s.veleroBackups)!, backups.evidence),
-    'kubernetes.velero.locations': locations.failed ?? value(located.length, locations.evidence, list(located.map(describeLocation))),
-    'kubernetes.velero.offsite': locations.failed ?? offsite(located, s.nodes, locations.evidence),
+    'kubernetes.velero.failed_ratio': fromRead(s.veleroBackups, (b) => failedRatio(b, [])),
+    'kubernetes.velero.locations': fromRead(s.veleroLocations, (l) => l.length, (l) => ({ detail: list(l.map(describeLocation)) })),
+    'kubernetes.velero.offsite': fromRead(s.veleroLocations, (l) => offsite(l, s.nodes, [])),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Read } from '../../../src/collector/kit.js';
+import { fromRead, type Read } from '../../../src/collector/kit.js';
 import type * as api from '../api.js';
 import type { KubernetesSignalId } from '../signals.js';
 import { allAbsent, data, examples, Examples, firstFailed, need, plural, value, type MeasuredSet } from './common.js';
@@ -79,21 +79,17 @@ export interface ElasticityReads extends WorkloadReads {
 export function measureElasticity(s: ElasticityReads): MeasuredSet<KubernetesSignalId> {
   const wl = [s.deployments, s.statefulsets];
   const workloads = need(wl);
-  const hpas = need([s.hpas]);
   const scaled = need([...wl, s.hpas], [s.scaledobjects]);
-  const rollout = need([s.deployments]);
-  const keda = need([s.scaledobjects]);
-  const services = need([s.services]);
   return {
     'kubernetes.workloads.count': workloads.failed ?? workloadCount(data(s.deployments)!, data(s.statefulsets)!, workloads.evidence),
-    'kubernetes.hpa.count': hpas.failed ?? value(data(s.hpas)!.count, hpas.evidence),
-    'kubernetes.hpa.custom_metrics_count': hpas.failed ?? customMetrics(data(s.hpas)!, hpas.evidence),
-    'kubernetes.keda.scaledobjects': keda.failed ?? value(data(s.scaledobjects)!.count, keda.evidence),
+    'kubernetes.hpa.count': fromRead(s.hpas, (h) => h.count),
+    'kubernetes.hpa.custom_metrics_count': fromRead(s.hpas, customMetrics),
+    'kubernetes.keda.scaledobjects': fromRead(s.scaledobjects, (k) => k.count),
     'kubernetes.hpa.coverage_ratio': scaled.failed ?? hpaCoverage([data(s.deployments)!, data(s.statefulsets)!], scaled.evidence),
-    'kubernetes.rollout.capacity_kept_ratio': rollout.failed ?? capacityKept(data(s.deployments)!, rollout.evidence),
+    'kubernetes.rollout.capacity_kept_ratio': fromRead(s.deployments, (d) => capacityKept(d, [])),
     'kubernetes.cluster_autoscaler.present': clusterAutoscaler(s),
     'kubernetes.progressive_delivery.count': progressiveDelivery(s.rollouts, s.canaries),
-    'kubernetes.services.count': services.failed ?? value(data(s.services)!, services.evidence),
+    'kubernetes.services.count': fromRead(s.services, (n) => n),
     'kubernetes.ingress.count': ingressCount(s.ingresses, s.httproutes, s.grpcroutes),
     'kubernetes.service_mesh.present': serviceMesh(s),
   };
@@ -103,8 +99,8 @@ export function workloadCount(d: WorkloadFacts, st: WorkloadFacts, evidence: str
   return value(d.count + st.count, evidence, `${plural(d.count, 'Deployment')}, ${plural(st.count, 'StatefulSet')}`);
 }
 
-function customMetrics(h: TargetFacts, evidence: string[]) {
-  return value(h.custom, evidence, `${h.custom} of ${plural(h.count, 'HPA')} scale on Pods, Object, External or ContainerResource metrics`);
+function customMetrics(h: TargetFacts) {
+  return value(h.custom, [], `${h.custom} of ${plural(h.count, 'HPA')} scale on Pods, Object, External or ContainerResource metrics`);
 }
 
 /** Deployments and StatefulSets an HPA or ScaledObject targets. */

@@ -1,4 +1,4 @@
-import { notAvailable, type Read } from '../../../src/collector/kit.js';
+import { fromRead, notAvailable, type Read } from '../../../src/collector/kit.js';
 import type * as api from '../api.js';
 import type { KubernetesSignalId } from '../signals.js';
 import { data, need, plural, value, type MeasuredSet } from './common.js';
@@ -66,7 +66,6 @@ export function measureResilience(s: ResilienceReads): MeasuredSet<KubernetesSig
   const scaled = need([...wl, s.hpas], [s.scaledobjects]);
   const pdb = need([...wl, s.hpas, s.pdbs], [s.scaledobjects]);
   const all = need([s.deployments, s.statefulsets, s.daemonsets]);
-  const nodes = need([s.nodes]);
   const replicated = () => [data(s.deployments)!, data(s.statefulsets)!];
   const every = () => [data(s.deployments)!, data(s.statefulsets)!, data(s.daemonsets)!];
   return {
@@ -76,9 +75,9 @@ export function measureResilience(s: ResilienceReads): MeasuredSet<KubernetesSig
     'kubernetes.pdb.coverage_ratio': pdb.failed ?? pdbCoverage(replicated(), pdb.evidence),
     'kubernetes.probes.readiness_ratio': all.failed ?? probes(every(), 'readiness', all.evidence),
     'kubernetes.probes.liveness_ratio': all.failed ?? probes(every(), 'liveness', all.evidence),
-    'kubernetes.nodes.count': nodes.failed ?? value(data(s.nodes)!.count, nodes.evidence, `${data(s.nodes)!.ready} Ready`),
-    'kubernetes.nodes.zones': nodes.failed ?? places(data(s.nodes)!, 'zones', nodes.evidence),
-    'kubernetes.nodes.regions': nodes.failed ?? places(data(s.nodes)!, 'regions', nodes.evidence),
+    'kubernetes.nodes.count': fromRead(s.nodes, (n) => n.count, (n) => ({ detail: `${n.ready} Ready` })),
+    'kubernetes.nodes.zones': fromRead(s.nodes, (n) => places(n, 'zones')),
+    'kubernetes.nodes.regions': fromRead(s.nodes, (n) => places(n, 'regions')),
   };
 }
 
@@ -120,7 +119,7 @@ export function probes(list: readonly WorkloadFacts[], probe: 'readiness' | 'liv
 }
 
 /** Distinct zones or regions of the Ready nodes; not available when none is labelled. */
-export function places(nodes: NodeFacts, which: 'zones' | 'regions', evidence: string[]) {
+export function places(nodes: NodeFacts, which: 'zones' | 'regions', evidence: string[] = []) {
   const found = nodes[which];
   const label = which === 'zones' ? 'zone' : 'region';
   if (found.size) return value(found.size, evidence, [...found].sort().join(', '));
