@@ -276,3 +276,23 @@ export const chaosWorkflowSchema = withMeta({
 export const litmusEngineSchema = withMeta({
   spec: z.object({ experiments: z.array(z.object({ name: z.string() })).nullable().optional() }),
 });
+export type Hpa = z.infer<typeof hpaSchema>;
+export type ScaledObject = z.infer<typeof scaledObjectSchema>;
+export type Pdb = z.infer<typeof pdbSchema>;
+export type Rollout = z.infer<typeof rolloutSchema>;
+export type DestinationRule = z.infer<typeof destinationRuleSchema>;
+export type VirtualService = z.infer<typeof virtualServiceSchema>;
+export type HttpRoute = z.infer<typeof httpRouteSchema>;
+export type TraefikMiddleware = z.infer<typeof traefikMiddlewareSchema>;
+export type EnvoyFilter = z.infer<typeof envoyFilterSchema>;
+export type CnpgBackup = z.infer<typeof cnpgBackupSchema>;
+export type CnpgScheduledBackup = z.infer<typeof cnpgScheduledBackupSchema>;
+export type RedisFailover = z.infer<typeof redisFailoverSchema>;
+export type OpstreeReplication = z.infer<typeof opstreeReplicationSchema>;
+export type OpstreeCluster = z.infer<typeof opstreeClusterSchema>;
+export type VeleroBackup = z.infer<typeof veleroBackupSchema>;
+export type VeleroLocation = z.infer<typeof veleroLocationSchema>;
+export type ChaosSchedule = z.infer<typeof chaosScheduleSchema>;
+export type ChaosWorkflow = z.infer<typeof chaosWorkflowSchema>;
+export type LitmusEngine = z.infer<typeof litmusEngineSchema>;
+export type MetaOnly = z.infer<typeof metaOnlySchema>;

@@ -1,10 +1,11 @@
-import type { CollectContext, Collector } from '../../src/collector/types.js';
-import { kubernetesConfigSchema, type KubernetesConfig } from './config.js';
+import { emitAll, type CollectContext, type Collector } from '../../src/collector/kit.js';
 import { versionSchema } from './api.js';
-import { deriveSignals } from './derive.js';
-import { KubeReader } from './reader.js';
+import { kubernetesConfigSchema, type KubernetesConfig } from './config.js';
+import { measureAll } from './measure/index.js';
+import { inventoryOf } from './measure/inventory.js';
+import { KubeReader } from './read/reader.js';
+import { readSources } from './read/sources.js';
 import { KUBERNETES_SIGNALS } from './signals.js';
-import { readSources } from './sources.js';
 
 export type { KubernetesConfig } from './config.js';
 
@@ -12,6 +13,7 @@ export const kubernetesCollector: Collector<KubernetesConfig> = {
   id: 'kubernetes',
   description: 'Kubernetes API: workloads, autoscaling, disruption budgets, probes, topology, quotas, and the CRDs of rollouts, backups, database operators and chaos tools (get and list only)',
   signals: [...KUBERNETES_SIGNALS],
+  publishes: ['inventory'],
   configSchema: kubernetesConfigSchema,
   files: (c) => [
     ...(c.kubeconfig ? [{ key: 'kubeconfig', path: c.kubeconfig }] : []),
@@ -36,16 +38,16 @@ async function collect(ctx: CollectContext<KubernetesConfig>): Promise<void> {
     namespaces: config.namespaces,
     exclude: new Set(config.exclude_namespaces),
   });
-  const sources = await readSources(reader, ctx.window);
-  const signals = deriveSignals(sources, ctx.clock.now(), {
+  const sources = await readSources(reader, ctx.window, ctx.signal);
+  const measured = measureAll(sources, ctx.clock.now(), {
     text: `Kubernetes ${version.data.gitVersion}${version.data.platform ? ` (${version.data.platform})` : ''} via ${connection.source}`,
     evidence: version.evidence,
   }, { inventoryComplete: config.inventory_complete });
-  for (const decl of KUBERNETES_SIGNALS) {
-    const m = signals[decl.id];
-    if (!m) continue;
-    if (m.status === 'value') ctx.emit(decl.id, m.value, m.evidence, { detail: m.detail, objects: m.objects, notes: m.notes });
-    else if (m.status === 'not_available') ctx.notAvailable(decl.id, m.reason, m.evidence);
-    else ctx.failed(decl.id, m.reason, m.evidence);
-  }
+  emitAll(ctx, KUBERNETES_SIGNALS, measured, 'not measured');
+
+  // A workload or node list that was not read whole publishes nothing: the core then fails the
+  // cross signals that need this cluster's inventory instead of comparing a part of it.
+  const inventory = inventoryOf(sources);
+  if (inventory.status === 'ok') ctx.publish('inventory', inventory.data, inventory.evidence);
+  else ctx.log.debug('inventory not published', { reason: inventory.reason });
 }

@@ -18,11 +18,13 @@ import { json, startServer, type TestServer } from '../../test/helpers/http-serv
 import { generateCluster, kubernetesHandler, type ClusterResource, type KubeCluster } from '../../demo/systems/kubernetes.js';
 import { kubernetesConfigSchema } from './config.js';
 import { kubernetesCollector } from './index.js';
-import { GETS, NON_RESOURCE_URLS, RESOURCES } from './resources.js';
+import { GETS, NON_RESOURCE_URLS, RESOURCES } from './read/resources.js';
 import { KUBERNETES_SIGNALS, type KubernetesSignalId } from './signals.js';
-import { imageName, isZoneSpread, keepsCapacity, selects } from './workloads.js';
+import { imageName } from './measure/datastores.js';
+import { isZoneSpread, keepsCapacity, selects } from './measure/templates.js';
 import type { Deployment } from './api.js';
 import { scanCollector } from '../../test/helpers/scan.js';
+import type { InventoryItem } from '../../src/inventory/records.js';
 
 // The fixtures (fixtures/shop/) are lists as the API returns them, at this moment; see fixtures/README.md.
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -732,5 +734,51 @@ describe('the demo cluster', () => {
     expect(r.value('kubernetes.chaos.node_level')).toBe(true);
     expect(ratio('kubernetes.databases.backup_configured_ratio')).toBeLessThan(1);
     expect(r.urls(/^\/apis\/apps\/v1\/deployments$/).length).toBeGreaterThan(1); // paged
+  });
+});
+
+describe('kubernetes collector: the live inventory it publishes', () => {
+  /** The shop cluster with owner labels on two workloads and a node named with its domain. */
+  function labelled(): KubeCluster {
+    const cluster = loadCluster();
+    const items = (resource: string) => cluster.resources.find((r) => r.resource === resource)!.items as { metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: { template?: { metadata?: { labels?: Record<string, string> } } } }[];
+    const deployment = (name: string) => items('deployments').find((d) => d.metadata.name === name)!;
+    deployment('frontend').metadata.labels = { ...deployment('frontend').metadata.labels, 'app.kubernetes.io/part-of': 'storefront', team: 'web' };
+    const checkout = deployment('checkout').spec!.template!.metadata!;
+    checkout.labels = { ...checkout.labels, team: 'payments' };
+    const node = items('nodes').find((n) => n.metadata.name === 'node-a1')!;
+    node.metadata.name = 'Node-A1.eu-west-1.compute.internal';
+    node.metadata.labels = { ...node.metadata.labels, owner: 'platform' };
+    return cluster;
+  }
+
+  it('publishes every workload in scope and every node, keyed as the core matches them', async () => {
+    const server = await serve(labelled());
+    const r = await scan(instance({ server: server.url }));
+    expect(r.publications).toHaveLength(1);
+    const p = r.publications[0];
+    expect(p).toMatchObject({ kind: 'inventory', collector: 'kubernetes', instance: 'shop', status: 'published' });
+    if (p.status !== 'published') return;
+    const items = p.records as InventoryItem[];
+    expect(items.every((i) => i.role === 'live')).toBe(true);
+    const workloads = items.filter((i) => i.kind === 'workload').map((i) => i.key).sort();
+    // kube-system is out of scope: its Deployments and DaemonSet are not the estate's.
+    expect(workloads).toEqual(['legacy/api-old', 'legacy/billing-old', 'legacy/mysql', 'legacy/report', 'shop/checkout', 'shop/frontend', 'shop/log-agent', 'shop/queue-consumer', 'shop/redis-node', 'shop/worker']);
+    expect(items.find((i) => i.key === 'shop/frontend')).toEqual({ role: 'live', kind: 'workload', key: 'shop/frontend', name: 'shop/frontend', owner: 'storefront' });
+    expect(items.find((i) => i.key === 'shop/checkout')?.owner).toBe('payments'); // from the pod template
+    expect(items.find((i) => i.key === 'shop/worker')).not.toHaveProperty('owner');
+    const nodes = items.filter((i) => i.kind === 'node');
+    expect(nodes.map((i) => i.key).sort()).toEqual(['node-a1', 'node-b1', 'node-c1', 'node-old']);
+    expect(nodes.find((i) => i.key === 'node-a1')).toEqual({ role: 'live', kind: 'node', key: 'node-a1', name: 'Node-A1.eu-west-1.compute.internal', owner: 'platform' });
+    const paths = p.evidence.map((e) => new URL(r.urlOf(e)).pathname);
+    expect(paths).toEqual(expect.arrayContaining(['/apis/apps/v1/deployments', '/apis/apps/v1/statefulsets', '/apis/apps/v1/daemonsets', '/api/v1/nodes']));
+  });
+
+  it('publishes nothing when a workload list failed, so the cross signals fail instead of comparing a part', async () => {
+    const server = await serve(undefined, (url) =>
+      url.pathname === '/apis/apps/v1/statefulsets' ? { status: 500, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'etcd timeout', code: 500 } } : undefined);
+    const r = await scan(instance({ server: server.url }));
+    expect(r.runs[0].status).toBe('partial');
+    expect(r.publications).toEqual([expect.objectContaining({ kind: 'inventory', collector: 'kubernetes', status: 'missing' })]);
   });
 });

@@ -1,22 +1,11 @@
 import type { z } from 'zod';
-import { errorMessage } from '../../src/errors.js';
-import type { HttpClient, HttpResponse } from '../../src/http/client.js';
-import { CollectError, isCollectError } from '../../src/http/errors.js';
-import { formatIssues } from '../../src/zod-path.js';
-import { listSchema, resourceListSchema, statusSchema } from './api.js';
+import { readAbsent, readOk, type Read } from '../../../src/collector/kit.js';
+import { errorMessage } from '../../../src/errors.js';
+import type { HttpClient, HttpResponse } from '../../../src/http/client.js';
+import { CollectError, isCollectError } from '../../../src/http/errors.js';
+import { formatIssues } from '../../../src/zod-path.js';
+import { listSchema, resourceListSchema, statusSchema } from '../api.js';
 import { apiPrefix, qualified, type ApiResource } from './resources.js';
-
-/**
- * What reading one source came to:
- * - ok: its data, folded from every page;
- * - absent: the resource is not installed (a CRD whose group/version is not served);
- * - failed: it could not be read (permission denied, expired twice, malformed, unreachable …).
- * Each carries the evidence of every request it made.
- */
-export type Outcome<T> =
-  | { status: 'ok'; data: T; evidence: string[] }
-  | { status: 'absent'; reason: string; evidence: string[] }
-  | { status: 'failed'; reason: string; evidence: string[] };
 
 export interface Scope {
   /** Namespaces named in the config; undefined = all. */
@@ -31,7 +20,7 @@ const ERROR_STATUSES = [403, 404, 410];
 /**
  * Reads the Kubernetes API through the shared HTTP client: discovery of CRD group/versions,
  * lists page by page (limit + continue, each page folded as it arrives and then dropped), and
- * single GETs. Failures become outcomes for the caller's sources; only a passed deadline is
+ * single GETs. Failures become failed (or absent) reads for the caller's sources; only a passed deadline is
  * thrown.
  */
 export class KubeReader {
@@ -56,8 +45,8 @@ export class KubeReader {
   }
 
   /** Which version of a resource the server serves, or why none. Built-in resources are not looked up. */
-  async locate(r: ApiResource): Promise<Outcome<string>> {
-    if (r.builtin) return { status: 'ok', data: r.versions[0], evidence: [] };
+  async locate(r: ApiResource): Promise<Read<string>> {
+    if (r.builtin) return readOk(r.versions[0], []);
     const evidence: string[] = [];
     const notServed: string[] = [];
     const without: string[] = [];
@@ -65,12 +54,12 @@ export class KubeReader {
       const served = await this.discover(r.group, version);
       if (served.status === 'failed') return { status: 'failed', reason: served.reason, evidence: [...evidence, ...served.evidence] };
       evidence.push(served.evidence);
-      if (served.status === 'served' && served.resources.has(r.resource)) return { status: 'ok', data: version, evidence };
+      if (served.status === 'served' && served.resources.has(r.resource)) return readOk(version, evidence);
       if (served.status === 'served') without.push(`${r.group}/${version} is served without ${r.resource}`);
       else notServed.push(apiPrefix(r.group, version));
     }
     const why = [...(notServed.length ? [`GET ${notServed.join(', ')}: HTTP 404`] : []), ...without].join('; ');
-    return { status: 'absent', reason: `${r.group}/${r.versions.join(', ')} ${r.resource} is not installed (${why})`, evidence };
+    return readAbsent(`${r.group}/${r.versions.join(', ')} ${r.resource} is not installed (${why})`, evidence);
   }
 
   private discover(group: string, version: string): Promise<Served> {
@@ -106,7 +95,7 @@ export class KubeReader {
     item: T,
     init: () => A,
     fold: (acc: A, item: z.infer<T>, inScope: boolean) => void,
-  ): Promise<Outcome<A>> {
+  ): Promise<Read<A>> {
     const located = await this.locate(r);
     if (located.status !== 'ok') return located;
     const version = located.data;
@@ -143,7 +132,7 @@ export class KubeReader {
           if (res.status === 404) {
             const reason = `GET ${target.path}: HTTP 404 (${statusMessage(res.data)})`;
             if (r.builtin) return { status: 'failed', reason: `list ${what}: this API server does not serve ${r.group}/${version} (${reason}); techops needs Kubernetes 1.23 or later`, evidence };
-            return { status: 'absent', reason: `${r.group}/${version} ${r.resource} is not installed (${reason})`, evidence };
+            return readAbsent(`${r.group}/${version} ${r.resource} is not installed (${reason})`, evidence);
           }
           let page: z.infer<typeof schema>;
           try {
@@ -161,22 +150,22 @@ export class KubeReader {
           seen.add(token);
         }
       }
-      return { status: 'ok', data: acc, evidence };
+      return readOk(acc, evidence);
     }
   }
 
   /** One object; `found: false` on 404. */
-  async get<T extends z.ZodType>(path: string, schema: T, what: string): Promise<Outcome<{ found: true; object: z.infer<T> } | { found: false }>> {
+  async get<T extends z.ZodType>(path: string, schema: T, what: string): Promise<Read<{ found: true; object: z.infer<T> } | { found: false }>> {
     let res: HttpResponse<string>;
     try {
       res = await this.http.getText(path, { acceptStatus: [403, 404] });
     } catch (err) {
       return { status: 'failed', reason: `get ${what}: ${failure(err)}`, evidence: evidenceOf(err) };
     }
-    if (res.status === 404) return { status: 'ok', data: { found: false }, evidence: [res.evidence] };
+    if (res.status === 404) return readOk({ found: false }, [res.evidence]);
     if (res.status === 403) return { status: 'failed', reason: `permission denied: get ${what} (HTTP 403: ${statusMessage(res.data)})`, evidence: [res.evidence] };
     try {
-      return { status: 'ok', data: { found: true, object: this.parse(res, schema, path) }, evidence: [res.evidence] };
+      return readOk({ found: true, object: this.parse(res, schema, path) }, [res.evidence]);
     } catch (err) {
       return { status: 'failed', reason: `get ${what}: ${failure(err)}`, evidence: [res.evidence] };
     }

@@ -41,8 +41,6 @@ export const CHAOS_MESH_KINDS = {
   physicalMachineChaos: ['physicalmachinechaos', 'PhysicalMachineChaos'],
 } as const;
 export type ChaosKey = keyof typeof CHAOS_MESH_KINDS;
-/** Faults that reach the node, its kernel or its clock rather than one container's network or process. */
-export const NODE_LEVEL_CHAOS = new Set(['StressChaos', 'IOChaos', 'TimeChaos', 'KernelChaos', 'PhysicalMachineChaos']);
 
 export const RESOURCES = [
   core('nodes', 'nodes', false),
