@@ -154,3 +154,31 @@ describe('grafana collector', () => {
     expect(get('folders.count').value).toBe(2);
   });
 });
+
+describe('grafana collector against the sample estate\'s Grafana', () => {
+  it('reads the fake organisation the demo serves, with its token only', async () => {
+    const { serveLoopback } = await import('../../demo/http.js');
+    const { generateGrafanaOrg, grafanaHandler } = await import('../../demo/systems/grafana.js');
+    const server = await serveLoopback(grafanaHandler(generateGrafanaOrg(new Date(NOW)), 'demo-token-0123456789'));
+    try {
+      const run = (token: string) => scanCollector({
+        collector: grafanaCollector,
+        instances: [{ collector: 'grafana', name: 'demo', config: grafanaConfigSchema.parse({ url: server.url, token }), http: {} }],
+        window: WINDOW,
+        now: NOW,
+        secrets: [token],
+      });
+      const r = await run('demo-token-0123456789');
+      expect(r.runs[0].status).toBe('ok');
+      expect(r.value('grafana.dashboards.count')).toBe(12);
+      // imported from grafana.com: SLO / Detail, PostgreSQL, Node Exporter Full
+      expect(r.value('grafana.dashboards.custom_count')).toBe(9);
+      expect(r.value('grafana.dashboards.with_drilldown')).toBeGreaterThanOrEqual(1);
+      expect(r.value('grafana.permissions.levels')).toBe(3);
+      const refused = await run('wrong-token-0123456789');
+      expect(refused.runs[0].error_kind).toBe('credentials');
+    } finally {
+      await server.close();
+    }
+  });
+});

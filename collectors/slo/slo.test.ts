@@ -138,3 +138,32 @@ describe('slo collector on errors (nock, Prometheus HTTP API shapes)', () => {
     expect(r.value('slo.rum.web_vitals_families')).toBe(1);
   });
 });
+
+describe('slo collector against the sample estate\'s Prometheus', () => {
+  it('reads the SLOs, journeys and web vitals the demo serves', async () => {
+    const { serveLoopback } = await import('../../demo/http.js');
+    const { generateEstate } = await import('../../demo/estate.js');
+    const { prometheusHandler } = await import('../../demo/systems/prometheus.js');
+    const { generateServiceLevels, withServiceLevels } = await import('../../demo/systems/service-levels.js');
+    const now = new Date('2026-11-25T00:00:00Z');
+    const estate = generateEstate({ factor: 1 }, now);
+    const server = await serveLoopback(withServiceLevels(prometheusHandler(estate), generateServiceLevels(), now, estate.prometheus.metricNames));
+    try {
+      const r = await scanCollector({
+        collector: sloCollector,
+        instances: [{ collector: 'slo', name: 'demo', config: sloConfigSchema.parse({ url: server.url, core_journeys: ['login', 'search', 'add-to-cart', 'checkout', 'payment'] }), http: {} }],
+        window: { start: new Date(now.getTime() - 30 * 86400_000), end: now, seconds: 30 * 86400 },
+      });
+      expect(r.runs[0].status).toBe('ok');
+      expect(r.value('slo.objectives.count')).toBe(5);
+      expect(r.value('slo.services.covered_ratio')).toBeCloseTo(5 / 7);
+      // payments: Pyrra availability 98.8 % against 99 %
+      expect(r.value('slo.error_budget.min_remaining_ratio')).toBeCloseTo(-0.2, 6);
+      expect(r.value('slo.journeys.probed_ratio')).toBe(0.8);
+      expect(r.value('slo.journeys.covered_ratio')).toBe(0.6);
+      expect(r.value('slo.rum.web_vitals_families')).toBe(3);
+    } finally {
+      await server.close();
+    }
+  });
+});
