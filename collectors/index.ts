@@ -8,10 +8,12 @@ import { kubernetesCollector } from './kubernetes/index.js';
 import { opsgenieCollector } from './opsgenie/index.js';
 import { pagerdutyCollector } from './pagerduty/index.js';
 import { prometheusCollector } from './prometheus/index.js';
+import { grafanaCollector } from './grafana/index.js';
+import { sloCollector } from './slo/index.js';
 
 /**
  * The collector registry: every collector techops ships, listed explicitly (nothing scans
  * folders at run time). One folder per collector under collectors/, each with its README;
  * test/registry.test.ts keeps this list and the folders in step.
  */
-export const collectors: Registry = [prometheusCollector, alertmanagerCollector, kubernetesCollector, githubCollector, gitlabCollector, gitCollector, pagerdutyCollector, opsgenieCollector, incidentFileCollector];
+export const collectors: Registry = [prometheusCollector, alertmanagerCollector, kubernetesCollector, githubCollector, gitlabCollector, gitCollector, pagerdutyCollector, opsgenieCollector, incidentFileCollector, grafanaCollector, sloCollector];

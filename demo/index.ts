@@ -9,6 +9,8 @@ import { generateOpsgenie, opsgenieApiHandler } from './systems/opsgenie.js';
 import { generatePagerdutyAccount, pagerdutyHandler } from './systems/pagerduty.js';
 import { generateCluster, kubernetesHandler } from './systems/kubernetes.js';
 import { prometheusHandler } from './systems/prometheus.js';
+import { generateGrafanaOrg, grafanaHandler } from './systems/grafana.js';
+import { generateServiceLevels, withServiceLevels } from './systems/service-levels.js';
 
 /**
  * The sample estate on loopback: one fake server per system, answering that system's real API
@@ -25,7 +27,8 @@ export async function startEstate(scale: Scale & { githubFactor?: number; incide
   const estate = generateEstate(scale, now);
   const org = generateOrg(scale.githubFactor ?? scale.factor, now);
   const systems: Record<string, LoopbackServer> = {
-    prometheus: await serveLoopback(prometheusHandler(estate)),
+    // with the SLO rules Sloth and Pyrra generate, journey probes and web vitals (issue 14)
+    prometheus: await serveLoopback(withServiceLevels(prometheusHandler(estate), generateServiceLevels(), estate.now, estate.prometheus.metricNames)),
     alertmanager: await serveLoopback(alertmanagerHandler(estate)),
     kubernetes: await serveLoopback(kubernetesHandler(generateCluster(scale.factor, now, scale.seed))),
     // GitLab's API sends ETags and answers 304 (Prometheus, Alertmanager and Kubernetes do not).
@@ -33,6 +36,7 @@ export async function startEstate(scale: Scale & { githubFactor?: number; incide
     github: await serveLoopback(githubApiHandler(org), { posts: (path) => path === '/graphql' || path === '/api/graphql' }),
     opsgenie: await serveLoopback(opsgenieApiHandler(generateOpsgenie(scale.factor, now, scale.seed))),
     pagerduty: await serveLoopback(pagerdutyHandler(generatePagerdutyAccount(now, scale.seed, scale.incidents), PAGERDUTY_DEMO_TOKEN)),
+    grafana: await serveLoopback(grafanaHandler(generateGrafanaOrg(now, scale.seed), GRAFANA_DEMO_TOKEN)),
   };
   return {
     systems,
@@ -46,6 +50,8 @@ export async function startEstate(scale: Scale & { githubFactor?: number; incide
 
 // The fake PagerDuty's key, written to a file beside the demo config (never into it).
 export const PAGERDUTY_DEMO_TOKEN = 'pd-demo-readonly-0000000000';
+// The fake Grafana's service-account token, written to a file beside the demo config.
+export const GRAFANA_DEMO_TOKEN = 'glsa_demo_readonly_00000000000000000000';
 
 /** A config for the running estate, and the claims and attestations that show what they do. */
 export function writeDemoFiles(dir: string, running: RunningEstate, now = new Date()): { config: string; claims: string } {
@@ -55,6 +61,7 @@ export function writeDemoFiles(dir: string, running: RunningEstate, now = new Da
   writeFileSync(join(dir, 'github-token'), 'github_pat_demo_000000000000000000\n', { mode: 0o600 });
   writeFileSync(join(dir, 'opsgenie-key'), '00000000-0000-4000-8000-00000000demo\n', { mode: 0o600 });
   writeFileSync(join(dir, 'pagerduty-token'), `${PAGERDUTY_DEMO_TOKEN}\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'grafana-token'), `${GRAFANA_DEMO_TOKEN}\n`, { mode: 0o600 });
   const day = (offset: number) => new Date(now.getTime() + offset * 86400_000).toISOString().slice(0, 10);
   const config = join(dir, 'techops.yaml');
   writeFileSync(
@@ -94,6 +101,14 @@ collectors:
     - name: shop
       api_url: ${running.systems.pagerduty.url}
       token: \${file:pagerduty-token}
+  grafana:
+    - name: shop
+      url: ${running.systems.grafana.url}
+      token: \${file:grafana-token}
+  slo:
+    - name: shop-prod
+      url: ${running.systems.prometheus.url}
+      core_journeys: [login, search, add-to-cart, checkout, payment]
 attestations: attestations.yaml
 claims: claims.yaml
 `,
@@ -125,6 +140,15 @@ claims: claims.yaml
         att('10.3.3-2.1', 'The emergency organisation is reviewed each quarter (last 2026-10); emergencies are reported to the duty manager and the CTO.', `${wiki}/bcm/emergency-organisation`, 'Wang Fang, BCM officer', -60, 300),
         att('10.3.3-2.2', 'Customer-service tickets and public-opinion monitoring open incidents through the service desk.', `${wiki}/bcm/feedback-channels`, 'Wang Fang, BCM officer', -60, 300),
         att('10.1.1-2.3', 'The measured PostgreSQL replicas run in the second machine room in the same city.', `${wiki}/dba/replication-topology`, 'Chen Jie, DBA lead', -30, 150),
+        // Visualisation and user experience (issue 14): what dashboards and probes do not show.
+        att('5.3.3-2.2', 'The Shop overview board leads with orders per minute and payment success as large stat panels coloured by threshold.', `${wiki}/monitoring/shop-overview`, 'Li Wei, monitoring lead', -15, 165),
+        att('11.1.1-1.1', 'Every SRE walks through the order flow (browse, cart, checkout, payment) in onboarding.', `${wiki}/onboarding/business-flows`, 'Zhang Min, head of SRE', -45, 135),
+        att('11.1.1-1.2', 'Orders, payment success and conversion are reviewed in the weekly operations meeting.', `${wiki}/ops/weekly-review`, 'Zhang Min, head of SRE', -45, 135),
+        att('11.1.1-1.3', 'SREs place a test order in production every week and record what they saw.', `${wiki}/ops/dogfooding-log`, 'Zhang Min, head of SRE', -45, 135),
+        att('11.2.1-1.1', 'Journey probes and web-vitals data are readable by the SRE and product teams only (Grafana folder permissions).', `${wiki}/ux/data-access`, 'Li Wei, monitoring lead', -15, 165),
+        att('11.2.1-1.2', 'Fluent Bit ships the logs of every backend service, including inter-service call logs; smokeping measures machine-room latency and loss.', `${wiki}/monitoring/log-pipeline`, 'Li Wei, monitoring lead', -20, 160),
+        att('11.2.2-1.1', 'Journey alerts page the on-call; UX incidents in October were resolved in a median of 34 minutes.', `${wiki}/ux/incident-review-2026-10`, 'Zhang Min, head of SRE', -25, 155),
+        att('11.2.2-1.2', 'The emergency plan for checkout failures adds tracking points on demand and switches the payment provider.', `${wiki}/bcm/checkout-plan`, 'Wang Fang, BCM officer', -60, 300),
       ].join(''),
   );
   const claims = join(dir, 'claims.yaml');
