@@ -94,7 +94,7 @@ for (const id of COLLECTORS) {
         const url = server?.url ?? (await closedPort());
         const dir = mkdtempSync(join(tmpdir(), `techops-fault-${id}-${fault}-`));
         const config = join(dir, 'techops.yaml');
-        writeFileSync(config, `assessment: { name: fault ${id} ${fault} }\nlimits: { collector_deadline: 90s, scan_deadline: 120s }\ncollectors:\n${b.instance(url, join(dir, 'cache'))}`);
+        writeFileSync(config, `assessment: { name: fault ${id} ${fault} }\nlimits: { collector_deadline: 90s, scan_deadline: 120s }\ncollectors:\n${instanceFor(b, fault, url, join(dir, 'cache'))}`);
         let stdout = '';
         let stderr = '';
         let code: number;
@@ -172,4 +172,14 @@ for (const id of COLLECTORS) {
       }, 120_000);
     }
   });
+}
+
+/**
+ * The backend's instance block. Only the faults that are about time (a hang, a trickle) keep the
+ * 2 s request timeout; the others get 10 s, so a loaded machine (tests run beside other work)
+ * cannot turn a 503 into a timeout.
+ */
+function instanceFor(b: ReturnType<typeof backend>, fault: string, url: string, cacheDir: string): string {
+  const block = b.instance(url, cacheDir);
+  return fault === 'hang' || fault === 'trickle' ? block : block.replace('timeout: 2s', 'timeout: 10s');
 }
