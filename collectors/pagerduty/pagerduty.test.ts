@@ -229,8 +229,8 @@ describe('classic pagination beyond 10,000 objects', () => {
       return { data: { items: all.slice(offset, offset + limit), limit, offset, more: offset + limit < all.length, total: p.total ? all.length : null }, status: 200, headers: {}, evidence: `e${calls.length}` };
     };
     const read = await readSpan(fetchPage, (page) => page.items, {}, 100, { since: new Date(t0).toISOString(), until: new Date(t0 + 12 * 3_600_000).toISOString() });
-    expect(read.items).toHaveLength(12_000);
-    expect(new Set(read.items).size).toBe(12_000);
+    expect(read.data).toHaveLength(12_000);
+    expect(new Set(read.data).size).toBe(12_000);
     // one refused first page of the whole span, then 60 pages for each half
     expect(calls[0]).toMatch(/@0$/);
     expect(read.evidence).toHaveLength(1 + 60 + 60);
