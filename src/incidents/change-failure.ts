@@ -1,0 +1,121 @@
+import { measuredValue, notAvailable, type Measured } from '../collector/measured.js';
+import type { Window } from '../collector/types.js';
+import { ratio } from '../collector/declare.js';
+import type { DeploymentRecord } from '../delivery/records.js';
+import type { CrossSignal, Joined } from '../signals/cross.js';
+import { SAMPLE_MAX } from '../signals/types.js';
+import type { IncidentRecord } from './records.js';
+
+/**
+ * Change failure from incidents (README, "Delivery definitions"): the share of production
+ * deployments followed within `followHours` by an urgent incident of the same service, from the
+ * deployments the delivery collectors publish and the incidents the incident tools publish. It
+ * stands beside the deployment-based change failure rate (failed or rolled-back deployments),
+ * not instead of it: a deployment that succeeds and still breaks production shows only here.
+ */
+
+const HOUR = 3_600_000;
+
+/**
+ * 24 hours by default: the span the deployment-based figure gives a rollback to count as a
+ * failed change (ROLLBACK_FAILURE_WINDOW), so both figures attribute a failure to a change over
+ * the same span. It covers one daily traffic peak after the change; a longer span lets
+ * incidents of busy services with no link to the change count against it.
+ */
+export const CHANGE_FOLLOW_HOURS = 24;
+
+/** Grades that count: incidents that page someone. A low-grade incident is no production failure. */
+const COUNTED_GRADES = new Set<IncidentRecord['grade']>(['critical', 'high']);
+
+/** Lower case with everything but letters and digits removed: "Checkout API" and "checkout-api" agree. */
+export function normaliseName(name: string): string {
+  return name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/**
+ * Whether an incident belongs to a deployment's app: the apps the tool's `service_apps` mapping
+ * gives it, where it gives any (compared without case); otherwise one of its service names,
+ * normalised, equals the app's normalised last path segment (`acme/checkout-api` → checkoutapi)
+ * or the whole app.
+ */
+export function incidentMatchesApp(incident: IncidentRecord, app: string): boolean {
+  if (incident.apps?.length) return incident.apps.some((a) => a.toLowerCase() === app.toLowerCase());
+  const whole = normaliseName(app);
+  const last = normaliseName(app.split('/').pop() ?? app);
+  return (incident.serviceNames ?? []).some((n) => { const k = normaliseName(n); return k !== '' && (k === last || k === whole); });
+}
+
+export interface ChangeFailureFacts {
+  /** Production deployments that ran, created in the window early enough to be followed for the whole span. */
+  counted: DeploymentRecord[];
+  /** Of those, the ones followed by an urgent incident of the same service, each with the first such incident. */
+  failed: { deployment: DeploymentRecord; incident: IncidentRecord }[];
+  /** Service names of urgent incidents in the window that match no deployed app. */
+  unmatchedServices: string[];
+  /** Urgent incidents in the window that name no service at all. */
+  withoutService: number;
+}
+
+/** The facts behind the figure; pure, over the published records. */
+export function changeFailureFacts(deployments: readonly DeploymentRecord[], incidents: readonly IncidentRecord[], w: { start: number; end: number }, followHours = CHANGE_FOLLOW_HOURS): ChangeFailureFacts {
+  const follow = followHours * HOUR;
+  const counted = deployments.filter((d) => d.status !== 'not_run' && d.createdAt >= w.start && d.createdAt + follow <= w.end);
+  const urgent = incidents.filter((i) => COUNTED_GRADES.has(i.grade) && i.createdAt >= w.start && i.createdAt <= w.end).sort((a, b) => a.createdAt - b.createdAt);
+  const failed = counted.flatMap((deployment) => {
+    const incident = urgent.find((i) => i.createdAt > deployment.createdAt && i.createdAt <= deployment.createdAt + follow && incidentMatchesApp(i, deployment.app));
+    return incident ? [{ deployment, incident }] : [];
+  });
+  const apps = [...new Set(deployments.map((d) => d.app))];
+  const named = urgent.filter((i) => i.apps?.length || i.serviceNames?.length);
+  const unmatched = named.filter((i) => !apps.some((a) => incidentMatchesApp(i, a)));
+  return {
+    counted,
+    failed,
+    unmatchedServices: [...new Set(unmatched.flatMap((i) => i.apps?.length ? i.apps : i.serviceNames ?? []))].sort(),
+    withoutService: urgent.length - named.length,
+  };
+}
+
+/**
+ * The figure: not available when no deployment can be followed for the whole span, and when no
+ * urgent incident's service matches any deployed app — then the tools are not linked (names
+ * differ and `service_apps` does not map them) and 0 would claim changes never fail.
+ */
+export function measureChangeFailure(deployments: Joined<'deployments'>, incidents: Joined<'incidents'>, window: Window, followHours = CHANGE_FOLLOW_HOURS): Measured {
+  const w = { start: window.start.getTime(), end: window.end.getTime() };
+  const facts = changeFailureFacts(deployments.records, incidents.records, w, followHours);
+  const evidence = [...new Set([...deployments.evidence, ...incidents.evidence])];
+  if (facts.counted.length === 0) return notAvailable(`no production deployment in the window that can be followed for ${followHours} h before its end`, evidence);
+  const apps = [...new Set(deployments.records.map((d) => d.app))];
+  const linked = incidents.records.some((i) => COUNTED_GRADES.has(i.grade) && i.createdAt >= w.start && i.createdAt <= w.end && apps.some((a) => incidentMatchesApp(i, a)));
+  if (!linked) {
+    const why = facts.unmatchedServices.length
+      ? `no urgent incident's service matches a deployed app (services: ${facts.unmatchedServices.slice(0, SAMPLE_MAX).join(', ')}); map them with service_apps in the incident collector's config`
+      : 'no urgent incident in the window names a service that matches a deployed app';
+    return notAvailable(why, evidence);
+  }
+  const notes = [
+    ...(facts.unmatchedServices.length ? [`incident services matching no deployed app (not linked; map them with service_apps): ${facts.unmatchedServices.slice(0, SAMPLE_MAX).join(', ')}${facts.unmatchedServices.length > SAMPLE_MAX ? ' …' : ''}`] : []),
+    ...(facts.withoutService ? [`${facts.withoutService} urgent incidents name no service and cannot be linked to a deployment`] : []),
+  ];
+  const sample = facts.failed.map(({ deployment: d, incident: i }) => `${d.app} ${d.sha.slice(0, 7)} → ${i.id} after ${Math.round((i.createdAt - d.createdAt) / 60_000)} min`);
+  return measuredValue(facts.failed.length / facts.counted.length, evidence, {
+    detail: `${facts.failed.length} of ${facts.counted.length} production deployments followed within ${followHours} h by an urgent incident of the same service (from ${[...deployments.sources, ...incidents.sources].join(', ')})`,
+    objects: { total: sample.length, sample: sample.slice(0, SAMPLE_MAX) },
+    ...(notes.length ? { notes } : {}),
+  });
+}
+
+export const CHANGE_FAILURE_SIGNAL = 'incident.change_failure.ratio';
+
+/** The cross signal, with the follow-up span as its one parameter. */
+export function changeFailureFromIncidents(followHours = CHANGE_FOLLOW_HOURS): CrossSignal<'deployments' | 'incidents'> {
+  return {
+    declaration: ratio(CHANGE_FAILURE_SIGNAL,
+      `Share of production deployments (that ran, created in the window at least ${followHours} h before its end) followed within ${followHours} h of their creation by an urgent (critical or high grade) incident of the same service; ` +
+      'an incident belongs to a deployment\'s app through the incident tool\'s service_apps mapping, else by normalised name (service name = the app\'s last path segment or the whole app, ignoring case and punctuation). ' +
+      'Not available when no urgent incident\'s service matches any deployed app. Beside the deployment-based delivery.changes.failure_rate, not instead of it', 'max'),
+    needs: ['deployments', 'incidents'],
+    measure: (input, window) => measureChangeFailure(input.deployments, input.incidents, window, followHours),
+  };
+}
