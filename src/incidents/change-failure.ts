@@ -106,7 +106,11 @@ export function measureChangeFailure(deployments: Joined<'deployments'>, inciden
   });
 }
 
-export const CHANGE_FAILURE_SIGNAL = 'incident.change_failure.ratio';
+/**
+ * Its own namespace: a cross signal's first segment is a source namespace, which derived signals
+ * (`incident.*`, `delivery.*`) may not share.
+ */
+export const CHANGE_FAILURE_SIGNAL = 'change_failure.incidents.ratio';
 
 /** The cross signal, with the follow-up span as its one parameter. */
 export function changeFailureFromIncidents(followHours = CHANGE_FOLLOW_HOURS): CrossSignal<'deployments' | 'incidents'> {
