@@ -115,3 +115,17 @@ describe(`${CHANGE_FAILURE_SIGNAL} as a cross signal`, () => {
     expect(s.status).toBe('not_configured');
   });
 });
+
+describe('the report\'s DORA section', () => {
+  it('shows change failure from incidents beside the deployment-based figure, each with its definition', async () => {
+    const { doraFigures } = await import('../src/report/dora.js');
+    const s = await cross([publisher('vcs', 'deployments', [deploy('acme/shop', 24), deploy('acme/shop', 48)]), publisher('pager', 'incidents', [incident('#1', 26, ['shop'])])]);
+    const figures = doraFigures(new Map([[CHANGE_FAILURE_SIGNAL, s]]));
+    const metrics = figures.map((f) => f.metric);
+    expect(metrics.indexOf('change_failure_rate_incidents')).toBe(metrics.indexOf('change_failure_rate') + 1);
+    const f = figures.find((x) => x.metric === 'change_failure_rate_incidents')!;
+    expect(f).toMatchObject({ signal: CHANGE_FAILURE_SIGNAL, status: 'observed', value: 0.5, evidence: ['vcs-ev', 'pager-ev'] });
+    expect(f.definition).toMatch(/followed within 24 hours by an urgent .* incident of the same service/);
+    expect(figures.find((x) => x.metric === 'change_failure_rate')!.definition).toMatch(/not incidents over deployments/);
+  });
+});
