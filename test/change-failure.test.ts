@@ -22,7 +22,7 @@ let nextId = 1;
 const deploy = (app: string, hours: number, status: DeploymentRecord['status'] = 'success'): DeploymentRecord =>
   ({ app, environment: 'production', id: nextId++, sha: `sha${nextId}abcdef`, createdAt: START + hours * H, finishedAt: START + hours * H + 600_000, status, automated: true });
 const incident = (id: string, hours: number, names: string[] | undefined, over: Partial<IncidentRecord> = {}): IncidentRecord => ({
-  id, service: 'P1', ...(names ? { serviceNames: names } : {}), grade: 'high', createdAt: START + hours * H, source: 'monitoring', autoResolved: false, major: false, reviewLinked: false, ...over,
+  id, service: '', ...(names ? { serviceNames: names } : {}), grade: 'high', createdAt: START + hours * H, source: 'monitoring', autoResolved: false, major: false, reviewLinked: false, ...over,
 });
 
 describe('matching an incident to a deployed app', () => {
@@ -33,6 +33,10 @@ describe('matching an incident to a deployed app', () => {
     expect(incidentMatchesApp(incident('#1', 0, ['acme/checkout-api']), 'acme/checkout-api')).toBe(true);
     expect(incidentMatchesApp(incident('#1', 0, ['checkout']), 'acme/checkout-api')).toBe(false);
     expect(incidentMatchesApp(incident('#1', 0, undefined), 'acme/checkout-api')).toBe(false);
+  });
+  it('falls back to the record\'s service where the tool gives no names (GitLab incident issues name their project there)', () => {
+    expect(incidentMatchesApp(incident('#1', 0, undefined, { service: 'acme/platform/shop-api' }), 'acme/platform/shop-api')).toBe(true);
+    expect(incidentMatchesApp(incident('#1', 0, undefined, { service: 'PSVC1' }), 'acme/checkout')).toBe(false);
   });
   it('uses the service_apps mapping instead of the name where it gives apps', () => {
     const mapped = incident('#1', 0, ['Storefront'], { apps: ['Acme/Web'] });

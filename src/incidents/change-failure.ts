@@ -34,15 +34,24 @@ export function normaliseName(name: string): string {
 
 /**
  * Whether an incident belongs to a deployment's app: the apps the tool's `service_apps` mapping
- * gives it, where it gives any (compared without case); otherwise one of its service names,
- * normalised, equals the app's normalised last path segment (`acme/checkout-api` → checkoutapi)
+ * gives it, where it gives any (compared without case); otherwise one of its service names
+ * (`serviceNames`, else `service`), normalised, equals the app's normalised last path segment (`acme/checkout-api` → checkoutapi)
  * or the whole app.
  */
 export function incidentMatchesApp(incident: IncidentRecord, app: string): boolean {
   if (incident.apps?.length) return incident.apps.some((a) => a.toLowerCase() === app.toLowerCase());
   const whole = normaliseName(app);
   const last = normaliseName(app.split('/').pop() ?? app);
-  return (incident.serviceNames ?? []).some((n) => { const k = normaliseName(n); return k !== '' && (k === last || k === whole); });
+  return namesOf(incident).some((n) => { const k = normaliseName(n); return k !== '' && (k === last || k === whole); });
+}
+
+/**
+ * The names an incident's service goes by: `serviceNames` where the tool gives them, else its
+ * `service` (a tool whose incidents live in the project itself, like GitLab's incident issues,
+ * names the project there; an opaque id matches no app).
+ */
+function namesOf(incident: IncidentRecord): string[] {
+  return incident.serviceNames ?? (incident.service ? [incident.service] : []);
 }
 
 export interface ChangeFailureFacts {
@@ -66,12 +75,12 @@ export function changeFailureFacts(deployments: readonly DeploymentRecord[], inc
     return incident ? [{ deployment, incident }] : [];
   });
   const apps = [...new Set(deployments.map((d) => d.app))];
-  const named = urgent.filter((i) => i.apps?.length || i.serviceNames?.length);
+  const named = urgent.filter((i) => i.apps?.length || namesOf(i).length);
   const unmatched = named.filter((i) => !apps.some((a) => incidentMatchesApp(i, a)));
   return {
     counted,
     failed,
-    unmatchedServices: [...new Set(unmatched.flatMap((i) => i.apps?.length ? i.apps : i.serviceNames ?? []))].sort(),
+    unmatchedServices: [...new Set(unmatched.flatMap((i) => (i.apps?.length ? i.apps : namesOf(i))))].sort(),
     withoutService: urgent.length - named.length,
   };
 }
