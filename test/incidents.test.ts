@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  coveredLength, measuredUnder, incidentSignals, INCIDENT_MEASURES, measureIncidents, measureOncall, measureServices, measuresFrom, quantile,
+  coveredLength, emitMeasures, measuredUnder, incidentSignals, INCIDENT_MEASURES, measureIncidents, measureOncall, measureServices, measuresFrom, quantile,
   timeMeasure, type IncidentMeasure, type IncidentRecord,
 } from '../src/incidents/index.js';
 
@@ -163,6 +163,14 @@ describe('declarations and emission', () => {
     const got = measuredUnder('tool', [{ measure: 'a', value: 1, detail: '1 of 2' }, { measure: 'b', reason: 'none' }], ['e1']);
     expect(got.get('tool.a')).toMatchObject({ status: 'value', value: 1, evidence: ['e1'], detail: '1 of 2' });
     expect(got.get('tool.b')).toEqual({ status: 'not_available', reason: 'none', evidence: ['e1'] });
+  });
+  it('emits values and not-available reasons with the evidence through emit-style verbs', () => {
+    const emitted: string[] = [];
+    emitMeasures({
+      emit: (id, v, ev) => emitted.push(`${id}=${v} ${ev.join()}`),
+      notAvailable: (id, reason) => emitted.push(`${id}: ${reason}`),
+    }, 'tool', [{ measure: 'a', value: 1 }, { measure: 'b', reason: 'none' }], ['e1']);
+    expect(emitted).toEqual(['tool.a=1 e1', 'tool.b: none']);
   });
 });
 

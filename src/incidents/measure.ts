@@ -291,6 +291,24 @@ export function measuredFrom<T>(prefix: string, read: Read<T>, inputs: readonly 
   return new Map(ids.map((id) => [id, fromRead(read, () => 0)]));
 }
 
+/** The part of a collector context that emits. */
+export interface MeasureSink {
+  emit(signal: string, value: number, evidence: string[], detail?: { detail?: string; objects?: SignalObjects; notes?: string[] }): void;
+  notAvailable(signal: string, reason: string, evidence?: string[]): void;
+}
+
+/**
+ * Emits computed measures under `prefix` through emit-style verbs (a collector's context, or a
+ * sink that keeps them as Measured): the same values `measuredUnder` gives, for code written
+ * against the verbs.
+ */
+export function emitMeasures(sink: MeasureSink, prefix: string, measures: readonly IncidentMeasure[], evidence: string[]): void {
+  for (const [id, m] of measuredUnder(prefix, measures, evidence)) {
+    if (m.status === 'value') sink.emit(id, m.value as number, m.evidence, { detail: m.detail, objects: m.objects, notes: m.notes });
+    else sink.notAvailable(id, m.reason, m.evidence);
+  }
+}
+
 /** Every measure of `inputs` not available for one reason (a tool that has no such objects). */
 export function notAvailableUnder(prefix: string, inputs: readonly IncidentInput[], reason: string, evidence: string[] = []): Map<string, Measured> {
   return new Map(inputs.flatMap(measuresFrom).map((m) => [`${prefix}.${m}`, notAvailable(reason, evidence)]));
