@@ -39,10 +39,15 @@ export function normaliseName(name: string): string {
  * or the whole app.
  */
 export function incidentMatchesApp(incident: IncidentRecord, app: string): boolean {
-  if (incident.apps?.length) return incident.apps.some((a) => a.toLowerCase() === app.toLowerCase());
+  return matcherFor(app)(incident);
+}
+
+/** incidentMatchesApp for one app, its normalised names computed once (an estate joins thousands of pairs). */
+function matcherFor(app: string, keys: (i: IncidentRecord) => string[] = (i) => namesOf(i).map(normaliseName)): (i: IncidentRecord) => boolean {
+  const lower = app.toLowerCase();
   const whole = normaliseName(app);
   const last = normaliseName(app.split('/').pop() ?? app);
-  return namesOf(incident).some((n) => { const k = normaliseName(n); return k !== '' && (k === last || k === whole); });
+  return (i) => (i.apps?.length ? i.apps.some((a) => a.toLowerCase() === lower) : keys(i).some((k) => k !== '' && (k === last || k === whole)));
 }
 
 /**
@@ -63,6 +68,8 @@ export interface ChangeFailureFacts {
   unmatchedServices: string[];
   /** Urgent incidents in the window that name no service at all. */
   withoutService: number;
+  /** Urgent incidents in the window whose service matches a deployed app. */
+  linked: number;
 }
 
 /** The facts behind the figure; pure, over the published records. */
@@ -70,18 +77,24 @@ export function changeFailureFacts(deployments: readonly DeploymentRecord[], inc
   const follow = followHours * HOUR;
   const counted = deployments.filter((d) => d.status !== 'not_run' && d.createdAt >= w.start && d.createdAt + follow <= w.end);
   const urgent = incidents.filter((i) => COUNTED_GRADES.has(i.grade) && i.createdAt >= w.start && i.createdAt <= w.end).sort((a, b) => a.createdAt - b.createdAt);
+  const normalised = new Map(urgent.map((i) => [i, namesOf(i).map(normaliseName)] as const));
+  const keys = (i: IncidentRecord) => normalised.get(i) ?? namesOf(i).map(normaliseName);
+  const apps = [...new Set(deployments.map((d) => d.app))];
+  // Each app's urgent incidents, oldest first: the join is then one scan per deployment of its own app's incidents.
+  const byApp = new Map(apps.map((a) => { const matches = matcherFor(a, keys); return [a, urgent.filter(matches)] as const; }));
   const failed = counted.flatMap((deployment) => {
-    const incident = urgent.find((i) => i.createdAt > deployment.createdAt && i.createdAt <= deployment.createdAt + follow && incidentMatchesApp(i, deployment.app));
+    const incident = byApp.get(deployment.app)!.find((i) => i.createdAt > deployment.createdAt && i.createdAt <= deployment.createdAt + follow);
     return incident ? [{ deployment, incident }] : [];
   });
-  const apps = [...new Set(deployments.map((d) => d.app))];
+  const linked = new Set([...byApp.values()].flat());
   const named = urgent.filter((i) => i.apps?.length || namesOf(i).length);
-  const unmatched = named.filter((i) => !apps.some((a) => incidentMatchesApp(i, a)));
+  const unmatched = named.filter((i) => !linked.has(i));
   return {
     counted,
     failed,
     unmatchedServices: [...new Set(unmatched.flatMap((i) => (i.apps?.length ? i.apps : namesOf(i))))].sort(),
     withoutService: urgent.length - named.length,
+    linked: linked.size,
   };
 }
 
@@ -95,9 +108,7 @@ export function measureChangeFailure(deployments: Joined<'deployments'>, inciden
   const facts = changeFailureFacts(deployments.records, incidents.records, w, followHours);
   const evidence = [...new Set([...deployments.evidence, ...incidents.evidence])];
   if (facts.counted.length === 0) return notAvailable(`no production deployment in the window that can be followed for ${followHours} h before its end`, evidence);
-  const apps = [...new Set(deployments.records.map((d) => d.app))];
-  const linked = incidents.records.some((i) => COUNTED_GRADES.has(i.grade) && i.createdAt >= w.start && i.createdAt <= w.end && apps.some((a) => incidentMatchesApp(i, a)));
-  if (!linked) {
+  if (facts.linked === 0) {
     const why = facts.unmatchedServices.length
       ? `no urgent incident's service matches a deployed app (services: ${facts.unmatchedServices.slice(0, SAMPLE_MAX).join(', ')}); map them with service_apps in the incident collector's config`
       : 'no urgent incident in the window names a service that matches a deployed app';
