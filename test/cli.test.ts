@@ -291,6 +291,14 @@ describe('catalogue commands', () => {
     expect(JSON.parse(r.stdout).collectors[0].signals.map((s: { id: string }) => s.id)).toContain('fixture.alerts.count');
   });
 
+  it('signals lists the cross signals the core joins from published records, with the kinds they need', async () => {
+    const json = JSON.parse((await cli(['signals', '--json'])).stdout);
+    expect(json.cross).toContainEqual(expect.objectContaining({ id: 'change_failure.incidents.ratio', type: 'ratio', needs: ['deployments', 'incidents'] }));
+    const text = (await cli(['signals'])).stdout;
+    expect(text).toMatch(/^cross: measured by the core from records collectors publish/m);
+    expect(text).toMatch(/^ {2}change_failure\.incidents\.ratio {2}ratio \(ratio\) {2}\[max\] {2}Share of production deployments .* ← published deployments \+ incidents$/m);
+  });
+
   it('explain shows the rules of an item and the verdicts of the last report', async () => {
     values = GOOD;
     const { dir, config } = workspace();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  coveredLength, emitMeasures, incidentSignals, INCIDENT_MEASURES, measureIncidents, measureOncall, measureServices, measuresFrom, quantile,
+  coveredLength, emitMeasures, measuredUnder, incidentSignals, INCIDENT_MEASURES, measureIncidents, measureOncall, measureServices, measuresFrom, quantile,
   timeMeasure, type IncidentMeasure, type IncidentRecord,
 } from '../src/incidents/index.js';
 
@@ -159,7 +159,12 @@ describe('declarations and emission', () => {
     expect(new Set(computed)).toEqual(ids);
     expect(measuresFrom('oncall')).toEqual(['oncall.schedules.count', 'oncall.week_coverage_min_ratio', 'oncall.week_coverage_any_ratio']);
   });
-  it('emits values and not-available reasons with the evidence', () => {
+  it('gives values and not-available reasons as kit Measured values with the evidence', () => {
+    const got = measuredUnder('tool', [{ measure: 'a', value: 1, detail: '1 of 2' }, { measure: 'b', reason: 'none' }], ['e1']);
+    expect(got.get('tool.a')).toMatchObject({ status: 'value', value: 1, evidence: ['e1'], detail: '1 of 2' });
+    expect(got.get('tool.b')).toEqual({ status: 'not_available', reason: 'none', evidence: ['e1'] });
+  });
+  it('emits values and not-available reasons with the evidence through emit-style verbs', () => {
     const emitted: string[] = [];
     emitMeasures({
       emit: (id, v, ev) => emitted.push(`${id}=${v} ${ev.join()}`),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { serviceAppsSchema } from '../../src/incidents/service-apps.js';
 
 const GRADES = ['critical', 'high', 'low'] as const;
 const SOURCES = ['monitoring', 'human'] as const;
@@ -38,6 +39,7 @@ export const incidentFileConfigSchema = z
     priorities: z.record(z.string(), z.enum(GRADES)).refine((m) => Object.keys(m).length > 0, 'map at least one priority value').describe('Each priority value in the export → critical, high or low.'),
     major_priorities: z.array(z.string()).default([]).describe('Priority values that mark a major incident (besides a `major` column).'),
     sources: z.record(z.string(), z.enum(SOURCES)).default({}).describe('Each value of the `source` column → monitoring or human; other values are unknown.'),
+    service_apps: serviceAppsSchema,
   })
   .strict();
 

@@ -8,6 +8,7 @@ import { incidentFileConfigSchema } from './config.js';
 import { parseDate } from './dates.js';
 import { incidentFileCollector } from './index.js';
 import { scanCollector } from '../../test/helpers/scan.js';
+import type { IncidentRecord } from '../../src/incidents/records.js';
 
 /*
  * fixtures/servicenow-export-zh.csv is an incident list exported as CSV in a Chinese locale
@@ -36,7 +37,7 @@ async function scan(config: Record<string, unknown>, baseDir = FIXTURES) {
     collectorDeadlineMs: 10_000,
     scanDeadlineMs: 20_000,
   });
-  return { runs: r.runs, evidence: r.evidence, get: r.get, value: (id: string) => r.get(id).value };
+  return { runs: r.runs, evidence: r.evidence, publications: r.publications, get: r.get, value: (id: string) => r.get(id).value };
 }
 
 function tempCopy(name: string, content: string | Buffer): string {
@@ -126,6 +127,32 @@ describe('incident_file on a CSV export with Chinese headers (UTF-8 with BOM)', 
   it('names the line of a CSV that cannot be parsed at all', async () => {
     const { get } = await scan(CSV_CONFIG, tempCopy('servicenow-export-zh.csv', '工单号,创建时间,优先级\nINC1,"2026-11-02 09:00:00,P1\n'));
     expect(get('incident_file.incidents.count')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/servicenow-export-zh\.csv: not a readable CSV: .*line/i) });
+  });
+});
+
+describe('incident_file records published for change failure from incidents', () => {
+  const clean = () => readFileSync(join(FIXTURES, 'servicenow-export-zh.csv'), 'utf8').split('\n').slice(0, 4).join('\n') + '\n';
+  it('publishes every row with its service (业务系统) and the apps service_apps maps it to', async () => {
+    const { publications } = await scan({ ...CSV_CONFIG, service_apps: { 支付系统: 'acme/payments' } }, tempCopy('servicenow-export-zh.csv', clean()));
+    const p = publications[0];
+    if (p.status !== 'published') throw new Error(`not published: ${p.reason}`);
+    const records = p.records as IncidentRecord[];
+    expect(records.map((r) => [r.id, r.serviceNames, r.apps])).toEqual([
+      ['INC0009990', ['订单系统'], undefined],
+      ['INC0010001', ['支付系统'], ['acme/payments']],
+      ['INC0010002', ['订单系统'], undefined],
+    ]);
+  });
+  it('publishes nothing when rows are unreadable: change failure over part of the incidents would flatter', async () => {
+    const { publications, value } = await scan(CSV_CONFIG);
+    expect(value('incident_file.rows.unreadable')).toBe(2);
+    expect(publications).toEqual([expect.objectContaining({ status: 'missing' })]);
+  });
+  it('publishes nothing when no service column is mapped: incidents without their service match no deployment', async () => {
+    const { service: _service, ...columns } = CSV_CONFIG.columns;
+    const { publications, value } = await scan({ ...CSV_CONFIG, columns }, tempCopy('servicenow-export-zh.csv', clean()));
+    expect(value('incident_file.incidents.count')).toBe(2);
+    expect(publications).toEqual([expect.objectContaining({ status: 'missing' })]);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { IncidentRecord, IncidentSource } from '../../src/incidents/index.js';
+import { appsFor, type IncidentRecord, type IncidentSource } from '../../src/incidents/index.js';
 import type { Field, IncidentFileConfig } from './config.js';
 import { DATE_FORMATS, parseDate } from './dates.js';
 import { ExportError, type Row, type Table } from './read.js';
@@ -82,9 +82,13 @@ function rowRecord(row: Row, file: string, config: IncidentFileConfig, seen: Set
   seen.add(id);
   const source: IncidentSource = columns.source ? config.sources[text('source')] ?? 'unknown' : 'unknown';
   const review = text('review');
+  const service = text('service');
+  const apps = service ? appsFor(config.service_apps, [service]) : undefined;
   return {
     id,
-    service: text('service'),
+    service,
+    ...(service ? { serviceNames: [service] } : {}),
+    ...(apps ? { apps } : {}),
     grade,
     createdAt: dates.created,
     acknowledgedAt: dates.acknowledged,

@@ -1,4 +1,5 @@
 import { incidentSignals, measuresFrom, type IncidentInput } from '../../src/incidents/index.js';
+import { count } from '../../src/collector/kit.js';
 import type { SignalDeclaration } from '../../src/signals/types.js';
 
 export const PREFIX = 'incident_file';
@@ -10,11 +11,12 @@ export const PREFIX = 'incident_file';
 export const NOT_IN_EXPORTS: string[] = (['services', 'oncall'] as IncidentInput[]).flatMap((i) => measuresFrom(i)).map((m) => `${PREFIX}.${m}`);
 
 const OWN: SignalDeclaration[] = [
-  { id: 'incident_file.rows.read', type: 'number', unit: 'count', aggregation: 'sum',
-    description: 'Rows of the incident export read into incidents' },
-  { id: 'incident_file.rows.unreadable', type: 'number', unit: 'count', aggregation: 'sum',
-    description: 'Rows of the incident export that could not be read (a bad date, an unmapped priority, a missing id …); each is named in the notes' },
+  count('incident_file.rows.read', 'Rows of the incident export read into incidents'),
+  count('incident_file.rows.unreadable', 'Rows of the incident export that could not be read (a bad date, an unmapped priority, a missing id …); each is named in the notes'),
 ];
+
+/** The import's own signals, beside the common incident measures. */
+export const OWN_IDS: string[] = OWN.map((d) => d.id);
 
 export const SIGNALS: SignalDeclaration[] = [
   ...incidentSignals(PREFIX, 'an incident export, see collectors/incident_file/README.md'),

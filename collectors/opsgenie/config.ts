@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { httpUrl } from '../../src/config/schema.js';
+import { serviceAppsSchema } from '../../src/incidents/service-apps.js';
 
 /** Opsgenie's two hosted regions; an account lives in exactly one and its API key works only there. */
 export const REGION_URLS = {
@@ -14,6 +15,7 @@ export const opsgenieConfigSchema = z
     url: httpUrl().optional().describe('Explicit API base URL, instead of the region\'s (a proxy, or a local stand-in for tests and the demo).'),
     incidents: z.boolean().default(true).describe('Read the Incident API (/v1/incidents; Standard and Enterprise plans only). false on plans without it.'),
     max_log_reads: z.number().int().min(0).default(500).describe('Most incidents whose logs are read to find when they were resolved (one request or more each); the rest are counted as not read.'),
+    service_apps: serviceAppsSchema,
   })
   .strict();
 

@@ -1,5 +1,6 @@
+import { appsFor, type ServiceApps } from '../../src/incidents/index.js';
 import type { EscalationPolicyRecord, Grade, IncidentRecord, IncidentSource, ScheduleRecord, ServiceRecord } from '../../src/incidents/index.js';
-import type { Alert, Escalation, LogEntry, RoutingRule, Schedule, Service, Timeline } from './api.js';
+import type { Alert, Escalation, Incident, LogEntry, RoutingRule, Schedule, Service, Timeline } from './api.js';
 
 /**
  * Opsgenie's objects translated into the core's incident records (src/incidents). No arithmetic
@@ -108,4 +109,29 @@ export function scheduleRecord(schedule: Schedule, timeline: Timeline): Schedule
 export function resolvedAtFromLogs(logs: readonly LogEntry[]): number | undefined {
   const entry = logs.find((l) => /\bresolved\b/i.test(l.log) && !/\bunresolved\b/i.test(l.log));
   return entry ? Date.parse(entry.createdAt) : undefined;
+}
+
+/**
+ * A declared incident (Incident API) as a record, for change failure from incidents: its
+ * impacted services by name (ids the services listing does not know are kept as ids) and the
+ * apps the config's `service_apps` maps them to. Graded by priority like alerts; P1 is major.
+ * Who opened it and whether a person acted are not read (`source` unknown, not auto-resolved).
+ */
+export function declaredRecord(incident: Incident, services: { names: ReadonlyMap<string, string>; apps: ServiceApps; resolvedAt?: number }): IncidentRecord {
+  const priority = incident.priority ?? 'P3';
+  const serviceNames = (incident.impactedServices ?? []).map((id) => services.names.get(id) ?? id);
+  const apps = appsFor(services.apps, serviceNames);
+  return {
+    id: incident.tinyId ? `#${incident.tinyId}` : incident.id,
+    service: incident.impactedServices?.[0] ?? incident.ownerTeam ?? '',
+    serviceNames,
+    ...(apps ? { apps } : {}),
+    grade: DEFAULT_GRADES[priority] ?? 'high',
+    createdAt: Date.parse(incident.createdAt),
+    resolvedAt: services.resolvedAt,
+    source: 'unknown',
+    autoResolved: false,
+    major: priority === 'P1',
+    reviewLinked: false,
+  };
 }

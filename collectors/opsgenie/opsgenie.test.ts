@@ -14,6 +14,7 @@ import { opsgenieCollector } from './index.js';
 import { opsgenieConfigSchema } from './config.js';
 import { readOffsetPaged, windowQuery } from './read.js';
 import { scanCollector } from '../../test/helpers/scan.js';
+import type { IncidentRecord } from '../../src/incidents/records.js';
 
 /*
  * Fixtures under fixtures/ are written by hand in the shapes of opsgenie/opsgenie-oas
@@ -73,8 +74,30 @@ async function scan(config: Record<string, unknown> = { api_key: KEY, url: BASE 
     collectorDeadlineMs: 10_000,
     scanDeadlineMs: 20_000,
   });
-  return { signals: r.signals, runs: r.runs, evidence: r.evidence, get: r.get, value: (id: string) => r.get(id).value };
+  return { signals: r.signals, runs: r.runs, evidence: r.evidence, publications: r.publications, get: r.get, value: (id: string) => r.get(id).value };
 }
+
+describe('opsgenie incidents published for change failure from incidents', () => {
+  it('publishes the declared incidents with their impacted services by name and the apps service_apps maps them to', async () => {
+    serve();
+    const { publications } = await scan({ api_key: KEY, url: BASE, service_apps: { 'shop-api': ['acme/shop-api', 'acme/storefront'] } });
+    expect(publications).toHaveLength(1);
+    const p = publications[0];
+    if (p.status !== 'published') throw new Error(`not published: ${p.reason}`);
+    const records = p.records as IncidentRecord[];
+    expect(records.map((r) => [r.id, r.serviceNames, r.apps, r.grade, r.major])).toEqual([
+      ['#14', ['shop-api'], ['acme/shop-api', 'acme/storefront'], 'critical', true],
+      ['#15', ['payments-db'], undefined, 'critical', false],
+    ]);
+    // #14's resolution from its log; #15 is open
+    expect(records.map((r) => r.resolvedAt)).toEqual([Date.parse('2026-11-10T10:05:00.000Z'), undefined]);
+  });
+  it('publishes nothing without the Incident API (alerts name no service), so the cross figure is failed rather than computed without Opsgenie', async () => {
+    serve({ incidents: null, logs14: null });
+    const { publications } = await scan({ api_key: KEY, url: BASE, incidents: false });
+    expect(publications).toEqual([expect.objectContaining({ status: 'missing', reason: expect.stringMatching(/published no incidents records/) })]);
+  });
+});
 
 describe('opsgenie collector on an account of documented shape', () => {
   it('translates services, escalations, schedules and alerts into the shared incident measures', async () => {

@@ -1,10 +1,11 @@
-import type { Window } from '../../src/collector/types.js';
+import { attemptRead, readFailed, type Read, type Window } from '../../src/collector/kit.js';
+import { isCollectError } from '../../src/http/errors.js';
 import type { HttpResponse } from '../../src/http/client.js';
 import type { Alert, Escalation, Incident, LogEntry, OpsgenieApi, RoutingRule, Schedule, Service, Team, Timeline } from './api.js';
 
-/** A list read to its end (or to a stated limit), with every response it came from. */
-export interface Listed<T> {
-  items: T[];
+/** A list read to its end (or to a stated limit), with every response it came from: what `attemptRead` settles. */
+export interface Paged<T> {
+  data: T[];
   evidence: string[];
   /** Why the list stops short of everything the API holds, when it does. */
   truncated?: string;
@@ -22,22 +23,22 @@ type Page<T> = { data: T[]; paging?: { next?: string } };
  * The `next` URL itself is not followed: it names the vendor's host, and the key goes only to
  * the configured base URL.
  */
-export async function readOffsetPaged<T>(fetch: (offset: number, limit: number) => Promise<HttpResponse<Page<T>>>, limit = PAGE_LIMIT): Promise<Listed<T>> {
+export async function readOffsetPaged<T>(fetch: (offset: number, limit: number) => Promise<HttpResponse<Page<T>>>, limit = PAGE_LIMIT): Promise<Paged<T>> {
   const items: T[] = [];
   const evidence: string[] = [];
   for (let offset = 0; ; offset += limit) {
     if (offset + limit > MAX_OFFSET) {
-      return { items, evidence, truncated: `Opsgenie lists at most ${MAX_OFFSET} items per query; ${items.length} read` };
+      return { data: items, evidence, truncated: `Opsgenie lists at most ${MAX_OFFSET} items per query; ${items.length} read` };
     }
     const res = await fetch(offset, limit);
     items.push(...res.data.data);
     evidence.push(res.evidence);
-    if (!res.data.paging?.next || res.data.data.length === 0) return { items, evidence };
+    if (!res.data.paging?.next || res.data.data.length === 0) return { data: items, evidence };
   }
 }
 
 /** Cursor paging of log lists: the last entry's `offset` is the cursor of the next page. */
-export async function readLogs(api: OpsgenieApi, incidentId: string, maxPages = 10): Promise<Listed<LogEntry>> {
+export async function readLogs(api: OpsgenieApi, incidentId: string, maxPages = 10): Promise<Paged<LogEntry>> {
   const items: LogEntry[] = [];
   const evidence: string[] = [];
   let cursor: string | undefined;
@@ -46,10 +47,10 @@ export async function readLogs(api: OpsgenieApi, incidentId: string, maxPages = 
     items.push(...res.data.data);
     evidence.push(res.evidence);
     const last = res.data.data.at(-1)?.offset;
-    if (!res.data.paging?.next || res.data.data.length === 0 || !last || last === cursor) return { items, evidence };
+    if (!res.data.paging?.next || res.data.data.length === 0 || !last || last === cursor) return { data: items, evidence };
     cursor = last;
   }
-  return { items, evidence, truncated: `logs of incident ${incidentId} longer than ${maxPages} pages` };
+  return { data: items, evidence, truncated: `logs of incident ${incidentId} longer than ${maxPages} pages` };
 }
 
 /** Opsgenie's search query for things created within the scan window (epoch milliseconds). */
@@ -57,12 +58,12 @@ export function windowQuery(window: Window): string {
   return `createdAt>=${window.start.getTime()} AND createdAt<${window.end.getTime()}`;
 }
 
-export const readTeams = async (api: OpsgenieApi): Promise<Listed<Team>> => one(await api.teams());
-export const readEscalations = async (api: OpsgenieApi): Promise<Listed<Escalation>> => one(await api.escalations());
-export const readSchedules = async (api: OpsgenieApi): Promise<Listed<Schedule>> => one(await api.schedules());
-export const readServices = (api: OpsgenieApi): Promise<Listed<Service>> => readOffsetPaged((o, l) => api.services(o, l));
-export const readAlerts = (api: OpsgenieApi, window: Window): Promise<Listed<Alert>> => readOffsetPaged((o, l) => api.alerts(windowQuery(window), o, l));
-export const readIncidents = (api: OpsgenieApi, window: Window): Promise<Listed<Incident>> => readOffsetPaged((o, l) => api.incidents(windowQuery(window), o, l));
+export const readTeams = async (api: OpsgenieApi): Promise<Paged<Team>> => one(await api.teams());
+export const readEscalations = async (api: OpsgenieApi): Promise<Paged<Escalation>> => one(await api.escalations());
+export const readSchedules = async (api: OpsgenieApi): Promise<Paged<Schedule>> => one(await api.schedules());
+export const readServices = (api: OpsgenieApi): Promise<Paged<Service>> => readOffsetPaged((o, l) => api.services(o, l));
+export const readAlerts = (api: OpsgenieApi, window: Window): Promise<Paged<Alert>> => readOffsetPaged((o, l) => api.alerts(windowQuery(window), o, l));
+export const readIncidents = (api: OpsgenieApi, window: Window): Promise<Paged<Incident>> => readOffsetPaged((o, l) => api.incidents(windowQuery(window), o, l));
 
 export async function readRoutingRules(api: OpsgenieApi, team: Team): Promise<{ rules: RoutingRule[]; evidence: string }> {
   const res = await api.routingRules(team.id);
@@ -75,6 +76,26 @@ export async function readTimeline(api: OpsgenieApi, schedule: Schedule, start: 
   return { timeline: res.data.data, evidence: res.evidence };
 }
 
-function one<T>(res: HttpResponse<{ data: T[] }>): Listed<T> {
-  return { items: res.data.data, evidence: [res.evidence] };
+function one<T>(res: HttpResponse<{ data: T[] }>): Paged<T> {
+  return { data: res.data.data, evidence: [res.evidence] };
+}
+
+/**
+ * Settles the reads of the account into kit `Read`s: a failed one fails only its source's
+ * signals. A key rejected outright (401) on the first read ends the collection: nothing else
+ * would work. A 403 is a missing right for one domain (a key without configuration access may
+ * still read alerts), so it fails only that read.
+ */
+export function settler() {
+  let first = true;
+  return async <T>(run: () => Promise<{ data: T; evidence: string[] }>): Promise<Read<T>> => {
+    const fatal = first;
+    first = false;
+    try {
+      return await attemptRead(run, { fatal: fatal ? ['credentials'] : [] });
+    } catch (err) {
+      if (isCollectError(err, 'credentials') && err.detail.status !== 401) return readFailed(err);
+      throw err;
+    }
+  };
 }

@@ -1,4 +1,5 @@
 import { incidentSignals, measuresFrom } from '../../src/incidents/index.js';
+import { count, seconds } from '../../src/collector/kit.js';
 import type { SignalDeclaration } from '../../src/signals/types.js';
 
 export const PREFIX = 'opsgenie';
@@ -12,12 +13,9 @@ export type Source = 'services' | 'oncall' | 'alerts' | 'declared';
 
 /** Opsgenie's own figures beside the common incident measures. */
 const OWN: (SignalDeclaration & { source: Source })[] = [
-  { id: 'opsgenie.teams.count', type: 'number', unit: 'count', aggregation: 'sum', source: 'services',
-    description: 'Teams in the Opsgenie account (GET /v2/teams)' },
-  { id: 'opsgenie.declared_incidents.count', type: 'number', unit: 'count', aggregation: 'sum', source: 'declared',
-    description: 'Incidents declared through the Incident API (GET /v1/incidents) created in the window: service-impacting events someone declared over the alerts' },
-  { id: 'opsgenie.declared_incidents.resolve_median_seconds', type: 'duration', unit: 'seconds', aggregation: 'max', source: 'declared',
-    description: 'Median time from creation to resolution of the declared incidents created in the window, the resolution read from each incident\'s log (still open: the age at the window end, a lower bound)' },
+  { ...count('opsgenie.teams.count', 'Teams in the Opsgenie account (GET /v2/teams)'), source: 'services' },
+  { ...count('opsgenie.declared_incidents.count', 'Incidents declared through the Incident API (GET /v1/incidents) created in the window: service-impacting events someone declared over the alerts'), source: 'declared' },
+  { ...seconds('opsgenie.declared_incidents.resolve_median_seconds', 'Median time from creation to resolution of the declared incidents created in the window, the resolution read from each incident\'s log (still open: the age at the window end, a lower bound)'), source: 'declared' },
 ];
 
 export const SIGNALS: SignalDeclaration[] = [

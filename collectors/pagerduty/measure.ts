@@ -1,3 +1,4 @@
+import { appsFor, type ServiceApps } from '../../src/incidents/index.js';
 import type { EscalationPolicyRecord, Grade, IncidentRecord, IncidentSource, Interval, ScheduleRecord, ServiceRecord } from '../../src/incidents/index.js';
 import type { EscalationPolicy, Incident, LogEntry, Oncall, Priority, Schedule, Service } from './api.js';
 
@@ -11,7 +12,9 @@ import type { EscalationPolicy, Incident, LogEntry, Oncall, Priority, Schedule, 
  * - autoResolved: resolved and no user ever acted on it (resolved by the integration or timeout);
  * - reopened: PagerDuty cannot reopen a resolved incident, so it is left undefined (not available);
  * - reviews: the REST API has no postmortem objects, so reviewLinked is false and the review
- *   measures are reported not available by the collector rather than computed.
+ *   measures are reported not available by the collector rather than computed;
+ * - serviceNames: the incident's service by name (the services read, else the reference's
+ *   summary); apps: what the config's `service_apps` maps that name to.
  */
 
 export function toServices(services: readonly Service[]): ServiceRecord[] {
@@ -73,7 +76,8 @@ export function toTimelines(entries: readonly LogEntry[]): Timelines {
  * Incidents as records. Without timelines (the log entries could not be read) the times and
  * sources that need them are left out; the collector then fails the measures that use them.
  */
-export function toIncidents(incidents: readonly Incident[], timelines: Timelines | undefined, priorities: readonly Priority[], majorPriorities: readonly string[]): IncidentRecord[] {
+export function toIncidents(incidents: readonly Incident[], timelines: Timelines | undefined, priorities: readonly Priority[], majorPriorities: readonly string[],
+  services: { names?: ReadonlyMap<string, string>; apps?: ServiceApps } = {}): IncidentRecord[] {
   const priorityName = new Map(priorities.map((p) => [p.id, p.name]));
   const major = new Set(majorPriorities.map((p) => p.toLowerCase()));
   return incidents.map((i) => {
@@ -86,9 +90,13 @@ export function toIncidents(incidents: readonly Incident[], timelines: Timelines
     const resolvedAt = i.status === 'resolved'
       ? (i.resolved_at ? Date.parse(i.resolved_at) : at(entries.find((e) => e.type === 'resolve_log_entry')))
       : undefined;
+    const serviceName = services.names?.get(i.service.id) ?? i.service.summary ?? undefined;
+    const apps = serviceName !== undefined ? appsFor(services.apps ?? {}, [serviceName]) : undefined;
     return {
       id: i.incident_number !== undefined ? `#${i.incident_number}` : i.id,
       service: i.service.id,
+      ...(serviceName !== undefined ? { serviceNames: [serviceName] } : {}),
+      ...(apps ? { apps } : {}),
       grade,
       createdAt: Date.parse(i.created_at),
       acknowledgedAt: at(human.find((e) => e.type === 'acknowledge_log_entry')),

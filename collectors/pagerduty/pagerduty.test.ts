@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Window } from '../../src/collector/types.js';
+import type { IncidentRecord } from '../../src/incidents/records.js';
 import { pagerdutyCollector, } from './index.js';
 import { pagerdutyConfigSchema } from './config.js';
 import { scanCollector } from '../../test/helpers/scan.js';
@@ -114,14 +115,14 @@ function serve(replace: Partial<Record<Endpoint, Reply[] | null>> = {}) {
   return scope;
 }
 
-async function scan() {
+async function scan(extra: Record<string, unknown> = {}) {
   const r = await scanCollector({
     collector: pagerdutyCollector,
-    instances: [{ collector: 'pagerduty', name: 'pd', config: pagerdutyConfigSchema.parse({ token: TOKEN, api_url: BASE }), http: { retries: 1 } }],
+    instances: [{ collector: 'pagerduty', name: 'pd', config: pagerdutyConfigSchema.parse({ token: TOKEN, api_url: BASE, ...extra }), http: { retries: 1 } }],
     window: WINDOW,
     now: NOW,
   });
-  return { signals: r.signals, runs: r.runs, evidence: r.evidence, get: (id: string) => r.get(`pagerduty.${id}`) };
+  return { signals: r.signals, runs: r.runs, evidence: r.evidence, publications: r.publications, get: (id: string) => r.get(`pagerduty.${id}`) };
 }
 
 describe('pagerduty collector', () => {
@@ -229,10 +230,31 @@ describe('classic pagination beyond 10,000 objects', () => {
       return { data: { items: all.slice(offset, offset + limit), limit, offset, more: offset + limit < all.length, total: p.total ? all.length : null }, status: 200, headers: {}, evidence: `e${calls.length}` };
     };
     const read = await readSpan(fetchPage, (page) => page.items, {}, 100, { since: new Date(t0).toISOString(), until: new Date(t0 + 12 * 3_600_000).toISOString() });
-    expect(read.items).toHaveLength(12_000);
-    expect(new Set(read.items).size).toBe(12_000);
+    expect(read.data).toHaveLength(12_000);
+    expect(new Set(read.data).size).toBe(12_000);
     // one refused first page of the whole span, then 60 pages for each half
     expect(calls[0]).toMatch(/@0$/);
     expect(read.evidence).toHaveLength(1 + 60 + 60);
+  });
+
+  it('publishes the window\'s incidents with their service by name, and the apps service_apps maps it to', async () => {
+    serve();
+    const { publications } = await scan({ service_apps: { Checkout: 'acme/shop-checkout' } });
+    expect(publications).toHaveLength(1);
+    const p = publications[0];
+    expect(p).toMatchObject({ kind: 'incidents', collector: 'pagerduty', instance: 'pd', status: 'published' });
+    if (p.status !== 'published') throw new Error('not published');
+    const records = p.records as IncidentRecord[];
+    expect(records.map((i) => i.id)).toEqual(['#1', '#2', '#3', '#4']);
+    // the service's name from GET /services, not its id; the mapping matches it without case
+    expect(records[0]).toMatchObject({ service: 'PSVC1', serviceNames: ['checkout'], apps: ['acme/shop-checkout'], grade: 'critical' });
+    expect(p.evidence.length).toBeGreaterThan(0);
+  });
+
+  it('publishes nothing when the incidents cannot be read, so change failure from incidents is failed, not computed on none', async () => {
+    serve({ incidents: [{ status: 403, body: { error: { message: 'Access Denied', code: 2010 } } }], log_entries: null });
+    const { publications, get } = await scan();
+    expect(get('incidents.count').status).toBe('failed');
+    expect(publications).toEqual([expect.objectContaining({ kind: 'incidents', status: 'missing', reason: expect.stringMatching(/published no incidents records/) })]);
   });
 });

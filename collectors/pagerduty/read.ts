@@ -1,9 +1,10 @@
+import { attemptRead, type Read } from '../../src/collector/kit.js';
 import type { HttpResponse } from '../../src/http/client.js';
 import type { EscalationPolicy, Incident, LogEntry, Oncall, PagerdutyApi, Priority, Schedule, Service } from './api.js';
 
-/** Objects read over every page, with the evidence ids of the pages. */
-export interface Read<T> {
-  items: T[];
+/** Objects read over every page, with the evidence ids of the pages: what `attemptRead` settles. */
+export interface Paged<T> {
+  data: T[];
   evidence: string[];
 }
 
@@ -30,7 +31,7 @@ type FetchPage<P> = (params: Params) => Promise<HttpResponse<P>>;
  * `more` is false. The first page asks for `total`, so a listing beyond PagerDuty's 10,000-object
  * reach is known at once and thrown as BeyondClassicPaging rather than cut silently.
  */
-export async function readAll<P extends ClassicPage & { total?: number | null }, T>(fetchPage: FetchPage<P>, items: (page: P) => T[], params: Params, limit: number): Promise<Read<T>> {
+export async function readAll<P extends ClassicPage & { total?: number | null }, T>(fetchPage: FetchPage<P>, items: (page: P) => T[], params: Params, limit: number): Promise<Paged<T>> {
   const out: T[] = [];
   const evidence: string[] = [];
   let offset = 0;
@@ -46,7 +47,7 @@ export async function readAll<P extends ClassicPage & { total?: number | null },
     if (!res.data.more || got.length === 0) break;
     offset += got.length;
   }
-  return { items: out, evidence };
+  return { data: out, evidence };
 }
 
 /**
@@ -54,7 +55,7 @@ export async function readAll<P extends ClassicPage & { total?: number | null },
  * pagination reaches, reads its two halves instead, down to one-minute spans (beyond that the
  * listing fails with the reason).
  */
-export async function readSpan<P extends ClassicPage & { total?: number | null }, T>(fetchPage: FetchPage<P>, items: (page: P) => T[], params: Params, limit: number, span: Span): Promise<Read<T>> {
+export async function readSpan<P extends ClassicPage & { total?: number | null }, T>(fetchPage: FetchPage<P>, items: (page: P) => T[], params: Params, limit: number, span: Span): Promise<Paged<T>> {
   try {
     return await readAll(fetchPage, items, { ...params, ...span }, limit);
   } catch (err) {
@@ -65,7 +66,7 @@ export async function readSpan<P extends ClassicPage & { total?: number | null }
     const first = await readSpan(fetchPage, items, params, limit, { since: span.since, until: mid });
     const second = await readSpan(fetchPage, items, params, limit, { since: mid, until: span.until });
     // the pages that found the span too large are evidence too
-    return { items: [...first.items, ...second.items], evidence: [...err.evidence, ...first.evidence, ...second.evidence] };
+    return { data: [...first.data, ...second.data], evidence: [...err.evidence, ...first.evidence, ...second.evidence] };
   }
 }
 
@@ -74,16 +75,43 @@ export interface Span {
   until: string;
 }
 
-/** The reads one PagerDuty account needs, each paged to the end. */
+/** What the services read holds: the services and the escalation policies they follow. */
+export interface ServicesRead {
+  services: Paged<Service>;
+  policies: Paged<EscalationPolicy>;
+}
+
+/** What the on-call read holds: the schedules and who is on call on them over the span. */
+export interface OncallRead {
+  schedules: Paged<Schedule>;
+  oncalls: Paged<Oncall>;
+}
+
+/**
+ * The reads one PagerDuty account needs, each paged to the end and settled into a kit `Read`: a
+ * failed one fails only the signals measured from it; a passed deadline ends the collection.
+ */
 export function pagerdutyReader(api: PagerdutyApi, limit: number) {
+  const settle = <T>(run: () => Promise<{ data: T; evidence: string[] }>): Promise<Read<T>> => attemptRead(run);
+  const both = async <A, B>(first: () => Promise<Paged<A>>, second: () => Promise<Paged<B>>) => {
+    const a = await first();
+    const b = await second();
+    return { a, b, evidence: [...a.evidence, ...b.evidence] };
+  };
   return {
-    services: (): Promise<Read<Service>> => readAll(api.services, (p) => p.services, {}, limit),
-    escalationPolicies: (): Promise<Read<EscalationPolicy>> => readAll(api.escalationPolicies, (p) => p.escalation_policies, {}, limit),
-    schedules: (): Promise<Read<Schedule>> => readAll(api.schedules, (p) => p.schedules, {}, limit),
-    oncalls: (span: Span): Promise<Read<Oncall>> => readSpan(api.oncalls, (p) => p.oncalls, { time_zone: 'UTC' }, limit, span),
-    priorities: (): Promise<Read<Priority>> => readAll(api.priorities, (p) => p.priorities, {}, limit),
-    incidents: (span: Span): Promise<Read<Incident>> => readSpan(api.incidents, (p) => p.incidents, { time_zone: 'UTC' }, limit, span),
+    /** A refused key or an API that does not answer makes every other read pointless: those end the collection. */
+    abilities: () => attemptRead(async () => { const res = await api.abilities(); return { data: res.data.abilities, evidence: [res.evidence] }; }, { fatal: ['credentials', 'unavailable'] }),
+    services: (): Promise<Read<ServicesRead>> => settle(async () => {
+      const { a, b, evidence } = await both(() => readAll(api.services, (p) => p.services, {}, limit), () => readAll(api.escalationPolicies, (p) => p.escalation_policies, {}, limit));
+      return { data: { services: a, policies: b }, evidence };
+    }),
+    oncall: (span: Span): Promise<Read<OncallRead>> => settle(async () => {
+      const { a, b, evidence } = await both(() => readAll(api.schedules, (p) => p.schedules, {}, limit), () => readSpan(api.oncalls, (p) => p.oncalls, { time_zone: 'UTC' }, limit, span));
+      return { data: { schedules: a, oncalls: b }, evidence };
+    }),
+    priorities: (): Promise<Read<Priority[]>> => settle(() => readAll(api.priorities, (p) => p.priorities, {}, limit)),
+    incidents: (span: Span): Promise<Read<Incident[]>> => settle(() => readSpan(api.incidents, (p) => p.incidents, { time_zone: 'UTC' }, limit, span)),
     // Every entry, not the overview: notes and reassignments are first actions too.
-    logEntries: (span: Span): Promise<Read<LogEntry>> => readSpan(api.logEntries, (p) => p.log_entries, { time_zone: 'UTC', is_overview: false }, limit, span),
+    logEntries: (span: Span): Promise<Read<LogEntry[]>> => settle(() => readSpan(api.logEntries, (p) => p.log_entries, { time_zone: 'UTC', is_overview: false }, limit, span)),
   };
 }

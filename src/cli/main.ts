@@ -244,13 +244,14 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
 
   program
     .command('signals')
-    .description('every signal the registered collectors declare')
+    .description('every signal the registered collectors declare, the cross signals the core joins from their records, and the derived ones')
     .option('--json', 'machine-readable')
     .action((o) => {
-      const derived = catalog().derived;
+      const { derived, cross } = catalog();
+      const crossJson = cross.map((c) => ({ ...c.declaration, needs: c.needs }));
       out(o.json
-        ? JSON.stringify({ collectors: registry.map((c) => ({ collector: c.id, description: c.description, signals: c.signals })), derived }, null, 2) + '\n'
-        : renderSignals(registry, derived));
+        ? JSON.stringify({ collectors: registry.map((c) => ({ collector: c.id, description: c.description, signals: c.signals })), cross: crossJson, derived }, null, 2) + '\n'
+        : renderSignals(registry, derived, cross));
     });
 
   program

@@ -2,6 +2,7 @@ import type { Registry } from '../collector/types.js';
 import type { Criterion, Model } from '../model/types.js';
 import type { Lang } from '../report/i18n.js';
 import type { DerivedSignal } from '../signals/derived.js';
+import type { CrossSignal } from '../signals/cross.js';
 import type { SignalDeclaration } from '../signals/types.js';
 
 export interface ModelCounts {
@@ -103,13 +104,17 @@ function coverageLines(c: Coverage): string[] {
   ];
 }
 
-export function renderSignals(registry: Registry, derived: DerivedSignal[] = []): string {
+export function renderSignals(registry: Registry, derived: DerivedSignal[] = [], cross: readonly CrossSignal[] = []): string {
   if (registry.length === 0) return 'No collectors are registered.\n';
   const lines: string[] = [];
   const line = (s: SignalDeclaration) => `  ${s.id}  ${s.type}${s.unit ? ` (${s.unit})` : ''}  [${s.aggregation}]  ${s.description}`;
   for (const c of registry) {
     lines.push(`${c.id}: ${c.description}`);
     for (const s of c.signals) lines.push(line(s));
+  }
+  if (cross.length) {
+    lines.push('cross: measured by the core from records collectors publish (src/signals/cross-registry.ts)');
+    for (const c of cross) lines.push(`${line(c.declaration)}  ← published ${c.needs.join(' + ')}`);
   }
   if (derived.length) {
     lines.push('derived: combined from several collectors (signals/derived.yaml)');

@@ -1,3 +1,5 @@
+import { fromRead, measuredValue, notAvailable, type Measured } from '../collector/measured.js';
+import type { Read } from '../collector/read.js';
 import { SAMPLE_MAX, type Aggregation, type SignalDeclaration, type SignalObjects, type SignalType } from '../signals/types.js';
 import type { EscalationPolicyRecord, Grade, IncidentRecord, Interval, ScheduleRecord, ServiceRecord } from './records.js';
 import { coveredLength, median, quantile } from './stats.js';
@@ -5,7 +7,8 @@ import { coveredLength, median, quantile } from './stats.js';
 /**
  * The incident arithmetic, once for every incident tool. Collectors translate their API into
  * records (./records.ts), call these pure functions and emit the results under their own prefix
- * (`pagerduty.incidents.ack_p90_seconds`); signals/derived.yaml combines the tools into
+ * (`pagerduty.incidents.ack_p90_seconds`, as kit `Measured` values through `measuredUnder`);
+ * signals/derived.yaml combines the tools into
  * `incident.*`. A figure with nothing to compute it from is not available, never 0.
  */
 
@@ -268,19 +271,47 @@ export function measureIncidents(all: readonly IncidentRecord[], window: Interva
   return out;
 }
 
+/**
+ * Computed measures as the kit's Measured, keyed by signal id (`<prefix>.<measure>`), each with
+ * the evidence it was computed from, for the collector's `emitAll`.
+ */
+export function measuredUnder(prefix: string, measures: readonly IncidentMeasure[], evidence: string[]): Map<string, Measured> {
+  return new Map(measures.map((m) => [`${prefix}.${m.measure}`, m.value === undefined
+    ? notAvailable(m.reason ?? 'nothing to compute it from', evidence)
+    : measuredValue(m.value, evidence, { detail: m.detail, objects: m.objects, notes: m.notes })]));
+}
+
+/**
+ * The measures of `inputs` from one read: computed by `measure` when the read is ok; otherwise
+ * each is failed (or not available, for an absent read) with the read's reason and evidence.
+ */
+export function measuredFrom<T>(prefix: string, read: Read<T>, inputs: readonly IncidentInput[], measure: (data: T) => readonly IncidentMeasure[]): Map<string, Measured> {
+  if (read.status === 'ok') return measuredUnder(prefix, measure(read.data), read.evidence);
+  const ids = inputs.flatMap(measuresFrom).map((m) => `${prefix}.${m}`);
+  return new Map(ids.map((id) => [id, fromRead(read, () => 0)]));
+}
+
 /** The part of a collector context that emits. */
 export interface MeasureSink {
   emit(signal: string, value: number, evidence: string[], detail?: { detail?: string; objects?: SignalObjects; notes?: string[] }): void;
   notAvailable(signal: string, reason: string, evidence?: string[]): void;
 }
 
-/** Emits computed measures under `prefix`, each with the evidence it was computed from. */
+/**
+ * Emits computed measures under `prefix` through emit-style verbs (a collector's context, or a
+ * sink that keeps them as Measured): the same values `measuredUnder` gives, for code written
+ * against the verbs.
+ */
 export function emitMeasures(sink: MeasureSink, prefix: string, measures: readonly IncidentMeasure[], evidence: string[]): void {
-  for (const m of measures) {
-    const id = `${prefix}.${m.measure}`;
-    if (m.value === undefined) sink.notAvailable(id, m.reason ?? 'nothing to compute it from', evidence);
-    else sink.emit(id, m.value, evidence, { detail: m.detail, objects: m.objects, notes: m.notes });
+  for (const [id, m] of measuredUnder(prefix, measures, evidence)) {
+    if (m.status === 'value') sink.emit(id, m.value as number, m.evidence, { detail: m.detail, objects: m.objects, notes: m.notes });
+    else sink.notAvailable(id, m.reason, m.evidence);
   }
+}
+
+/** Every measure of `inputs` not available for one reason (a tool that has no such objects). */
+export function notAvailableUnder(prefix: string, inputs: readonly IncidentInput[], reason: string, evidence: string[] = []): Map<string, Measured> {
+  return new Map(inputs.flatMap(measuresFrom).map((m) => [`${prefix}.${m}`, notAvailable(reason, evidence)]));
 }
 
 /**

@@ -22,6 +22,17 @@ export interface IncidentRecord {
   id: string;
   /** The service (or team) the incident belongs to, by the tool's id. */
   service: string;
+  /**
+   * The names of the services the incident affected, as the tool names them (one for most tools;
+   * several for an Opsgenie incident), for matching incidents with deployments of the same
+   * service (./change-failure.ts); undefined where the tool does not say.
+   */
+  serviceNames?: string[];
+  /**
+   * The deployment apps (`owner/name`, `group/project`) the instance's `service_apps` mapping
+   * gives for these services; where set, matching uses them instead of the names.
+   */
+  apps?: string[];
   grade: Grade;
   createdAt: number;
   /** First acknowledgement by a person. */

@@ -1,7 +1,7 @@
 import type { SignalState } from '../signals/types.js';
 
 /**
- * The DORA figures (time to restore twice: from deployments and from incidents), read from the derived delivery signals, each with the definition it
+ * The DORA figures (change failure and time to restore twice each: from deployments and from incidents), read from the derived delivery signals, each with the definition it
  * is computed by, so a report reader can compare them with other tools' numbers.
  */
 export const DORA = [
@@ -25,6 +25,13 @@ export const DORA = [
     signal: 'delivery.changes.failure_rate',
     unit: 'ratio',
     definition: 'Failed production deployments, and successful ones rolled back within 24 hours, over finished production deployments: failed deployments over deployments, not incidents over deployments.',
+  },
+  {
+    metric: 'change_failure_rate_incidents',
+    title: { en: 'Change failure rate (incidents)', zh: '变更失败率（事件）' },
+    signal: 'change_failure.incidents.ratio',
+    unit: 'ratio',
+    definition: 'Production deployments (that ran, created in the window at least 24 hours before its end) followed within 24 hours by an urgent (critical or high grade) incident of the same service in the incident tools, over those deployments; a service belongs to an app through the tool\'s service_apps mapping, else by normalised name. Unknown when no incident\'s service matches a deployed app. Beside the deployment-based figure, not instead of it: it also counts successful deployments that broke production.',
   },
   {
     metric: 'time_to_restore',

@@ -117,7 +117,7 @@ export const reportSchema = z
     dora: z
       .array(
         z.object({
-          metric: z.enum(['deployment_frequency', 'lead_time_for_changes', 'change_failure_rate', 'time_to_restore', 'time_to_restore_incidents']),
+          metric: z.enum(['deployment_frequency', 'lead_time_for_changes', 'change_failure_rate', 'change_failure_rate_incidents', 'time_to_restore', 'time_to_restore_incidents']),
           title: text,
           signal: z.string(),
           unit: z.string(),
@@ -128,7 +128,7 @@ export const reportSchema = z
           evidence: z.array(z.string()),
         }),
       )
-      .describe('The DORA figures with their definitions, from the delivery signals (and time to restore from the incident signals)'),
+      .describe('The DORA figures with their definitions, from the delivery signals (and change failure and time to restore from the incident signals)'),
     parameters: z.object({
       overridden: z.array(z.object({ capability: z.string(), name: z.string(), default: param, value: param, source: z.enum(['standard', 'heuristic']) })),
     }),
