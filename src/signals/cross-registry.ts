@@ -1,3 +1,4 @@
+import { DRIFT_SIGNALS } from '../inventory/drift.js';
 import type { CrossSignal } from './cross.js';
 
 /**
@@ -5,4 +6,6 @@ import type { CrossSignal } from './cross.js';
  * with the records it joins (src/incidents/, src/inventory/); add it here to make it a signal
  * rules can read.
  */
-export const crossSignals: readonly CrossSignal<any>[] = [];
+export const crossSignals: readonly CrossSignal<any>[] = [
+  ...DRIFT_SIGNALS,
+];
