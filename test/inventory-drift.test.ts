@@ -55,6 +55,8 @@ describe('drift between registered and live items', () => {
     });
     expect(got.get('cmdb.drift.unrecorded_ratio')).toMatchObject({ status: 'observed', value: 2 / 5 });
     expect(got.get('cmdb.drift.stale_count')).toMatchObject({ status: 'observed', value: 1, objects: { total: 1, sample: ['node node-9'] } });
+    // node-1, node-9 and shop/cart, shop/pay are expected to run; node-9 alone matches nothing
+    expect(got.get('cmdb.drift.stale_ratio')).toMatchObject({ status: 'observed', value: 1 / 4 });
     expect(got.get('cmdb.drift.stale_count')!.notes).toContain('registered kinds nothing live reports, not compared: host');
   });
 
@@ -73,6 +75,6 @@ describe('drift between registered and live items', () => {
   });
 
   it('is registered, so rules can read it', () => {
-    expect(crossSignals.map((c) => c.declaration.id)).toEqual(expect.arrayContaining(['cmdb.drift.unrecorded_count', 'cmdb.drift.unrecorded_ratio', 'cmdb.drift.stale_count']));
+    expect(crossSignals.map((c) => c.declaration.id)).toEqual(expect.arrayContaining(['cmdb.drift.unrecorded_count', 'cmdb.drift.unrecorded_ratio', 'cmdb.drift.stale_count', 'cmdb.drift.stale_ratio']));
   });
 });

@@ -35,6 +35,8 @@ export interface Drift {
   unrecorded: InventoryItem[];
   /** Registered items expected to run, of a kind the live side reports, that nothing live matches. */
   stale: InventoryItem[];
+  /** Registered items expected to run, of a kind the live side reports: the ones that could be stale. */
+  comparable: InventoryItem[];
   /** Registered kinds nothing live reports: not compared (the live side cannot say they are stale). */
   uncompared: string[];
 }
@@ -46,11 +48,13 @@ export function compareInventory(records: readonly InventoryItem[]): Drift {
   const liveIds = new Set(live.map(identity));
   const registeredIds = new Set(registered.map(identity));
   const liveKinds = new Set(live.map((i) => i.kind));
+  const comparable = registered.filter((i) => liveKinds.has(i.kind) && expectedLive(i));
   return {
     live,
     registered,
     unrecorded: live.filter((i) => !registeredIds.has(identity(i))),
-    stale: registered.filter((i) => liveKinds.has(i.kind) && expectedLive(i) && !liveIds.has(identity(i))),
+    comparable,
+    stale: comparable.filter((i) => !liveIds.has(identity(i))),
     uncompared: [...new Set(registered.map((i) => i.kind).filter((k) => !liveKinds.has(k)))].sort(),
   };
 }
@@ -100,5 +104,13 @@ export const staleCount: CrossSignal<'inventory'> = {
   })),
 };
 
+export const staleRatio: CrossSignal<'inventory'> = {
+  declaration: ratio('cmdb.drift.stale_ratio', 'Share of the registered items expected to run, of a kind the live side reports, that nothing live matches', 'max'),
+  needs: ['inventory'],
+  measure: ({ inventory }) => withBothSides(inventory, (d) => ratioOf(d.stale.length, d.comparable.length, inventory.evidence, 'registered items expected to run match nothing live', {
+    objects: objectsOf(d.stale), notes: notesOf(d, inventory.sources),
+  })),
+};
+
 /** The drift cross signals, in the order the registry lists them. */
-export const DRIFT_SIGNALS: readonly CrossSignal<'inventory'>[] = [unrecordedCount, unrecordedRatio, staleCount];
+export const DRIFT_SIGNALS: readonly CrossSignal<'inventory'>[] = [unrecordedCount, unrecordedRatio, staleCount, staleRatio];
