@@ -30,7 +30,13 @@ export const netboxCollector: Collector<NetboxConfig> = {
         : { status: 'failed', reason: status.reason, evidence: status.evidence },
     };
 
-    const [devices, vms, clusters, contacts, cables] = await Promise.all([read.devices(), read.virtualMachines(), read.clusters(), read.contactAssignments(), read.cables()]);
+    // One listing at a time (each pages a few requests at once): gentle on NetBox, and within the
+    // concurrency a shared deadline signal is meant for.
+    const devices = await read.devices();
+    const vms = await read.virtualMachines();
+    const clusters = await read.clusters();
+    const contacts = await read.contactAssignments();
+    const cables = await read.cables();
     const items = mapRead(allReads({ devices, vms }), ({ devices, vms }) => toItems(devices, vms));
     Object.assign(measured, measureItems({ items, contacts, cables }, config, ctx.window.start));
 
@@ -40,10 +46,10 @@ export const netboxCollector: Collector<NetboxConfig> = {
     if (inventory.status === 'ok') ctx.publish('inventory', toInventory(inventory.data.items, inventory.data.clusters, config), inventory.evidence);
     else ctx.log.info('inventory not published', { reason: inventory.reason });
 
-    const [customFields, eventRules, changeLog, tenants, prefixes, ipAddresses, journal] = await Promise.all([
-      read.customFields(), read.eventRules(), read.changeLog(ctx.window.start, ctx.window.end),
-      read.tenants(), read.prefixes(), read.ipAddresses(), read.journalEntries(),
-    ]);
+    const customFields = await read.customFields();
+    const eventRules = await read.eventRules();
+    const changeLog = await read.changeLog(ctx.window.start, ctx.window.end);
+    const [tenants, prefixes, ipAddresses, journal] = await Promise.all([read.tenants(), read.prefixes(), read.ipAddresses(), read.journalEntries()]);
     Object.assign(measured,
       measureCustomFields(customFields),
       measureEvents(eventRules),

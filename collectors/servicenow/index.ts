@@ -28,9 +28,11 @@ export const servicenowCollector: Collector<ServicenowConfig> = {
         ? { status: 'value', value: true, evidence: probe.evidence, detail: probe.data !== undefined ? `${probe.data} configuration items` : 'answered' }
         : { status: 'failed', reason: probe.reason, evidence: probe.evidence },
     };
-    const [items, relations, customFields, audit] = await Promise.all([
-      read.items(extra), read.relations(), read.customFields(), read.audit(ctx.window.start, ctx.window.end),
-    ]);
+    // One query at a time (each pages a few requests at once): gentle on the instance's semaphores.
+    const items = await read.items(extra);
+    const relations = await read.relations();
+    const customFields = await read.customFields();
+    const audit = await read.audit(ctx.window.start, ctx.window.end);
     Object.assign(measured, measureItems({ items, relations }, config, ctx.window.start), measureCustomFields(customFields),
       measureHistory(audit, config.automation_users, ctx.window.end));
     // Published only when the whole of cmdb_ci was read: drift over part of it would flatter.

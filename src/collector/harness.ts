@@ -190,6 +190,7 @@ async function runOne(
   opts.onProgress?.({ phase: 'start', collector: collector.id, instance: inst.name });
   let error: unknown;
   let timer: NodeJS.Timeout | undefined;
+  let onScanDeadline: (() => void) | undefined;
   try {
     // An instance still queued when the scan deadline passed is not started (its signal would not be aborted).
     if (scanSignal.aborted) throw new CollectError('aborted', 'the scan deadline passed before it started');
@@ -201,7 +202,8 @@ async function runOne(
     });
     const scanDeadline = new Promise<never>((_, reject) => {
       if (scanSignal.aborted) reject(new CollectError('aborted', 'the scan deadline passed before it finished'));
-      scanSignal.addEventListener('abort', () => reject(new CollectError('aborted', 'the scan deadline passed before it finished')));
+      onScanDeadline = () => reject(new CollectError('aborted', 'the scan deadline passed before it finished'));
+      scanSignal.addEventListener('abort', onScanDeadline);
     });
     await Promise.race([
       collector.collect({
@@ -257,6 +259,8 @@ async function runOne(
   } finally {
     clearTimeout(timer);
     scanSignal.removeEventListener('abort', onScanAbort);
+    // each instance's listener goes with it: a scan of many instances must not pile them up
+    if (onScanDeadline) scanSignal.removeEventListener('abort', onScanDeadline);
     abort.abort();
     // The next scan finds every answer this one stored (writes run beside the requests).
     await cache?.settled();
