@@ -37,7 +37,7 @@ export const netboxCollector: Collector<NetboxConfig> = {
     const clusters = await read.clusters();
     const contacts = await read.contactAssignments();
     const cables = await read.cables();
-    const items = mapRead(allReads({ devices, vms }), ({ devices, vms }) => toItems(devices, vms));
+    const items = mapRead(allReads({ devices, vms }), ({ devices, vms }) => toItems(devices, vms, config.namespace_field));
     Object.assign(measured, measureItems({ items, contacts, cables }, config, ctx.window.start));
 
     // Published only when devices, machines and clusters were read whole: drift over part of the

@@ -16,6 +16,8 @@ export interface Item {
   type: typeof DEVICE | typeof VM;
   id: number;
   name: string;
+  /** What a report shows: `<namespace>/<name>` for a machine that records a workload, else the name. */
+  label: string;
   status?: string;
   /** The tenant's name, when the item has one. */
   tenant?: string;
@@ -29,21 +31,23 @@ export interface Item {
 
 const tenantName = (t: { id: number; name?: string | null; slug?: string | null } | null | undefined) => (t ? (t.name ?? t.slug ?? `tenant #${t.id}`) : undefined);
 
-export function toItems(devices: Device[], vms: VirtualMachine[]): Item[] {
+/** `namespaceField`: the custom field naming a workload's namespace, for the labels reports show. */
+export function toItems(devices: Device[], vms: VirtualMachine[], namespaceField?: string): Item[] {
+  const nsOf = (v: VirtualMachine) => (namespaceField ? v.custom_fields?.[namespaceField] : undefined);
   return [
     ...devices.map((d): Item => ({
-      type: DEVICE, id: d.id, name: d.name ?? `device #${d.id}`, status: d.status?.value ?? undefined, tenant: tenantName(d.tenant), cluster: d.cluster?.id,
+      type: DEVICE, id: d.id, name: d.name ?? `device #${d.id}`, label: d.name ?? `device #${d.id}`, status: d.status?.value ?? undefined, tenant: tenantName(d.tenant), cluster: d.cluster?.id,
       role: d.role?.slug ?? undefined, customFields: d.custom_fields ?? {}, lastUpdated: d.last_updated ?? undefined,
     })),
     ...vms.map((v): Item => ({
-      type: VM, id: v.id, name: v.name, status: v.status?.value ?? undefined, tenant: tenantName(v.tenant), cluster: v.cluster?.id, device: v.device?.id,
+      type: VM, id: v.id, name: v.name, label: typeof nsOf(v) === 'string' && nsOf(v) ? `${nsOf(v)}/${v.name}` : v.name, status: v.status?.value ?? undefined, tenant: tenantName(v.tenant), cluster: v.cluster?.id, device: v.device?.id,
       role: v.role?.slug ?? undefined, customFields: v.custom_fields ?? {}, lastUpdated: v.last_updated ?? undefined,
     })),
   ];
 }
 
 const ref = (type: string, id: number) => `${type}:${id}`;
-const names = (items: Item[]) => ({ total: items.length, sample: items.slice(0, SAMPLE_MAX).map((i) => i.name) });
+const names = (items: Item[]) => ({ total: items.length, sample: items.slice(0, SAMPLE_MAX).map((i) => i.label) });
 
 /** Devices joined by a cable to a port of another device (interfaces, front and rear ports). */
 export function cabledDevices(cables: Cable[]): Set<number> {

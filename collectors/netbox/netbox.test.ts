@@ -197,6 +197,11 @@ describe('netbox measures (no HTTP)', () => {
     expect(m['netbox.history.automated_ratio']?.status).toBe('not_available');
   });
 
+  it('reports name a workload machine by <namespace>/<name>', () => {
+    const labelled = toItems(DEVICES as never, VMS as never, 'kubernetes_namespace');
+    expect(labelled.map((i) => i.label)).toEqual(['k8s-node-1.dc1.example.com', 'k8s-node-2', 'core-sw-1', 'spare-1', 'shop/Cart', 'legacy-vm']);
+  });
+
   it('a workload without its namespace field keeps its bare name, so drift shows it rather than matching it by chance', () => {
     const inv = toInventory(items, CLUSTERS as never, { workload_roles: ['kubernetes-workload'], node_cluster_types: ['kubernetes'], namespace_field: 'missing_field' });
     expect(inv.find((i) => i.kind === 'workload')?.key).toBe('cart');
