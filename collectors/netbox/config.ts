@@ -11,7 +11,7 @@ const regex = z.string().min(1).refine((s) => {
 }, 'expected a regular expression (JavaScript syntax)');
 
 /** User names of automation identities by default: sync jobs, discovery agents, IaC tools. */
-export const DEFAULT_AUTOMATION_USERS = ['bot', 'sync', 'discover', 'automation', 'integration', 'diode', 'orb', 'ansible', 'terraform', 'svc[-_]'];
+export const DEFAULT_AUTOMATION_USERS = ['(^|[-_.])(bot|sync|svc)([-_.]|$)', 'discover', 'automation', 'integration', '^diode', '^orb-agent', 'ansible', 'terraform'];
 
 /** One NetBox (4.x REST API). The core adds `name` and `http`. */
 export const netboxConfigSchema = z

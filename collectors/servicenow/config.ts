@@ -15,7 +15,7 @@ export const DEFAULT_INFRASTRUCTURE = ['^cmdb_ci_(hardware|computer|server|mainf
 /** Leaf classes of business services and applications. */
 export const DEFAULT_APPLICATION = ['^cmdb_ci_service', '^cmdb_ci_business_app$', '^cmdb_ci_appl', '^service_offering$'];
 /** User names of automation: discovery, MID servers, integrations, the system user of scheduled jobs. */
-export const DEFAULT_AUTOMATION_USERS = ['^system$', 'discovery', 'mid[._-]?server', 'integration', 'sync', 'bot', 'svc[._-]'];
+export const DEFAULT_AUTOMATION_USERS = ['^system$', 'discovery', 'mid[._-]?server', 'integration', '(^|[-_.])(bot|sync|svc)([-_.]|$)'];
 
 /** One ServiceNow instance (Table API). The core adds `name` and `http`. */
 export const servicenowConfigSchema = z

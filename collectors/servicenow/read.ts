@@ -21,9 +21,11 @@ export async function readAll<T>(fetchPage: FetchPage<T>, limit: number, params:
   const evidence = [first.evidence];
   const count = total(first);
   if (count !== undefined) {
+    // an instance may cap the page below the limit asked (glide.json.return_limit): step by what it sent
+    const step = Math.min(limit, first.data.result.length);
     const offsets: number[] = [];
-    for (let o = limit; o < count; o += limit) offsets.push(o);
-    const pages = await mapPool(offsets, PAGE_CONCURRENCY, (offset) => fetchPage({ ...params, sysparm_limit: limit, sysparm_offset: offset }), signal);
+    for (let o = step; step > 0 && o < count; o += step) offsets.push(o);
+    const pages = await mapPool(offsets, PAGE_CONCURRENCY, (offset) => fetchPage({ ...params, sysparm_limit: step, sysparm_offset: offset }), signal);
     for (const p of pages) {
       data.push(...p.data.result);
       evidence.push(p.evidence);

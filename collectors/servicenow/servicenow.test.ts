@@ -6,6 +6,7 @@ import { CI_FIELDS } from './api.js';
 import { servicenowConfigSchema } from './config.js';
 import { servicenowCollector } from './index.js';
 import { glideMs, measureItems, toInventory } from './measure.js';
+import { readAll } from './read.js';
 import { readOk } from '../../src/collector/kit.js';
 import type { ServicenowSignalId } from './signals.js';
 
@@ -175,6 +176,19 @@ describe('servicenow collector', () => {
 });
 
 describe('servicenow measures (no HTTP)', () => {
+  it('an instance that caps pages below the limit asked is paged by what it sends, so no record is skipped', async () => {
+    const asked: number[] = [];
+    const rows = Array.from({ length: 5 }, (_, i) => ({ sys_id: `r${i}` }));
+    const page = async (p: Record<string, string | number | boolean>) => {
+      const offset = Number(p.sysparm_offset);
+      asked.push(offset);
+      return { data: { result: rows.slice(offset, offset + 2) }, status: 200, headers: { 'x-total-count': '5' }, evidence: `ev-${offset}` };
+    };
+    const got = await readAll(page, 3, {});
+    expect(got.data.map((r) => r.sys_id)).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
+    expect(asked).toEqual([0, 2, 4]);
+  });
+
   it('reads ServiceNow date-times as UTC', () => {
     expect(glideMs('2026-11-20 08:00:00')).toBe(Date.parse('2026-11-20T08:00:00Z'));
     expect(Number.isNaN(glideMs(''))).toBe(true);
