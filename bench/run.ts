@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectors } from '../collectors/index.js';
-import { GRAFANA_DEMO_TOKEN, PAGERDUTY_DEMO_TOKEN } from '../demo/index.js';
+import { GRAFANA_DEMO_TOKEN, NETBOX_DEMO_TOKEN, PAGERDUTY_DEMO_TOKEN } from '../demo/index.js';
 import { systemClock } from '../src/clock.js';
 import { parseConfig } from '../src/config/load.js';
 import { silentLogger } from '../src/log.js';
@@ -56,6 +56,7 @@ const instances: Record<string, Record<string, unknown>> = {
   pagerduty: { api_url: urls.pagerduty, token: PAGERDUTY_DEMO_TOKEN },
   opsgenie: { url: urls.opsgenie, api_key: 'bench-key-not-a-secret' },
   grafana: { url: urls.grafana, token: GRAFANA_DEMO_TOKEN },
+  netbox: { url: urls.netbox, token: NETBOX_DEMO_TOKEN },
 };
 const config = parseConfig(
   {
@@ -93,7 +94,9 @@ const revalidated = (r: typeof report) => [...new Set(r.evidence.map((e) => e.co
 const gets = report.evidence.filter((e) => e.attempt === 1 && e.method === 'GET').map((e) => e.url);
 const floorStart = performance.now();
 let floorBytes = 0;
-for (const url of gets) floorBytes += (await (await fetch(url, { headers: { Authorization: 'Bearer bench-token-not-a-secret' } })).arrayBuffer()).byteLength;
+// NetBox takes its own token scheme
+const floorAuth = (url: string) => (url.startsWith(urls.netbox) ? `Token ${NETBOX_DEMO_TOKEN}` : 'Bearer bench-token-not-a-secret');
+for (const url of gets) floorBytes += (await (await fetch(url, { headers: { Authorization: floorAuth(url) } })).arrayBuffer()).byteLength;
 const floorMs = performance.now() - floorStart;
 
 server.stdin!.write('\n');

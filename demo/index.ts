@@ -8,6 +8,7 @@ import { generateGroup, gitlabApiHandler } from './systems/gitlab.js';
 import { generateOpsgenie, opsgenieApiHandler } from './systems/opsgenie.js';
 import { generatePagerdutyAccount, pagerdutyHandler } from './systems/pagerduty.js';
 import { generateCluster, kubernetesHandler } from './systems/kubernetes.js';
+import { generateNetbox, netboxHandler } from './systems/netbox.js';
 import { prometheusHandler } from './systems/prometheus.js';
 import { generateGrafanaOrg, grafanaHandler } from './systems/grafana.js';
 import { generateServiceLevels, withServiceLevels } from './systems/service-levels.js';
@@ -26,17 +27,20 @@ export interface RunningEstate {
 export async function startEstate(scale: Scale & { githubFactor?: number; incidents?: number } = { factor: 1 }, now = new Date()): Promise<RunningEstate> {
   const estate = generateEstate(scale, now);
   const org = generateOrg(scale.githubFactor ?? scale.factor, now);
+  // One cluster for Kubernetes and for the NetBox that records it (with drift).
+  const cluster = generateCluster(scale.factor, now, scale.seed);
   const systems: Record<string, LoopbackServer> = {
     // with the SLO rules Sloth and Pyrra generate, journey probes and web vitals (issue 14)
     prometheus: await serveLoopback(withServiceLevels(prometheusHandler(estate), generateServiceLevels(), estate.now, estate.prometheus.metricNames)),
     alertmanager: await serveLoopback(alertmanagerHandler(estate)),
-    kubernetes: await serveLoopback(kubernetesHandler(generateCluster(scale.factor, now, scale.seed))),
+    kubernetes: await serveLoopback(kubernetesHandler(cluster)),
     // GitLab's API sends ETags and answers 304 (Prometheus, Alertmanager and Kubernetes do not).
     gitlab: await serveLoopback(withEtags(gitlabApiHandler(generateGroup(scale.factor, now, scale.seed)))),
     github: await serveLoopback(githubApiHandler(org), { posts: (path) => path === '/graphql' || path === '/api/graphql' }),
     opsgenie: await serveLoopback(opsgenieApiHandler(generateOpsgenie(scale.factor, now, scale.seed))),
     pagerduty: await serveLoopback(pagerdutyHandler(generatePagerdutyAccount(now, scale.seed, scale.incidents), PAGERDUTY_DEMO_TOKEN)),
     grafana: await serveLoopback(grafanaHandler(generateGrafanaOrg(now, scale.seed), GRAFANA_DEMO_TOKEN)),
+    netbox: await serveLoopback(netboxHandler(generateNetbox(cluster, now, { seed: scale.seed }), NETBOX_DEMO_TOKEN)),
   };
   return {
     systems,
@@ -52,6 +56,8 @@ export async function startEstate(scale: Scale & { githubFactor?: number; incide
 export const PAGERDUTY_DEMO_TOKEN = 'pd-demo-readonly-0000000000';
 // The fake Grafana's service-account token, written to a file beside the demo config.
 export const GRAFANA_DEMO_TOKEN = 'glsa_demo_readonly_00000000000000000000';
+// The fake NetBox's token, also in a file beside the demo config.
+export const NETBOX_DEMO_TOKEN = '0123456789abcdef0123456789abcdef0demo0nb';
 
 /** A config for the running estate, and the claims and attestations that show what they do. */
 export function writeDemoFiles(dir: string, running: RunningEstate, now = new Date()): { config: string; claims: string } {
@@ -62,6 +68,7 @@ export function writeDemoFiles(dir: string, running: RunningEstate, now = new Da
   writeFileSync(join(dir, 'opsgenie-key'), '00000000-0000-4000-8000-00000000demo\n', { mode: 0o600 });
   writeFileSync(join(dir, 'pagerduty-token'), `${PAGERDUTY_DEMO_TOKEN}\n`, { mode: 0o600 });
   writeFileSync(join(dir, 'grafana-token'), `${GRAFANA_DEMO_TOKEN}\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'netbox-token'), `${NETBOX_DEMO_TOKEN}\n`, { mode: 0o600 });
   const day = (offset: number) => new Date(now.getTime() + offset * 86400_000).toISOString().slice(0, 10);
   const config = join(dir, 'techops.yaml');
   writeFileSync(
@@ -109,6 +116,10 @@ collectors:
     - name: shop-prod
       url: ${running.systems.prometheus.url}
       core_journeys: [login, search, add-to-cart, checkout, payment]
+  netbox:
+    - name: dc1
+      url: ${running.systems.netbox.url}
+      token: \${file:netbox-token}
 attestations: attestations.yaml
 claims: claims.yaml
 `,
@@ -139,6 +150,11 @@ claims: claims.yaml
         att('10.3.3-1.1', 'The emergency organisation chart names the incident commander, the on-call teams and the duty managers.', `${wiki}/bcm/emergency-organisation`, 'Wang Fang, BCM officer', -60, 300),
         att('10.3.3-2.1', 'The emergency organisation is reviewed each quarter (last 2026-10); emergencies are reported to the duty manager and the CTO.', `${wiki}/bcm/emergency-organisation`, 'Wang Fang, BCM officer', -60, 300),
         att('10.3.3-2.2', 'Customer-service tickets and public-opinion monitoring open incidents through the service desk.', `${wiki}/bcm/feedback-channels`, 'Wang Fang, BCM officer', -60, 300),
+        // Configuration: what NetBox cannot show. The drift it shows stands against the sync attested here.
+        att('7.1.2-1.1', 'Configuration information is recorded in NetBox; the runbook wiki documents what NetBox does not model.', `${wiki}/cmdb/overview`, 'Zhao Qiang, platform lead', -25, 155),
+        att('7.1.2-2.1', 'A sync job (k8s-netbox-sync) writes the cluster\'s nodes and workloads into NetBox every hour.', `${wiki}/cmdb/k8s-sync`, 'Zhao Qiang, platform lead', -25, 155),
+        att('7.1.2-2.3', 'Changes to network and storage records go through a change ticket; the platform team reviews NetBox monthly.', `${wiki}/cmdb/change-process`, 'Zhao Qiang, platform lead', -25, 155),
+        att('7.1.2-3.4', 'The platform team maintains the NetBox data model; teams query it through the API or saved filters.', `${wiki}/cmdb/ownership`, 'Zhao Qiang, platform lead', -25, 155),
         att('10.1.1-2.3', 'The measured PostgreSQL replicas run in the second machine room in the same city.', `${wiki}/dba/replication-topology`, 'Chen Jie, DBA lead', -30, 150),
         // Visualisation and user experience (issue 14): what dashboards and probes do not show.
         att('5.3.3-2.2', 'The Shop overview board leads with orders per minute and payment success as large stat panels coloured by threshold.', `${wiki}/monitoring/shop-overview`, 'Li Wei, monitoring lead', -15, 165),

@@ -261,6 +261,7 @@ async function runOne(
   } finally {
     clearTimeout(timer);
     scanSignal.removeEventListener('abort', onScanAbort);
+    // each instance's listener goes with it: a scan of many instances must not pile them up
     abort.abort();
     // The next scan finds every answer this one stored (writes run beside the requests).
     await cache?.settled();

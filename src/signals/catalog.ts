@@ -23,7 +23,8 @@ export function defaultDerivedFile(): string {
 export function signalCatalog(registry: Registry, derivedFile = defaultDerivedFile()): SignalCatalog {
   const collectors = new Map(registry.flatMap((c) => c.signals.map((s) => [s.id, s] as const)));
   // Cross signals are sources derived signals may combine, like a collector's.
-  const sources = new Map([...collectors, ...crossSignals.map((c) => [c.declaration.id, c.declaration] as const)]);
-  const derived = existsSync(derivedFile) ? loadDerived(derivedFile, sources) : [];
+  const cross = new Map(crossSignals.map((c) => [c.declaration.id, c.declaration] as const));
+  const sources = new Map([...collectors, ...cross]);
+  const derived = existsSync(derivedFile) ? loadDerived(derivedFile, collectors, cross) : [];
   return { collectors, derived, cross: crossSignals, ids: new Set([...sources.keys(), ...derived.map((d) => d.id)]) };
 }

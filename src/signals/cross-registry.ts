@@ -1,4 +1,5 @@
 import { changeFailureFromIncidents } from '../incidents/change-failure.js';
+import { DRIFT_SIGNALS } from '../inventory/drift.js';
 import type { CrossSignal } from './cross.js';
 
 /**
@@ -8,4 +9,5 @@ import type { CrossSignal } from './cross.js';
  */
 export const crossSignals: readonly CrossSignal<any>[] = [
   changeFailureFromIncidents(),
+  ...DRIFT_SIGNALS,
 ];

@@ -33,7 +33,12 @@ const schema = z
   })
   .strict();
 
-export function loadDerived(file: string, collectorSignals: ReadonlyMap<string, SignalDeclaration>): DerivedSignal[] {
+/**
+ * `cross` are the cross signals' declarations: sources a derived signal may combine like a
+ * collector's, but no collector's namespace (a derived `cmdb.items.count` beside the cross
+ * `cmdb.drift.stale_count` is one family of names, not a collision).
+ */
+export function loadDerived(file: string, collectorSignals: ReadonlyMap<string, SignalDeclaration>, cross: ReadonlyMap<string, SignalDeclaration> = new Map()): DerivedSignal[] {
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
@@ -49,8 +54,9 @@ export function loadDerived(file: string, collectorSignals: ReadonlyMap<string, 
     if (seen.has(d.id)) problems.push(`signals[${i}].id: ${d.id} is defined twice`);
     seen.add(d.id);
     if (collectorIds.has(d.id.split('.')[0])) problems.push(`signals[${i}].id: ${d.id} uses a collector's namespace`);
+    if (cross.has(d.id)) problems.push(`signals[${i}].id: ${d.id} is a cross signal's id`);
     for (const src of d.from) {
-      const decl = collectorSignals.get(src);
+      const decl = collectorSignals.get(src) ?? cross.get(src);
       // A source whose collector is not registered is allowed only if no registered collector
       // owns its namespace: collectors arrive one issue at a time.
       if (!decl && collectorIds.has(src.split('.')[0])) problems.push(`signals[${i}].from: ${src} is not declared by collector ${src.split('.')[0]}`);
