@@ -285,7 +285,7 @@ afterEach(() => {
 });
 
 function instance(config: Record<string, unknown> = {}, http: InstanceConfig['http'] = {}): InstanceConfig {
-  return { collector: 'github', name: 'acme', config: githubConfigSchema.parse({ token: TOKEN, api_url: API, org: 'acme', cache_dir: cacheDir, ...config }), http };
+  return { collector: 'github', name: 'acme', config: githubConfigSchema.parse({ token: TOKEN, api_url: API, org: 'acme', ...config }), http: { cacheDir, ...http } };
 }
 
 async function scan(instances: InstanceConfig[] = [instance()], window: Window = WINDOW) {
@@ -784,7 +784,7 @@ describe('github collector: GitHub App authentication', () => {
     served.scope.on('request', (req: Request) => seen.push(req.headers.get('authorization') ?? ''));
     const inst: InstanceConfig = {
       collector: 'github', name: 'acme', http: {},
-      config: githubConfigSchema.parse({ app_id: 12345, private_key: privateKey, installation_id: 42, api_url: API, org: 'acme', cache_dir: cacheDir }),
+      config: githubConfigSchema.parse({ app_id: 12345, private_key: privateKey, installation_id: 42, api_url: API, org: 'acme' }),
     };
     const r = await scanCollector<GithubSignalId>({ collector: githubCollector, instances: [inst], window: WINDOW, secrets: [privateKey], concurrency: 2, collectorDeadlineMs: 60_000, scanDeadlineMs: 90_000 });
     expect(unmatched).toEqual([]);
