@@ -216,7 +216,34 @@ export class GithubApi {
 
 
 function makeOctokitClass() {
-  return Octokit.plugin(unretriedFailures);
+  return Octokit.plugin(unretriedFailures, plainJson);
+}
+
+/**
+ * Success bodies parsed with `JSON.parse` instead of Octokit's BigInt-safe parser, which on Node 20
+ * (no source text in JSON.parse's reviver) rewrites every body with a regular expression first and
+ * revives every value: 6-7 times slower, and one more copy of each body. No integer GitHub sends
+ * that this collector reads comes near 2^53 (ids are below 2^40). As Octokit does, a JSON body that
+ * does not parse is handed on as its text, and a body of another type as text.
+ */
+function plainJson(octokit: CoreOctokit) {
+  octokit.hook.wrap('request', async (request, options) => {
+    const response = await request({ ...options, request: { ...options.request, parseSuccessResponseBody: false } });
+    const body: unknown = response.data;
+    if (typeof (body as ReadableStream | null)?.getReader !== 'function') return response;
+    const text = await new Response(body as ReadableStream).text();
+    const type = String(response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    let data: unknown = text;
+    if (type === 'application/json' || type === 'application/scim+json') {
+      try {
+        data = text ? JSON.parse(text) : text;
+      } catch {
+        // handed on as text, as Octokit does: the schema check names it
+      }
+    }
+    return { ...response, data };
+  });
+  return {};
 }
 
 /**
