@@ -5,6 +5,7 @@ import { inWindow, type DeploymentRecord } from '../../../src/delivery/records.j
 import { isCollectError } from '../../../src/http/errors.js';
 import { comparisonSchema, type Pull } from '../api.js';
 import type { GithubApi } from '../client.js';
+import { batches, HISTORIES_PER_QUERY, historiesAnswerSchema, historiesQuery } from '../graphql.js';
 import type { DeploymentReads } from './deployments.js';
 import type { Repo } from './repositories.js';
 import { settle } from './settle.js';
@@ -29,11 +30,17 @@ export function readLeadTimes(api: GithubApi, repo: Repo, merged: readonly Pull[
     const prod = deployed.list.data.prod;
     const rollbacks = new Set(deploymentFacts(prod, span(w)).rollbacks);
     const contains = new Containment(api, repo, prod, w, evidence);
-    for (const pr of merged) {
+    const changes = merged.map((pr) => {
       const change = { app: repo.full, id: `#${pr.number}`, mergedAt: Date.parse(pr.merged_at!), sha: pr.merge_commit_sha ?? undefined };
-      const candidates = shippingCandidates(change, prod, rollbacks).filter((d) => inWindow(d.createdAt, span(w))).slice(0, MAX_COMPARES_PER_PULL);
+      const candidates = change.sha ? shippingCandidates(change, prod, rollbacks).filter((d) => inWindow(d.createdAt, span(w))).slice(0, MAX_COMPARES_PER_PULL) : [];
+      return { pr, change, candidates };
+    });
+    // The ancestors of every candidate deployment, 10 deployments a GraphQL query: most questions
+    // are answered there; the rest (history longer than read, a commit GraphQL does not know) by compare.
+    await contains.readHistories([...new Set(changes.flatMap((c) => c.candidates.filter((d) => d.sha !== c.change.sha).map((d) => d.sha)))]);
+    for (const { pr, change, candidates } of changes) {
       let found: DeploymentRecord | undefined;
-      for (const d of change.sha ? candidates : []) {
+      for (const d of candidates) {
         if (await contains.test(d, change.sha!)) {
           found = d;
           break;
@@ -55,11 +62,15 @@ export function readLeadTimes(api: GithubApi, repo: Repo, merged: readonly Pull[
  * commit cannot be in a deployment made before the merge, so it is in the deployment exactly
  * when it is among those commits). Without a predecessor, the pair is compared directly:
  * compare/{merge}...{deployment} is "ahead" or "identical" when the deployment contains it.
+ * Before either, the deployment's ancestors read over GraphQL (`readHistories`) answer whenever
+ * they hold the merge or were read whole.
  */
 class Containment {
   private readonly ranges = new Map<number, Promise<Set<string> | undefined>>();
   private readonly pairs = new Map<string, Promise<boolean>>();
   private readonly byEnv: Map<string, DeploymentRecord[]>;
+  /** The ancestors read of each deployed sha, and whether they are all of them. */
+  private readonly histories = new Map<string, { oids: Set<string>; whole: boolean }>();
 
   constructor(private readonly api: GithubApi, private readonly repo: Repo, prod: DeploymentRecord[], private readonly w: Window, private readonly evidence: string[]) {
     this.byEnv = new Map(histories(prod).map((h) => [h[0].environment.toLowerCase(), h]));
@@ -71,8 +82,25 @@ class Containment {
     return before.find((x) => inWindow(x.createdAt, span(this.w)) && x.status === 'success') ?? before.find((x) => x.createdAt < this.w.start.getTime());
   }
 
+  /** The ancestors of each sha, 10 shas a query; a sha GitHub does not know stays for compare. */
+  async readHistories(shas: string[]): Promise<void> {
+    const { owner, name } = this.repo;
+    for (const batch of batches(shas, HISTORIES_PER_QUERY)) {
+      const variables = Object.fromEntries([['owner', owner], ['name', name], ...batch.map((sha, i) => [`o${i}`, sha])]);
+      const got = await this.api.graphql('deployment histories', historiesQuery(batch.length), variables, historiesAnswerSchema);
+      this.evidence.push(...got.evidence);
+      batch.forEach((sha, i) => {
+        const history = got.data.repository?.[`h${i}`]?.history;
+        if (history) this.histories.set(sha, { oids: new Set(history.nodes.map((n) => n.oid)), whole: !history.pageInfo.hasNextPage });
+      });
+    }
+  }
+
   async test(d: DeploymentRecord, merge: string): Promise<boolean> {
     if (d.sha === merge) return true;
+    const history = this.histories.get(d.sha);
+    if (history?.oids.has(merge)) return true;
+    if (history?.whole) return false;
     // A predecessor made after the merge is an earlier candidate, already found not to contain it.
     const p = this.predecessor(d);
     const range = p ? await this.range(d, p) : undefined;
