@@ -228,7 +228,9 @@ function makeOctokitClass() {
  */
 function plainJson(octokit: CoreOctokit) {
   octokit.hook.wrap('request', async (request, options) => {
-    const response = await request({ ...options, request: { ...options.request, parseSuccessResponseBody: false } });
+    // Set on the options object itself: a copy handed to `request` loses the setting (Octokit 22).
+    options.request = { ...options.request, parseSuccessResponseBody: false };
+    const response = await request(options);
     const body: unknown = response.data;
     if (typeof (body as ReadableStream | null)?.getReader !== 'function') return response;
     const text = await new Response(body as ReadableStream).text();
