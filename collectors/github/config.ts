@@ -1,14 +1,7 @@
 import { z } from 'zod';
-import { duration, httpUrl } from '../../src/config/schema.js';
+import { duration, httpUrl, regexPattern } from '../../src/config/schema.js';
 
-const regex = z.string().min(1).refine((s) => {
-  try {
-    new RegExp(s, 'i');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected a regular expression (JavaScript syntax)');
+const regex = regexPattern();
 
 /** One GitHub (github.com or GitHub Enterprise Server) scope: an organisation and/or a list of repositories. The core adds `name` and `http`. */
 export const githubConfigSchema = z

@@ -778,7 +778,7 @@ describe('github collector: GraphQL', () => {
 describe('github collector: the rate limit as a budget', () => {
   it('scans only the most recently pushed repositories the remaining quota pays for, and notes the sample on every value', async () => {
     const low = JSON.parse(JSON.stringify(fixture('rate-limit'))) as { resources: { core: { remaining: number; used: number } } };
-    low.resources.core.remaining = 20; // one repository's worth (15 requests each)
+    low.resources.core.remaining = 20; // one repository's worth (12 requests each)
     const repos = fixture('orgs-acme-repos') as { full_name: string; pushed_at: string }[];
     const newest = repos.filter((r) => r.full_name !== 'acme/legacy').sort((a, b) => Date.parse(b.pushed_at) - Date.parse(a.pushed_at))[0].full_name;
     const other = newest === 'acme/web' ? 'shop' : 'web';

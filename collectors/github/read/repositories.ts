@@ -24,12 +24,13 @@ export interface Scope {
 }
 
 /**
- * What one repository costs, estimated from the demo organisation: REST requests (rules,
- * protection, tree, a blob or two, releases, deployments, environments, pulls, runs, compares)
- * and GraphQL points (statuses; reviews and checks), for the budget read from GET /rate_limit.
+ * What one repository costs, estimated from the demo organisation (about 10 REST requests and 2
+ * GraphQL queries a repository, with some room): REST requests (rules, protection, tree, a blob
+ * or two, releases, deployments, environments, pulls, runs, the odd compare) and GraphQL points
+ * (statuses; reviews and checks; deployment histories), for the budget read from GET /rate_limit.
  */
-export const REST_REQUESTS_PER_REPOSITORY = 15;
-export const GRAPHQL_POINTS_PER_REPOSITORY = 2;
+export const REST_REQUESTS_PER_REPOSITORY = 12;
+export const GRAPHQL_POINTS_PER_REPOSITORY = 3;
 
 /**
  * How many repositories the remaining quota pays for (GET /rate_limit, which costs nothing);
