@@ -76,7 +76,7 @@ const started = performance.now();
 const report = await runScan();
 const scanMs = performance.now() - started;
 const peakRss = process.resourceUsage().maxRSS * 1024;
-// A repeated scan: conditional requests answered 304 from the ETag cache cost no rate limit.
+// A repeated scan: conditional requests answered 304 from the conditional cache cost no rate limit.
 const againStart = performance.now();
 const again = await runScan();
 const againMs = performance.now() - againStart;
