@@ -52,7 +52,7 @@ const instances: Record<string, Record<string, unknown>> = {
   alertmanager: { url: urls.alertmanager },
   kubernetes: { server: urls.kubernetes },
   gitlab: { url: urls.gitlab, group: 'shop', token: 'bench-token-not-a-secret' },
-  github: { api_url: urls.github, org: githubLogin, token: 'bench-token-not-a-secret', cache_dir: join(cacheDir, 'github'), max_repositories: 1000 },
+  github: { api_url: urls.github, org: githubLogin, token: 'bench-token-not-a-secret', max_repositories: 1000 },
   pagerduty: { api_url: urls.pagerduty, token: PAGERDUTY_DEMO_TOKEN },
   opsgenie: { url: urls.opsgenie, api_key: 'bench-key-not-a-secret' },
   grafana: { url: urls.grafana, token: GRAFANA_DEMO_TOKEN },
@@ -78,7 +78,7 @@ const started = performance.now();
 const report = await runScan();
 const scanMs = performance.now() - started;
 const peakRss = process.resourceUsage().maxRSS * 1024;
-// A repeated scan: conditional requests answered 304 from the ETag cache cost no rate limit.
+// A repeated scan: conditional requests answered 304 from the conditional cache cost no rate limit.
 const againStart = performance.now();
 const again = await runScan();
 const againMs = performance.now() - againStart;

@@ -93,7 +93,6 @@ collectors:
       api_url: ${running.systems.github.url}
       org: ${running.github.login}
       token: \${file:github-token}
-      cache_dir: .techops-cache/github
   gitlab:
     - name: shop
       url: ${running.systems.gitlab.url}

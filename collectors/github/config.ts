@@ -1,14 +1,7 @@
 import { z } from 'zod';
-import { duration, httpUrl } from '../../src/config/schema.js';
+import { duration, httpUrl, regexPattern } from '../../src/config/schema.js';
 
-const regex = z.string().min(1).refine((s) => {
-  try {
-    new RegExp(s, 'i');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected a regular expression (JavaScript syntax)');
+const regex = regexPattern();
 
 /** One GitHub (github.com or GitHub Enterprise Server) scope: an organisation and/or a list of repositories. The core adds `name` and `http`. */
 export const githubConfigSchema = z
@@ -35,14 +28,19 @@ export const githubConfigSchema = z
       .describe('Deployment environments that count as production (regexes, case-insensitive).'),
     max_repositories: z.number().int().min(1).default(200).describe('Most repositories scanned; beyond it the most recently pushed are kept.'),
     max_rate_limit_wait: duration.default(60).describe('Longest wait for a rate limit to reset before giving up (default 60s).'),
-    cache_dir: z.string().min(1).optional().describe('Folder of the ETag cache (default .techops-cache/github under the current directory).'),
+    // Removed: GitHub's answers are revalidated by the core's conditional cache like every collector's.
+    cache_dir: z.unknown().optional().describe('Removed: set http.cache_dir (the cache every collector shares) instead.'),
     concurrency: z.number().int().min(1).max(10).default(4).describe('Repositories read at once (default 4; GitHub advises against many concurrent requests).'),
   })
   .strict()
+  .refine((c) => c.cache_dir === undefined, {
+    message: 'cache_dir is no longer a GitHub key: GitHub answers are cached by the cache every collector shares; set `http: { cache_dir: … }` on this instance instead (or leave it out for .techops-cache/http beside the config)',
+    path: ['cache_dir'],
+  })
   .refine((c) => c.org !== undefined || c.repositories !== undefined, { message: 'set org, repositories, or both', path: ['org'] })
   .refine((c) => [c.app_id, c.private_key, c.installation_id].every((x) => x === undefined) || [c.app_id, c.private_key, c.installation_id].every((x) => x !== undefined), {
     message: 'GitHub App authentication needs app_id, private_key and installation_id together', path: ['app_id'],
   })
   .refine((c) => !(c.token && c.app_id !== undefined), { message: 'set either token or the GitHub App (app_id, private_key, installation_id), not both', path: ['token'] });
 
-export type GithubConfig = z.infer<typeof githubConfigSchema>;
+export type GithubConfig = Omit<z.infer<typeof githubConfigSchema>, 'cache_dir'>;

@@ -54,8 +54,9 @@ import { scanCollector } from '../../test/helpers/scan.js';
  *   #101 merge A    02-03 08:00  approved by bob before         run success           deployed by 1002 (A itself, 10:05): 7500 s
  *   #102 merge B    02-05 09:00  comments only                  runs failure+success  deployed by 1003 (B itself, 10:05): 3900 s
  *   #103 merge M103 02-09 15:00  approved after the merge       run cancelled; Jenkins check run success
- *                                not in 1006 (compare B...D), in 1007 (compare D...E; 14:05): 71h05m = 255900 s
- *   #104 merge M104 02-20 10:00  approved by erin before        run success           in 1011 (compare D...G; 08:30): 118h30m = 426600 s
+ *                                not in 1006 (D's history), in 1007 (E's history; 14:05): 71h05m = 255900 s
+ *   #104 merge M104 02-20 10:00  approved by erin before        run success           in 1011 (G's history; 08:30): 118h30m = 426600 s
+ *   (the histories of B, D, E and G come in one GraphQL query; over REST: compare B...D, D...E, D...G)
  *   #105 merge M105 02-27 10:00  dismissed + approved by frank  no run, no check run, commit status failure; not deployed
  *   (#106 closed unmerged, #100 merged before the window: its page ends the paging)
  *   reviewed 3/5 = 0.6, checked 4/5 = 0.8, lead time median (7500 + 255900)/2 = 131700 s.
@@ -137,9 +138,6 @@ const ENDPOINTS: Record<string, Endpoint> = {
     path: `${SHOP}/actions/runs`, query: { event: 'pull_request', per_page: '100' }, fixture: 'shop-api/actions-runs',
     headers: { link: link(`${SHOP}/actions/runs`, 'event=pull_request&per_page=100', { next: 2, last: 3 }) },
   },
-  'shop.compare.B-D': { path: `${SHOP}/compare/${SHA.B}...${SHA.D}`, fixture: 'shop-api/compare-B-D' },
-  'shop.compare.D-E': { path: `${SHOP}/compare/${SHA.D}...${SHA.E}`, fixture: 'shop-api/compare-D-E' },
-  'shop.compare.D-G': { path: `${SHOP}/compare/${SHA.D}...${SHA.G}`, fixture: 'shop-api/compare-D-G' },
   'web.pulls': { path: `${WEB}/pulls`, query: { state: 'closed', base: 'main', sort: 'updated', direction: 'desc', per_page: '100' }, fixture: 'web/pulls' },
   'web.runs': { path: `${WEB}/actions/runs`, query: { event: 'pull_request', per_page: '100' }, fixture: 'web/actions-runs' },
 };
@@ -184,14 +182,43 @@ function pullNode(id: string): unknown {
   };
 }
 
+/**
+ * The ancestors of each deployed commit GitHub is asked about, newest first, as `Commit.history`
+ * lists them: main is Z-A-B-M103-E-M104-F-G, the hotfix C-D branches off B.
+ */
+const ANCESTORS: Record<string, string[]> = {
+  B: ['B', 'A', 'Z'], D: ['D', 'C', 'B', 'A', 'Z'], E: ['E', 'M103', 'B', 'A', 'Z'], G: ['G', 'F', 'M104', 'E', 'M103', 'B', 'A', 'Z'],
+};
+const BY_SHA = new Map(Object.entries(SHA).map(([k, v]) => [v, k]));
+
+/** `repository { hN: object(oid: $oN) { ... on Commit { history } } }` for the deployments' shas. */
+function histories(variables: Record<string, string>): unknown {
+  const out: Record<string, unknown> = {};
+  for (const [key, sha] of Object.entries(variables)) {
+    if (!/^o\d+$/.test(key)) continue;
+    const names = ANCESTORS[BY_SHA.get(sha) ?? ''];
+    out[`h${key.slice(1)}`] = names ? { history: { pageInfo: { hasNextPage: false }, nodes: names.map((n) => ({ oid: SHA[n] })) } } : null;
+  }
+  return { data: { rateLimit: RATE, repository: out } };
+}
+
 interface GraphqlEndpoint {
   query: RegExp;
-  node: (id: string) => unknown;
+  node?: (id: string) => unknown;
+  answer?: (variables: Record<string, string>) => unknown;
 }
 
 const GRAPHQL: Record<string, GraphqlEndpoint> = {
   'shop.statuses.graphql': { query: /^query DeploymentStatuses\(/, node: deploymentNode },
   'shop.reviews.graphql': { query: /^query PullRequestReviewsAndChecks\(/, node: pullNode },
+  'shop.histories.graphql': { query: /^query DeploymentHistories\(/, answer: histories },
+};
+
+/** The compares of the deployments' changes over REST, where GraphQL did not answer. */
+const COMPARES: Record<string, Endpoint> = {
+  'shop.compare.B-D': { path: `${SHOP}/compare/${SHA.B}...${SHA.D}`, fixture: 'shop-api/compare-B-D' },
+  'shop.compare.D-E': { path: `${SHOP}/compare/${SHA.D}...${SHA.E}`, fixture: 'shop-api/compare-D-E' },
+  'shop.compare.D-G': { path: `${SHOP}/compare/${SHA.D}...${SHA.G}`, fixture: 'shop-api/compare-D-G' },
 };
 
 type EndpointKey = keyof typeof ENDPOINTS | keyof typeof GRAPHQL;
@@ -228,17 +255,17 @@ function serve(replies: Partial<Record<EndpointKey, Reply | Reply[] | null>> = {
     const r = replies[key];
     if (r === null) continue;
     for (const one of r === undefined ? [{}] : Array.isArray(r) ? r : [r]) {
-      let ids: string[] = [];
+      let variables: Record<string, string> & { ids?: string[] } = {};
       scope
-        .post('/graphql', (body: { query?: string; variables?: { ids?: string[] } }) => {
+        .post('/graphql', (body: { query?: string; variables?: Record<string, string> & { ids?: string[] } }) => {
           if (!ep.query.test(body.query ?? '')) return false;
-          ids = body.variables?.ids ?? [];
+          variables = body.variables ?? {};
           return true;
         })
         .reply(() => {
           const status = one.status ?? 200;
           log.push({ key, status, conditional: false });
-          const body = one.body ?? { data: { rateLimit: RATE, nodes: ids.map(ep.node) } };
+          const body = one.body ?? (ep.answer ? ep.answer(variables) : { data: { rateLimit: RATE, nodes: (variables.ids ?? []).map(ep.node!) } });
           return [status, typeof body === 'string' ? body : JSON.stringify(body), { 'content-type': 'application/json; charset=utf-8', ...rateHeaders(), 'x-ratelimit-resource': 'graphql', ...one.headers }];
         });
     }
@@ -285,7 +312,7 @@ afterEach(() => {
 });
 
 function instance(config: Record<string, unknown> = {}, http: InstanceConfig['http'] = {}): InstanceConfig {
-  return { collector: 'github', name: 'acme', config: githubConfigSchema.parse({ token: TOKEN, api_url: API, org: 'acme', cache_dir: cacheDir, ...config }), http };
+  return { collector: 'github', name: 'acme', config: githubConfigSchema.parse({ token: TOKEN, api_url: API, org: 'acme', ...config }), http: { cacheDir, ...http } };
 }
 
 async function scan(instances: InstanceConfig[] = [instance()], window: Window = WINDOW) {
@@ -329,10 +356,10 @@ const EXPECTED: Partial<Record<GithubSignalId, number | boolean>> = {
   'github.gitops.present': true,
   'github.releases.per_week': 1,
 };
-/** 25 GETs (the rate limit among them) and 2 GraphQL queries (the REST API needed 18 more: one per deployment, pull request or head commit). */
-const FIRST_SCAN_REQUESTS = 27;
+/** 22 GETs (the rate limit among them) and 3 GraphQL queries (the REST API needed 21 more: one per deployment, pull request, head commit or compare). */
+const FIRST_SCAN_REQUESTS = 25;
 /** The GraphQL answers: POST, never cached. */
-const GRAPHQL_REQUESTS = 2;
+const GRAPHQL_REQUESTS = 3;
 
 describe('github collector: an organisation with a deploying repository, a releasing one and an archived one', () => {
   it('measures every signal from documented payloads, paging deployments until the window ends', async () => {
@@ -391,7 +418,7 @@ describe('github collector: an organisation with a deploying repository, a relea
     expect(r2.runs[0].requests).toBe(FIRST_SCAN_REQUESTS);
     const statuses = r2.evidence.records.map((e) => e.status);
     expect(statuses.filter((s) => s === 304)).toHaveLength(FIRST_SCAN_REQUESTS - 1 - GRAPHQL_REQUESTS);
-    expect(statuses.filter((s) => s !== 304).sort()).toEqual([200, 200, 404]);
+    expect(statuses.filter((s) => s !== 304).sort()).toEqual([...Array(GRAPHQL_REQUESTS).fill(200), 404]); // the GraphQL queries (POST, not cached) and web's 404
     expect(second.log.filter((l) => l.status === 304).every((l) => l.conditional)).toBe(true);
     expect(r2.values()).toEqual(r1.values());
     expect(r2.values()).toEqual(EXPECTED);
@@ -572,7 +599,7 @@ describe('github collector: rate limits, errors and bad payloads', () => {
       'shop.statuses.graphql': { body: { data: { rateLimit: RATE, nodes: broken } } },
       'web.releases': { body: '[{"id": 1, "tag_name": "v2', headers: { 'content-type': 'application/json; charset=utf-8' } },
       // the compares need the statuses
-      'shop.compare.B-D': null, 'shop.compare.D-E': null, 'shop.compare.D-G': null,
+      'shop.histories.graphql': null,
     });
     const r = await scan();
     expect(unmatched).toEqual([]);
@@ -595,7 +622,7 @@ describe('github collector: rate limits, errors and bad payloads', () => {
     serve({
       'shop.deployments': { status: 403, body: { message: 'Resource not accessible by personal access token', documentation_url: 'https://docs.github.com/rest/deployments/deployments#list-deployments', status: '403' } },
       'shop.deployments.2': null,
-      ...Object.fromEntries(ALL_KEYS.filter((k) => /^shop\.(statuses|environments|compare)/.test(k)).map((k) => [k, null])),
+      ...Object.fromEntries(ALL_KEYS.filter((k) => /^shop\.(statuses|environments|histories)/.test(k)).map((k) => [k, null])),
     });
     const r = await scan();
     expect(unmatched).toEqual([]);
@@ -694,10 +721,20 @@ describe('github collector: translation into delivery records', () => {
 });
 
 describe('github collector: GraphQL', () => {
+  it('compares over REST the deployments whose history GraphQL does not give, with the same lead time', async () => {
+    const served = serve({ 'shop.histories.graphql': { body: { data: { rateLimit: RATE, repository: { h0: null, h1: null, h2: null, h3: null } } } } }, COMPARES);
+    const r = await scan();
+    expect(unmatched).toEqual([]);
+    expect(served.scope.isDone()).toBe(true);
+    expect(r.values()).toEqual(EXPECTED);
+    expect(r.evidence.records.filter((e) => e.url.includes('/compare/'))).toHaveLength(3);
+    expect(r.runs[0].requests).toBe(FIRST_SCAN_REQUESTS + 3);
+  });
+
   it('fails the deployment statuses with what GitHub said when a GraphQL answer carries errors, and keeps the rest', async () => {
     serve({
       'shop.statuses.graphql': { body: { data: { rateLimit: RATE, nodes: [null] }, errors: [{ type: 'NOT_FOUND', path: ['nodes', 0], locations: [{ line: 3, column: 3 }], message: "Could not resolve to a node with the global id of 'DE_x'" }] } },
-      'shop.compare.B-D': null, 'shop.compare.D-E': null, 'shop.compare.D-G': null,
+      'shop.histories.graphql': null,
     });
     const r = await scan();
     expect(unmatched).toEqual([]);
@@ -712,7 +749,7 @@ describe('github collector: GraphQL', () => {
     serve({
       'shop.statuses.graphql': { body: { errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 1.' }] }, headers: { ...rateHeaders(0), 'x-ratelimit-reset': String(reset), 'x-ratelimit-resource': 'graphql' } },
       'shop.reviews.graphql': null, 'shop.environments': null, 'shop.pulls': null, 'shop.runs': null, 'web.pulls': null, 'web.runs': null,
-      'shop.compare.B-D': null, 'shop.compare.D-E': null, 'shop.compare.D-G': null,
+      'shop.histories.graphql': null,
     });
     const r = await scan();
     nock.cleanAll();
@@ -741,7 +778,7 @@ describe('github collector: GraphQL', () => {
 describe('github collector: the rate limit as a budget', () => {
   it('scans only the most recently pushed repositories the remaining quota pays for, and notes the sample on every value', async () => {
     const low = JSON.parse(JSON.stringify(fixture('rate-limit'))) as { resources: { core: { remaining: number; used: number } } };
-    low.resources.core.remaining = 20; // one repository's worth (15 requests each)
+    low.resources.core.remaining = 20; // one repository's worth (12 requests each)
     const repos = fixture('orgs-acme-repos') as { full_name: string; pushed_at: string }[];
     const newest = repos.filter((r) => r.full_name !== 'acme/legacy').sort((a, b) => Date.parse(b.pushed_at) - Date.parse(a.pushed_at))[0].full_name;
     const other = newest === 'acme/web' ? 'shop' : 'web';
@@ -784,7 +821,7 @@ describe('github collector: GitHub App authentication', () => {
     served.scope.on('request', (req: Request) => seen.push(req.headers.get('authorization') ?? ''));
     const inst: InstanceConfig = {
       collector: 'github', name: 'acme', http: {},
-      config: githubConfigSchema.parse({ app_id: 12345, private_key: privateKey, installation_id: 42, api_url: API, org: 'acme', cache_dir: cacheDir }),
+      config: githubConfigSchema.parse({ app_id: 12345, private_key: privateKey, installation_id: 42, api_url: API, org: 'acme' }),
     };
     const r = await scanCollector<GithubSignalId>({ collector: githubCollector, instances: [inst], window: WINDOW, secrets: [privateKey], concurrency: 2, collectorDeadlineMs: 60_000, scanDeadlineMs: 90_000 });
     expect(unmatched).toEqual([]);

@@ -116,3 +116,28 @@ export function batches<T>(items: T[], size = IDS_PER_QUERY): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** Deployments whose history one query reads, and the commits read of each (100 each: at most 1,000 nodes a query). */
+export const HISTORIES_PER_QUERY = 10;
+export const HISTORY_DEPTH = 100;
+
+/**
+ * The ancestors of up to HISTORIES_PER_QUERY commits of one repository (`Commit.history`, the
+ * commit itself first), each as an alias `hN` of `repository.object(oid: $oN)`.
+ */
+export function historiesQuery(count: number): string {
+  const vars = Array.from({ length: count }, (_, i) => `$o${i}: GitObjectID!`).join(', ');
+  const fields = Array.from({ length: count }, (_, i) =>
+    `    h${i}: object(oid: $o${i}) { ... on Commit { history(first: ${HISTORY_DEPTH}) { pageInfo { hasNextPage } nodes { oid } } } }`).join('\n');
+  return `query DeploymentHistories($owner: String!, $name: String!, ${vars}) {\n  rateLimit { cost remaining resetAt }\n  repository(owner: $owner, name: $name) {\n${fields}\n  }\n}`;
+}
+
+/** One alias of historiesQuery: null for a commit GitHub does not know, no history for an object that is not a commit. */
+const historySchema = z.object({
+  history: z.object({ pageInfo: z.object({ hasNextPage: z.boolean() }), nodes: z.array(z.object({ oid: z.string() })) }).optional(),
+}).nullable();
+
+export const historiesAnswerSchema = z.object({
+  rateLimit: rateLimitSchema.nullable().optional(),
+  repository: z.record(z.string(), historySchema).nullable(),
+});

@@ -1,3 +1,4 @@
+import { count, flag, number, ratio } from '../../src/collector/kit.js';
 import { declare } from '../../src/delivery/signals.js';
 import type { SignalDeclaration } from '../../src/signals/types.js';
 
@@ -11,17 +12,15 @@ export type Source =
   | 'deployments' | 'statuses' | 'environments'
   | 'pulls' | 'reviews' | 'runs' | 'checks' | 'compare';
 
-interface GithubSignal extends SignalDeclaration {
-  sources: readonly Source[];
+/** A declaration made with one of the kit's helpers, its id kept as a literal type and its sources beside it. */
+function sig<const I extends string, const S extends readonly Source[]>(id: I, sources: S, make: (id: string, description: string) => SignalDeclaration, description: string) {
+  return { ...make(id, description), id, sources };
 }
 
 const DECLS = [
-  { id: 'github.api.reachable', type: 'boolean', aggregation: 'any', sources: ['repos'],
-    description: 'The GitHub REST API answered the repository listing with this token' },
-  { id: 'github.repos.count', type: 'number', unit: 'count', aggregation: 'sum', sources: ['repos'],
-    description: 'Repositories scanned (after org/repositories, include/exclude, archived and fork filters, max_repositories)' },
-  { id: 'github.repos.with_deployments', type: 'number', unit: 'count', aggregation: 'sum', sources: ['deployments'],
-    description: 'Repositories with at least one production deployment created in the window' },
+  sig('github.api.reachable', ['repos'], flag, 'The GitHub REST API answered the repository listing with this token'),
+  sig('github.repos.count', ['repos'], count, 'Repositories scanned (after org/repositories, include/exclude, archived and fork filters, max_repositories)'),
+  sig('github.repos.with_deployments', ['deployments'], count, 'Repositories with at least one production deployment created in the window'),
   { ...declare('github', 'deployments.count'), sources: ['deployments'] },
   { ...declare('github', 'deployments.per_week'), sources: ['deployments'] },
   { ...declare('github', 'deployments.weeks_with_deploy_ratio'), sources: ['deployments'] },
@@ -39,27 +38,17 @@ const DECLS = [
   { ...declare('github', 'apps.on_demand_ratio'), sources: ['deployments'] },
   { ...declare('github', 'apps.success_ratio_min'), sources: ['deployments', 'statuses'] },
   { ...declare('github', 'restore.median_seconds'), sources: ['deployments', 'statuses'] },
-  { id: 'github.review.protected_ratio', type: 'ratio', aggregation: 'min', sources: ['protection'],
-    description: 'Repositories whose default branch requires at least one approving review (branch protection or a ruleset pull_request rule)' },
-  { id: 'github.review.required_checks_ratio', type: 'ratio', aggregation: 'min', sources: ['protection'],
-    description: 'Repositories whose default branch requires status checks (branch protection or a ruleset required_status_checks rule)' },
-  { id: 'github.review.codeowners_ratio', type: 'ratio', aggregation: 'min', sources: ['tree'],
-    description: 'Repositories whose default branch has a CODEOWNERS file where GitHub reads it (.github/, root, docs/; the first found) with at least one rule' },
-  { id: 'github.review.merged_reviewed_ratio', type: 'ratio', aggregation: 'min', sources: ['pulls', 'reviews'],
-    description: 'Pull requests merged into the default branch in the window with an approval by someone other than the author before the merge / all of them' },
-  { id: 'github.environments.gated_ratio', type: 'ratio', aggregation: 'min', sources: ['deployments', 'environments'],
-    description: 'Repositories with production deployments whose production environments require reviewers or a wait timer / repositories with production deployments' },
-  { id: 'github.ci.pr_checked_ratio', type: 'ratio', aggregation: 'min', sources: ['pulls', 'runs', 'checks'],
-    description: 'Pull requests merged into the default branch in the window whose head commit had a successful CI run (workflow run, check run or commit status) / all of them' },
-  { id: 'github.ci.success_ratio', type: 'ratio', aggregation: 'min', sources: ['runs'],
-    description: 'GitHub Actions runs for pull requests created in the window that concluded success / those that concluded (success, failure, timed_out, startup_failure)' },
-  { id: 'github.iac.repos', type: 'number', unit: 'count', aggregation: 'sum', sources: ['tree'],
-    description: 'Repositories whose default branch holds deployment configuration as code (Helm, Kustomize, Kubernetes manifests, Terraform, Ansible)' },
-  { id: 'github.gitops.present', type: 'boolean', aggregation: 'any', sources: ['tree'],
-    description: 'An Argo CD Application/ApplicationSet or Flux Kustomization/HelmRelease manifest exists in a scanned repository' },
-  { id: 'github.releases.per_week', type: 'number', unit: 'releases/week', aggregation: 'sum', sources: ['releases'],
-    description: 'Releases published in the window (tags on the default branch for repositories without releases) per week' },
-] as const satisfies readonly GithubSignal[];
+  sig('github.review.protected_ratio', ['protection'], ratio, 'Repositories whose default branch requires at least one approving review (branch protection or a ruleset pull_request rule)'),
+  sig('github.review.required_checks_ratio', ['protection'], ratio, 'Repositories whose default branch requires status checks (branch protection or a ruleset required_status_checks rule)'),
+  sig('github.review.codeowners_ratio', ['tree'], ratio, 'Repositories whose default branch has a CODEOWNERS file where GitHub reads it (.github/, root, docs/; the first found) with at least one rule'),
+  sig('github.review.merged_reviewed_ratio', ['pulls', 'reviews'], ratio, 'Pull requests merged into the default branch in the window with an approval by someone other than the author before the merge / all of them'),
+  sig('github.environments.gated_ratio', ['deployments', 'environments'], ratio, 'Repositories with production deployments whose production environments require reviewers or a wait timer / repositories with production deployments'),
+  sig('github.ci.pr_checked_ratio', ['pulls', 'runs', 'checks'], ratio, 'Pull requests merged into the default branch in the window whose head commit had a successful CI run (workflow run, check run or commit status) / all of them'),
+  sig('github.ci.success_ratio', ['runs'], ratio, 'GitHub Actions runs for pull requests created in the window that concluded success / those that concluded (success, failure, timed_out, startup_failure)'),
+  sig('github.iac.repos', ['tree'], count, 'Repositories whose default branch holds deployment configuration as code (Helm, Kustomize, Kubernetes manifests, Terraform, Ansible)'),
+  sig('github.gitops.present', ['tree'], flag, 'An Argo CD Application/ApplicationSet or Flux Kustomization/HelmRelease manifest exists in a scanned repository'),
+  sig('github.releases.per_week', ['releases'], (id, d) => number(id, 'releases/week', d, 'sum'), 'Releases published in the window (tags on the default branch for repositories without releases) per week'),
+] as const satisfies readonly (SignalDeclaration & { sources: readonly Source[] })[];
 
 export type GithubSignalId = (typeof DECLS)[number]['id'];
 

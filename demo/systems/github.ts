@@ -274,7 +274,7 @@ export function githubApiHandler(org: FakeOrg): (req: IncomingMessage, res: Serv
 
     if (req.method === 'POST') {
       if (url.pathname !== '/graphql' && url.pathname !== '/api/graphql') return send(404, shape.errorBody('Not Found', 'https://docs.github.com/rest', 404));
-      void readBody(req).then((text) => graphql(text, send, nodes(), limit - used - 1));
+      void readBody(req).then((text) => graphql(text, send, nodes(), limit - used - 1, byName));
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(404, shape.errorBody('Not Found', 'https://docs.github.com/rest', 404));
@@ -341,19 +341,42 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /**
+ * `repository(owner:, name:) { hN: object(oid: $oN) { ... on Commit { history(first: K) … } } }`:
+ * the default branch is one line, so a commit's ancestors are the commits before it, newest first;
+ * null for a sha the repository does not hold.
+ */
+function histories(query: string, variables: Record<string, unknown>, byName: Map<string, FakeRepo>): Record<string, unknown> | null {
+  const repo = byName.get(`${variables.owner}/${variables.name}`.toLowerCase());
+  if (!repo) return null;
+  const out: Record<string, unknown> = {};
+  for (const m of query.matchAll(/(\w+): object\(oid: \$(\w+)\) \{ \.\.\. on Commit \{ history\(first: (\d+)\)/g)) {
+    const j = repo.commits.findIndex((c) => c.sha === variables[m[2]]);
+    if (j < 0) {
+      out[m[1]] = null;
+      continue;
+    }
+    const first = Number(m[3]);
+    out[m[1]] = { history: { pageInfo: { hasNextPage: j + 1 > first }, nodes: repo.commits.slice(Math.max(0, j + 1 - first), j + 1).reverse().map((c) => ({ oid: c.sha })) } };
+  }
+  return out;
+}
+
+/**
  * POST /graphql for the two queries the collector sends (`nodes(ids:)` of deployments and of
  * pull requests), answered from the same generated data as the REST API, in the shapes of
  * GitHub's GraphQL schema: `{ data: { rateLimit, nodes } }`, a null node and a NOT_FOUND error
  * for an unknown id, and a 200 with `errors` for a document it cannot answer (as GitHub does).
  */
-function graphql(text: string, send: (status: number, body: unknown, extra?: Record<string, string>) => void, index: Map<string, GraphNode>, remaining: number): void {
-  let body: { query?: unknown; variables?: { ids?: unknown } };
+function graphql(text: string, send: (status: number, body: unknown, extra?: Record<string, string>) => void, index: Map<string, GraphNode>, remaining: number, byName: Map<string, FakeRepo>): void {
+  let body: { query?: unknown; variables?: Record<string, unknown> & { ids?: unknown } };
   try {
     body = JSON.parse(text);
   } catch {
     return send(400, { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/graphql' });
   }
   const query = typeof body.query === 'string' ? body.query : '';
+  const resetAt = new Date(Math.floor(Date.now() / 3_600_000 + 1) * 3_600_000).toISOString();
+  if (/^query DeploymentHistories\(/.test(query)) return send(200, { data: { rateLimit: { cost: 1, remaining: Math.max(0, remaining), resetAt }, repository: histories(query, body.variables ?? {}, byName) } }, { 'x-ratelimit-resource': 'graphql' });
   const ids = Array.isArray(body.variables?.ids) ? (body.variables!.ids as unknown[]).map(String) : undefined;
   if (!/nodes\(ids:/.test(query) || !ids) {
     return send(200, { errors: [{ message: 'This fake answers only nodes(ids:) queries of deployments and pull requests', locations: [{ line: 1, column: 1 }] }] });
@@ -394,7 +417,6 @@ function graphql(text: string, send: (status: number, body: unknown, extra?: Rec
       commits: { nodes: [{ commit: { oid: p.head_sha, statusCheckRollup: rollup } }] },
     };
   });
-  const resetAt = new Date(Math.floor(Date.now() / 3_600_000 + 1) * 3_600_000).toISOString();
   send(200, { data: { rateLimit: { cost: 1, remaining: Math.max(0, remaining), resetAt }, nodes }, ...(errors.length ? { errors } : {}) }, { 'x-ratelimit-resource': 'graphql' });
 }
 

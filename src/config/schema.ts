@@ -93,3 +93,14 @@ export const httpUrl = () =>
     else if (url.hash || s.includes('#')) ctx.addIssue({ code: 'custom', message: `a base URL cannot have a fragment ('${url.hash || '#'}'): give the server's base path only` });
     else if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'a base URL cannot carry a user or password: use the collector\'s credential keys (basic_auth, token)' });
   });
+
+/** A regular expression in JavaScript syntax (used case-insensitive), e.g. a filter on repository names. */
+export const regexPattern = () =>
+  z.string().min(1).refine((s) => {
+    try {
+      new RegExp(s, 'i');
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'expected a regular expression (JavaScript syntax)');

@@ -72,7 +72,7 @@ export function backend(collector: Backend['collector']): Backend {
         // the deployments are read newest first up to the window's start; the repository list to its end
         paged: { target: /^\/orgs\/[^/]+\/repos$/, endpoint: '/orgs/acme/repos', reads: ['github.repos.count', 'github.deployments.count'] },
         instance: (url, cacheDir) =>
-          `  github:\n    - name: faulty\n      api_url: ${url}\n      org: acme\n      token: \${FAULT_TOKEN}\n      cache_dir: ${cacheDir}\n      max_rate_limit_wait: 2s\n      ${HTTP}\n`,
+          `  github:\n    - name: faulty\n      api_url: ${url}\n      org: acme\n      token: \${FAULT_TOKEN}\n      max_rate_limit_wait: 2s\n      ${HTTP.replace('}', `, cache_dir: ${cacheDir} }`)}\n`,
       };
     case 'gitlab':
       return {

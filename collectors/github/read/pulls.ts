@@ -1,0 +1,130 @@
+import type { Read } from '../../../src/collector/kit.js';
+import type { Window } from '../../../src/collector/types.js';
+import { inWindow } from '../../../src/delivery/records.js';
+import { CollectError } from '../../../src/http/errors.js';
+import { checkRunSchema, combinedStatusSchema, pullSchema, reviewSchema, workflowRunSchema, type Pull, type WorkflowRun } from '../api.js';
+import type { GithubApi } from '../client.js';
+import { batches, nodesAnswerSchema, PULL_CHECKS_QUERY, pullNodeSchema, type PullNode } from '../graphql.js';
+import type { Repo } from './repositories.js';
+import { settle } from './settle.js';
+
+/** A review of a merged pull request, from GraphQL or REST alike. */
+export interface ReviewRaw {
+  state: string;
+  /** The reviewer's login; undefined for a deleted account. */
+  by?: string;
+  submittedAt?: string;
+}
+
+export interface PullReads {
+  /** Pull requests merged into the default branch in the window, by number. */
+  merged: Read<Pull[]>;
+  /** The author and reviews of each merged pull request. */
+  reviews: Read<Map<number, { author?: string; reviews: ReviewRaw[] }>>;
+  /** GitHub Actions runs for pull requests created in the window. */
+  runs: Read<WorkflowRun[]>;
+  /** For each merged pull request, the successful CI run found on its head commit (`workflow run`, `check run NAME`, `status CONTEXT`), or undefined. */
+  checks: Read<Map<number, string | undefined>>;
+}
+
+const span = (w: Window) => ({ start: w.start.getTime(), end: w.end.getTime() });
+
+export async function readPulls(api: GithubApi, repo: Repo, w: Window): Promise<PullReads> {
+  const { owner, name, branch } = repo;
+  const start = w.start.getTime();
+  const listed = await settle<Pull[]>(async (evidence) => {
+    if (!branch) return [];
+    // Most recently updated first; a pull request merged in the window was updated in it.
+    const page = await api.list('GET /repos/{owner}/{repo}/pulls', { owner, repo: name, state: 'closed', base: branch, sort: 'updated', direction: 'desc' }, pullSchema,
+      (items) => items.some((p) => Date.parse(p.updated_at) < start));
+    evidence.push(...page.evidence);
+    return page.data.filter((p) => p.merged_at && p.base.ref === branch && inWindow(Date.parse(p.merged_at), span(w))).sort((a, b) => a.number - b.number);
+  });
+  const merged = listed.status === 'ok' ? listed.data : [];
+
+  // Reviews and the head commit's checks of every merged pull request, 100 a GraphQL query.
+  const bulk = await settle(async (evidence) => {
+    const nodes = new Map<number, PullNode>();
+    for (const batch of batches(merged.filter((p) => p.node_id))) {
+      const got = await api.graphql('pull request reviews and checks', PULL_CHECKS_QUERY, { ids: batch.map((p) => p.node_id!) }, nodesAnswerSchema(pullNodeSchema));
+      evidence.push(...got.evidence);
+      got.data.nodes.forEach((node, k) => {
+        if (node) nodes.set(batch[k].number, node);
+      });
+    }
+    return nodes;
+  });
+  const fromBulk = (evidence: string[]): Map<number, PullNode> => {
+    evidence.push(...bulk.evidence);
+    if (bulk.status !== 'ok') throw new CollectError('rejected', bulk.status === 'failed' ? bulk.reason : 'not read');
+    return bulk.data;
+  };
+
+  const reviews = await settle(async (evidence) => {
+    const nodes = fromBulk(evidence);
+    const found = new Map<number, { author?: string; reviews: ReviewRaw[] }>();
+    for (const pr of merged) {
+      const node = nodes.get(pr.number);
+      if (node?.reviews && !node.reviews.pageInfo.hasNextPage) {
+        found.set(pr.number, { author: node.author?.login, reviews: node.reviews.nodes.map((r) => ({ state: r.state, by: r.author?.login, submittedAt: r.submittedAt ?? undefined })) });
+        continue;
+      }
+      const page = await api.list('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { owner, repo: name, pull_number: pr.number }, reviewSchema);
+      evidence.push(...page.evidence);
+      found.set(pr.number, { author: pr.user?.login, reviews: page.data.map((r) => ({ state: r.state, by: r.user?.login, submittedAt: r.submitted_at })) });
+    }
+    return found;
+  });
+
+  const runs = await settle<WorkflowRun[]>(async (evidence) => {
+    const page = await api.list('GET /repos/{owner}/{repo}/actions/runs', { owner, repo: name, event: 'pull_request' }, workflowRunSchema,
+      (items) => items.some((r) => Date.parse(r.created_at) < start));
+    evidence.push(...page.evidence);
+    return page.data.filter((r) => inWindow(Date.parse(r.created_at), span(w)));
+  });
+
+  const checks = await settle(async (evidence) => {
+    const checked = new Map<number, string | undefined>();
+    const succeeded = new Set(runs.status === 'ok' ? runs.data.filter((r) => r.conclusion === 'success').map((r) => r.head_sha) : []);
+    const nodes = merged.some((pr) => !succeeded.has(pr.head.sha)) ? fromBulk(evidence) : new Map<number, PullNode>();
+    for (const pr of merged) {
+      const sha = pr.head.sha;
+      if (succeeded.has(sha)) {
+        checked.set(pr.number, 'workflow run');
+        continue;
+      }
+      const head = nodes.get(pr.number)?.commits.nodes[0]?.commit;
+      if (head && head.oid === sha) {
+        const contexts = head.statusCheckRollup?.contexts;
+        const run = contexts?.nodes.find((c) => c.__typename === 'CheckRun' && c.conclusion === 'SUCCESS');
+        const status = contexts?.nodes.find((c) => c.__typename === 'StatusContext' && c.state === 'SUCCESS');
+        if (run?.__typename === 'CheckRun') {
+          checked.set(pr.number, `check run ${run.name}`);
+          continue;
+        }
+        if (status?.__typename === 'StatusContext') {
+          checked.set(pr.number, `status ${status.context}`);
+          continue;
+        }
+        if (!contexts?.pageInfo.hasNextPage) {
+          checked.set(pr.number, undefined);
+          continue;
+        }
+      }
+      // Not answered whole over GraphQL (no node id, another head, more than 100 checks): one by one over REST.
+      const cr = await api.list('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { owner, repo: name, ref: sha }, checkRunSchema);
+      evidence.push(...cr.evidence);
+      const run = cr.data.find((c) => c.conclusion === 'success');
+      if (run) {
+        checked.set(pr.number, `check run ${run.name}`);
+        continue;
+      }
+      const st = await api.get('GET /repos/{owner}/{repo}/commits/{ref}/status', { owner, repo: name, ref: sha }, combinedStatusSchema);
+      evidence.push(...st.evidence);
+      const ok = st.data.statuses.find((s) => s.state === 'success');
+      checked.set(pr.number, ok ? `status ${ok.context}` : undefined);
+    }
+    return checked;
+  });
+  return { merged: listed, reviews, runs, checks };
+}
