@@ -380,6 +380,7 @@ describe('github collector: an organisation with a deploying repository, a relea
     expect(r.evidence.records.some((e) => e.url.includes('/legacy'))).toBe(false);
     expect(r.evidence.records.some((e) => /deployments\/(1001|1004|1009)\//.test(e.url))).toBe(false);
 
+    const ids0 = new Set(r.evidence.records.map((e) => e.id));
     expect(r.detail('github.repos.count')).toBe('2 repositories: acme/shop-api, acme/web; left out: 1 archived');
     expect(r.detail('github.review.protected_ratio')).toContain('acme/shop-api (branch protection (1 approvals, 1 required checks))');
     expect(r.detail('github.iac.repos')).toBe('acme/shop-api (helm, kubernetes), acme/web (terraform)');
@@ -392,6 +393,15 @@ describe('github collector: an organisation with a deploying repository, a relea
     expect(r.detail('github.ci.pr_checked_ratio')).toContain('3 by a workflow run, 1 by a check run');
     expect(r.detail('github.environments.gated_ratio')).toContain('acme/shop-api (production: required reviewers)');
     expect(r.detail('github.releases.per_week')).toContain('2 releases published in the window (1 repositories have releases) + 2 tags');
+
+    // the production deployments, with their final states, are handed to the core for cross signals
+    const published = r.publications.find((p) => p.kind === 'deployments');
+    expect(published?.status).toBe('published');
+    const records = published?.status === 'published' ? (published.records as { app: string; environment: string; status: string }[]) : [];
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.every((d) => d.app === 'acme/shop-api' && /prod/i.test(d.environment))).toBe(true);
+    expect(records.some((d) => d.status === 'failure')).toBe(true);
+    expect(published?.status === 'published' && published.evidence.every((e) => ids0.has(e))).toBe(true);
 
     // every signal names the requests it came from, and the token is nowhere
     for (const id of ALL_IDS) expect(r.get(id).evidence.length, id).toBeGreaterThan(0);

@@ -23,6 +23,7 @@ export const githubCollector: Collector<GithubConfig> = {
   id: 'github',
   description: 'GitHub REST API (github.com or Enterprise Server): deployments and statuses, environments, releases, pull requests and reviews, Actions runs and checks, branch protection and rulesets, repository trees',
   signals: GITHUB_SIGNALS,
+  publishes: ['deployments'],
   configSchema: githubConfigSchema,
   async collect(ctx) {
     const api = new GithubApi(ctx);
@@ -67,6 +68,12 @@ export const githubCollector: Collector<GithubConfig> = {
       const production = cfg.production_environments.map((re) => new RegExp(re, 'i'));
       const deployments = await eachRepo((r) => readDeployments(api, r, w, (env) => production.some((re) => re.test(env))));
       measureDeployments(measured, repos, deployments, w);
+      // For cross signals (change failure from incidents): only a whole reading, every repository's
+      // production deployments with their final states, never a sample.
+      if (!scope.sampled && deployments.every((d) => d.list.status === 'ok' && d.statuses.status === 'ok')) {
+        ctx.publish('deployments', deployments.flatMap((d) => (d.list.status === 'ok' ? d.list.data.prod : [])),
+          [...new Set(deployments.flatMap((d) => [...d.list.evidence, ...d.statuses.evidence]))]);
+      }
 
       const pulls = await eachRepo(async (r, i) => {
         const read = await readPulls(api, r, w);
