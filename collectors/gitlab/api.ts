@@ -8,6 +8,26 @@ import { CollectError } from '../../src/http/errors.js';
  * missing or mistyped makes the response malformed, with the path of the bad value.
  */
 
+/** The endpoints read per project, with the role each needs and whether it is a paid feature. */
+export const ENDPOINTS = {
+  environments: { path: 'GET /projects/:id/environments', role: 'Reporter' },
+  deployments: { path: 'GET /projects/:id/deployments', role: 'Reporter' },
+  protected_environments: { path: 'GET /projects/:id/protected_environments', role: 'Maintainer', premium: true },
+  protected_branches: { path: 'GET /projects/:id/protected_branches', role: 'Reporter (Maintainer on GitLab before 15.x)' },
+  approval_rules: { path: 'GET /projects/:id/approval_rules', role: 'Developer', premium: true },
+  merge_requests: { path: 'GET /projects/:id/merge_requests', role: 'Reporter' },
+  merge_request: { path: 'GET /projects/:id/merge_requests/:iid', role: 'Reporter' },
+  merge_request_approvals: { path: 'GET /projects/:id/merge_requests/:iid/approvals', role: 'Reporter' },
+  pipelines: { path: 'GET /projects/:id/pipelines', role: 'Reporter' },
+  tree: { path: 'GET /projects/:id/repository/tree', role: 'Reporter' },
+  files: { path: 'GET /projects/:id/repository/files/:path', role: 'Reporter' },
+  releases: { path: 'GET /projects/:id/releases', role: 'Reporter' },
+  tags: { path: 'GET /projects/:id/repository/tags', role: 'Reporter' },
+} as const satisfies Record<string, { path: string; role: string; premium?: boolean }>;
+export type EndpointName = keyof typeof ENDPOINTS;
+
+export const PREMIUM = 'needs GitLab Premium or Ultimate';
+
 const dateTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date-time');
 const user = z.object({ id: z.number() });
 
@@ -121,53 +141,7 @@ export const tagSchema = z.object({
   commit: z.object({ created_at: dateTime.nullish(), committed_date: dateTime.nullish() }).nullish(),
 });
 
-export interface Page<T> {
-  items: T[];
-  evidence: string[];
-  /** More pages existed than were read (maxPages). */
-  truncated: boolean;
-}
-
 export type Params = Record<string, string | number | boolean | undefined>;
-
-/**
- * Reads a list through every page: `per_page=100`, then the `rel="next"` of the Link header
- * (offset or keyset pagination) or, without one, `x-next-page`. Only the query of the Link URL is
- * taken, so a GitLab whose external_url differs from the configured URL is still paged correctly.
- * `stop` ends paging after a page holding an item it accepts (e.g. older than the window in a
- * list sorted newest first).
- */
-export async function listAll<T>(
-  http: HttpClient,
-  path: string,
-  item: z.ZodType<T>,
-  params: Params,
-  opts: { maxPages?: number; stop?: (item: T) => boolean } = {},
-): Promise<Page<T>> {
-  const schema = z.array(item);
-  const maxPages = opts.maxPages ?? 100;
-  let query: Params = { ...params, per_page: 100 };
-  const items: T[] = [];
-  const evidence: string[] = [];
-  const keyOf = (q: Params) => JSON.stringify(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]).sort());
-  const seen = new Set<string>([keyOf(query)]);
-  for (let page = 1; ; page++) {
-    const res = await http.getJson(path, schema, { params: query });
-    evidence.push(res.evidence);
-    items.push(...res.data);
-    if (opts.stop && res.data.some(opts.stop)) return { items, evidence, truncated: false };
-    const next = nextQuery(res.headers, query);
-    if (!next) return { items, evidence, truncated: false };
-    const key = keyOf(next);
-    // A server repeating itself: the list cannot be read whole, so it is not taken as complete.
-    if (seen.has(key)) {
-      throw new CollectError('malformed', `paging loop: GET ${path} page ${page} links to a page already read (${new URLSearchParams(Object.entries(next).map(([k, v]) => [k, String(v)])).toString()}); the list cannot be read whole`, { evidence: res.evidence });
-    }
-    seen.add(key);
-    if (page >= maxPages) return { items, evidence, truncated: true };
-    query = next;
-  }
-}
 
 /** The query of the next page, from the Link header or x-next-page; undefined on the last page. */
 export function nextQuery(headers: Record<string, string>, current: Params): Params | undefined {

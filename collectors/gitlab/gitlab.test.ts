@@ -14,7 +14,7 @@ import { serveLoopback, withEtags } from '../../demo/http.js';
 import { nextQuery } from './api.js';
 import { gitlabConfigSchema } from './config.js';
 import { branchMatches, deploymentRecord, deploymentStatus } from './translate.js';
-import { approvalsRequired } from './fetch.js';
+import { approvalsRequired } from './measure.js';
 import { generateGroup, gitlabApiHandler } from '../../demo/systems/gitlab.js';
 import { gitlabCollector } from './index.js';
 import { GITLAB_SIGNAL_IDS, type GitlabSignalId } from './signals.js';

@@ -1,44 +1,94 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { readAbsent, readOk, type Read } from '../../src/collector/kit.js';
 import { errorMessage } from '../../src/errors.js';
 import type { HttpClient } from '../../src/http/client.js';
-import { isCollectError } from '../../src/http/errors.js';
+import { CollectError, isCollectError } from '../../src/http/errors.js';
 import {
-  approvalRuleSchema, deploymentSchema, environmentSchema, listAll, mergeRequestApprovalsSchema, mergeRequestDetailSchema,
-  mergeRequestSchema, pipelineSchema, protectedBranchSchema, protectedEnvironmentSchema, releaseSchema, tagSchema, treeEntrySchema,
-  type ApprovalRule, type MergeRequest, type Pipeline, type Project, type ProtectedBranch, type ProtectedEnvironment,
+  approvalRuleSchema, deploymentSchema, ENDPOINTS, environmentSchema, mergeRequestApprovalsSchema, mergeRequestDetailSchema,
+  mergeRequestSchema, nextQuery, pipelineSchema, PREMIUM, projectSchema, protectedBranchSchema, protectedEnvironmentSchema, releaseSchema, tagSchema, treeEntrySchema,
+  type EndpointName, type MergeRequest, type Params, type Pipeline, type Project, type ProtectedEnvironment,
 } from './api.js';
+import type { GitlabConfig } from './config.js';
 import { counts } from '../../src/delivery/deployments.js';
 import type { DeploymentRecord } from '../../src/delivery/records.js';
 import { classifyFile, classifyPaths, CODEOWNERS_LOCATIONS, codeownersHasRule, codeownersPath, type IacKind } from '../../src/delivery/repository.js';
+import { approvalsRequired, noOneMayPush } from './measure.js';
 import { branchMatches, deploymentRecord, type Span } from './translate.js';
 
-/** What one read of one project gave: a value, or why not (failed, or absent from this edition). */
-export type Fetched<T> =
-  | { ok: true; value: T; evidence: string[] }
-  | { ok: false; absent: boolean; reason: string; evidence: string[] };
+/**
+ * GitLab's paging and each project's reads: endpoint → raw objects (or the little the collector
+ * keeps of them), each settled into a kit `Read<T>` so one failed endpoint fails only the
+ * signals that need it.
+ */
 
-/** The endpoints read per project, with the role each needs and whether it is a paid feature. */
-export const ENDPOINTS = {
-  environments: { path: 'GET /projects/:id/environments', role: 'Reporter' },
-  deployments: { path: 'GET /projects/:id/deployments', role: 'Reporter' },
-  protected_environments: { path: 'GET /projects/:id/protected_environments', role: 'Maintainer', premium: true },
-  protected_branches: { path: 'GET /projects/:id/protected_branches', role: 'Reporter (Maintainer on GitLab before 15.x)' },
-  approval_rules: { path: 'GET /projects/:id/approval_rules', role: 'Developer', premium: true },
-  merge_requests: { path: 'GET /projects/:id/merge_requests', role: 'Reporter' },
-  merge_request: { path: 'GET /projects/:id/merge_requests/:iid', role: 'Reporter' },
-  merge_request_approvals: { path: 'GET /projects/:id/merge_requests/:iid/approvals', role: 'Reporter' },
-  pipelines: { path: 'GET /projects/:id/pipelines', role: 'Reporter' },
-  tree: { path: 'GET /projects/:id/repository/tree', role: 'Reporter' },
-  files: { path: 'GET /projects/:id/repository/files/:path', role: 'Reporter' },
-  releases: { path: 'GET /projects/:id/releases', role: 'Reporter' },
-  tags: { path: 'GET /projects/:id/repository/tags', role: 'Reporter' },
-} as const satisfies Record<string, { path: string; role: string; premium?: boolean }>;
-export type EndpointName = keyof typeof ENDPOINTS;
+/** The projects in scope, with the evidence of the listing and a detail line saying what was left out. */
+export interface Listed {
+  projects: Project[];
+  evidence: string[];
+  detail: string;
+}
 
-export const PREMIUM = 'needs GitLab Premium or Ultimate';
+/** The project listing; without it nothing can be measured, so any failure here is thrown. */
+export async function listProjects(http: HttpClient, config: GitlabConfig): Promise<Listed> {
+  const include = (config.include ?? []).map((r) => new RegExp(r, 'i'));
+  const exclude = (config.exclude ?? []).map((r) => new RegExp(r, 'i'));
+  /** Why a project is not scanned, or undefined when it is. */
+  const skip = (p: Project): string | undefined => {
+    if (p.archived && !config.include_archived) return 'archived';
+    if (p.forked_from_project && !config.include_forks) return 'forks';
+    const path = p.path_with_namespace;
+    if ((include.length && !include.some((r) => r.test(path))) || exclude.some((r) => r.test(path))) return 'filtered by include/exclude';
+    return undefined;
+  };
+  const evidence: string[] = [];
+  const byId = new Map<number, Project>();
+  if (config.group) {
+    let kept = 0;
+    try {
+      // Archived projects are filtered here rather than by the server, so the report can say how many there were.
+      const page = await listAll(http, `/groups/${encodeURIComponent(config.group)}/projects`, projectSchema, {
+        include_subgroups: true, with_shared: false, order_by: 'last_activity_at', sort: 'desc',
+      }, {
+        // Most recent activity first: once more than max_projects are kept, the rest would be cut anyway.
+        stop: (p) => skip(p) === undefined && ++kept > config.max_projects,
+        maxPages: 1000,
+      });
+      evidence.push(...page.evidence);
+      for (const p of page.items) byId.set(p.id, p);
+    } catch (err) {
+      throw explain(err, `group '${config.group}'`);
+    }
+  }
+  for (const path of config.projects ?? []) {
+    try {
+      const res = await http.getJson(`/projects/${encodeURIComponent(path)}`, projectSchema);
+      evidence.push(res.evidence);
+      byId.set(res.data.id, res.data);
+    } catch (err) {
+      throw explain(err, `project '${path}'`);
+    }
+  }
+  const skipped = new Map<string, number>();
+  const all: Project[] = [];
+  for (const p of byId.values()) {
+    const why = skip(p);
+    if (why) skipped.set(why, (skipped.get(why) ?? 0) + 1);
+    else all.push(p);
+  }
+  all.sort((a, b) => (Date.parse(b.last_activity_at ?? '') || 0) - (Date.parse(a.last_activity_at ?? '') || 0) || a.id - b.id);
+  const projects = all.slice(0, config.max_projects);
+  const notes = ['archived', 'forks', 'filtered by include/exclude'].filter((why) => skipped.has(why)).map((why) => `${skipped.get(why)} ${why}`);
+  if (all.length > projects.length) notes.push(`${all.length - projects.length}${config.group ? ' or more' : ''} over max_projects (${config.max_projects})`);
+  return { projects, evidence, detail: `${projects.length} projects${notes.length ? `; not scanned: ${notes.join(', ')}` : ''}` };
+}
+
+function explain(err: unknown, what: string): unknown {
+  if (isCollectError(err, 'not_found')) return new CollectError('not_found', `${what} not found, or not visible to the token: ${err.message}`, err.detail);
+  return err;
+}
 
 /** Why a project-level read is not a value; a 401 or a passed deadline ends the whole collection. */
-export function outcomeOf(err: unknown, endpoint: EndpointName, project: string): Fetched<never> {
+export function outcomeOf(err: unknown, endpoint: EndpointName, project: string): Read<never> {
   if (isCollectError(err, 'aborted')) throw err;
   if (isCollectError(err, 'credentials') && err.detail.status === 401) throw err;
   const ep = ENDPOINTS[endpoint];
@@ -46,18 +96,19 @@ export function outcomeOf(err: unknown, endpoint: EndpointName, project: string)
   const message = errorMessage(err);
   if (isCollectError(err, 'credentials')) {
     const scope = /insufficient_scope/.test(message) ? ' and a token with the read_api scope' : '';
-    return { ok: false, absent: false, evidence, reason: `${message} — ${ep.path} (project ${project}) needs the ${ep.role} role${scope}` };
+    return { status: 'failed', kind: 'credentials', evidence, reason: `${message} — ${ep.path} (project ${project}) needs the ${ep.role} role${scope}` };
   }
   if (isCollectError(err, 'not_found') && 'premium' in ep && ep.premium) {
-    return { ok: false, absent: true, evidence, reason: `${ep.path} answered 404 for ${project}: the feature ${PREMIUM} (${message})` };
+    return readAbsent(`${ep.path} answered 404 for ${project}: the feature ${PREMIUM} (${message})`, evidence);
   }
-  return { ok: false, absent: false, evidence, reason: `${message} (${ep.path}, project ${project})` };
+  return { status: 'failed', kind: isCollectError(err) ? err.kind : undefined, evidence, reason: `${message} (${ep.path}, project ${project})` };
 }
 
-async function read<T>(endpoint: EndpointName, project: string, fn: () => Promise<{ value: T; evidence: string[] }>): Promise<Fetched<T>> {
+/** Runs one project-level read and settles it (see outcomeOf). */
+async function read<T>(endpoint: EndpointName, project: string, fn: () => Promise<{ value: T; evidence: string[] }>): Promise<Read<T>> {
   try {
     const { value, evidence } = await fn();
-    return { ok: true, value, evidence };
+    return readOk(value, evidence);
   } catch (err) {
     return outcomeOf(err, endpoint, project);
   }
@@ -76,21 +127,21 @@ export interface ProjectScan {
   project: Project;
   path: string;
   /** Production environments and their deployments since the history start. */
-  deployments: Fetched<{ environments: string[]; deploys: DeploymentRecord[]; gitlabStatus: Map<number, string> }>;
+  deployments: Read<{ environments: string[]; deploys: DeploymentRecord[]; gitlabStatus: Map<number, string> }>;
   /** Read only for projects with production deployments in the window. */
-  protectedEnvironments?: Fetched<ProtectedEnvironment[]>;
+  protectedEnvironments?: Read<ProtectedEnvironment[]>;
   /** The default branch is protected with push for no one (false without a default branch). */
-  branch: Fetched<{ pushProtected: boolean; rules: string[] }>;
+  branch: Read<{ pushProtected: boolean; rules: string[] }>;
   /** Read only when the default branch is push-protected. */
-  approvals?: Fetched<{ required: boolean; why: string }>;
-  merges: Fetched<MergeRequest[]>;
+  approvals?: Read<{ required: boolean; why: string }>;
+  merges: Read<MergeRequest[]>;
   /** Head pipeline succeeded, per merged iid. */
-  checked: Fetched<Map<number, boolean>>;
+  checked: Read<Map<number, boolean>>;
   /** Approved by someone other than the author, per merged iid. */
-  reviewed: Fetched<Map<number, boolean>>;
-  pipelines: Fetched<Pipeline[]>;
-  repo: Fetched<RepoFacts>;
-  releases: Fetched<{ count: number; from: 'releases' | 'tags' }>;
+  reviewed: Read<Map<number, boolean>>;
+  pipelines: Read<Pipeline[]>;
+  repo: Read<RepoFacts>;
+  releases: Read<{ count: number; from: 'releases' | 'tags' }>;
 }
 
 export interface ScanOptions {
@@ -102,6 +153,52 @@ export interface ScanOptions {
 
 const TREE_PAGES = 30;
 const FILE_READS = 8;
+
+export interface Page<T> {
+  items: T[];
+  evidence: string[];
+  /** More pages existed than were read (maxPages). */
+  truncated: boolean;
+}
+
+/**
+ * Reads a list through every page: `per_page=100`, then the `rel="next"` of the Link header
+ * (offset or keyset pagination) or, without one, `x-next-page`. Only the query of the Link URL is
+ * taken, so a GitLab whose external_url differs from the configured URL is still paged correctly.
+ * `stop` ends paging after a page holding an item it accepts (e.g. older than the window in a
+ * list sorted newest first).
+ */
+export async function listAll<T>(
+  http: HttpClient,
+  path: string,
+  item: z.ZodType<T>,
+  params: Params,
+  opts: { maxPages?: number; stop?: (item: T) => boolean } = {},
+): Promise<Page<T>> {
+  const schema = z.array(item);
+  const maxPages = opts.maxPages ?? 100;
+  let query: Params = { ...params, per_page: 100 };
+  const items: T[] = [];
+  const evidence: string[] = [];
+  const keyOf = (q: Params) => JSON.stringify(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]).sort());
+  const seen = new Set<string>([keyOf(query)]);
+  for (let page = 1; ; page++) {
+    const res = await http.getJson(path, schema, { params: query });
+    evidence.push(res.evidence);
+    items.push(...res.data);
+    if (opts.stop && res.data.some(opts.stop)) return { items, evidence, truncated: false };
+    const next = nextQuery(res.headers, query);
+    if (!next) return { items, evidence, truncated: false };
+    const key = keyOf(next);
+    // A server repeating itself: the list cannot be read whole, so it is not taken as complete.
+    if (seen.has(key)) {
+      throw new CollectError('malformed', `paging loop: GET ${path} page ${page} links to a page already read (${new URLSearchParams(Object.entries(next).map(([k, v]) => [k, String(v)])).toString()}); the list cannot be read whole`, { evidence: res.evidence });
+    }
+    seen.add(key);
+    if (page >= maxPages) return { items, evidence, truncated: true };
+    query = next;
+  }
+}
 
 export async function scanProject(http: HttpClient, project: Project, opts: ScanOptions): Promise<ProjectScan> {
   const path = project.path_with_namespace;
@@ -116,8 +213,8 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
   const hasRepo = branch !== undefined && project.empty_repo !== true && project.repository_access_level !== 'disabled';
   const mrsOff = project.merge_requests_access_level === 'disabled';
 
-  const deployments = (async (): Promise<Fetched<{ environments: string[]; deploys: DeploymentRecord[]; gitlabStatus: Map<number, string> }>> => {
-    if (project.environments_access_level === 'disabled') return { ok: true, value: { environments: [], deploys: [], gitlabStatus: new Map() }, evidence: [] };
+  const deployments = (async (): Promise<Read<{ environments: string[]; deploys: DeploymentRecord[]; gitlabStatus: Map<number, string> }>> => {
+    if (project.environments_access_level === 'disabled') return readOk({ environments: [], deploys: [], gitlabStatus: new Map() }, []);
     let envs;
     try {
       envs = await listAll(http, `${base}/environments`, environmentSchema, {});
@@ -144,7 +241,7 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
         return { ...out, evidence: [...evidence, ...out.evidence] };
       }
     }
-    return { ok: true, value: { environments: production, deploys, gitlabStatus }, evidence };
+    return readOk({ environments: production, deploys, gitlabStatus }, evidence);
   })();
 
   const branchP = read('protected_branches', path, async () => {
@@ -157,7 +254,7 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
   });
 
   const approvalsP = branchP.then((b) => {
-    if (!b.ok || !b.value.pushProtected) return undefined;
+    if (b.status !== 'ok' || !b.data.pushProtected) return undefined;
     return read('approval_rules', path, async () => {
       const page = await listAll(http, `${base}/approval_rules`, approvalRuleSchema, {});
       return { value: approvalsRequired(page.items, branch!, project.approvals_before_merge ?? 0), evidence: page.evidence };
@@ -165,7 +262,7 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
   });
 
   const protectedEnvsP = deployments.then((d) => {
-    if (!d.ok || !d.value.deploys.some((x) => counts(x, w))) return undefined;
+    if (d.status !== 'ok' || !d.data.deploys.some((x) => counts(x, w))) return undefined;
     return read('protected_environments', path, async () => {
       const page = await listAll(http, `${base}/protected_environments`, protectedEnvironmentSchema, {});
       return { value: page.items, evidence: page.evidence };
@@ -198,7 +295,7 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
     return { value: page.items.filter((p) => inWindow(p.created_at)), evidence: page.evidence };
   });
 
-  const repo = hasRepo ? scanRepository(http, base, path, branch!) : Promise.resolve<Fetched<RepoFacts>>({ ok: true, value: { kinds: [], where: {}, gitops: [], truncated: false }, evidence: [] });
+  const repo = hasRepo ? scanRepository(http, base, path, branch!) : Promise.resolve<Read<RepoFacts>>(readOk({ kinds: [], where: {}, gitops: [], truncated: false }, []));
   const releases = scanReleases(http, base, path, w);
 
   const [dep, br, appr, penv, mr, chk, rev, pipes, rp, rel] = await Promise.all([
@@ -210,48 +307,31 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
   };
 }
 
-function noOneMayPush(b: ProtectedBranch): boolean {
-  return (b.push_access_levels ?? []).every((l) => (l.access_level ?? 0) === 0 && l.user_id == null && l.group_id == null && l.deploy_key_id == null);
-}
-
-/** An approval rule with approvals_required ≥ 1 that applies to the default branch, or the legacy approvals_before_merge. */
-export function approvalsRequired(rules: ApprovalRule[], branch: string, legacy: number): { required: boolean; why: string } {
-  for (const r of rules) {
-    if (r.rule_type === 'report_approver' || r.approvals_required < 1) continue;
-    const branches = r.protected_branches ?? [];
-    if (r.applies_to_all_protected_branches || branches.length === 0 || branches.some((b) => branchMatches(b.name, branch))) {
-      return { required: true, why: `approval rule '${r.name}' requires ${r.approvals_required}` };
-    }
-  }
-  if (legacy >= 1) return { required: true, why: `approvals_before_merge ${legacy}` };
-  return { required: false, why: rules.length ? 'no approval rule requiring an approval applies to the default branch' : 'no approval rule' };
-}
-
 async function perMergeRequest<T>(
-  merges: Fetched<MergeRequest[]>,
+  merges: Read<MergeRequest[]>,
   endpoint: EndpointName,
   project: string,
   fn: (mr: MergeRequest) => Promise<{ value: T; evidence: string }>,
-): Promise<Fetched<Map<number, T>>> {
-  if (!merges.ok) return merges;
+): Promise<Read<Map<number, T>>> {
+  if (merges.status !== 'ok') return merges;
   const out = new Map<number, T>();
   const evidence: string[] = [];
-  const results = await Promise.all(merges.value.map((mr) => fn(mr).then((r) => ({ mr, r }), (err: unknown) => ({ mr, err }))));
+  const results = await Promise.all(merges.data.map((mr) => fn(mr).then((r) => ({ mr, r }), (err: unknown) => ({ mr, err }))));
   for (const x of results) {
     if ('err' in x) return outcomeOf(x.err, endpoint, `${project}!${x.mr.iid}`);
     out.set(x.mr.iid, x.r.value);
     evidence.push(x.r.evidence);
   }
-  return { ok: true, value: out, evidence };
+  return readOk(out, evidence);
 }
 
-async function scanRepository(http: HttpClient, base: string, project: string, ref: string): Promise<Fetched<RepoFacts>> {
+async function scanRepository(http: HttpClient, base: string, project: string, ref: string): Promise<Read<RepoFacts>> {
   let tree;
   try {
     tree = await listAll(http, `${base}/repository/tree`, treeEntrySchema, { ref, recursive: true }, { maxPages: TREE_PAGES });
   } catch (err) {
     // An empty repository, or a default branch that does not exist (yet): nothing is there.
-    if (isCollectError(err, 'not_found')) return { ok: true, value: { kinds: [], where: {}, gitops: [], truncated: false }, evidence: err.detail.evidence ? [err.detail.evidence] : [] };
+    if (isCollectError(err, 'not_found')) return readOk({ kinds: [], where: {}, gitops: [], truncated: false }, err.detail.evidence ? [err.detail.evidence] : []);
     return outcomeOf(err, 'tree', project);
   }
   const evidence = [...tree.evidence];
@@ -288,14 +368,14 @@ async function scanRepository(http: HttpClient, base: string, project: string, r
       if (codeownersHasRule(text)) codeowners = file;
       break;
     }
-    return { ok: true, value: { kinds: [...kinds].sort(), where, gitops, codeowners, truncated: tree.truncated }, evidence };
+    return readOk({ kinds: [...kinds].sort(), where, gitops, codeowners, truncated: tree.truncated }, evidence);
   } catch (err) {
     const out = outcomeOf(err, 'files', project);
     return { ...out, evidence: [...evidence, ...out.evidence] };
   }
 }
 
-async function scanReleases(http: HttpClient, base: string, project: string, w: Span): Promise<Fetched<{ count: number; from: 'releases' | 'tags' }>> {
+async function scanReleases(http: HttpClient, base: string, project: string, w: Span): Promise<Read<{ count: number; from: 'releases' | 'tags' }>> {
   const older = (s: string | null | undefined) => s != null && Date.parse(s) < w.start;
   const within = (s: string | null | undefined) => s != null && Date.parse(s) >= w.start && Date.parse(s) <= w.end;
   let releases;
@@ -304,7 +384,7 @@ async function scanReleases(http: HttpClient, base: string, project: string, w: 
   } catch (err) {
     return outcomeOf(err, 'releases', project);
   }
-  if (releases.items.length > 0) return { ok: true, value: { count: releases.items.filter((r) => within(r.created_at)).length, from: 'releases' }, evidence: releases.evidence };
+  if (releases.items.length > 0) return readOk({ count: releases.items.filter((r) => within(r.created_at)).length, from: 'releases' }, releases.evidence);
   // No release at all: the project's tags are its releases.
   return read('tags', project, async () => {
     const date = (t: z.infer<typeof tagSchema>) => t.created_at ?? t.commit?.created_at ?? t.commit?.committed_date;
