@@ -23,6 +23,7 @@ export const ENDPOINTS = {
   files: { path: 'GET /projects/:id/repository/files/:path', role: 'Reporter' },
   releases: { path: 'GET /projects/:id/releases', role: 'Reporter' },
   tags: { path: 'GET /projects/:id/repository/tags', role: 'Reporter' },
+  incidents: { path: 'GET /projects/:id/issues?issue_type=incident', role: 'Guest (Reporter for confidential incidents)' },
 } as const satisfies Record<string, { path: string; role: string; premium?: boolean }>;
 export type EndpointName = keyof typeof ENDPOINTS;
 
@@ -48,6 +49,7 @@ export const projectSchema = z.object({
   repository_access_level: z.string().optional(),
   environments_access_level: z.string().optional(),
   builds_access_level: z.string().optional(),
+  issues_access_level: z.string().optional(),
 });
 export type Project = z.infer<typeof projectSchema>;
 
@@ -140,6 +142,27 @@ export const tagSchema = z.object({
   created_at: dateTime.nullish(),
   commit: z.object({ created_at: dateTime.nullish(), committed_date: dateTime.nullish() }).nullish(),
 });
+
+/**
+ * GET /projects/:id/issues?issue_type=incident (API::Entities::Issue). `issue_type` and
+ * `severity` (UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL) came with incidents in GitLab 13.x; a server
+ * without `issue_type` ignores the filter and lists plain issues, which the reader refuses.
+ * Incidents that GitLab opened from an alert are authored by the GitLab Alert Bot (`alert-bot`),
+ * which also closes them when the alert resolves.
+ */
+const actor = z.object({ id: z.number(), username: z.string().optional() });
+export const incidentIssueSchema = z.object({
+  iid: z.number(),
+  state: z.string(),
+  created_at: dateTime,
+  closed_at: dateTime.nullish(),
+  labels: z.array(z.string()).nullish(),
+  issue_type: z.string().optional(),
+  severity: z.string().nullish(),
+  author: actor.nullish(),
+  closed_by: actor.nullish(),
+});
+export type IncidentIssue = z.infer<typeof incidentIssueSchema>;
 
 export type Params = Record<string, string | number | boolean | undefined>;
 

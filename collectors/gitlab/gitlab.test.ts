@@ -88,6 +88,7 @@ const ROUTES: Record<string, Route> = {
   'shop.file.argocd': { path: '/api/v4/projects/101/repository/files/argocd%2Fapplication.yaml/raw', query: { ref: 'main' }, file: 'shop-api/file-argocd-application.yaml', text: true },
   'shop.file.codeowners': { path: '/api/v4/projects/101/repository/files/.gitlab%2FCODEOWNERS/raw', query: { ref: 'main' }, file: 'shop-api/file-codeowners', text: true },
   'shop.releases': { path: '/api/v4/projects/101/releases', query: { order_by: 'created_at', sort: 'desc', per_page: '100' }, file: '' },
+  'shop.incidents': { path: '/api/v4/projects/101/issues', query: { issue_type: 'incident', created_after: START, order_by: 'created_at', sort: 'desc', per_page: '100' }, file: 'shop-api/incidents.json' },
   'shop.tags': { path: '/api/v4/projects/101/repository/tags', query: { order_by: 'updated', sort: 'desc', per_page: '100' }, file: 'shop-api/tags.json' },
   'docs.environments': { path: '/api/v4/projects/102/environments', query: list, file: 'docs-site/environments.json' },
   'docs.protected_branches': { path: '/api/v4/projects/102/protected_branches', query: list, file: 'docs-site/protected_branches.json' },
@@ -96,10 +97,11 @@ const ROUTES: Record<string, Route> = {
   'docs.approvals.3': { path: '/api/v4/projects/102/merge_requests/3/approvals', query: {}, file: 'docs-site/merge_request-3-approvals.json' },
   'docs.pipelines': { path: '/api/v4/projects/102/pipelines', query: { source: 'merge_request_event', ...since(START) }, file: 'docs-site/pipelines.json' },
   'docs.tree': { path: '/api/v4/projects/102/repository/tree', query: { ref: 'main', recursive: 'true', per_page: '100' }, file: 'docs-site/tree.json' },
+  'docs.incidents': { path: '/api/v4/projects/102/issues', query: { issue_type: 'incident', created_after: START, order_by: 'created_at', sort: 'desc', per_page: '100' }, file: '' },
   'docs.releases': { path: '/api/v4/projects/102/releases', query: { order_by: 'created_at', sort: 'desc', per_page: '100' }, file: 'docs-site/releases.json' },
 };
 type RouteName = keyof typeof ROUTES;
-const REQUESTS = Object.keys(ROUTES).length; // 32: every route once
+const REQUESTS = Object.keys(ROUTES).length; // 34: every route once
 
 /** Serves every route once from the fixtures; `replies` replaces a route's answer (several: in turn) or leaves it unserved (null). */
 function serve(replies: Partial<Record<RouteName, Reply | Reply[] | null>> = {}): nock.Scope {
@@ -166,9 +168,10 @@ describe('gitlab collector: a group of three projects', () => {
     const scope = serve();
     const r = await scan();
     expect(scope.pendingMocks()).toEqual([]);
-    expect(r.runs[0]).toMatchObject({ status: 'ok', requests: REQUESTS, signals_observed: GITLAB_SIGNAL_IDS.length - 1 });
+    // every delivery signal but one, and the 18 incident signals GitLab's REST API can show (incidents.test below)
+    expect(r.runs[0]).toMatchObject({ status: 'ok', requests: REQUESTS, signals_observed: GITLAB_SIGNAL_IDS.length - 1 + 18 });
     expect(r.get('gitlab.apps.monthly_ratio')).toMatchObject({ status: 'not_available', reason: 'the window (28 days) holds no whole 30-day period' });
-    expect(REQUESTS).toBe(32);
+    expect(REQUESTS).toBe(34);
     expect(r.evidence.records.every((e) => e.method === 'GET' && e.status === 200)).toBe(true);
     const values = Object.fromEntries(GITLAB_SIGNAL_IDS.filter((id) => id !== 'gitlab.apps.monthly_ratio').map((id) => [id, r.get(id).value]));
     expect(values).toEqual({
@@ -397,6 +400,79 @@ describe('gitlab collector: permissions, editions and failures', () => {
     const r = await scan(instance({ group: undefined, projects: ['acme/platform/nope'] }));
     expect(r.runs[0]).toMatchObject({ status: 'failed', error_kind: 'not_found' });
     expect(r.get('gitlab.repos.count').reason).toContain("project 'acme/platform/nope' not found, or not visible to the token");
+  });
+});
+
+describe('gitlab collector: incident issues', () => {
+  // shop-api: #44 open (alert-bot, MEDIUM), #43 closed by a person after 2 h (CRITICAL), #41 closed by alert-bot after 30 min (LOW); docs-site: none
+  it('translates incident issues into the shared incident measures, and what the REST API cannot show is not available', async () => {
+    const scope = serve();
+    const r = await scan();
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(r.value('gitlab.incidents.count')).toBe(3);
+    expect([r.value('gitlab.incidents.critical_count'), r.value('gitlab.incidents.high_count'), r.value('gitlab.incidents.low_count')]).toEqual([1, 1, 1]);
+    expect(r.value('gitlab.incidents.major_count')).toBe(1);
+    expect(r.value('gitlab.incidents.resolved_ratio')).toBe(2 / 3);
+    expect(r.value('gitlab.incidents.monitoring_ratio')).toBe(2 / 3); // opened by the GitLab Alert Bot
+    expect(r.value('gitlab.incidents.auto_resolved_ratio')).toBe(1 / 2); // #41 closed by the Alert Bot
+    expect(r.value('gitlab.incidents.critical.resolve_median_seconds')).toBe(2 * 3600);
+    // #44 is still open at the window's end: counted at its age (28 h), a lower bound
+    expect(r.value('gitlab.incidents.resolve_p90_seconds')).toBe(28 * 3600);
+    expect(r.get('gitlab.incidents.ack_median_seconds')).toMatchObject({ status: 'not_available', reason: expect.stringContaining('GraphQL-only') });
+    expect(r.get('gitlab.incidents.reopened_ratio').status).toBe('not_available');
+    expect(r.get('gitlab.incidents.major_reviewed_ratio')).toMatchObject({ status: 'not_available', reason: expect.stringContaining('no postmortem') });
+    expect(r.get('gitlab.services.count')).toMatchObject({ status: 'not_available', reason: expect.stringContaining('on-call schedules') });
+    const incidents = r.publications.find((p) => p.kind === 'incidents');
+    expect(incidents).toMatchObject({ status: 'published', collector: 'gitlab' });
+    expect(incidents?.status === 'published' && incidents.records.map((i) => (i as { id: string; service: string }).id)).toEqual(['acme/platform/shop-api#44', 'acme/platform/shop-api#43', 'acme/platform/shop-api#41']);
+    const deployments = r.publications.find((p) => p.kind === 'deployments');
+    expect(deployments?.status === 'published' && deployments.records.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('pages the incident list through Link', async () => {
+    const all = json('shop-api/incidents.json') as unknown[];
+    const next = `<${BASE}/api/v4/projects/101/issues?created_after=${encodeURIComponent(START)}&issue_type=incident&order_by=created_at&page=2&per_page=100&sort=desc>; rel="next"`;
+    const scope = serve({ 'shop.incidents': { body: all.slice(0, 2), headers: { link: next, 'x-next-page': '2' } } });
+    scope.get('/api/v4/projects/101/issues').query({ ...ROUTES['shop.incidents'].query, page: '2' }).reply(200, JSON.stringify(all.slice(2)), { 'Content-Type': 'application/json' });
+    const r = await scan();
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(r.value('gitlab.incidents.count')).toBe(3);
+  });
+
+  it('403 on the incident list fails only the incident signals, naming the endpoint and the role', async () => {
+    serve({ 'shop.incidents': { status: 403, body: { message: '403 Forbidden' } } });
+    const r = await scan();
+    expect(r.get('gitlab.incidents.count')).toMatchObject({ status: 'failed', reason: expect.stringContaining('GET /projects/:id/issues?issue_type=incident (project acme/platform/shop-api) needs the Guest') });
+    expect(r.value('gitlab.deployments.count')).toBe(9);
+    expect(r.publications.find((p) => p.kind === 'incidents')).toMatchObject({ status: 'missing' });
+  });
+
+  it('404 (issues turned off) leaves that project out, with a note; a GitLab without incident issues makes them not available', async () => {
+    serve({ 'shop.incidents': { status: 404, body: { message: '404 Not found' } } });
+    const r = await scan();
+    expect(r.value('gitlab.incidents.count')).toBe(0);
+    expect(r.get('gitlab.incidents.count').instances[0].notes).toEqual(['incident issues not read (turned off or not known there): acme/platform/shop-api']);
+    expect(r.get('gitlab.incidents.resolved_ratio').status).toBe('not_available');
+    // an old GitLab ignores issue_type and lists plain issues: not counted as incidents
+    const plain = (json('shop-api/incidents.json') as Record<string, unknown>[]).map(({ issue_type: _t, severity: _s, ...rest }) => rest);
+    serve({ 'shop.incidents': { body: plain }, 'docs.incidents': { status: 404, body: { message: '404 Not found' } } });
+    const old = await scan();
+    expect(old.get('gitlab.incidents.count')).toMatchObject({ status: 'not_available', reason: expect.stringContaining('does not know incident issues') });
+  });
+
+  it('429 on the incident list is waited for', async () => {
+    const limited = { status: 429, body: 'Retry later\n', headers: { 'Retry-After': '1', 'Content-Type': 'text/plain' } };
+    serve({ 'shop.incidents': [limited, {}] });
+    const r = await scan(instance({}, { retries: 1 }));
+    expect(r.value('gitlab.incidents.count')).toBe(3);
+    expect(r.evidence.records.filter((e) => e.url.includes('/issues')).map((e) => e.status)).toEqual([429, 200, 200]);
+  });
+
+  it('incidents: false reads no incident issue and publishes none', async () => {
+    serve({ 'shop.incidents': null, 'docs.incidents': null });
+    const r = await scan(instance({ incidents: false }));
+    expect(r.get('gitlab.incidents.count')).toMatchObject({ status: 'not_available', reason: expect.stringContaining('incidents: false') });
+    expect(r.publications.find((p) => p.kind === 'incidents')).toMatchObject({ status: 'missing' });
   });
 });
 

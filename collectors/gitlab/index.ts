@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { emitAll, mapPool, type Collector } from '../../src/collector/kit.js';
+import { emitAll, mapPool, type CollectContext, type Collector } from '../../src/collector/kit.js';
 import { HISTORY_BEFORE_WINDOW } from '../../src/delivery/deployments.js';
 import { errorMessage } from '../../src/errors.js';
 import { gitlabConfigSchema, type GitlabConfig } from './config.js';
-import { measureGitlab } from './measure.js';
-import { listProjects, scanProject } from './read.js';
+import { measureGitlab, measureGitlabIncidents } from './measure.js';
+import { listProjects, scanProject, type ProjectScan } from './read.js';
 import { GITLAB_SIGNALS } from './signals.js';
-import type { Span } from './translate.js';
+import { incidentRecord, type Span } from './translate.js';
 
 export { gitlabConfigSchema, type GitlabConfig } from './config.js';
 
@@ -21,6 +21,7 @@ export const gitlabCollector: Collector<GitlabConfig> = {
   description: 'GitLab (GitLab.com or self-managed, REST API v4): deployments, environments, merge requests, pipelines, branch protection, approval rules, repository files, releases',
   signals: GITLAB_SIGNALS,
   configSchema: gitlabConfigSchema,
+  publishes: ['deployments', 'incidents'],
   async collect(ctx) {
     const { config } = ctx;
     const http = ctx.http({
@@ -34,10 +35,32 @@ export const gitlabCollector: Collector<GitlabConfig> = {
     const w: Span = { start: ctx.window.start.getTime(), end: ctx.window.end.getTime() };
     const production = config.production_environments.map((p) => new RegExp(p, 'i'));
     const scans = await mapPool(listed.projects, PROJECT_CONCURRENCY,
-      (p) => scanProject(http, p, { window: w, historyStart: w.start - HISTORY_BEFORE_WINDOW, production }), ctx.signal);
-    emitAll(ctx, GITLAB_SIGNALS, measureGitlab({ scans, listed, window: w, productionPatterns: config.production_environments }), 'not measured');
+      (p) => scanProject(http, p, { window: w, historyStart: w.start - HISTORY_BEFORE_WINDOW, production, incidents: config.incidents }), ctx.signal);
+    publishRecords(ctx, scans, listed.evidence);
+    emitAll(ctx, GITLAB_SIGNALS, {
+      ...measureGitlab({ scans, listed, window: w, productionPatterns: config.production_environments }),
+      ...measureGitlabIncidents(scans, listed, w, config.incidents),
+    }, 'not measured');
   },
 };
+
+/**
+ * Hands the production deployments and the incident issues to the core for cross signals, each
+ * only when every project's read of it was whole (a part would make a join look better or worse
+ * than it is).
+ */
+function publishRecords(ctx: CollectContext<GitlabConfig>, scans: ProjectScan[], listed: string[]): void {
+  const deployments = scans.map((s) => s.deployments);
+  if (deployments.every((d) => d.status === 'ok')) {
+    ctx.publish('deployments', scans.flatMap((s) => (s.deployments.status === 'ok' ? s.deployments.data.deploys : [])),
+      [...new Set([...listed, ...deployments.flatMap((d) => d.evidence)])]);
+  }
+  const incidents = scans.map((s) => s.incidents);
+  if (ctx.config.incidents && incidents.every((i) => i !== undefined && i.status !== 'failed')) {
+    ctx.publish('incidents', scans.flatMap((s) => (s.incidents?.status === 'ok' ? s.incidents.data.map((i) => incidentRecord(s.path, i)) : [])),
+      [...new Set([...listed, ...incidents.flatMap((i) => i?.evidence ?? [])])]);
+  }
+}
 
 async function readCa(path: string): Promise<string> {
   try {

@@ -3,10 +3,11 @@ import { measuredSink } from '../../src/collector/sink.js';
 import { leadTimes } from '../../src/delivery/deployments.js';
 import type { ChangeRecord, DeploymentRecord } from '../../src/delivery/records.js';
 import { emitDeploymentSignals } from '../../src/delivery/signals.js';
+import { INCIDENT_MEASURES, emitMeasures, measureIncidents, measuresFrom } from '../../src/incidents/index.js';
 import type { ApprovalRule, ProtectedBranch } from './api.js';
 import type { Listed, ProjectScan } from './read.js';
 import type { GitlabSignalId } from './signals.js';
-import { branchMatches, type Span } from './translate.js';
+import { branchMatches, incidentRecord, type Span } from './translate.js';
 
 /**
  * Pure functions from what read.ts read to a `Measured` per signal: no HTTP, tested on plain
@@ -216,4 +217,51 @@ function countBy(values: string[]): string {
 
 function round(x: number): string {
   return String(Math.round(x * 100) / 100);
+}
+
+export const INCIDENT_PREFIX = 'gitlab';
+
+const NO_TIMELINE = 'GitLab\'s REST API shows no acknowledgement or incident timeline (timeline events are GraphQL-only, gitlab-org/gitlab#439853)';
+const NO_REVIEWS = 'GitLab incident issues carry no postmortem or review object; import reviews with an incident file';
+const NO_ONCALL = 'GitLab\'s REST API has no escalation policies or on-call schedules (GraphQL-only, Premium)';
+const needsTimeline = (measure: string) => /(^|\.)(ack|first_action)_(median|p90)_seconds$/.test(measure);
+
+/**
+ * The gitlab.incidents.* (and services/oncall/escalation) signals from the projects' incident
+ * issues, through src/incidents' one definition. What GitLab's REST API does not show is not
+ * available with the reason, never 0.
+ */
+export function measureGitlabIncidents(scans: ProjectScan[], listed: Listed, window: Span, enabled: boolean): GitlabMeasured {
+  const sink = measuredSink();
+  const ids = INCIDENT_MEASURES.map((d) => `${INCIDENT_PREFIX}.${d.measure}`);
+  if (!enabled) {
+    for (const id of ids) sink.notAvailable(id, 'incidents: false in the config (incident issues are not read)', listed.evidence);
+    return Object.fromEntries(sink.measured);
+  }
+  for (const m of [...measuresFrom('services'), ...measuresFrom('oncall')]) sink.notAvailable(`${INCIDENT_PREFIX}.${m}`, NO_ONCALL, listed.evidence);
+  const parts = scans.map((s) => s.incidents);
+  const stop = blocked(parts.filter((p) => p?.status === 'failed'));
+  const ev = [...new Set([...listed.evidence, ...evidenceOf(parts)])];
+  const incidentIds = ids.filter((id) => !sink.measured.has(id));
+  if (stop) {
+    for (const id of incidentIds) sink.measured.set(id, stop);
+    return Object.fromEntries(sink.measured);
+  }
+  const readable = scans.filter((s) => s.incidents?.status === 'ok');
+  if (readable.length === 0) {
+    const absent = blocked(parts) ?? notAvailable('no project in scope', ev);
+    for (const id of incidentIds) sink.measured.set(id, absent);
+    return Object.fromEntries(sink.measured);
+  }
+  const records = readable.flatMap((s) => (ok(s.incidents) ?? []).map((i) => incidentRecord(s.path, i)));
+  const unread = scans.filter((s) => s.incidents?.status === 'absent').map((s) => s.path);
+  const notes = unread.length ? [`incident issues not read (turned off or not known there): ${unread.join(', ')}`] : undefined;
+  const reviews = new Set(measuresFrom('reviews'));
+  const measures = measureIncidents(records, window).map((m) => {
+    if (needsTimeline(m.measure)) return { measure: m.measure, reason: NO_TIMELINE };
+    if (reviews.has(m.measure)) return { measure: m.measure, reason: NO_REVIEWS };
+    return notes && m.value !== undefined ? { ...m, notes: [...(m.notes ?? []), ...notes] } : m;
+  });
+  emitMeasures(sink, INCIDENT_PREFIX, measures, ev);
+  return Object.fromEntries(sink.measured);
 }

@@ -6,7 +6,7 @@ import { CollectError, isCollectError } from '../../src/http/errors.js';
 import {
   approvalRuleSchema, deploymentSchema, ENDPOINTS, environmentSchema, mergeRequestApprovalsSchema, mergeRequestDetailSchema,
   mergeRequestSchema, nextQuery, pipelineSchema, PREMIUM, projectSchema, protectedBranchSchema, protectedEnvironmentSchema, releaseSchema, tagSchema, treeEntrySchema,
-  type EndpointName, type MergeRequest, type Params, type Pipeline, type Project, type ProtectedEnvironment,
+  incidentIssueSchema, type EndpointName, type IncidentIssue, type MergeRequest, type Params, type Pipeline, type Project, type ProtectedEnvironment,
 } from './api.js';
 import type { GitlabConfig } from './config.js';
 import { counts } from '../../src/delivery/deployments.js';
@@ -142,6 +142,8 @@ export interface ProjectScan {
   pipelines: Read<Pipeline[]>;
   repo: Read<RepoFacts>;
   releases: Read<{ count: number; from: 'releases' | 'tags' }>;
+  /** Incident issues created in the window; read only with `incidents: true`. */
+  incidents?: Read<IncidentIssue[]>;
 }
 
 export interface ScanOptions {
@@ -149,6 +151,8 @@ export interface ScanOptions {
   /** Deployments are read from here (before the window) so a rollback to an older sha is seen. */
   historyStart: number;
   production: RegExp[];
+  /** Read incident issues too. */
+  incidents?: boolean;
 }
 
 const TREE_PAGES = 30;
@@ -297,13 +301,14 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
 
   const repo = hasRepo ? scanRepository(http, base, path, branch!) : Promise.resolve<Read<RepoFacts>>(readOk({ kinds: [], where: {}, gitops: [], truncated: false }, []));
   const releases = scanReleases(http, base, path, w);
+  const incidents = opts.incidents ? readIncidents(http, project, w) : Promise.resolve(undefined);
 
-  const [dep, br, appr, penv, mr, chk, rev, pipes, rp, rel] = await Promise.all([
-    deployments, branchP, approvalsP, protectedEnvsP, merges, checked, reviewed, pipelines, repo, releases,
+  const [dep, br, appr, penv, mr, chk, rev, pipes, rp, rel, inc] = await Promise.all([
+    deployments, branchP, approvalsP, protectedEnvsP, merges, checked, reviewed, pipelines, repo, releases, incidents,
   ]);
   return {
     project, path, deployments: dep, branch: br, approvals: appr, protectedEnvironments: penv, merges: mr,
-    checked: chk, reviewed: rev, pipelines: pipes, repo: rp, releases: rel,
+    checked: chk, reviewed: rev, pipelines: pipes, repo: rp, releases: rel, incidents: inc,
   };
 }
 
@@ -393,3 +398,25 @@ async function scanReleases(http: HttpClient, base: string, project: string, w: 
   });
 }
 
+
+/**
+ * The project's incident issues created in the window. A project with issues turned off has
+ * none; a server that lists issues of other types ignored `issue_type` (GitLab before incidents),
+ * so incidents are absent there rather than miscounted.
+ */
+async function readIncidents(http: HttpClient, project: Project, w: Span): Promise<Read<IncidentIssue[]>> {
+  const path = project.path_with_namespace;
+  if (project.issues_access_level === 'disabled') return readOk([], []);
+  const got = await read('incidents', path, async () => {
+    const page = await listAll(http, `/projects/${project.id}/issues`, incidentIssueSchema, {
+      issue_type: 'incident', created_after: new Date(w.start).toISOString(), order_by: 'created_at', sort: 'desc',
+    });
+    return { value: page.items, evidence: page.evidence };
+  });
+  // Issues turned off, or not visible: no incident can be recorded there.
+  if (got.status === 'failed' && got.kind === 'not_found') return readAbsent(`${got.reason}: issues are turned off or not visible`, got.evidence);
+  if (got.status !== 'ok') return got;
+  const other = got.data.find((i) => i.issue_type !== 'incident');
+  if (other) return readAbsent(`GET /projects/:id/issues?issue_type=incident listed ${other.issue_type === undefined ? 'issues without an issue_type' : `an issue of type ${other.issue_type}`} for ${path}: this GitLab does not know incident issues (GitLab 13.x+)`, got.evidence);
+  return got;
+}

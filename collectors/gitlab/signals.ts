@@ -1,5 +1,6 @@
 import { declare } from '../../src/delivery/signals.js';
 import { count, flag, number, ratio, type SignalIds } from '../../src/collector/kit.js';
+import { incidentSignals } from '../../src/incidents/index.js';
 import type { SignalDeclaration } from '../../src/signals/types.js';
 
 /**
@@ -41,5 +42,11 @@ const DECLS = [
 
 export type GitlabSignalId = SignalIds<typeof DECLS>;
 
-export const GITLAB_SIGNALS: SignalDeclaration[] = [...DECLS];
+/**
+ * The incident signals every incident tool emits (src/incidents), from the projects' incident
+ * issues; those GitLab's REST API cannot show are not available with the reason.
+ */
+export const GITLAB_INCIDENT_SIGNALS: SignalDeclaration[] = incidentSignals('gitlab', 'GitLab incident issues');
+
+export const GITLAB_SIGNALS: SignalDeclaration[] = [...DECLS, ...GITLAB_INCIDENT_SIGNALS];
 export const GITLAB_SIGNAL_IDS: GitlabSignalId[] = DECLS.map((d) => d.id);
