@@ -108,6 +108,8 @@ export type ApprovalRule = z.infer<typeof approvalRuleSchema>;
 /** GET /projects/:id/merge_requests?state=merged */
 export const mergeRequestSchema = z.object({
   iid: z.number(),
+  /** The head commit (diff_head_sha). */
+  sha: z.string().nullish(),
   author: user.nullish(),
   target_branch: z.string(),
   merged_at: dateTime.nullish(),
@@ -126,6 +128,10 @@ export const mergeRequestApprovalsSchema = z.object({
 
 /** GET /projects/:id/pipelines?source=merge_request_event */
 export const pipelineSchema = z.object({
+  id: z.number().nullish(),
+  sha: z.string().nullish(),
+  /** A merge request pipeline runs on refs/merge-requests/:iid/head (or /merge, /train for merged results). */
+  ref: z.string().nullish(),
   status: z.string(),
   created_at: dateTime,
 });

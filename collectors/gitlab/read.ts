@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readAbsent, readOk, type Read } from '../../src/collector/kit.js';
+import { mapRead, readAbsent, readOk, type Read } from '../../src/collector/kit.js';
 import { errorMessage } from '../../src/errors.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { CollectError, isCollectError } from '../../src/http/errors.js';
@@ -13,7 +13,7 @@ import { counts } from '../../src/delivery/deployments.js';
 import type { DeploymentRecord } from '../../src/delivery/records.js';
 import { classifyFile, classifyPaths, CODEOWNERS_LOCATIONS, codeownersHasRule, codeownersPath, type IacKind } from '../../src/delivery/repository.js';
 import { approvalsRequired, noOneMayPush } from './measure.js';
-import { branchMatches, deploymentRecord, type Span } from './translate.js';
+import { branchMatches, deploymentRecord, headPipelineIn, type Span } from './translate.js';
 
 /**
  * GitLab's paging and each project's reads: endpoint → raw objects (or the little the collector
@@ -281,23 +281,32 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
     return { value: page.items.filter((m) => m.merged_at && inWindow(m.merged_at)), evidence: page.evidence };
   });
 
-  const checked = merges.then((m) => perMergeRequest(m, 'merge_request', path, async (mr) => {
-    const res = await http.getJson(`${base}/merge_requests/${mr.iid}`, mergeRequestDetailSchema);
-    return { value: res.data.head_pipeline?.status === 'success', evidence: res.evidence };
-  }));
-  const reviewed = merges.then((m) => perMergeRequest(m, 'merge_request_approvals', path, async (mr) => {
-    const res = await http.getJson(`${base}/merge_requests/${mr.iid}/approvals`, mergeRequestApprovalsSchema);
-    const others = (res.data.approved_by ?? []).filter((a) => a.user.id !== mr.author?.id);
-    return { value: others.length > 0, evidence: res.evidence };
-  }));
-
-  const pipelines = read('pipelines', path, async () => {
+  // Every merge request pipeline updated since the window's start: CI success counts those
+  // created in the window; the head pipeline of a merged merge request is taken from here where
+  // the list holds it, so only the others cost a request each.
+  const listedPipelines = read('pipelines', path, async () => {
     if (mrsOff || project.builds_access_level === 'disabled') return { value: [] as Pipeline[], evidence: [] };
     const page = await listAll(http, `${base}/pipelines`, pipelineSchema, {
       source: 'merge_request_event', updated_after: iso(w.start), order_by: 'updated_at', sort: 'desc',
     });
-    return { value: page.items.filter((p) => inWindow(p.created_at)), evidence: page.evidence };
+    return { value: page.items, evidence: page.evidence };
   });
+  const pipelines = listedPipelines.then((p) => mapRead(p, (items) => items.filter((x) => inWindow(x.created_at))));
+
+  const checked = Promise.all([merges, listedPipelines]).then(([m, listed]) => {
+    const headOf = headPipelineIn(listed.status === 'ok' ? listed.data : []);
+    return perMergeRequest(m, 'merge_request', path, async (mr) => {
+      const head = headOf(mr);
+      if (head) return { value: head.status === 'success', evidence: listed.evidence };
+      const res = await http.getJson(`${base}/merge_requests/${mr.iid}`, mergeRequestDetailSchema);
+      return { value: res.data.head_pipeline?.status === 'success', evidence: [res.evidence] };
+    });
+  });
+  const reviewed = merges.then((m) => perMergeRequest(m, 'merge_request_approvals', path, async (mr) => {
+    const res = await http.getJson(`${base}/merge_requests/${mr.iid}/approvals`, mergeRequestApprovalsSchema);
+    const others = (res.data.approved_by ?? []).filter((a) => a.user.id !== mr.author?.id);
+    return { value: others.length > 0, evidence: [res.evidence] };
+  }));
 
   const repo = hasRepo ? scanRepository(http, base, path, branch!) : Promise.resolve<Read<RepoFacts>>(readOk({ kinds: [], where: {}, gitops: [], truncated: false }, []));
   const releases = scanReleases(http, base, path, w);
@@ -316,7 +325,7 @@ async function perMergeRequest<T>(
   merges: Read<MergeRequest[]>,
   endpoint: EndpointName,
   project: string,
-  fn: (mr: MergeRequest) => Promise<{ value: T; evidence: string }>,
+  fn: (mr: MergeRequest) => Promise<{ value: T; evidence: string[] }>,
 ): Promise<Read<Map<number, T>>> {
   if (merges.status !== 'ok') return merges;
   const out = new Map<number, T>();
@@ -325,7 +334,7 @@ async function perMergeRequest<T>(
   for (const x of results) {
     if ('err' in x) return outcomeOf(x.err, endpoint, `${project}!${x.mr.iid}`);
     out.set(x.mr.iid, x.r.value);
-    evidence.push(x.r.evidence);
+    for (const e of x.r.evidence) if (!evidence.includes(e)) evidence.push(e);
   }
   return readOk(out, evidence);
 }

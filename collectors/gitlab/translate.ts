@@ -1,5 +1,5 @@
 import type { DeploymentRecord, DeploymentStatus } from '../../src/delivery/records.js';
-import type { Deployment, IncidentIssue } from './api.js';
+import type { Deployment, IncidentIssue, MergeRequest, Pipeline } from './api.js';
 import type { Grade, IncidentRecord } from '../../src/incidents/records.js';
 
 /**
@@ -78,4 +78,23 @@ export function incidentRecord(project: string, i: IncidentIssue): IncidentRecor
     major: MAJOR_SEVERITIES.includes(severity),
     reviewLinked: false,
   };
+}
+
+/**
+ * The head pipeline of a merge request from the pipeline list already read, without asking for
+ * the merge request itself: the newest merge request pipeline (refs/merge-requests/:iid/head)
+ * for the merge request's head commit — how GitLab picks its head pipeline among them. Undefined
+ * when the list holds none (a pipeline older than the window, a branch or merged-results
+ * pipeline): the caller then asks GitLab.
+ */
+export function headPipelineIn(pipelines: readonly Pipeline[]): (mr: MergeRequest) => Pipeline | undefined {
+  const newest = new Map<string, Pipeline>();
+  for (const p of pipelines) {
+    const iid = /^refs\/merge-requests\/(\d+)\/head$/.exec(p.ref ?? '')?.[1];
+    if (!iid || !p.sha || p.id == null) continue;
+    const key = `${iid}\0${p.sha}`;
+    const known = newest.get(key);
+    if (!known || (known.id ?? 0) < p.id) newest.set(key, p);
+  }
+  return (mr) => (mr.sha ? newest.get(`${mr.iid}\0${mr.sha}`) : undefined);
 }

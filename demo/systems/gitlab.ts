@@ -155,11 +155,13 @@ export function generateGroup(factor: number, now: Date, seed = 1): FakeGroup {
         iid, author, target_branch: rand() < 0.95 ? 'main' : 'release/1.x', sha: head, created_at: iso(created), merged_at: iso(merged),
         updated_at: iso(merged + Math.floor(rand() * 2) * HOUR), head_pipeline_status: rand() < 0.05 ? null : status, approved_by: approved,
       });
+      // A merge request without a head pipeline: its last commit ran none, the pipelines are an earlier commit's.
+      const ran = p.mergeRequests[p.mergeRequests.length - 1].head_pipeline_status === null ? sha(`${path}-mr-${iid}-earlier`) : head;
       for (const [k, s] of [[0, rand() < 0.3 ? 'failed' : 'success'], [1, status]] as const) {
         if (k === 0 && rand() < 0.5) continue;
         const at = created + k * HOUR;
         p.pipelines.push({
-          id: id * 10_000 + iid * 10 + k, iid: iid * 10 + k, project_id: id, sha: head, ref: `refs/merge-requests/${iid}/head`, status: s,
+          id: id * 10_000 + iid * 10 + k, iid: iid * 10 + k, project_id: id, sha: ran, ref: `refs/merge-requests/${iid}/head`, status: s,
           source: 'merge_request_event', created_at: iso(at), updated_at: iso(at + 10 * 60_000), web_url: `${HOST}/${path}/-/pipelines/${id * 10_000 + iid * 10 + k}`, name: null,
         });
       }
