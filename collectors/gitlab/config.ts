@@ -1,14 +1,8 @@
 import { z } from 'zod';
+import { caseInsensitivePattern } from '../../src/config/pattern.js';
 import { httpUrl } from '../../src/config/schema.js';
 
-const regex = z.string().min(1).refine((s) => {
-  try {
-    new RegExp(s, 'i');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected a regular expression (JavaScript syntax)');
+const regex = caseInsensitivePattern();
 
 export const DEFAULT_PRODUCTION = ['^(prod|production|live)$'];
 
