@@ -13,8 +13,10 @@ import type { SignalState } from '../../src/signals/types.js';
 import { serveLoopback, withEtags } from '../../demo/http.js';
 import { nextQuery } from './api.js';
 import { gitlabConfigSchema } from './config.js';
-import { branchMatches, deploymentRecord, deploymentStatus } from './translate.js';
-import { approvalsRequired } from './measure.js';
+import { branchMatches, deploymentRecord, deploymentStatus, headPipelineIn, incidentRecord } from './translate.js';
+import { approvalsRequired, measureGitlab } from './measure.js';
+import { readFailed, readOk } from '../../src/collector/kit.js';
+import type { ProjectScan } from './read.js';
 import { generateGroup, gitlabApiHandler } from '../../demo/systems/gitlab.js';
 import { gitlabCollector } from './index.js';
 import { GITLAB_SIGNAL_IDS, type GitlabSignalId } from './signals.js';
@@ -495,6 +497,55 @@ describe('gitlab collector: config', () => {
     expect(gitlabConfigSchema.safeParse({ url: 'https://gitlab.example.com', token: 't' }).error?.issues[0].message).toBe('set group, projects or both');
     expect(gitlabConfigSchema.safeParse({ url: 'https://gitlab.example.com', token: 't', group: 'a', exclude: ['(unclosed'] }).success).toBe(false);
     expect(gitlabConfigSchema.safeParse({ url: 'gitlab.example.com', token: 't', group: 'a' }).success).toBe(false);
+  });
+});
+
+describe('gitlab collector: translation into incident records and head pipelines', () => {
+  it('translates an incident issue: severity to grade, the Alert Bot as monitoring and as automatic resolution', () => {
+    const base = { iid: 7, state: 'closed', created_at: '2026-11-01T10:00:00Z', closed_at: '2026-11-01T11:00:00Z', issue_type: 'incident' };
+    const bot = { id: 3, username: 'alert-bot' };
+    const person = { id: 9, username: 'mei' };
+    expect(incidentRecord('g/p', { ...base, severity: 'CRITICAL', author: bot, closed_by: bot })).toEqual({
+      id: 'g/p#7', service: 'g/p', grade: 'critical', createdAt: Date.parse(base.created_at), resolvedAt: Date.parse(base.closed_at),
+      source: 'monitoring', autoResolved: true, major: true, reviewLinked: false,
+    });
+    expect(incidentRecord('g/p', { ...base, severity: 'HIGH', author: person, closed_by: person })).toMatchObject({ grade: 'critical', major: true, source: 'human', autoResolved: false });
+    expect(incidentRecord('g/p', { ...base, severity: 'MEDIUM' })).toMatchObject({ grade: 'high', major: false, source: 'unknown' });
+    expect(incidentRecord('g/p', { ...base, severity: 'LOW' }).grade).toBe('low');
+    expect(incidentRecord('g/p', { ...base, severity: undefined }).grade).toBe('high'); // UNKNOWN: nobody set one
+    expect(incidentRecord('g/p', { ...base, state: 'opened', closed_at: null }).resolvedAt).toBeUndefined();
+  });
+
+  it('finds a merge request\'s head pipeline in the list: the newest on its head ref for its head commit, else none', () => {
+    const pipe = (id: number, iid: number, sha: string, status: string) => ({ id, sha, ref: `refs/merge-requests/${iid}/head`, status, created_at: '2026-11-01T10:00:00Z' });
+    const headOf = headPipelineIn([pipe(1, 5, 'aaa', 'failed'), pipe(3, 5, 'aaa', 'success'), pipe(2, 5, 'aaa', 'running'), pipe(4, 5, 'old', 'failed'),
+      { id: 9, sha: 'bbb', ref: 'main', status: 'success', created_at: '2026-11-01T10:00:00Z' }]);
+    expect(headOf({ iid: 5, sha: 'aaa', target_branch: 'main' })?.id).toBe(3);
+    expect(headOf({ iid: 5, sha: 'new', target_branch: 'main' })).toBeUndefined(); // its head commit ran no merge request pipeline here
+    expect(headOf({ iid: 6, sha: 'bbb', target_branch: 'main' })).toBeUndefined(); // a branch pipeline is not taken
+    expect(headOf({ iid: 5, target_branch: 'main' })).toBeUndefined();
+  });
+
+  it('measures without HTTP: a failed read fails exactly the signals that need it', () => {
+    const project = { id: 1, path_with_namespace: 'g/p', default_branch: 'main', only_allow_merge_if_pipeline_succeeds: true };
+    const empty = readOk([], ['ev-2']);
+    const scan: ProjectScan = {
+      project, path: 'g/p',
+      deployments: readOk({ environments: [], deploys: [], gitlabStatus: new Map() }, ['ev-3']),
+      branch: readOk({ pushProtected: false, rules: [] }, ['ev-4']),
+      merges: readOk([{ iid: 1, target_branch: 'main', merged_at: '2026-11-02T00:00:00Z', author: { id: 1 } }], ['ev-5']),
+      checked: readOk(new Map([[1, true]]), ['ev-6']),
+      reviewed: readFailed(new Error('boom'), ['ev-7']),
+      pipelines: empty,
+      repo: readOk({ kinds: [], where: {}, gitops: [], truncated: false }, ['ev-8']),
+      releases: readOk({ count: 2, from: 'releases' as const }, ['ev-9']),
+    };
+    const m = measureGitlab({ scans: [scan], listed: { projects: [project], evidence: ['ev-1'], detail: '1 projects' }, window: { start: Date.parse('2026-11-01T00:00:00Z'), end: Date.parse('2026-11-15T00:00:00Z') }, productionPatterns: ['^prod$'] });
+    expect(m['gitlab.ci.pr_checked_ratio']).toMatchObject({ status: 'value', value: 1, evidence: ['ev-1', 'ev-5', 'ev-6'] });
+    expect(m['gitlab.review.merged_reviewed_ratio']).toMatchObject({ status: 'failed', reason: 'boom' });
+    expect(m['gitlab.deployments.count']).toMatchObject({ status: 'not_available', reason: expect.stringContaining('no project has an environment matching production_environments (^prod$)') });
+    expect(m['gitlab.releases.per_week']).toMatchObject({ status: 'value', value: 1 });
+    expect(m['gitlab.ci.success_ratio']).toMatchObject({ status: 'not_available' });
   });
 });
 
