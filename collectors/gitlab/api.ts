@@ -126,6 +126,40 @@ export const mergeRequestApprovalsSchema = z.object({
   approved_by: z.array(z.object({ user: user })).nullish(),
 });
 
+/**
+ * POST /api/graphql (a query, the only POST the collector makes): who approved each merge request,
+ * a page of up to 100 at a time, instead of GET …/merge_requests/:iid/approvals for each.
+ * `approvedBy` is in every edition; user ids are global ids (gid://gitlab/User/8).
+ */
+export const APPROVED_BY_QUERY = `query techopsApprovedBy($path: ID!, $iids: [String!], $after: String) {
+  project(fullPath: $path) {
+    mergeRequests(iids: $iids, first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { iid approvedBy { nodes { id } } }
+    }
+  }
+}`;
+export const approvedByResponseSchema = z.object({
+  data: z.object({
+    project: z.object({
+      mergeRequests: z.object({
+        pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() }),
+        nodes: z.array(z.object({ iid: z.string(), approvedBy: z.object({ nodes: z.array(z.object({ id: z.string() })) }).nullish() })),
+      }),
+    }).nullish(),
+  }).nullish(),
+  errors: z.array(z.object({ message: z.string() })).nullish(),
+});
+
+/** The numeric user id of a GraphQL global id (gid://gitlab/User/8 → 8). */
+export const userIdOf = (gid: string): number | undefined => {
+  const m = /\/User\/(\d+)$/.exec(gid);
+  return m ? Number(m[1]) : undefined;
+};
+
+/** A GraphQL query's answer with the evidence id of its request. */
+export type GraphqlQuery = (query: string, variables: Record<string, unknown>) => Promise<{ data: unknown; evidence: string }>;
+
 /** GET /projects/:id/pipelines?source=merge_request_event */
 export const pipelineSchema = z.object({
   id: z.number().nullish(),

@@ -17,7 +17,7 @@ import { branchMatches, deploymentRecord, deploymentStatus, headPipelineIn, inci
 import { approvalsRequired, measureGitlab } from './measure.js';
 import { readFailed, readOk } from '../../src/collector/kit.js';
 import type { ProjectScan } from './read.js';
-import { generateGroup, gitlabApiHandler } from '../../demo/systems/gitlab.js';
+import { generateGroup, gitlabApiHandler, GITLAB_POSTS } from '../../demo/systems/gitlab.js';
 import { gitlabCollector } from './index.js';
 import { GITLAB_SIGNAL_IDS, type GitlabSignalId } from './signals.js';
 import { scanCollector } from '../../test/helpers/scan.js';
@@ -38,6 +38,10 @@ const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtur
 const json = (name: string) => JSON.parse(fixture(name)) as unknown;
 
 interface Route {
+  /** GET, or POST for a GraphQL query (matched on its `path` variable). */
+  method?: 'POST';
+  project?: string;
+  json?: unknown;
   path: string;
   query: Record<string, string>;
   file: string;
@@ -51,6 +55,14 @@ interface Reply {
 }
 
 const list = { per_page: '100' };
+/** GitLab's GraphQL answer for approvedBy, built from the REST approvals fixtures (same users). */
+function approvedBy(project: string, iids: number[]) {
+  const users = (iid: number) => (json(`${project}/merge_request-${iid}-approvals.json`) as { approved_by: { user: { id: number } }[] }).approved_by.map((a) => ({ id: `gid://gitlab/User/${a.user.id}` }));
+  return { data: { project: { mergeRequests: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: iids.map((iid) => ({ iid: String(iid), approvedBy: { nodes: users(iid) } })) } } } };
+}
+/** The REST approvals, read one by one when GraphQL is not answered. */
+const APPROVALS_ONE_BY_ONE = [11, 12, 13, 14, 15].map((iid) => ({ path: `/api/v4/projects/101/merge_requests/${iid}/approvals`, file: `shop-api/merge_request-${iid}-approvals.json` }))
+  .concat([{ path: '/api/v4/projects/102/merge_requests/3/approvals', file: 'docs-site/merge_request-3-approvals.json' }]);
 const since = (after: string) => ({ updated_after: after, order_by: 'updated_at', sort: 'desc', per_page: '100' });
 const treeLink = (rels: [string, number][]) =>
   rels.map(([rel, p]) => `<${BASE}/api/v4/projects/101/repository/tree?page=${p}&per_page=100&recursive=true&ref=main>; rel="${rel}"`).join(', ');
@@ -70,9 +82,8 @@ const ROUTES: Record<string, Route> = {
   'shop.merge_requests': { path: '/api/v4/projects/101/merge_requests', query: { state: 'merged', ...since(START) }, file: 'shop-api/merge_requests.json' },
   // The head pipelines of !11, !12, !13 and !15 are in the pipeline list; !14's head commit has no pipeline there, so it is asked for.
   'shop.mr.14': { path: '/api/v4/projects/101/merge_requests/14', query: {}, file: 'shop-api/merge_request-14.json' },
-  ...Object.fromEntries([11, 12, 13, 14, 15].map((iid) => [
-    `shop.approvals.${iid}`, { path: `/api/v4/projects/101/merge_requests/${iid}/approvals`, query: {}, file: `shop-api/merge_request-${iid}-approvals.json` },
-  ])),
+  // Approvals of the merge requests merged in the window, in one GraphQL query per project.
+  'shop.approved_by': { method: 'POST', path: '/api/graphql', query: {}, file: '', project: 'acme/platform/shop-api', json: approvedBy('shop-api', [11, 12, 13, 14, 15]) },
   'shop.pipelines': { path: '/api/v4/projects/101/pipelines', query: { source: 'merge_request_event', ...since(START) }, file: 'shop-api/pipelines.json' },
   'shop.tree.1': {
     path: '/api/v4/projects/101/repository/tree', query: { ref: 'main', recursive: 'true', per_page: '100' }, file: 'shop-api/tree-page-1.json',
@@ -96,14 +107,14 @@ const ROUTES: Record<string, Route> = {
   'docs.environments': { path: '/api/v4/projects/102/environments', query: list, file: 'docs-site/environments.json' },
   'docs.protected_branches': { path: '/api/v4/projects/102/protected_branches', query: list, file: 'docs-site/protected_branches.json' },
   'docs.merge_requests': { path: '/api/v4/projects/102/merge_requests', query: { state: 'merged', ...since(START) }, file: 'docs-site/merge_requests.json' },
-  'docs.approvals.3': { path: '/api/v4/projects/102/merge_requests/3/approvals', query: {}, file: 'docs-site/merge_request-3-approvals.json' },
+  'docs.approved_by': { method: 'POST', path: '/api/graphql', query: {}, file: '', project: 'acme/platform/docs-site', json: approvedBy('docs-site', [3]) },
   'docs.pipelines': { path: '/api/v4/projects/102/pipelines', query: { source: 'merge_request_event', ...since(START) }, file: 'docs-site/pipelines.json' },
   'docs.tree': { path: '/api/v4/projects/102/repository/tree', query: { ref: 'main', recursive: 'true', per_page: '100' }, file: 'docs-site/tree.json' },
   'docs.incidents': { path: '/api/v4/projects/102/issues', query: { issue_type: 'incident', created_after: START, order_by: 'created_at', sort: 'desc', per_page: '100' }, file: '' },
   'docs.releases': { path: '/api/v4/projects/102/releases', query: { order_by: 'created_at', sort: 'desc', per_page: '100' }, file: 'docs-site/releases.json' },
 };
 type RouteName = keyof typeof ROUTES;
-const REQUESTS = Object.keys(ROUTES).length; // 29: every route once
+const REQUESTS = Object.keys(ROUTES).length; // 25: every route once
 
 /** Serves every route once from the fixtures; `replies` replaces a route's answer (several: in turn) or leaves it unserved (null). */
 function serve(replies: Partial<Record<RouteName, Reply | Reply[] | null>> = {}): nock.Scope {
@@ -112,6 +123,11 @@ function serve(replies: Partial<Record<RouteName, Reply | Reply[] | null>> = {})
     const r = replies[name];
     if (r === null) continue;
     for (const one of r === undefined ? [{}] : Array.isArray(r) ? r : [r]) {
+      if (route.method === 'POST') {
+        const asked = (b: { query?: string; variables?: { path?: string } }) => /query techopsApprovedBy/.test(b.query ?? '') && b.variables?.path === route.project;
+        scope.post(route.path, asked).reply(one.status ?? 200, JSON.stringify(one.body !== undefined ? one.body : route.json), { 'Content-Type': 'application/json', ...one.headers });
+        continue;
+      }
       const body = one.body !== undefined ? one.body : route.file ? fixture(route.file) : '[]';
       const type = route.text && one.body === undefined ? 'text/plain; charset=utf-8' : 'application/json';
       scope.get(route.path).query(route.query).reply(one.status ?? 200, typeof body === 'string' ? body : JSON.stringify(body), {
@@ -173,8 +189,8 @@ describe('gitlab collector: a group of three projects', () => {
     // every delivery signal but one, and the 18 incident signals GitLab's REST API can show (incidents.test below)
     expect(r.runs[0]).toMatchObject({ status: 'ok', requests: REQUESTS, signals_observed: GITLAB_SIGNAL_IDS.length - 1 + 18 });
     expect(r.get('gitlab.apps.monthly_ratio')).toMatchObject({ status: 'not_available', reason: 'the window (28 days) holds no whole 30-day period' });
-    expect(REQUESTS).toBe(29);
-    expect(r.evidence.records.every((e) => e.method === 'GET' && e.status === 200)).toBe(true);
+    expect(REQUESTS).toBe(25);
+    expect(r.evidence.records.every((e) => (e.method === 'GET' || (e.method === 'POST' && e.url.endsWith('/api/graphql'))) && e.status === 200)).toBe(true);
     const values = Object.fromEntries(GITLAB_SIGNAL_IDS.filter((id) => id !== 'gitlab.apps.monthly_ratio').map((id) => [id, r.get(id).value]));
     expect(values).toEqual({
       'gitlab.api.reachable': true,
@@ -340,6 +356,15 @@ describe('gitlab collector: permissions, editions and failures', () => {
     expect(r.get('gitlab.review.protected_ratio')).toMatchObject({ status: 'not_available', reason: expect.stringContaining('needs GitLab Premium') });
   });
 
+  it('approvals are read one by one where GitLab does not answer the GraphQL query, with the same figure', async () => {
+    const scope = serve({ 'shop.approved_by': { status: 404, body: { message: '404 Not Found' } }, 'docs.approved_by': { body: { errors: [{ message: 'Field mergeRequests does not exist' }] } } });
+    for (const a of APPROVALS_ONE_BY_ONE) scope.get(a.path).reply(200, fixture(a.file), { 'Content-Type': 'application/json' });
+    const r = await scan();
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(r.value('gitlab.review.merged_reviewed_ratio')).toBe(4 / 6);
+    expect(r.paths('gitlab.review.merged_reviewed_ratio')).toContain('/api/v4/projects/101/merge_requests/13/approvals');
+  });
+
   it('429 with Retry-After is waited for, then everything is measured', async () => {
     const limited = { status: 429, body: 'Retry later\n', headers: { 'Retry-After': '1', 'RateLimit-Limit': '2000', 'RateLimit-Observed': '2001', 'RateLimit-Remaining': '0', 'RateLimit-Reset': '1795608001', 'Content-Type': 'text/plain' } };
     const scope = serve({ projects: [limited, {}] });
@@ -389,7 +414,7 @@ describe('gitlab collector: permissions, editions and failures', () => {
 
   it('a response of the wrong shape names the field', async () => {
     const prs = json('shop-api/merge_requests.json') as Record<string, unknown>[];
-    serve({ 'shop.merge_requests': { body: prs.map((m, i) => (i === 1 ? { ...m, target_branch: 7 } : m)) }, 'shop.mr.14': null, ...Object.fromEntries([11, 12, 13, 14, 15].map((i) => [`shop.approvals.${i}`, null])) });
+    serve({ 'shop.merge_requests': { body: prs.map((m, i) => (i === 1 ? { ...m, target_branch: 7 } : m)) }, 'shop.mr.14': null, 'shop.approved_by': null });
     const r = await scan();
     for (const id of ['gitlab.review.merged_reviewed_ratio', 'gitlab.ci.pr_checked_ratio', 'gitlab.changes.lead_time_median_seconds'] as const) {
       expect(r.get(id), id).toMatchObject({ status: 'failed', reason: expect.stringContaining('[1].target_branch') });
@@ -595,7 +620,7 @@ describe('gitlab collector: the fake GitLab API', () => {
 
   it('a scan of it observes every signal', async () => {
     const now = new Date(NOW);
-    const server = await serveLoopback(gitlabApiHandler(generateGroup(1, now, 7)));
+    const server = await serveLoopback(gitlabApiHandler(generateGroup(1, now, 7)), { posts: GITLAB_POSTS });
     try {
       const window: Window = { start: new Date(now.getTime() - 30 * 86400_000), end: now, seconds: 30 * 86400 };
       const inst: InstanceConfig = {
@@ -630,7 +655,7 @@ describe('gitlab collector: the fake GitLab API', () => {
       most = Math.max(most, active);
       res.on('close', () => active--);
       setTimeout(() => handler(req, res), 3);
-    });
+    }, { posts: GITLAB_POSTS });
     try {
       const window: Window = { start: new Date(now.getTime() - 30 * 86400_000), end: now, seconds: 30 * 86400 };
       const inst: InstanceConfig = {
@@ -642,11 +667,14 @@ describe('gitlab collector: the fake GitLab API', () => {
       expect(most).toBeLessThanOrEqual(3);
       expect(most).toBeGreaterThan(1);
       const second = await scan(inst, window, NOW);
-      const statuses = second.evidence.records.map((e) => e.status);
+      // GraphQL queries (POST) are never conditional: asked again, answered 200
+      const gets = (r: typeof first) => r.evidence.records.filter((e) => e.method === 'GET');
+      const statuses = gets(second).map((e) => e.status);
       const revalidated = statuses.filter((s) => s === 304).length;
-      // every 200 of the first scan is a 304 now; the rest are the 404s GitLab sends again
-      expect(revalidated).toBe(first.evidence.records.filter((e) => e.status === 200).length);
+      // every GET answered 200 in the first scan is a 304 now; the rest are the 404s GitLab sends again
+      expect(revalidated).toBe(gets(first).filter((e) => e.status === 200).length);
       expect(statuses.filter((s) => s !== 304 && s !== 404)).toEqual([]);
+      expect(second.evidence.records.filter((e) => e.method === 'POST').map((e) => e.status)).toEqual(first.evidence.records.filter((e) => e.method === 'POST').map(() => 200));
       const values = (r: typeof first) => [...r.signals.values()].map((x) => [x.id, x.status, x.value]);
       expect(values(second)).toEqual(values(first));
     } finally {

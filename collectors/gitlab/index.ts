@@ -2,6 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { emitAll, mapPool, type CollectContext, type Collector } from '../../src/collector/kit.js';
 import { HISTORY_BEFORE_WINDOW } from '../../src/delivery/deployments.js';
 import { errorMessage } from '../../src/errors.js';
+import { CollectError } from '../../src/http/errors.js';
+import { EVIDENCE_HEADER } from '../../src/http/recording-fetch.js';
+import type { GraphqlQuery } from './api.js';
 import { gitlabConfigSchema, type GitlabConfig } from './config.js';
 import { measureGitlab, measureGitlabIncidents } from './measure.js';
 import { listProjects, scanProject, type ProjectScan } from './read.js';
@@ -24,18 +27,23 @@ export const gitlabCollector: Collector<GitlabConfig> = {
   publishes: ['deployments', 'incidents'],
   async collect(ctx) {
     const { config } = ctx;
+    const root = config.url.replace(/\/+$/, '');
     const http = ctx.http({
-      baseURL: config.url.replace(/\/+$/, '') + '/api/v4',
+      baseURL: root + '/api/v4',
       auth: { bearer: config.token },
       tls: config.tls ? { insecureSkipVerify: config.tls.insecure_skip_verify, ca: config.tls.ca_file ? await readCa(ctx.resolvePath(config.tls.ca_file)) : undefined } : undefined,
     });
+
+    // Approvals in bulk through GraphQL (queries only; the shared fetch refuses anything else). An
+    // instance behind its own CA is read through REST alone: the fetch takes no TLS settings.
+    const graphql = config.tls ? undefined : graphqlClient(ctx.fetch({ baseURL: root, reads: { graphql: `${root}/api/graphql` } }), `${root}/api/graphql`, config.token);
 
     // Without the project list nothing can be measured: any failure here fails every signal.
     const listed = await listProjects(http, config);
     const w: Span = { start: ctx.window.start.getTime(), end: ctx.window.end.getTime() };
     const production = config.production_environments.map((p) => new RegExp(p, 'i'));
     const scans = await mapPool(listed.projects, PROJECT_CONCURRENCY,
-      (p) => scanProject(http, p, { window: w, historyStart: w.start - HISTORY_BEFORE_WINDOW, production, incidents: config.incidents }), ctx.signal);
+      (p) => scanProject(http, p, { window: w, historyStart: w.start - HISTORY_BEFORE_WINDOW, production, incidents: config.incidents, graphql }), ctx.signal);
     publishRecords(ctx, scans, listed.evidence);
     emitAll(ctx, GITLAB_SIGNALS, {
       ...measureGitlab({ scans, listed, window: w, productionPatterns: config.production_environments }),
@@ -60,6 +68,20 @@ function publishRecords(ctx: CollectContext<GitlabConfig>, scans: ProjectScan[],
     ctx.publish('incidents', scans.flatMap((s) => (s.incidents?.status === 'ok' ? s.incidents.data.map((i) => incidentRecord(s.path, i)) : [])),
       [...new Set([...listed, ...incidents.flatMap((i) => i?.evidence ?? [])])]);
   }
+}
+
+/** Posts a GraphQL query; a refused or failed one throws, so the reader falls back to REST. */
+function graphqlClient(fetch: typeof globalThis.fetch, url: string, token: string): GraphqlQuery {
+  return async (query, variables) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    const evidence = res.headers.get(EVIDENCE_HEADER) ?? '';
+    if (res.status !== 200) throw new CollectError('unavailable', `GitLab GraphQL answered HTTP ${res.status}`, { status: res.status, evidence });
+    return { data: await res.json(), evidence };
+  };
 }
 
 async function readCa(path: string): Promise<string> {
