@@ -4,7 +4,7 @@ import { generateEstate, type Scale } from './estate.js';
 import { serveLoopback, withEtags, type LoopbackServer } from './http.js';
 import { alertmanagerHandler } from './systems/alertmanager.js';
 import { generateOrg, githubApiHandler } from './systems/github.js';
-import { generateGroup, gitlabApiHandler } from './systems/gitlab.js';
+import { generateGroup, gitlabApiHandler, GITLAB_POSTS } from './systems/gitlab.js';
 import { generateOpsgenie, opsgenieApiHandler } from './systems/opsgenie.js';
 import { generatePagerdutyAccount, pagerdutyHandler } from './systems/pagerduty.js';
 import { generateCluster, kubernetesHandler } from './systems/kubernetes.js';
@@ -35,7 +35,7 @@ export async function startEstate(scale: Scale & { githubFactor?: number; incide
     alertmanager: await serveLoopback(alertmanagerHandler(estate)),
     kubernetes: await serveLoopback(kubernetesHandler(cluster)),
     // GitLab's API sends ETags and answers 304 (Prometheus, Alertmanager and Kubernetes do not).
-    gitlab: await serveLoopback(withEtags(gitlabApiHandler(generateGroup(scale.factor, now, scale.seed)))),
+    gitlab: await serveLoopback(withEtags(gitlabApiHandler(generateGroup(scale.factor, now, scale.seed))), { posts: GITLAB_POSTS }),
     github: await serveLoopback(githubApiHandler(org), { posts: (path) => path === '/graphql' || path === '/api/graphql' }),
     opsgenie: await serveLoopback(opsgenieApiHandler(generateOpsgenie(scale.factor, now, scale.seed))),
     pagerduty: await serveLoopback(pagerdutyHandler(generatePagerdutyAccount(now, scale.seed, scale.incidents), PAGERDUTY_DEMO_TOKEN)),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appDelivery, cadenceShare, worstSuccess } from '../src/delivery/apps.js';
-import { cadence, changeFailureRate, deploymentFacts, leadTimeSeconds, median, rollbacksOf, shippingCandidates, successRatio } from '../src/delivery/deployments.js';
+import { cadence, changeFailureRate, deploymentFacts, leadTimes, leadTimeSeconds, median, rollbacksOf, shippingCandidates, successRatio } from '../src/delivery/deployments.js';
+import { failedReleases, releaseFailureRate, type FixRecord, type ReleaseRecord } from '../src/delivery/releases.js';
 import type { DeploymentRecord, DeploymentStatus } from '../src/delivery/records.js';
 import { classifyFile, classifyPaths, codeownersHasRule, codeownersPath, gitopsKind, manifests } from '../src/delivery/repository.js';
 
@@ -82,6 +83,41 @@ describe('delivery definitions: lead time and cadence', () => {
     expect(first.id).toBe(4); // 3 returns to a: it cannot ship the change
     expect(leadTimeSeconds(change, first)).toBe(23 * 3600 + 600);
     expect(shippingCandidates({ ...change, app: 'o/other' }, h, rollbacks)).toEqual([]);
+  });
+
+  it('lead time: the first candidate that contains the change (GitHub, git), or the first candidate (GitLab); changes nothing shipped are left out', () => {
+    const h = [d(1, 'a', 'success', '2026-11-03T00:00:00Z'), d(2, 'b', 'success', '2026-11-04T00:00:00Z'), d(3, 'c', 'failure', '2026-11-05T00:00:00Z')];
+    const early = { app: 'o/app', id: 'x', mergedAt: t('2026-11-02T00:00:00Z'), sha: 'x' };
+    const late = { app: 'o/app', id: 'y', mergedAt: t('2026-11-04T12:00:00Z'), sha: 'y' };
+    // no containment known: the first later success ships it
+    expect(leadTimes([early, late], h, new Set())).toEqual({ seconds: [24 * 3600 + 600], undeployed: [late], median: 24 * 3600 + 600 });
+    // deployment 1 does not contain x (built from an older commit): deployment 2 ships it
+    const contains = (c: { sha?: string }, dep: DeploymentRecord) => !(c.sha === 'x' && dep.id === 1);
+    expect(leadTimes([early], h, new Set(), contains).seconds).toEqual([48 * 3600 + 600]);
+    expect(leadTimes([], h, new Set()).median).toBeUndefined();
+  });
+
+  it('releases as deployments: a release is a failed change when a hotfix, or a revert of a commit it contains, lands before the next release', async () => {
+    const r = (tag: string, at: string, app = 'repo'): ReleaseRecord => ({ app, tag, commit: `c-${tag}`, at: t(at) });
+    const releases = [r('v0.9', '2026-10-20T00:00:00Z'), r('v1.0', '2026-11-02T00:00:00Z'), r('v1.1', '2026-11-05T00:00:00Z'), r('v1.2', '2026-11-09T00:00:00Z'), r('v2.0', '2026-11-20T00:00:00Z')];
+    const fixes: FixRecord[] = [
+      { app: 'repo', at: t('2026-11-03T00:00:00Z'), label: 'revert r1', reverts: ['old', 'in-1.0'] },
+      { app: 'repo', at: t('2026-11-06T00:00:00Z'), label: 'revert r2', reverts: ['in-1.2-only'] },
+      { app: 'repo', at: t('2026-11-14T12:00:00Z'), label: 'tag hotfix-1' }, // after v1.2, before the window's end
+      { app: 'other', at: t('2026-11-05T12:00:00Z'), label: 'tag hotfix-x' }, // another repository's hotfix: not v1.1's
+    ];
+    const asked: string[] = [];
+    const contains = async (commit: string, rel: ReleaseRecord) => {
+      asked.push(`${commit}@${rel.tag}`);
+      return commit === 'in-1.0' || (commit === 'in-1.2-only' && rel.tag === 'v1.2');
+    };
+    const got = await failedReleases(releases, fixes, w, contains);
+    expect(got.measured).toBe(3); // v0.9 is before the window, v2.0 after it
+    expect(got.failed.map((f) => f.why)).toEqual(['v1.0: revert r1 of in-1.0', 'v1.2: tag hotfix-1']);
+    expect(releaseFailureRate(got)).toBe(2 / 3);
+    // ancestry is asked only as far as needed: v1.2's hotfix settles it without a question
+    expect(asked).toEqual(['old@v1.0', 'in-1.0@v1.0', 'in-1.2-only@v1.1']);
+    expect(releaseFailureRate(await failedReleases([], fixes, w, contains))).toBeUndefined();
   });
 
   it('counts whole weeks back from the window end, whole working days and the busiest day', () => {

@@ -13,10 +13,11 @@ import { silentLogger } from '../../src/log.js';
 import { Redactor } from '../../src/redact.js';
 import type { SignalState } from '../../src/signals/types.js';
 import { compilePattern, gitConfigSchema, type GitConfig } from './config.js';
-import { GitCommandError, gitEnvironment, GLOBAL_OPTIONS, openGit, READ_ONLY_SUBCOMMANDS } from './git.js';
-import { REF_FORMAT, weeksWithRelease, workingDaysWithRelease } from './history.js';
+import { GitCommandError, gitEnvironment, GLOBAL_OPTIONS, openGit, READ_ONLY_SUBCOMMANDS, REF_FORMAT } from './api.js';
+import { weeksWithRelease, workingDaysWithRelease } from './measure.js';
 import { gitCollector } from './index.js';
-import { analyseTree, type TreeEntry } from './tree.js';
+import { analyseTree, changeRecord, containsIn, fixRecord, releaseDeployment, releaseRecord, revertRecord } from './translate.js';
+import type { TreeEntry } from './api.js';
 import { createCommandRecorder } from '../../src/evidence/command.js';
 import { GIT_SIGNAL_IDS, type GitSignalId } from './signals.js';
 import { scanCollector } from '../../test/helpers/scan.js';
@@ -501,6 +502,24 @@ describe('git collector: config and pure parts', () => {
     expect([...facts.iac.keys()]).toEqual(['kubernetes', 'terraform']); // the Argo CD Application; docs/ is no deployment folder
     expect(facts.gitops).toEqual(['clusters/prod/app.yaml (Argo CD Application)']);
     expect(analyseTree(entries.slice(1), contents, { deploy: 0, other: 0 }).codeowners).toBe('.github/CODEOWNERS');
+  });
+
+  it('translates tags and commits into the shared delivery records (src/delivery), in milliseconds', () => {
+    const c = (sha: string, parents: string[], at: number, subject = 'x', body = '') => ({ sha, parents, authorTime: at - 60, commitTime: at, subject, body });
+    const a = 'a'.repeat(40), b = 'b'.repeat(40), side = 'c'.repeat(40);
+    const graph = new Map([[a, c(a, [], 1000)], [b, c(b, [a], 2000)], [side, c(side, [a], 1500)]]);
+    const rel = releaseRecord('app', { tag: 'v1.0', commit: b, date: 3000 });
+    expect(rel).toEqual({ app: 'app', tag: 'v1.0', commit: b, at: 3_000_000 });
+    const dep = releaseDeployment(rel, 4);
+    expect(dep).toEqual({ app: 'app', environment: 'release', id: 4, sha: b, createdAt: 3_000_000, finishedAt: 3_000_000, status: 'success', automated: false });
+    // the author date is the change's time: a rebase or cherry-pick keeps it
+    expect(changeRecord('app', graph.get(a)!)).toEqual({ app: 'app', id: a.slice(0, 12), mergedAt: 940_000, sha: a });
+    const contains = containsIn(graph);
+    expect(contains(changeRecord('app', graph.get(a)!), dep)).toBe(true);
+    expect(contains(changeRecord('app', graph.get(side)!), dep)).toBe(false);
+    const revert = c('d'.repeat(40), [b], 2500, 'Revert "x"', `This reverts commit ${a}.`);
+    expect(revertRecord('app', revert)).toEqual({ app: 'app', at: 2_500_000, label: `revert ${'d'.repeat(12)}`, reverts: [a] });
+    expect(fixRecord('app', { label: 'tag hotfix-1', date: 2600 })).toEqual({ app: 'app', at: 2_600_000, label: 'tag hotfix-1' });
   });
 
   it('defaults release_tags and hotfix, rejects unknown keys and bad patterns', () => {

@@ -1,3 +1,4 @@
+import { count, flag, number, ratio, seconds, type SignalIds } from '../../src/collector/kit.js';
 import type { SignalDeclaration } from '../../src/signals/types.js';
 
 /**
@@ -14,38 +15,26 @@ interface GitSignal extends SignalDeclaration {
   parts: readonly Part[];
 }
 
-const DECLS = [
-  { id: 'git.repos.count', type: 'number', unit: 'count', aggregation: 'sum', parts: ['refs'],
-    description: 'Repositories read (local clones, work trees or bare)' },
-  { id: 'git.releases.count', type: 'number', unit: 'count', aggregation: 'sum', parts: ['refs'],
-    description: 'Release tags (names matching release_tags) dated in the window: tagger date of an annotated tag, commit date of a lightweight one' },
-  { id: 'git.releases.per_week', type: 'number', unit: 'releases/week', aggregation: 'sum', parts: ['refs'],
-    description: 'releases.count / (window days / 7); not available when no tag of the repositories matches release_tags' },
-  { id: 'git.releases.weeks_with_release_ratio', type: 'ratio', aggregation: 'max', parts: ['refs'],
-    description: 'Share of the whole 7-day periods of the window, counted back from its end, with at least one release in any repository' },
-  { id: 'git.releases.days_with_release_ratio', type: 'ratio', aggregation: 'max', parts: ['refs'],
-    description: 'Share of the whole working days (Monday to Friday, UTC) of the window with at least one release in any repository' },
-  { id: 'git.changes.lead_time_median_seconds', type: 'duration', unit: 'seconds', aggregation: 'max', parts: ['refs', 'history'],
-    description: 'Median, over the non-merge commits of the branch in the window that a release of the window contains, of the time from author date to the first such release' },
-  { id: 'git.commits.count', type: 'number', unit: 'count', aggregation: 'sum', parts: ['history'],
-    description: 'Non-merge commits reachable from the branch (all parents) with a committer date in the window' },
-  { id: 'git.merges.ratio', type: 'ratio', aggregation: 'min', parts: ['history'],
-    description: 'Merge commits / commits on the branch\'s first-parent line with a committer date in the window (changes arriving through merges)' },
-  { id: 'git.reverts.count', type: 'number', unit: 'count', aggregation: 'sum', parts: ['history'],
-    description: 'Commits of the branch or of a release of the window, committed in the window, whose subject starts with Revert " or whose message says "This reverts commit"' },
-  { id: 'git.changes.failure_rate', type: 'ratio', aggregation: 'max', parts: ['refs', 'history'],
-    description: 'Releases of the window followed, before the next release, by a revert of a commit they contain or by a hotfix, / releases of the window (change failure rate with releases as deployments)' },
-  { id: 'git.hotfixes.count', type: 'number', unit: 'count', aggregation: 'sum', parts: ['refs', 'history'],
-    description: 'Hotfixes in the window: commits whose subject matches hotfix, and tags and branches whose name matches it, one per change (a hotfix branch and the merge that brought it count once)' },
-  { id: 'git.iac.repos', type: 'number', unit: 'count', aggregation: 'sum', parts: ['tree'],
-    description: 'Repositories whose branch tree holds deployment configuration as code: Helm chart, kustomization, Terraform, Ansible playbook or roles, Kubernetes manifests under a deployment folder (a Dockerfile alone is not)' },
-  { id: 'git.gitops.present', type: 'boolean', aggregation: 'any', parts: ['tree'],
-    description: 'A branch tree holds an Argo CD Application or ApplicationSet, or a Flux Kustomization or HelmRelease manifest' },
-  { id: 'git.review.codeowners_ratio', type: 'ratio', aggregation: 'min', parts: ['tree'],
-    description: 'Share of repositories (with a commit on the branch) whose branch tree has a CODEOWNERS file with at least one rule (root, .github/, .gitlab/ or docs/)' },
-] as const satisfies readonly GitSignal[];
+const on = (parts: readonly Part[], decl: SignalDeclaration): GitSignal => ({ ...decl, parts });
 
-export type GitSignalId = (typeof DECLS)[number]['id'];
+const DECLS = [
+  on(['refs'], count('git.repos.count', 'Repositories read (local clones, work trees or bare)')),
+  on(['refs'], count('git.releases.count', 'Release tags (names matching release_tags) dated in the window: tagger date of an annotated tag, commit date of a lightweight one')),
+  on(['refs'], number('git.releases.per_week', 'releases/week', 'releases.count / (window days / 7); not available when no tag of the repositories matches release_tags', 'sum')),
+  on(['refs'], ratio('git.releases.weeks_with_release_ratio', 'Share of the whole 7-day periods of the window, counted back from its end, with at least one release in any repository', 'max')),
+  on(['refs'], ratio('git.releases.days_with_release_ratio', 'Share of the whole working days (Monday to Friday, UTC) of the window with at least one release in any repository', 'max')),
+  on(['refs', 'history'], seconds('git.changes.lead_time_median_seconds', 'Median, over the non-merge commits of the branch in the window that a release of the window contains, of the time from author date to the first such release')),
+  on(['history'], count('git.commits.count', 'Non-merge commits reachable from the branch (all parents) with a committer date in the window')),
+  on(['history'], ratio('git.merges.ratio', 'Merge commits / commits on the branch\'s first-parent line with a committer date in the window (changes arriving through merges)')),
+  on(['history'], count('git.reverts.count', 'Commits of the branch or of a release of the window, committed in the window, whose subject starts with Revert " or whose message says "This reverts commit"')),
+  on(['refs', 'history'], ratio('git.changes.failure_rate', 'Releases of the window followed, before the next release, by a revert of a commit they contain or by a hotfix, / releases of the window (change failure rate with releases as deployments)', 'max')),
+  on(['refs', 'history'], count('git.hotfixes.count', 'Hotfixes in the window: commits whose subject matches hotfix, and tags and branches whose name matches it, one per change (a hotfix branch and the merge that brought it count once)')),
+  on(['tree'], count('git.iac.repos', 'Repositories whose branch tree holds deployment configuration as code: Helm chart, kustomization, Terraform, Ansible playbook or roles, Kubernetes manifests under a deployment folder (a Dockerfile alone is not)')),
+  on(['tree'], flag('git.gitops.present', 'A branch tree holds an Argo CD Application or ApplicationSet, or a Flux Kustomization or HelmRelease manifest')),
+  on(['tree'], ratio('git.review.codeowners_ratio', 'Share of repositories (with a commit on the branch) whose branch tree has a CODEOWNERS file with at least one rule (root, .github/, .gitlab/ or docs/)')),
+];
+
+export type GitSignalId = SignalIds<typeof DECLS>;
 
 export const GIT_SIGNALS: SignalDeclaration[] = DECLS.map(({ parts: _parts, ...decl }) => decl);
 

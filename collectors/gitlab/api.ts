@@ -8,6 +8,27 @@ import { CollectError } from '../../src/http/errors.js';
  * missing or mistyped makes the response malformed, with the path of the bad value.
  */
 
+/** The endpoints read per project, with the role each needs and whether it is a paid feature. */
+export const ENDPOINTS = {
+  environments: { path: 'GET /projects/:id/environments', role: 'Reporter' },
+  deployments: { path: 'GET /projects/:id/deployments', role: 'Reporter' },
+  protected_environments: { path: 'GET /projects/:id/protected_environments', role: 'Maintainer', premium: true },
+  protected_branches: { path: 'GET /projects/:id/protected_branches', role: 'Reporter (Maintainer on GitLab before 15.x)' },
+  approval_rules: { path: 'GET /projects/:id/approval_rules', role: 'Developer', premium: true },
+  merge_requests: { path: 'GET /projects/:id/merge_requests', role: 'Reporter' },
+  merge_request: { path: 'GET /projects/:id/merge_requests/:iid', role: 'Reporter' },
+  merge_request_approvals: { path: 'GET /projects/:id/merge_requests/:iid/approvals', role: 'Reporter' },
+  pipelines: { path: 'GET /projects/:id/pipelines', role: 'Reporter' },
+  tree: { path: 'GET /projects/:id/repository/tree', role: 'Reporter' },
+  files: { path: 'GET /projects/:id/repository/files/:path', role: 'Reporter' },
+  releases: { path: 'GET /projects/:id/releases', role: 'Reporter' },
+  tags: { path: 'GET /projects/:id/repository/tags', role: 'Reporter' },
+  incidents: { path: 'GET /projects/:id/issues?issue_type=incident', role: 'Guest (Reporter for confidential incidents)' },
+} as const satisfies Record<string, { path: string; role: string; premium?: boolean }>;
+export type EndpointName = keyof typeof ENDPOINTS;
+
+export const PREMIUM = 'needs GitLab Premium or Ultimate';
+
 const dateTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date-time');
 const user = z.object({ id: z.number() });
 
@@ -28,6 +49,7 @@ export const projectSchema = z.object({
   repository_access_level: z.string().optional(),
   environments_access_level: z.string().optional(),
   builds_access_level: z.string().optional(),
+  issues_access_level: z.string().optional(),
 });
 export type Project = z.infer<typeof projectSchema>;
 
@@ -86,6 +108,8 @@ export type ApprovalRule = z.infer<typeof approvalRuleSchema>;
 /** GET /projects/:id/merge_requests?state=merged */
 export const mergeRequestSchema = z.object({
   iid: z.number(),
+  /** The head commit (diff_head_sha). */
+  sha: z.string().nullish(),
   author: user.nullish(),
   target_branch: z.string(),
   merged_at: dateTime.nullish(),
@@ -102,8 +126,46 @@ export const mergeRequestApprovalsSchema = z.object({
   approved_by: z.array(z.object({ user: user })).nullish(),
 });
 
+/**
+ * POST /api/graphql (a query, the only POST the collector makes): who approved each merge request,
+ * a page of up to 100 at a time, instead of GET …/merge_requests/:iid/approvals for each.
+ * `approvedBy` is in every edition; user ids are global ids (gid://gitlab/User/8).
+ */
+export const APPROVED_BY_QUERY = `query techopsApprovedBy($path: ID!, $iids: [String!], $after: String) {
+  project(fullPath: $path) {
+    mergeRequests(iids: $iids, first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { iid approvedBy { nodes { id } } }
+    }
+  }
+}`;
+export const approvedByResponseSchema = z.object({
+  data: z.object({
+    project: z.object({
+      mergeRequests: z.object({
+        pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() }),
+        nodes: z.array(z.object({ iid: z.string(), approvedBy: z.object({ nodes: z.array(z.object({ id: z.string() })) }).nullish() })),
+      }),
+    }).nullish(),
+  }).nullish(),
+  errors: z.array(z.object({ message: z.string() })).nullish(),
+});
+
+/** The numeric user id of a GraphQL global id (gid://gitlab/User/8 → 8). */
+export const userIdOf = (gid: string): number | undefined => {
+  const m = /\/User\/(\d+)$/.exec(gid);
+  return m ? Number(m[1]) : undefined;
+};
+
+/** A GraphQL query's answer with the evidence id of its request. */
+export type GraphqlQuery = (query: string, variables: Record<string, unknown>) => Promise<{ data: unknown; evidence: string }>;
+
 /** GET /projects/:id/pipelines?source=merge_request_event */
 export const pipelineSchema = z.object({
+  id: z.number().nullish(),
+  sha: z.string().nullish(),
+  /** A merge request pipeline runs on refs/merge-requests/:iid/head (or /merge, /train for merged results). */
+  ref: z.string().nullish(),
   status: z.string(),
   created_at: dateTime,
 });
@@ -121,53 +183,28 @@ export const tagSchema = z.object({
   commit: z.object({ created_at: dateTime.nullish(), committed_date: dateTime.nullish() }).nullish(),
 });
 
-export interface Page<T> {
-  items: T[];
-  evidence: string[];
-  /** More pages existed than were read (maxPages). */
-  truncated: boolean;
-}
+/**
+ * GET /projects/:id/issues?issue_type=incident (API::Entities::Issue). `issue_type` and
+ * `severity` (UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL) came with incidents in GitLab 13.x; a server
+ * without `issue_type` ignores the filter and lists plain issues, which the reader refuses.
+ * Incidents that GitLab opened from an alert are authored by the GitLab Alert Bot (`alert-bot`),
+ * which also closes them when the alert resolves.
+ */
+const actor = z.object({ id: z.number(), username: z.string().optional() });
+export const incidentIssueSchema = z.object({
+  iid: z.number(),
+  state: z.string(),
+  created_at: dateTime,
+  closed_at: dateTime.nullish(),
+  labels: z.array(z.string()).nullish(),
+  issue_type: z.string().optional(),
+  severity: z.string().nullish(),
+  author: actor.nullish(),
+  closed_by: actor.nullish(),
+});
+export type IncidentIssue = z.infer<typeof incidentIssueSchema>;
 
 export type Params = Record<string, string | number | boolean | undefined>;
-
-/**
- * Reads a list through every page: `per_page=100`, then the `rel="next"` of the Link header
- * (offset or keyset pagination) or, without one, `x-next-page`. Only the query of the Link URL is
- * taken, so a GitLab whose external_url differs from the configured URL is still paged correctly.
- * `stop` ends paging after a page holding an item it accepts (e.g. older than the window in a
- * list sorted newest first).
- */
-export async function listAll<T>(
-  http: HttpClient,
-  path: string,
-  item: z.ZodType<T>,
-  params: Params,
-  opts: { maxPages?: number; stop?: (item: T) => boolean } = {},
-): Promise<Page<T>> {
-  const schema = z.array(item);
-  const maxPages = opts.maxPages ?? 100;
-  let query: Params = { ...params, per_page: 100 };
-  const items: T[] = [];
-  const evidence: string[] = [];
-  const keyOf = (q: Params) => JSON.stringify(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]).sort());
-  const seen = new Set<string>([keyOf(query)]);
-  for (let page = 1; ; page++) {
-    const res = await http.getJson(path, schema, { params: query });
-    evidence.push(res.evidence);
-    items.push(...res.data);
-    if (opts.stop && res.data.some(opts.stop)) return { items, evidence, truncated: false };
-    const next = nextQuery(res.headers, query);
-    if (!next) return { items, evidence, truncated: false };
-    const key = keyOf(next);
-    // A server repeating itself: the list cannot be read whole, so it is not taken as complete.
-    if (seen.has(key)) {
-      throw new CollectError('malformed', `paging loop: GET ${path} page ${page} links to a page already read (${new URLSearchParams(Object.entries(next).map(([k, v]) => [k, String(v)])).toString()}); the list cannot be read whole`, { evidence: res.evidence });
-    }
-    seen.add(key);
-    if (page >= maxPages) return { items, evidence, truncated: true };
-    query = next;
-  }
-}
 
 /** The query of the next page, from the Link header or x-next-page; undefined on the last page. */
 export function nextQuery(headers: Record<string, string>, current: Params): Params | undefined {

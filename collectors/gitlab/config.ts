@@ -1,14 +1,8 @@
 import { z } from 'zod';
+import { caseInsensitivePattern } from '../../src/config/pattern.js';
 import { httpUrl } from '../../src/config/schema.js';
 
-const regex = z.string().min(1).refine((s) => {
-  try {
-    new RegExp(s, 'i');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected a regular expression (JavaScript syntax)');
+const regex = caseInsensitivePattern();
 
 export const DEFAULT_PRODUCTION = ['^(prod|production|live)$'];
 
@@ -25,6 +19,8 @@ export const gitlabConfigSchema = z
     include_forks: z.boolean().default(false).describe('Scan forks too (default false).'),
     production_environments: z.array(regex).min(1).default(DEFAULT_PRODUCTION)
       .describe('Regexes (case-insensitive) matching the names of production environments (default ^(prod|production|live)$).'),
+    incidents: z.boolean().default(true)
+      .describe('Also read the incident issues (issue_type=incident) of the scanned projects for the gitlab.incidents.* signals: one more listing per project (default true).'),
     max_projects: z.number().int().min(1).max(10_000).default(200).describe('Most projects scanned; the most recently active are kept (default 200).'),
     tls: z
       .object({

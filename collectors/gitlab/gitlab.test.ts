@@ -13,9 +13,11 @@ import type { SignalState } from '../../src/signals/types.js';
 import { serveLoopback, withEtags } from '../../demo/http.js';
 import { nextQuery } from './api.js';
 import { gitlabConfigSchema } from './config.js';
-import { branchMatches, deploymentRecord, deploymentStatus } from './translate.js';
-import { approvalsRequired } from './fetch.js';
-import { generateGroup, gitlabApiHandler } from '../../demo/systems/gitlab.js';
+import { branchMatches, deploymentRecord, deploymentStatus, headPipelineIn, incidentRecord } from './translate.js';
+import { approvalsRequired, measureGitlab } from './measure.js';
+import { readFailed, readOk } from '../../src/collector/kit.js';
+import type { ProjectScan } from './read.js';
+import { generateGroup, gitlabApiHandler, GITLAB_POSTS } from '../../demo/systems/gitlab.js';
 import { gitlabCollector } from './index.js';
 import { GITLAB_SIGNAL_IDS, type GitlabSignalId } from './signals.js';
 import { scanCollector } from '../../test/helpers/scan.js';
@@ -36,6 +38,10 @@ const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtur
 const json = (name: string) => JSON.parse(fixture(name)) as unknown;
 
 interface Route {
+  /** GET, or POST for a GraphQL query (matched on its `path` variable). */
+  method?: 'POST';
+  project?: string;
+  json?: unknown;
   path: string;
   query: Record<string, string>;
   file: string;
@@ -49,6 +55,14 @@ interface Reply {
 }
 
 const list = { per_page: '100' };
+/** GitLab's GraphQL answer for approvedBy, built from the REST approvals fixtures (same users). */
+function approvedBy(project: string, iids: number[]) {
+  const users = (iid: number) => (json(`${project}/merge_request-${iid}-approvals.json`) as { approved_by: { user: { id: number } }[] }).approved_by.map((a) => ({ id: `gid://gitlab/User/${a.user.id}` }));
+  return { data: { project: { mergeRequests: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: iids.map((iid) => ({ iid: String(iid), approvedBy: { nodes: users(iid) } })) } } } };
+}
+/** The REST approvals, read one by one when GraphQL is not answered. */
+const APPROVALS_ONE_BY_ONE = [11, 12, 13, 14, 15].map((iid) => ({ path: `/api/v4/projects/101/merge_requests/${iid}/approvals`, file: `shop-api/merge_request-${iid}-approvals.json` }))
+  .concat([{ path: '/api/v4/projects/102/merge_requests/3/approvals', file: 'docs-site/merge_request-3-approvals.json' }]);
 const since = (after: string) => ({ updated_after: after, order_by: 'updated_at', sort: 'desc', per_page: '100' });
 const treeLink = (rels: [string, number][]) =>
   rels.map(([rel, p]) => `<${BASE}/api/v4/projects/101/repository/tree?page=${p}&per_page=100&recursive=true&ref=main>; rel="${rel}"`).join(', ');
@@ -66,10 +80,10 @@ const ROUTES: Record<string, Route> = {
   'shop.protected_branches': { path: '/api/v4/projects/101/protected_branches', query: list, file: 'shop-api/protected_branches.json' },
   'shop.approval_rules': { path: '/api/v4/projects/101/approval_rules', query: list, file: 'shop-api/approval_rules.json' },
   'shop.merge_requests': { path: '/api/v4/projects/101/merge_requests', query: { state: 'merged', ...since(START) }, file: 'shop-api/merge_requests.json' },
-  ...Object.fromEntries([11, 12, 13, 14, 15].flatMap((iid) => [
-    [`shop.mr.${iid}`, { path: `/api/v4/projects/101/merge_requests/${iid}`, query: {}, file: `shop-api/merge_request-${iid}.json` }],
-    [`shop.approvals.${iid}`, { path: `/api/v4/projects/101/merge_requests/${iid}/approvals`, query: {}, file: `shop-api/merge_request-${iid}-approvals.json` }],
-  ])),
+  // The head pipelines of !11, !12, !13 and !15 are in the pipeline list; !14's head commit has no pipeline there, so it is asked for.
+  'shop.mr.14': { path: '/api/v4/projects/101/merge_requests/14', query: {}, file: 'shop-api/merge_request-14.json' },
+  // Approvals of the merge requests merged in the window, in one GraphQL query per project.
+  'shop.approved_by': { method: 'POST', path: '/api/graphql', query: {}, file: '', project: 'acme/platform/shop-api', json: approvedBy('shop-api', [11, 12, 13, 14, 15]) },
   'shop.pipelines': { path: '/api/v4/projects/101/pipelines', query: { source: 'merge_request_event', ...since(START) }, file: 'shop-api/pipelines.json' },
   'shop.tree.1': {
     path: '/api/v4/projects/101/repository/tree', query: { ref: 'main', recursive: 'true', per_page: '100' }, file: 'shop-api/tree-page-1.json',
@@ -88,18 +102,19 @@ const ROUTES: Record<string, Route> = {
   'shop.file.argocd': { path: '/api/v4/projects/101/repository/files/argocd%2Fapplication.yaml/raw', query: { ref: 'main' }, file: 'shop-api/file-argocd-application.yaml', text: true },
   'shop.file.codeowners': { path: '/api/v4/projects/101/repository/files/.gitlab%2FCODEOWNERS/raw', query: { ref: 'main' }, file: 'shop-api/file-codeowners', text: true },
   'shop.releases': { path: '/api/v4/projects/101/releases', query: { order_by: 'created_at', sort: 'desc', per_page: '100' }, file: '' },
+  'shop.incidents': { path: '/api/v4/projects/101/issues', query: { issue_type: 'incident', created_after: START, order_by: 'created_at', sort: 'desc', per_page: '100' }, file: 'shop-api/incidents.json' },
   'shop.tags': { path: '/api/v4/projects/101/repository/tags', query: { order_by: 'updated', sort: 'desc', per_page: '100' }, file: 'shop-api/tags.json' },
   'docs.environments': { path: '/api/v4/projects/102/environments', query: list, file: 'docs-site/environments.json' },
   'docs.protected_branches': { path: '/api/v4/projects/102/protected_branches', query: list, file: 'docs-site/protected_branches.json' },
   'docs.merge_requests': { path: '/api/v4/projects/102/merge_requests', query: { state: 'merged', ...since(START) }, file: 'docs-site/merge_requests.json' },
-  'docs.mr.3': { path: '/api/v4/projects/102/merge_requests/3', query: {}, file: 'docs-site/merge_request-3.json' },
-  'docs.approvals.3': { path: '/api/v4/projects/102/merge_requests/3/approvals', query: {}, file: 'docs-site/merge_request-3-approvals.json' },
+  'docs.approved_by': { method: 'POST', path: '/api/graphql', query: {}, file: '', project: 'acme/platform/docs-site', json: approvedBy('docs-site', [3]) },
   'docs.pipelines': { path: '/api/v4/projects/102/pipelines', query: { source: 'merge_request_event', ...since(START) }, file: 'docs-site/pipelines.json' },
   'docs.tree': { path: '/api/v4/projects/102/repository/tree', query: { ref: 'main', recursive: 'true', per_page: '100' }, file: 'docs-site/tree.json' },
+  'docs.incidents': { path: '/api/v4/projects/102/issues', query: { issue_type: 'incident', created_after: START, order_by: 'created_at', sort: 'desc', per_page: '100' }, file: '' },
   'docs.releases': { path: '/api/v4/projects/102/releases', query: { order_by: 'created_at', sort: 'desc', per_page: '100' }, file: 'docs-site/releases.json' },
 };
 type RouteName = keyof typeof ROUTES;
-const REQUESTS = Object.keys(ROUTES).length; // 32: every route once
+const REQUESTS = Object.keys(ROUTES).length; // 25: every route once
 
 /** Serves every route once from the fixtures; `replies` replaces a route's answer (several: in turn) or leaves it unserved (null). */
 function serve(replies: Partial<Record<RouteName, Reply | Reply[] | null>> = {}): nock.Scope {
@@ -108,6 +123,11 @@ function serve(replies: Partial<Record<RouteName, Reply | Reply[] | null>> = {})
     const r = replies[name];
     if (r === null) continue;
     for (const one of r === undefined ? [{}] : Array.isArray(r) ? r : [r]) {
+      if (route.method === 'POST') {
+        const asked = (b: { query?: string; variables?: { path?: string } }) => /query techopsApprovedBy/.test(b.query ?? '') && b.variables?.path === route.project;
+        scope.post(route.path, asked).reply(one.status ?? 200, JSON.stringify(one.body !== undefined ? one.body : route.json), { 'Content-Type': 'application/json', ...one.headers });
+        continue;
+      }
       const body = one.body !== undefined ? one.body : route.file ? fixture(route.file) : '[]';
       const type = route.text && one.body === undefined ? 'text/plain; charset=utf-8' : 'application/json';
       scope.get(route.path).query(route.query).reply(one.status ?? 200, typeof body === 'string' ? body : JSON.stringify(body), {
@@ -166,10 +186,11 @@ describe('gitlab collector: a group of three projects', () => {
     const scope = serve();
     const r = await scan();
     expect(scope.pendingMocks()).toEqual([]);
-    expect(r.runs[0]).toMatchObject({ status: 'ok', requests: REQUESTS, signals_observed: GITLAB_SIGNAL_IDS.length - 1 });
+    // every delivery signal but one, and the 18 incident signals GitLab's REST API can show (incidents.test below)
+    expect(r.runs[0]).toMatchObject({ status: 'ok', requests: REQUESTS, signals_observed: GITLAB_SIGNAL_IDS.length - 1 + 18 });
     expect(r.get('gitlab.apps.monthly_ratio')).toMatchObject({ status: 'not_available', reason: 'the window (28 days) holds no whole 30-day period' });
-    expect(REQUESTS).toBe(32);
-    expect(r.evidence.records.every((e) => e.method === 'GET' && e.status === 200)).toBe(true);
+    expect(REQUESTS).toBe(25);
+    expect(r.evidence.records.every((e) => (e.method === 'GET' || (e.method === 'POST' && e.url.endsWith('/api/graphql'))) && e.status === 200)).toBe(true);
     const values = Object.fromEntries(GITLAB_SIGNAL_IDS.filter((id) => id !== 'gitlab.apps.monthly_ratio').map((id) => [id, r.get(id).value]));
     expect(values).toEqual({
       'gitlab.api.reachable': true,
@@ -228,7 +249,7 @@ describe('gitlab collector: a group of three projects', () => {
     expect(r.paths('gitlab.review.protected_ratio')).toEqual([
       '/api/v4/groups/acme%2Fplatform/projects', '/api/v4/projects/101/approval_rules', '/api/v4/projects/101/protected_branches', '/api/v4/projects/102/protected_branches',
     ]);
-    expect(r.paths('gitlab.ci.pr_checked_ratio')).toContain('/api/v4/projects/101/merge_requests/13');
+    expect(r.paths('gitlab.ci.pr_checked_ratio')).toEqual(expect.arrayContaining(['/api/v4/projects/101/pipelines', '/api/v4/projects/101/merge_requests/14']));
     expect(r.paths('gitlab.iac.repos')).toContain('/api/v4/projects/101/repository/files/argocd%2Fapplication.yaml/raw');
     for (const id of GITLAB_SIGNAL_IDS) expect(r.get(id).evidence.length, id).toBeGreaterThan(0);
   });
@@ -335,6 +356,15 @@ describe('gitlab collector: permissions, editions and failures', () => {
     expect(r.get('gitlab.review.protected_ratio')).toMatchObject({ status: 'not_available', reason: expect.stringContaining('needs GitLab Premium') });
   });
 
+  it('approvals are read one by one where GitLab does not answer the GraphQL query, with the same figure', async () => {
+    const scope = serve({ 'shop.approved_by': { status: 404, body: { message: '404 Not Found' } }, 'docs.approved_by': { body: { errors: [{ message: 'Field mergeRequests does not exist' }] } } });
+    for (const a of APPROVALS_ONE_BY_ONE) scope.get(a.path).reply(200, fixture(a.file), { 'Content-Type': 'application/json' });
+    const r = await scan();
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(r.value('gitlab.review.merged_reviewed_ratio')).toBe(4 / 6);
+    expect(r.paths('gitlab.review.merged_reviewed_ratio')).toContain('/api/v4/projects/101/merge_requests/13/approvals');
+  });
+
   it('429 with Retry-After is waited for, then everything is measured', async () => {
     const limited = { status: 429, body: 'Retry later\n', headers: { 'Retry-After': '1', 'RateLimit-Limit': '2000', 'RateLimit-Observed': '2001', 'RateLimit-Remaining': '0', 'RateLimit-Reset': '1795608001', 'Content-Type': 'text/plain' } };
     const scope = serve({ projects: [limited, {}] });
@@ -384,7 +414,7 @@ describe('gitlab collector: permissions, editions and failures', () => {
 
   it('a response of the wrong shape names the field', async () => {
     const prs = json('shop-api/merge_requests.json') as Record<string, unknown>[];
-    serve({ 'shop.merge_requests': { body: prs.map((m, i) => (i === 1 ? { ...m, target_branch: 7 } : m)) }, ...Object.fromEntries([11, 12, 13, 14, 15].flatMap((i) => [[`shop.mr.${i}`, null], [`shop.approvals.${i}`, null]])) });
+    serve({ 'shop.merge_requests': { body: prs.map((m, i) => (i === 1 ? { ...m, target_branch: 7 } : m)) }, 'shop.mr.14': null, 'shop.approved_by': null });
     const r = await scan();
     for (const id of ['gitlab.review.merged_reviewed_ratio', 'gitlab.ci.pr_checked_ratio', 'gitlab.changes.lead_time_median_seconds'] as const) {
       expect(r.get(id), id).toMatchObject({ status: 'failed', reason: expect.stringContaining('[1].target_branch') });
@@ -397,6 +427,79 @@ describe('gitlab collector: permissions, editions and failures', () => {
     const r = await scan(instance({ group: undefined, projects: ['acme/platform/nope'] }));
     expect(r.runs[0]).toMatchObject({ status: 'failed', error_kind: 'not_found' });
     expect(r.get('gitlab.repos.count').reason).toContain("project 'acme/platform/nope' not found, or not visible to the token");
+  });
+});
+
+describe('gitlab collector: incident issues', () => {
+  // shop-api: #44 open (alert-bot, MEDIUM), #43 closed by a person after 2 h (CRITICAL), #41 closed by alert-bot after 30 min (LOW); docs-site: none
+  it('translates incident issues into the shared incident measures, and what the REST API cannot show is not available', async () => {
+    const scope = serve();
+    const r = await scan();
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(r.value('gitlab.incidents.count')).toBe(3);
+    expect([r.value('gitlab.incidents.critical_count'), r.value('gitlab.incidents.high_count'), r.value('gitlab.incidents.low_count')]).toEqual([1, 1, 1]);
+    expect(r.value('gitlab.incidents.major_count')).toBe(1);
+    expect(r.value('gitlab.incidents.resolved_ratio')).toBe(2 / 3);
+    expect(r.value('gitlab.incidents.monitoring_ratio')).toBe(2 / 3); // opened by the GitLab Alert Bot
+    expect(r.value('gitlab.incidents.auto_resolved_ratio')).toBe(1 / 2); // #41 closed by the Alert Bot
+    expect(r.value('gitlab.incidents.critical.resolve_median_seconds')).toBe(2 * 3600);
+    // #44 is still open at the window's end: counted at its age (28 h), a lower bound
+    expect(r.value('gitlab.incidents.resolve_p90_seconds')).toBe(28 * 3600);
+    expect(r.get('gitlab.incidents.ack_median_seconds')).toMatchObject({ status: 'not_available', reason: expect.stringContaining('GraphQL-only') });
+    expect(r.get('gitlab.incidents.reopened_ratio').status).toBe('not_available');
+    expect(r.get('gitlab.incidents.major_reviewed_ratio')).toMatchObject({ status: 'not_available', reason: expect.stringContaining('no postmortem') });
+    expect(r.get('gitlab.services.count')).toMatchObject({ status: 'not_available', reason: expect.stringContaining('on-call schedules') });
+    const incidents = r.publications.find((p) => p.kind === 'incidents');
+    expect(incidents).toMatchObject({ status: 'published', collector: 'gitlab' });
+    expect(incidents?.status === 'published' && incidents.records.map((i) => (i as { id: string; service: string }).id)).toEqual(['acme/platform/shop-api#44', 'acme/platform/shop-api#43', 'acme/platform/shop-api#41']);
+    const deployments = r.publications.find((p) => p.kind === 'deployments');
+    expect(deployments?.status === 'published' && deployments.records.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('pages the incident list through Link', async () => {
+    const all = json('shop-api/incidents.json') as unknown[];
+    const next = `<${BASE}/api/v4/projects/101/issues?created_after=${encodeURIComponent(START)}&issue_type=incident&order_by=created_at&page=2&per_page=100&sort=desc>; rel="next"`;
+    const scope = serve({ 'shop.incidents': { body: all.slice(0, 2), headers: { link: next, 'x-next-page': '2' } } });
+    scope.get('/api/v4/projects/101/issues').query({ ...ROUTES['shop.incidents'].query, page: '2' }).reply(200, JSON.stringify(all.slice(2)), { 'Content-Type': 'application/json' });
+    const r = await scan();
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(r.value('gitlab.incidents.count')).toBe(3);
+  });
+
+  it('403 on the incident list fails only the incident signals, naming the endpoint and the role', async () => {
+    serve({ 'shop.incidents': { status: 403, body: { message: '403 Forbidden' } } });
+    const r = await scan();
+    expect(r.get('gitlab.incidents.count')).toMatchObject({ status: 'failed', reason: expect.stringContaining('GET /projects/:id/issues?issue_type=incident (project acme/platform/shop-api) needs the Guest') });
+    expect(r.value('gitlab.deployments.count')).toBe(9);
+    expect(r.publications.find((p) => p.kind === 'incidents')).toMatchObject({ status: 'missing' });
+  });
+
+  it('404 (issues turned off) leaves that project out, with a note; a GitLab without incident issues makes them not available', async () => {
+    serve({ 'shop.incidents': { status: 404, body: { message: '404 Not found' } } });
+    const r = await scan();
+    expect(r.value('gitlab.incidents.count')).toBe(0);
+    expect(r.get('gitlab.incidents.count').instances[0].notes).toEqual(['incident issues not read (turned off or not known there): acme/platform/shop-api']);
+    expect(r.get('gitlab.incidents.resolved_ratio').status).toBe('not_available');
+    // an old GitLab ignores issue_type and lists plain issues: not counted as incidents
+    const plain = (json('shop-api/incidents.json') as Record<string, unknown>[]).map(({ issue_type: _t, severity: _s, ...rest }) => rest);
+    serve({ 'shop.incidents': { body: plain }, 'docs.incidents': { status: 404, body: { message: '404 Not found' } } });
+    const old = await scan();
+    expect(old.get('gitlab.incidents.count')).toMatchObject({ status: 'not_available', reason: expect.stringContaining('does not know incident issues') });
+  });
+
+  it('429 on the incident list is waited for', async () => {
+    const limited = { status: 429, body: 'Retry later\n', headers: { 'Retry-After': '1', 'Content-Type': 'text/plain' } };
+    serve({ 'shop.incidents': [limited, {}] });
+    const r = await scan(instance({}, { retries: 1 }));
+    expect(r.value('gitlab.incidents.count')).toBe(3);
+    expect(r.evidence.records.filter((e) => e.url.includes('/issues')).map((e) => e.status)).toEqual([429, 200, 200]);
+  });
+
+  it('incidents: false reads no incident issue and publishes none', async () => {
+    serve({ 'shop.incidents': null, 'docs.incidents': null });
+    const r = await scan(instance({ incidents: false }));
+    expect(r.get('gitlab.incidents.count')).toMatchObject({ status: 'not_available', reason: expect.stringContaining('incidents: false') });
+    expect(r.publications.find((p) => p.kind === 'incidents')).toMatchObject({ status: 'missing' });
   });
 });
 
@@ -419,6 +522,55 @@ describe('gitlab collector: config', () => {
     expect(gitlabConfigSchema.safeParse({ url: 'https://gitlab.example.com', token: 't' }).error?.issues[0].message).toBe('set group, projects or both');
     expect(gitlabConfigSchema.safeParse({ url: 'https://gitlab.example.com', token: 't', group: 'a', exclude: ['(unclosed'] }).success).toBe(false);
     expect(gitlabConfigSchema.safeParse({ url: 'gitlab.example.com', token: 't', group: 'a' }).success).toBe(false);
+  });
+});
+
+describe('gitlab collector: translation into incident records and head pipelines', () => {
+  it('translates an incident issue: severity to grade, the Alert Bot as monitoring and as automatic resolution', () => {
+    const base = { iid: 7, state: 'closed', created_at: '2026-11-01T10:00:00Z', closed_at: '2026-11-01T11:00:00Z', issue_type: 'incident' };
+    const bot = { id: 3, username: 'alert-bot' };
+    const person = { id: 9, username: 'mei' };
+    expect(incidentRecord('g/p', { ...base, severity: 'CRITICAL', author: bot, closed_by: bot })).toEqual({
+      id: 'g/p#7', service: 'g/p', grade: 'critical', createdAt: Date.parse(base.created_at), resolvedAt: Date.parse(base.closed_at),
+      source: 'monitoring', autoResolved: true, major: true, reviewLinked: false,
+    });
+    expect(incidentRecord('g/p', { ...base, severity: 'HIGH', author: person, closed_by: person })).toMatchObject({ grade: 'critical', major: true, source: 'human', autoResolved: false });
+    expect(incidentRecord('g/p', { ...base, severity: 'MEDIUM' })).toMatchObject({ grade: 'high', major: false, source: 'unknown' });
+    expect(incidentRecord('g/p', { ...base, severity: 'LOW' }).grade).toBe('low');
+    expect(incidentRecord('g/p', { ...base, severity: undefined }).grade).toBe('high'); // UNKNOWN: nobody set one
+    expect(incidentRecord('g/p', { ...base, state: 'opened', closed_at: null }).resolvedAt).toBeUndefined();
+  });
+
+  it('finds a merge request\'s head pipeline in the list: the newest on its head ref for its head commit, else none', () => {
+    const pipe = (id: number, iid: number, sha: string, status: string) => ({ id, sha, ref: `refs/merge-requests/${iid}/head`, status, created_at: '2026-11-01T10:00:00Z' });
+    const headOf = headPipelineIn([pipe(1, 5, 'aaa', 'failed'), pipe(3, 5, 'aaa', 'success'), pipe(2, 5, 'aaa', 'running'), pipe(4, 5, 'old', 'failed'),
+      { id: 9, sha: 'bbb', ref: 'main', status: 'success', created_at: '2026-11-01T10:00:00Z' }]);
+    expect(headOf({ iid: 5, sha: 'aaa', target_branch: 'main' })?.id).toBe(3);
+    expect(headOf({ iid: 5, sha: 'new', target_branch: 'main' })).toBeUndefined(); // its head commit ran no merge request pipeline here
+    expect(headOf({ iid: 6, sha: 'bbb', target_branch: 'main' })).toBeUndefined(); // a branch pipeline is not taken
+    expect(headOf({ iid: 5, target_branch: 'main' })).toBeUndefined();
+  });
+
+  it('measures without HTTP: a failed read fails exactly the signals that need it', () => {
+    const project = { id: 1, path_with_namespace: 'g/p', default_branch: 'main', only_allow_merge_if_pipeline_succeeds: true };
+    const empty = readOk([], ['ev-2']);
+    const scan: ProjectScan = {
+      project, path: 'g/p',
+      deployments: readOk({ environments: [], deploys: [], gitlabStatus: new Map() }, ['ev-3']),
+      branch: readOk({ pushProtected: false, rules: [] }, ['ev-4']),
+      merges: readOk([{ iid: 1, target_branch: 'main', merged_at: '2026-11-02T00:00:00Z', author: { id: 1 } }], ['ev-5']),
+      checked: readOk(new Map([[1, true]]), ['ev-6']),
+      reviewed: readFailed(new Error('boom'), ['ev-7']),
+      pipelines: empty,
+      repo: readOk({ kinds: [], where: {}, gitops: [], truncated: false }, ['ev-8']),
+      releases: readOk({ count: 2, from: 'releases' as const }, ['ev-9']),
+    };
+    const m = measureGitlab({ scans: [scan], listed: { projects: [project], evidence: ['ev-1'], detail: '1 projects' }, window: { start: Date.parse('2026-11-01T00:00:00Z'), end: Date.parse('2026-11-15T00:00:00Z') }, productionPatterns: ['^prod$'] });
+    expect(m['gitlab.ci.pr_checked_ratio']).toMatchObject({ status: 'value', value: 1, evidence: ['ev-1', 'ev-5', 'ev-6'] });
+    expect(m['gitlab.review.merged_reviewed_ratio']).toMatchObject({ status: 'failed', reason: 'boom' });
+    expect(m['gitlab.deployments.count']).toMatchObject({ status: 'not_available', reason: expect.stringContaining('no project has an environment matching production_environments (^prod$)') });
+    expect(m['gitlab.releases.per_week']).toMatchObject({ status: 'value', value: 1 });
+    expect(m['gitlab.ci.success_ratio']).toMatchObject({ status: 'not_available' });
   });
 });
 
@@ -468,7 +620,7 @@ describe('gitlab collector: the fake GitLab API', () => {
 
   it('a scan of it observes every signal', async () => {
     const now = new Date(NOW);
-    const server = await serveLoopback(gitlabApiHandler(generateGroup(1, now, 7)));
+    const server = await serveLoopback(gitlabApiHandler(generateGroup(1, now, 7)), { posts: GITLAB_POSTS });
     try {
       const window: Window = { start: new Date(now.getTime() - 30 * 86400_000), end: now, seconds: 30 * 86400 };
       const inst: InstanceConfig = {
@@ -503,7 +655,7 @@ describe('gitlab collector: the fake GitLab API', () => {
       most = Math.max(most, active);
       res.on('close', () => active--);
       setTimeout(() => handler(req, res), 3);
-    });
+    }, { posts: GITLAB_POSTS });
     try {
       const window: Window = { start: new Date(now.getTime() - 30 * 86400_000), end: now, seconds: 30 * 86400 };
       const inst: InstanceConfig = {
@@ -515,11 +667,14 @@ describe('gitlab collector: the fake GitLab API', () => {
       expect(most).toBeLessThanOrEqual(3);
       expect(most).toBeGreaterThan(1);
       const second = await scan(inst, window, NOW);
-      const statuses = second.evidence.records.map((e) => e.status);
+      // GraphQL queries (POST) are never conditional: asked again, answered 200
+      const gets = (r: typeof first) => r.evidence.records.filter((e) => e.method === 'GET');
+      const statuses = gets(second).map((e) => e.status);
       const revalidated = statuses.filter((s) => s === 304).length;
-      // every 200 of the first scan is a 304 now; the rest are the 404s GitLab sends again
-      expect(revalidated).toBe(first.evidence.records.filter((e) => e.status === 200).length);
+      // every GET answered 200 in the first scan is a 304 now; the rest are the 404s GitLab sends again
+      expect(revalidated).toBe(gets(first).filter((e) => e.status === 200).length);
       expect(statuses.filter((s) => s !== 304 && s !== 404)).toEqual([]);
+      expect(second.evidence.records.filter((e) => e.method === 'POST').map((e) => e.status)).toEqual(first.evidence.records.filter((e) => e.method === 'POST').map(() => 200));
       const values = (r: typeof first) => [...r.signals.values()].map((x) => [x.id, x.status, x.value]);
       expect(values(second)).toEqual(values(first));
     } finally {

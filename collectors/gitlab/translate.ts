@@ -1,5 +1,6 @@
 import type { DeploymentRecord, DeploymentStatus } from '../../src/delivery/records.js';
-import type { Deployment } from './api.js';
+import type { Deployment, IncidentIssue, MergeRequest, Pipeline } from './api.js';
+import type { Grade, IncidentRecord } from '../../src/incidents/records.js';
 
 /**
  * GitLab's objects as the common delivery records (src/delivery): translation only, every
@@ -44,4 +45,56 @@ export function branchMatches(pattern: string, branch: string): boolean {
   if (!pattern.includes('*')) return pattern === branch;
   const re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
   return re.test(branch);
+}
+
+/** The GitLab user that opens incidents from alerts and closes them when the alert resolves. */
+export const ALERT_BOT = 'alert-bot';
+
+/**
+ * GitLab's incident severities on the core's grades, as PagerDuty's and Opsgenie's top two
+ * priorities: S1 critical and S2 high are critical (and major), S3 medium pages as high, S4 low
+ * does not page. UNKNOWN (GitLab's default, nobody set one) is graded high: an incident issue was
+ * opened for it, but nobody declared it major.
+ */
+export const SEVERITY_GRADES: Record<string, Grade> = { CRITICAL: 'critical', HIGH: 'critical', MEDIUM: 'high', LOW: 'low', UNKNOWN: 'high' };
+export const MAJOR_SEVERITIES = ['CRITICAL', 'HIGH'];
+
+/**
+ * An incident issue as the common incident record (src/incidents). The project is the service.
+ * GitLab's REST API shows no acknowledgement and no timeline (timeline events are GraphQL-only),
+ * no reopening and no postmortem object, so those stay unknown.
+ */
+export function incidentRecord(project: string, i: IncidentIssue): IncidentRecord {
+  const severity = (i.severity ?? 'UNKNOWN').toUpperCase();
+  const resolvedAt = i.state === 'closed' && i.closed_at ? Date.parse(i.closed_at) : undefined;
+  return {
+    id: `${project}#${i.iid}`,
+    service: project,
+    grade: SEVERITY_GRADES[severity] ?? 'high',
+    createdAt: Date.parse(i.created_at),
+    resolvedAt,
+    source: i.author?.username === ALERT_BOT ? 'monitoring' : i.author ? 'human' : 'unknown',
+    autoResolved: resolvedAt !== undefined && i.closed_by?.username === ALERT_BOT,
+    major: MAJOR_SEVERITIES.includes(severity),
+    reviewLinked: false,
+  };
+}
+
+/**
+ * The head pipeline of a merge request from the pipeline list already read, without asking for
+ * the merge request itself: the newest merge request pipeline (refs/merge-requests/:iid/head)
+ * for the merge request's head commit — how GitLab picks its head pipeline among them. Undefined
+ * when the list holds none (a pipeline older than the window, a branch or merged-results
+ * pipeline): the caller then asks GitLab.
+ */
+export function headPipelineIn(pipelines: readonly Pipeline[]): (mr: MergeRequest) => Pipeline | undefined {
+  const newest = new Map<string, Pipeline>();
+  for (const p of pipelines) {
+    const iid = /^refs\/merge-requests\/(\d+)\/head$/.exec(p.ref ?? '')?.[1];
+    if (!iid || !p.sha || p.id == null) continue;
+    const key = `${iid}\0${p.sha}`;
+    const known = newest.get(key);
+    if (!known || (known.id ?? 0) < p.id) newest.set(key, p);
+  }
+  return (mr) => (mr.sha ? newest.get(`${mr.iid}\0${mr.sha}`) : undefined);
 }

@@ -155,11 +155,13 @@ export function generateGroup(factor: number, now: Date, seed = 1): FakeGroup {
         iid, author, target_branch: rand() < 0.95 ? 'main' : 'release/1.x', sha: head, created_at: iso(created), merged_at: iso(merged),
         updated_at: iso(merged + Math.floor(rand() * 2) * HOUR), head_pipeline_status: rand() < 0.05 ? null : status, approved_by: approved,
       });
+      // A merge request without a head pipeline: its last commit ran none, the pipelines are an earlier commit's.
+      const ran = p.mergeRequests[p.mergeRequests.length - 1].head_pipeline_status === null ? sha(`${path}-mr-${iid}-earlier`) : head;
       for (const [k, s] of [[0, rand() < 0.3 ? 'failed' : 'success'], [1, status]] as const) {
         if (k === 0 && rand() < 0.5) continue;
         const at = created + k * HOUR;
         p.pipelines.push({
-          id: id * 10_000 + iid * 10 + k, iid: iid * 10 + k, project_id: id, sha: head, ref: `refs/merge-requests/${iid}/head`, status: s,
+          id: id * 10_000 + iid * 10 + k, iid: iid * 10 + k, project_id: id, sha: ran, ref: `refs/merge-requests/${iid}/head`, status: s,
           source: 'merge_request_event', created_at: iso(at), updated_at: iso(at + 10 * 60_000), web_url: `${HOST}/${path}/-/pipelines/${id * 10_000 + iid * 10 + k}`, name: null,
         });
       }
@@ -220,6 +222,45 @@ function env(id: number, name: string, tier: string): Json {
   return { id, name, slug: name.replace(/\//g, '-'), external_url: null, state: name.startsWith('review/') ? 'stopped' : 'available', tier, created_at: '2024-01-11T09:00:00.000Z', updated_at: '2024-01-11T09:00:00.000Z' };
 }
 
+/** Serve with `serveLoopback(handler, { posts: GITLAB_POSTS })`: GraphQL queries are the one POST. */
+export const GITLAB_POSTS = (path: string) => path === '/api/graphql';
+
+/**
+ * GitLab's GraphQL endpoint, for the one query the collector asks (who approved which merge
+ * requests: `project(fullPath) { mergeRequests(iids, first, after) { pageInfo nodes { iid approvedBy } } }`),
+ * in pages of up to 100 with an opaque cursor; anything else answers with GraphQL errors.
+ */
+function graphql(req: IncomingMessage, send: (status: number, body: unknown) => void, byPath: Map<string, FakeProject>): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    let body: { query?: string; variables?: { path?: string; iids?: string[]; after?: string | null } };
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      return send(400, { errors: [{ message: 'Invalid JSON' }] });
+    }
+    if (!/mergeRequests\(/.test(body.query ?? '') || !/approvedBy/.test(body.query ?? '')) return send(200, { errors: [{ message: 'this fake answers only the approvedBy query' }] });
+    const p = byPath.get(body.variables?.path ?? '');
+    if (!p) return send(200, { data: { project: null } });
+    const iids = body.variables?.iids;
+    const all = p.mergeRequests.filter((mr) => !iids || iids.includes(String(mr.iid))).sort((a, b) => b.iid - a.iid);
+    const from = body.variables?.after ? Number(Buffer.from(body.variables.after, 'base64').toString('utf8')) : 0;
+    const nodes = all.slice(from, from + 100);
+    const next = from + nodes.length;
+    send(200, {
+      data: {
+        project: {
+          mergeRequests: {
+            pageInfo: { hasNextPage: next < all.length, endCursor: next < all.length ? Buffer.from(String(next)).toString('base64') : null },
+            nodes: nodes.map((mr) => ({ iid: String(mr.iid), approvedBy: { nodes: mr.approved_by.map((u) => ({ id: `gid://gitlab/User/${(u as Json).id}` })) } })),
+          },
+        },
+      },
+    });
+  });
+}
+
 /** Serves the group through the paths and query parameters of GitLab's REST API v4. */
 export function gitlabApiHandler(data: FakeGroup): (req: IncomingMessage, res: ServerResponse) => void {
   const byId = new Map(data.projects.map((p) => [String(p.project.id), p]));
@@ -233,6 +274,7 @@ export function gitlabApiHandler(data: FakeGroup): (req: IncomingMessage, res: S
     };
     const notFound = (what = '404 Not Found') => send(404, { message: what });
     if (!req.headers.authorization && !req.headers['private-token']) return send(401, { message: '401 Unauthorized' });
+    if (req.method === 'POST' && url.pathname === '/api/graphql') return graphql(req, send, byPath);
     const page = (items: unknown[]) => {
       const per = Math.min(100, Math.max(1, Number(q.get('per_page') ?? 20)));
       const n = Math.max(1, Number(q.get('page') ?? 1));

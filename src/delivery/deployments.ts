@@ -150,4 +150,34 @@ export function leadTimeSeconds(change: ChangeRecord, shipped: DeploymentRecord)
   return Math.max(0, (shipped.finishedAt ?? shipped.createdAt) - change.mergedAt) / 1000;
 }
 
+export interface LeadTimes {
+  /** Seconds from each shipped change's merge to the end of the deployment that shipped it. */
+  seconds: number[];
+  /** Changes no deployment has shipped yet (left out of the median). */
+  undeployed: ChangeRecord[];
+  median?: number;
+}
+
+/**
+ * Lead time for changes, the one definition for every source: each change ships with the first
+ * of its shipping candidates (see shippingCandidates) that contains it — `contains` where the
+ * source can tell (GitHub's compare, git's ancestry), otherwise the first candidate (GitLab's
+ * deployment list does not say which merges a deployment holds).
+ */
+export function leadTimes(
+  changes: readonly ChangeRecord[],
+  records: readonly DeploymentRecord[],
+  rollbacks: ReadonlySet<DeploymentRecord>,
+  contains: (change: ChangeRecord, d: DeploymentRecord) => boolean = () => true,
+): LeadTimes {
+  const seconds: number[] = [];
+  const undeployed: ChangeRecord[] = [];
+  for (const c of changes) {
+    const shipped = shippingCandidates(c, records, rollbacks).find((d) => contains(c, d));
+    if (shipped) seconds.push(leadTimeSeconds(c, shipped));
+    else undeployed.push(c);
+  }
+  return { seconds, undeployed, median: median(seconds) };
+}
+
 export { median };

@@ -120,10 +120,10 @@ for (const id of COLLECTORS) {
         const report = JSON.parse(files[0]) as Report;
         const run = report.collectors.find((r) => r.collector === id)!;
 
-        // only GET and HEAD reached the server (and, from GitHub, POSTs to its GraphQL endpoint, which
-        // the core's fetch allows only for query documents); nothing at all reached the other host
+        // only GET and HEAD reached the server (and, from GitHub and GitLab, POSTs to their GraphQL
+        // endpoint, which the core's fetch allows only for query documents); nothing at all reached the other host
         for (const r of server?.seen ?? []) {
-          const graphqlQuery = id === 'github' && r.method === 'POST' && /^\/(api\/)?graphql$/.test(r.url);
+          const graphqlQuery = (id === 'github' || id === 'gitlab') && r.method === 'POST' && /^\/(api\/)?graphql$/.test(r.url);
           if (!graphqlQuery) expect(['GET', 'HEAD'], `${r.method} ${r.url}`).toContain(r.method);
         }
         expect(elsewhere.seen, 'requests to the other host').toEqual([]);

@@ -1,12 +1,24 @@
 import { stat } from 'node:fs/promises';
 import { errorMessage } from '../../src/errors.js';
 import { isCollectError, type FailureKind } from '../../src/http/errors.js';
-import { GitCommandError, type Git } from './git.js';
+import { readOk, type Read } from '../../src/collector/kit.js';
+import type { ChangeRecord } from '../../src/delivery/records.js';
+import { failedReleases, type ReleaseRecord } from '../../src/delivery/releases.js';
+import { CODEOWNERS_LOCATIONS, inDeployDir } from '../../src/delivery/repository.js';
 import {
-  findBranch, firstParentLine, firstReleases, inSpan, isBranch, isMerge, isRevert, isTag, LOG_FORMAT, parseLog, parseRefs,
-  reachable, REF_FORMAT, revertedCommits, shortName, type Commit, type Ref, type Release, type Span,
-} from './history.js';
-import { analyseTree, filesToRead, parseCatFileBatch, parseLsTree, type TreeFacts } from './tree.js';
+  GitCommandError, isBlob, isYaml, LOG_FORMAT, parseCatFileBatch, parseLog, parseLsTree, parseRefs, REF_FORMAT,
+  type Commit, type Git, type Ref, type TreeEntry,
+} from './api.js';
+import {
+  analyseTree, changeRecord, findBranch, firstParentLine, fixRecord, inSpan, isBranch, isMerge, isRevert, isTag, reachable,
+  releaseRecord, revertRecord, shortName, type HotfixEvent, type Release, type Span, type TreeFacts,
+} from './translate.js';
+
+/**
+ * Reading one repository with read-only git commands, in three parts that fail on their own
+ * (refs, history, tree), each a kit `Read<T>`: what the commands print, parsed and translated
+ * (translate.ts), ready for the pure measures (measure.ts).
+ */
 
 /** Bounds on what one repository may cost. */
 export const LIMITS = {
@@ -25,10 +37,6 @@ export interface RepoSettings {
   window: Span;
 }
 
-export type Part<T> =
-  | { ok: true; value: T; evidence: string[] }
-  | { ok: false; reason: string; kind: FailureKind | 'error'; evidence: string[] };
-
 export interface RefFacts {
   /** Tags matching release_tags, whatever their date. */
   releaseTagsEver: number;
@@ -38,18 +46,18 @@ export interface RefFacts {
   branch?: { label: string; tip: string };
 }
 
-export interface HotfixEvent {
-  label: string;
-  date: number;
-}
-
 export interface HistoryFacts {
   commits: number;
   firstParent: number;
   merges: number;
   reverts: string[];
   hotfixes: HotfixEvent[];
-  leadTimes: number[];
+  /** The branch's non-merge commits of the window, as changes. */
+  changes: ChangeRecord[];
+  /** The release tags of the window, as releases. */
+  releases: ReleaseRecord[];
+  /** The commits read (the branch and the window's releases, back to the window's start), by sha. */
+  graph: ReadonlyMap<string, Commit>;
   releasesMeasured: number;
   /** `<tag>: <why>` for each release of the window that needed a fix. */
   failedReleases: string[];
@@ -58,18 +66,18 @@ export interface HistoryFacts {
 export interface RepoFacts {
   /** The path as configured. */
   path: string;
-  refs: Part<RefFacts>;
-  history: Part<HistoryFacts>;
+  refs: Read<RefFacts>;
+  history: Read<HistoryFacts>;
   /** null: no commit on the branch, so no tree. */
-  tree: Part<TreeFacts | null>;
+  tree: Read<TreeFacts | null>;
 }
 
 const short = (sha: string) => sha.slice(0, 12);
 
 /** Reads one repository: refs, then history and tree of the branch, each part failing on its own. */
 export async function readRepo(git: Git, path: string, settings: RepoSettings): Promise<RepoFacts> {
-  const fail = (reason: string, kind: FailureKind | 'error', evidence: string[] = []) => ({ ok: false as const, reason, kind, evidence });
-  const allFail = (reason: string, kind: FailureKind | 'error', evidence: string[] = []): RepoFacts => {
+  const fail = (reason: string, kind: FailureKind, evidence: string[] = []): Read<never> => ({ status: 'failed', reason, kind, evidence });
+  const allFail = (reason: string, kind: FailureKind, evidence: string[] = []): RepoFacts => {
     const f = fail(reason, kind, evidence);
     return { path, refs: f, history: f, tree: f };
   };
@@ -122,7 +130,7 @@ export async function readRepo(git: Git, path: string, settings: RepoSettings): 
   const allReleases: Release[] = releaseTags.map((r) => ({ tag: shortName(r.name), commit: r.commit as string, date: r.date as number }));
   const releases = allReleases.filter((r) => inSpan(r.date, settings.window));
   const refFacts: RefFacts = { releaseTagsEver: releaseTags.length, releases, branch };
-  const refsPart: Part<RefFacts> = { ok: true, value: refFacts, evidence: refsEvidence };
+  const refsPart: Read<RefFacts> = readOk(refFacts, refsEvidence);
 
   if (branchProblem) {
     const f = fail(branchProblem, 'not_found', refsEvidence);
@@ -153,7 +161,7 @@ export async function readRepo(git: Git, path: string, settings: RepoSettings): 
     (r) => (isTag(r) || isBranch(r)) && r.commit && r.name !== branch?.label && inSpan(r.date, settings.window) && settings.hotfix.test(shortName(r.name)),
   );
 
-  const history = await readHistory(git, settings, branch, releases, allReleases, hotfixRefs, refsEvidence).catch((err) => {
+  const history = await readHistory(git, path, settings, branch, releases, allReleases, hotfixRefs, refsEvidence).catch((err) => {
     if (isCollectError(err, 'aborted')) throw err;
     const { reason, kind } = classify(err, path);
     return fail(reason, kind, [...refsEvidence, ...evidenceOf(err)]);
@@ -168,13 +176,14 @@ export async function readRepo(git: Git, path: string, settings: RepoSettings): 
 
 async function readHistory(
   git: Git,
+  path: string,
   settings: RepoSettings,
   branch: RefFacts['branch'],
   releases: Release[],
   allReleases: Release[],
   hotfixRefs: Ref[],
   refsEvidence: string[],
-): Promise<Part<HistoryFacts>> {
+): Promise<Read<HistoryFacts>> {
   const w = settings.window;
   const evidence = [...refsEvidence];
   let graph = new Map<string, Commit>();
@@ -214,65 +223,41 @@ async function readHistory(
   for (const r of hotfixRefs) add(r.commit as string, `${isTag(r) ? 'tag' : 'branch'} ${shortName(r.name)}`, r.date as number);
   const hotfixes = [...events.values()].sort((a, b) => a.date - b.date);
 
-  // Lead time: author date of each non-merge commit of the branch to the first release of the window containing it.
-  const claimed = firstReleases(graph, releases);
-  const leadTimes: number[] = [];
-  for (const c of branchCommits) {
-    const r = claimed.get(c.sha);
-    if (r && !isMerge(c)) leadTimes.push(Math.max(0, r.date - c.authorTime));
-  }
-
-  // Change failure: a release of the window followed, up to the next release (or the window's
-  // end), by a hotfix, or by a revert of a commit the release contains.
+  // Change failure (src/delivery/releases.ts): the ancestry of a reverted commit is asked of git
+  // only as far as the definition needs it.
   const reverts = scanned.filter(isRevert);
-  const ordered = [...allReleases].sort((a, b) => a.date - b.date);
-  const failedReleases: string[] = [];
-  for (const r of [...releases].sort((a, b) => a.date - b.date)) {
-    const next = ordered.find((o) => o.date > r.date);
-    const until = Math.min(next?.date ?? Infinity, w.end);
-    const within = (t: number) => t > r.date && t <= until;
-    const fix = hotfixes.find((h) => within(h.date));
-    if (fix) {
-      failedReleases.push(`${r.tag}: ${fix.label}`);
-      continue;
-    }
-    let why: string | undefined;
-    for (const rv of reverts.filter((c) => within(c.commitTime))) {
-      for (const target of revertedCommits(rv)) {
-        const res = await git.run(['merge-base', '--is-ancestor', '--end-of-options', target, r.commit], { okExitCodes: [0, 1] }).catch((err) => {
-          // A revert may name a commit this clone does not have (another fork, rewritten history).
-          if (err instanceof GitCommandError && /not a valid (commit|object) name/i.test(err.stderr)) return { exitCode: 1, evidence: err.evidence };
-          throw err;
-        });
-        evidence.push(res.evidence);
-        if (res.exitCode === 0) {
-          why = `revert ${short(rv.sha)} of ${short(target)}`;
-          break;
-        }
-      }
-      if (why) break;
-    }
-    if (why) failedReleases.push(`${r.tag}: ${why}`);
-  }
+  const fixes = [
+    ...hotfixes.map((h) => fixRecord(path, h)),
+    ...reverts.map((c) => revertRecord(path, c)),
+  ];
+  const failure = await failedReleases(allReleases.map((r) => releaseRecord(path, r)), fixes, { start: w.start * 1000, end: w.end * 1000 }, async (target, r) => {
+    const res = await git.run(['merge-base', '--is-ancestor', '--end-of-options', target, r.commit], { okExitCodes: [0, 1] }).catch((err) => {
+      // A revert may name a commit this clone does not have (another fork, rewritten history).
+      if (err instanceof GitCommandError && /not a valid (commit|object) name/i.test(err.stderr)) return { exitCode: 1, evidence: err.evidence };
+      throw err;
+    });
+    evidence.push(res.evidence);
+    return res.exitCode === 0;
+  });
 
-  return {
-    ok: true,
-    evidence,
-    value: {
-      commits: branchCommits.filter((c) => !isMerge(c)).length,
-      firstParent: line.length,
-      merges: line.filter(isMerge).length,
-      reverts: reverts.map((c) => `${short(c.sha)} "${c.subject}"`),
-      hotfixes,
-      leadTimes,
-      releasesMeasured: releases.length,
-      failedReleases,
-    },
-  };
+  return readOk({
+    commits: branchCommits.filter((c) => !isMerge(c)).length,
+    firstParent: line.length,
+    merges: line.filter(isMerge).length,
+    reverts: reverts.map((c) => `${short(c.sha)} "${c.subject}"`),
+    hotfixes,
+    // Lead time (src/delivery's leadTimes) is measured from these: the branch's non-merge commits
+    // of the window, the releases of the window, and the graph that says which release holds which.
+    changes: branchCommits.filter((c) => !isMerge(c)).map((c) => changeRecord(path, c)),
+    releases: releases.map((r) => releaseRecord(path, r)),
+    graph,
+    releasesMeasured: failure.measured,
+    failedReleases: failure.failed.map((f) => f.why),
+  }, evidence);
 }
 
-async function readTree(git: Git, path: string, branch: RefFacts['branch'], refsEvidence: string[]): Promise<Part<TreeFacts | null>> {
-  if (!branch) return { ok: true, value: null, evidence: [...refsEvidence] };
+async function readTree(git: Git, path: string, branch: RefFacts['branch'], refsEvidence: string[]): Promise<Read<TreeFacts | null>> {
+  if (!branch) return readOk(null, [...refsEvidence]);
   const evidence = [...refsEvidence];
   // In a partial clone git would fetch the missing objects; it is not allowed to (see git.ts), and fails.
   const partial = (err: unknown) => {
@@ -293,7 +278,7 @@ async function readTree(git: Git, path: string, branch: RefFacts['branch'], refs
     evidence.push(cat.evidence);
     contents = parseCatFileBatch(cat.stdout);
   }
-  return { ok: true, value: analyseTree(entries, contents, { deploy: unreadDeploy, other: unreadOther }), evidence };
+  return readOk(analyseTree(entries, contents, { deploy: unreadDeploy, other: unreadOther }), evidence);
 }
 
 function evidenceOf(err: unknown): string[] {
@@ -302,7 +287,7 @@ function evidenceOf(err: unknown): string[] {
   return [];
 }
 
-function classify(err: unknown, path: string): { reason: string; kind: FailureKind | 'error' } {
+function classify(err: unknown, path: string): { reason: string; kind: FailureKind } {
   if (isCollectError(err)) return { reason: err.message, kind: err.kind };
   if (err instanceof GitCommandError) {
     if (/not a git repository/i.test(err.stderr)) return { reason: `${path} is not a git repository`, kind: 'not_found' };
@@ -317,3 +302,34 @@ function classify(err: unknown, path: string): { reason: string; kind: FailureKi
   }
   return { reason: `${path}: ${errorMessage(err)}`, kind: 'malformed' };
 }
+
+/** The files whose contents are read: CODEOWNERS candidates and YAML files, deployment folders first. */
+export function filesToRead(entries: readonly TreeEntry[], limits: { maxFileBytes: number; maxFiles: number; maxTotalBytes: number }): {
+  read: TreeEntry[];
+  /** YAML files left unread (too large, or beyond the limits), in deployment folders and elsewhere. */
+  unreadDeploy: number;
+  unreadOther: number;
+} {
+  const codeowners = entries.filter((e) => isBlob(e) && CODEOWNERS_LOCATIONS.git.includes(e.path));
+  const yaml = entries.filter((e) => isBlob(e) && isYaml(e.path));
+  const ordered = [...yaml.filter((e) => inDeployDir(e.path)), ...yaml.filter((e) => !inDeployDir(e.path))];
+  const read: TreeEntry[] = [];
+  let total = 0;
+  let unreadDeploy = 0;
+  let unreadOther = 0;
+  for (const e of codeowners) {
+    if (e.size <= limits.maxFileBytes) {
+      read.push(e);
+      total += e.size;
+    }
+  }
+  for (const e of ordered) {
+    if (e.size <= limits.maxFileBytes && read.length < limits.maxFiles && total + e.size <= limits.maxTotalBytes) {
+      read.push(e);
+      total += e.size;
+    } else if (inDeployDir(e.path)) unreadDeploy++;
+    else unreadOther++;
+  }
+  return { read, unreadDeploy, unreadOther };
+}
+

@@ -177,3 +177,123 @@ export function openGit(repo: string, opts: GitOptions): Git {
     },
   };
 }
+
+// ---- git's output formats: what each read-only command prints, parsed ----
+
+export interface Ref {
+  /** Full ref name: refs/heads/main, refs/remotes/origin/main, refs/tags/v1.0. */
+  name: string;
+  /** The commit the ref leads to (a tag peeled once); absent when it is not a commit. */
+  commit?: string;
+  /** Tags: tagger date (annotated) or commit date (lightweight); branches: the tip's commit date. */
+  date?: number;
+  annotated: boolean;
+  /** HEAD is this branch. */
+  head: boolean;
+}
+
+export const REF_FORMAT = [
+  '%(refname)', '%(objecttype)', '%(objectname)', '%(*objecttype)', '%(*objectname)',
+  '%(taggerdate:unix)', '%(committerdate:unix)', '%(*committerdate:unix)', '%(HEAD)', '%(symref)',
+].join('%00');
+
+export function parseRefs(out: Buffer): Ref[] {
+  const refs: Ref[] = [];
+  for (const line of out.toString('utf8').split('\n')) {
+    if (line === '') continue;
+    const f = line.split('\0');
+    if (f.length !== 10) throw new Error(`unexpected git for-each-ref line: ${line.slice(0, 120)}`);
+    const [name, type, oid, peeledType, peeledOid, taggerDate, commitDate, peeledCommitDate, head, symref] = f;
+    if (symref !== '') continue; // refs/remotes/origin/HEAD and the like: an alias, not a branch
+    const num = (s: string) => (s === '' ? undefined : Number(s));
+    if (type === 'commit') refs.push({ name, commit: oid, date: num(commitDate), annotated: false, head: head === '*' });
+    else if (type === 'tag') {
+      refs.push({
+        name,
+        commit: peeledType === 'commit' ? peeledOid : undefined,
+        date: num(taggerDate) ?? (peeledType === 'commit' ? num(peeledCommitDate) : undefined),
+        annotated: true,
+        head: false,
+      });
+    } else refs.push({ name, annotated: false, head: false }); // a tag of a tree or blob
+  }
+  return refs;
+}
+
+export interface Commit {
+  sha: string;
+  parents: string[];
+  authorTime: number;
+  commitTime: number;
+  subject: string;
+  body: string;
+}
+
+export const LOG_FORMAT = '%H%x00%P%x00%at%x00%ct%x00%s%x00%b';
+
+/** Parses `git log -z --format=LOG_FORMAT`: six NUL-separated fields per commit, commits NUL-terminated. */
+export function parseLog(out: Buffer): Map<string, Commit> {
+  const fields = out.toString('utf8').split('\0');
+  if (fields.length % 6 === 1 && fields[fields.length - 1] === '') fields.pop();
+  if (fields.length % 6 !== 0) throw new Error('unexpected git log output: fields do not come in sixes');
+  const commits = new Map<string, Commit>();
+  for (let i = 0; i < fields.length; i += 6) {
+    const sha = fields[i].trim();
+    if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new Error(`unexpected git log output: '${sha.slice(0, 80)}' is not a commit id`);
+    commits.set(sha, {
+      sha,
+      parents: fields[i + 1] === '' ? [] : fields[i + 1].split(' '),
+      authorTime: Number(fields[i + 2]),
+      commitTime: Number(fields[i + 3]),
+      subject: fields[i + 4],
+      body: fields[i + 5],
+    });
+  }
+  return commits;
+}
+
+export interface TreeEntry {
+  mode: string;
+  type: string;
+  oid: string;
+  /** Bytes; -1 when git gives none (trees, submodules). */
+  size: number;
+  path: string;
+}
+
+/** Parses `git ls-tree -r -z -l --full-tree` output: `<mode> <type> <oid> <size>\t<path>\0`. */
+export function parseLsTree(out: Buffer): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (const record of out.toString('utf8').split('\0')) {
+    if (record === '') continue;
+    const tab = record.indexOf('\t');
+    if (tab < 0) throw new Error(`unexpected git ls-tree line: ${record.slice(0, 120)}`);
+    const [mode, type, oid, size] = record.slice(0, tab).trim().split(/\s+/);
+    if (!mode || !type || !oid) throw new Error(`unexpected git ls-tree line: ${record.slice(0, 120)}`);
+    entries.push({ mode, type, oid, size: size === undefined || size === '-' ? -1 : Number(size), path: record.slice(tab + 1) });
+  }
+  return entries;
+}
+
+export const isBlob = (e: TreeEntry) => e.type === 'blob' && (e.mode === '100644' || e.mode === '100755');
+export const isYaml = (path: string) => /\.ya?ml$/i.test(path);
+
+/** Parses `git cat-file --batch` output into contents by object id. */
+export function parseCatFileBatch(out: Buffer): Map<string, Buffer> {
+  const objects = new Map<string, Buffer>();
+  let at = 0;
+  while (at < out.length) {
+    const nl = out.indexOf(0x0a, at);
+    if (nl < 0) throw new Error('truncated git cat-file --batch output');
+    const header = out.subarray(at, nl).toString('utf8');
+    at = nl + 1;
+    const parts = header.split(' ');
+    if (parts[1] === 'missing' || parts[1] === 'ambiguous') continue;
+    const size = Number(parts[2]);
+    if (parts.length !== 3 || !Number.isInteger(size) || at + size > out.length) throw new Error(`unexpected git cat-file --batch header: ${header.slice(0, 120)}`);
+    objects.set(parts[0], out.subarray(at, at + size));
+    at += size + 1; // the content is followed by a newline
+  }
+  return objects;
+}
+
