@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { caseInsensitivePattern } from '../../src/config/pattern.js';
-import { httpUrl } from '../../src/config/schema.js';
+import { httpUrl, regexPattern } from '../../src/config/schema.js';
 
-const regex = caseInsensitivePattern();
+const regex = regexPattern();
 
 export const DEFAULT_PRODUCTION = ['^(prod|production|live)$'];
 

@@ -1,14 +1,7 @@
 import { z } from 'zod';
-import { httpUrl } from '../../src/config/schema.js';
+import { httpUrl, regexPattern } from '../../src/config/schema.js';
 
-const regex = z.string().min(1).refine((s) => {
-  try {
-    new RegExp(s, 'i');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected a regular expression (JavaScript syntax)');
+const regex = regexPattern();
 
 /** User names of automation identities by default: sync jobs, discovery agents, IaC tools. */
 export const DEFAULT_AUTOMATION_USERS = ['(^|[-_.])(bot|sync|svc)([-_.]|$)', 'discover', 'automation', 'integration', '^diode', '^orb-agent', 'ansible', 'terraform'];

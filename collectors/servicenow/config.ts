@@ -1,14 +1,7 @@
 import { z } from 'zod';
-import { httpUrl } from '../../src/config/schema.js';
+import { httpUrl, regexPattern } from '../../src/config/schema.js';
 
-const regex = z.string().min(1).refine((s) => {
-  try {
-    new RegExp(s, 'i');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected a regular expression (JavaScript syntax)');
+const regex = regexPattern();
 
 /** Leaf classes (sys_class_name) of machines, network and storage gear. */
 export const DEFAULT_INFRASTRUCTURE = ['^cmdb_ci_(hardware|computer|server|mainframe|netgear|storage_device|kubernetes_node|rack)$', '_server$', '^cmdb_ci_vm', '^cmdb_ci_ip_(switch|router|firewall)$', '^cmdb_ci_(lb|storage)'];
