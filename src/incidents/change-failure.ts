@@ -120,7 +120,7 @@ export function measureChangeFailure(deployments: Joined<'deployments'>, inciden
   ];
   const sample = facts.failed.map(({ deployment: d, incident: i }) => `${d.app} ${d.sha.slice(0, 7)} → ${i.id} after ${Math.round((i.createdAt - d.createdAt) / 60_000)} min`);
   return measuredValue(facts.failed.length / facts.counted.length, evidence, {
-    detail: `${facts.failed.length} of ${facts.counted.length} production deployments followed within ${followHours} h by an urgent incident of the same service (from ${[...deployments.sources, ...incidents.sources].join(', ')})`,
+    detail: `${facts.failed.length} of ${facts.counted.length} production deployments followed within ${followHours} h by an urgent incident of the same service (from ${[...new Set([...deployments.sources, ...incidents.sources])].join(', ')})`,
     objects: { total: sample.length, sample: sample.slice(0, SAMPLE_MAX) },
     ...(notes.length ? { notes } : {}),
   });
