@@ -141,7 +141,9 @@ export async function runCollectors(opts: HarnessOptions): Promise<CollectResult
       const run = runs.find((r) => r.collector === inst.collector && r.instance === inst.name);
       publications.push(published.get(`${inst.collector}\0${inst.name}\0${kind}`) ?? {
         kind, collector: inst.collector, instance: inst.name, status: 'missing',
-        reason: run?.error ? `${inst.collector}/${inst.name} failed: ${run.error}` : `${inst.collector}/${inst.name} published no ${kind} records`,
+        // A partial run publishes nothing it did not read whole: its first error says why.
+        reason: run?.error ? `${inst.collector}/${inst.name} failed: ${run.error}`
+          : `${inst.collector}/${inst.name} published no ${kind} records${run?.status_reason ? ` (${run.status} run: ${run.status_reason})` : ''}`,
       });
     }
   }
@@ -290,6 +292,9 @@ async function runOne(
   Object.assign(run, collectorStatus(collector.signals.length, [...values.values()], clients, error !== undefined || problems.length > 0));
   run.signals_observed = observed();
   if (run.status !== 'ok' && run.error && !run.status_reason?.includes(run.error)) run.status_reason = `${run.status_reason}; ${run.error}`;
+  // Counts, then the first error: a partial run names what failed first.
+  const firstFailure = run.error ? undefined : [...values.values()].find((v) => v.status === 'failed')?.reason;
+  if (run.status !== 'ok' && firstFailure) run.status_reason = `${run.status_reason}; first failure: ${firstFailure}`;
   opts.onProgress?.({ phase: 'end', run, collector: collector.id, instance: inst.name });
   return run;
 }
