@@ -6,6 +6,7 @@ import { gitlabCollector } from './gitlab/index.js';
 import { incidentFileCollector } from './incident_file/index.js';
 import { kubernetesCollector } from './kubernetes/index.js';
 import { opsgenieCollector } from './opsgenie/index.js';
+import { opencostCollector } from './opencost/index.js';
 import { pagerdutyCollector } from './pagerduty/index.js';
 import { prometheusCollector } from './prometheus/index.js';
 
@@ -14,4 +15,4 @@ import { prometheusCollector } from './prometheus/index.js';
  * folders at run time). One folder per collector under collectors/, each with its README;
  * test/registry.test.ts keeps this list and the folders in step.
  */
-export const collectors: Registry = [prometheusCollector, alertmanagerCollector, kubernetesCollector, githubCollector, gitlabCollector, gitCollector, pagerdutyCollector, opsgenieCollector, incidentFileCollector];
+export const collectors: Registry = [prometheusCollector, alertmanagerCollector, kubernetesCollector, githubCollector, gitlabCollector, gitCollector, pagerdutyCollector, opsgenieCollector, incidentFileCollector, opencostCollector];
