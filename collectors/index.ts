@@ -7,6 +7,7 @@ import { incidentFileCollector } from './incident_file/index.js';
 import { kubernetesCollector } from './kubernetes/index.js';
 import { opsgenieCollector } from './opsgenie/index.js';
 import { opencostCollector } from './opencost/index.js';
+import { backstageCollector } from './backstage/index.js';
 import { pagerdutyCollector } from './pagerduty/index.js';
 import { prometheusCollector } from './prometheus/index.js';
 
@@ -15,4 +16,4 @@ import { prometheusCollector } from './prometheus/index.js';
  * folders at run time). One folder per collector under collectors/, each with its README;
  * test/registry.test.ts keeps this list and the folders in step.
  */
-export const collectors: Registry = [prometheusCollector, alertmanagerCollector, kubernetesCollector, githubCollector, gitlabCollector, gitCollector, pagerdutyCollector, opsgenieCollector, incidentFileCollector, opencostCollector];
+export const collectors: Registry = [prometheusCollector, alertmanagerCollector, kubernetesCollector, githubCollector, gitlabCollector, gitCollector, pagerdutyCollector, opsgenieCollector, incidentFileCollector, opencostCollector, backstageCollector];
