@@ -9,6 +9,8 @@ import { generateOpsgenie, opsgenieApiHandler } from './systems/opsgenie.js';
 import { generatePagerdutyAccount, pagerdutyHandler } from './systems/pagerduty.js';
 import { generateCluster, kubernetesHandler } from './systems/kubernetes.js';
 import { prometheusHandler } from './systems/prometheus.js';
+import { backstageHandler, generateCatalogue } from './systems/backstage.js';
+import { generateOpencost, opencostHandler } from './systems/opencost.js';
 
 /**
  * The sample estate on loopback: one fake server per system, answering that system's real API
@@ -24,15 +26,19 @@ export interface RunningEstate {
 export async function startEstate(scale: Scale & { githubFactor?: number; incidents?: number } = { factor: 1 }, now = new Date()): Promise<RunningEstate> {
   const estate = generateEstate(scale, now);
   const org = generateOrg(scale.githubFactor ?? scale.factor, now);
+  // The catalogue and the cost model are drawn from the same cluster the Kubernetes fake serves.
+  const cluster = generateCluster(scale.factor, now, scale.seed);
   const systems: Record<string, LoopbackServer> = {
     prometheus: await serveLoopback(prometheusHandler(estate)),
     alertmanager: await serveLoopback(alertmanagerHandler(estate)),
-    kubernetes: await serveLoopback(kubernetesHandler(generateCluster(scale.factor, now, scale.seed))),
+    kubernetes: await serveLoopback(kubernetesHandler(cluster)),
     // GitLab's API sends ETags and answers 304 (Prometheus, Alertmanager and Kubernetes do not).
     gitlab: await serveLoopback(withEtags(gitlabApiHandler(generateGroup(scale.factor, now, scale.seed)))),
     github: await serveLoopback(githubApiHandler(org), { posts: (path) => path === '/graphql' || path === '/api/graphql' }),
     opsgenie: await serveLoopback(opsgenieApiHandler(generateOpsgenie(scale.factor, now, scale.seed))),
     pagerduty: await serveLoopback(pagerdutyHandler(generatePagerdutyAccount(now, scale.seed, scale.incidents), PAGERDUTY_DEMO_TOKEN)),
+    backstage: await serveLoopback(backstageHandler(generateCatalogue(cluster, scale.seed), BACKSTAGE_DEMO_TOKEN)),
+    opencost: await serveLoopback(opencostHandler(generateOpencost(cluster, now, scale.seed))),
   };
   return {
     systems,
@@ -46,6 +52,8 @@ export async function startEstate(scale: Scale & { githubFactor?: number; incide
 
 // The fake PagerDuty's key, written to a file beside the demo config (never into it).
 export const PAGERDUTY_DEMO_TOKEN = 'pd-demo-readonly-0000000000';
+// The fake Backstage's static token, written to a file beside the demo config (never into it).
+export const BACKSTAGE_DEMO_TOKEN = 'bs-demo-static-0000000000';
 
 /** A config for the running estate, and the claims and attestations that show what they do. */
 export function writeDemoFiles(dir: string, running: RunningEstate, now = new Date()): { config: string; claims: string } {
@@ -55,6 +63,7 @@ export function writeDemoFiles(dir: string, running: RunningEstate, now = new Da
   writeFileSync(join(dir, 'github-token'), 'github_pat_demo_000000000000000000\n', { mode: 0o600 });
   writeFileSync(join(dir, 'opsgenie-key'), '00000000-0000-4000-8000-00000000demo\n', { mode: 0o600 });
   writeFileSync(join(dir, 'pagerduty-token'), `${PAGERDUTY_DEMO_TOKEN}\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'backstage-token'), `${BACKSTAGE_DEMO_TOKEN}\n`, { mode: 0o600 });
   const day = (offset: number) => new Date(now.getTime() + offset * 86400_000).toISOString().slice(0, 10);
   const config = join(dir, 'techops.yaml');
   writeFileSync(
@@ -94,6 +103,13 @@ collectors:
     - name: shop
       api_url: ${running.systems.pagerduty.url}
       token: \${file:pagerduty-token}
+  backstage:
+    - name: catalogue
+      url: ${running.systems.backstage.url}
+      token: \${file:backstage-token}
+  opencost:
+    - name: shop-prod
+      url: ${running.systems.opencost.url}
 attestations: attestations.yaml
 claims: claims.yaml
 `,
@@ -124,6 +140,9 @@ claims: claims.yaml
         att('10.3.3-1.1', 'The emergency organisation chart names the incident commander, the on-call teams and the duty managers.', `${wiki}/bcm/emergency-organisation`, 'Wang Fang, BCM officer', -60, 300),
         att('10.3.3-2.1', 'The emergency organisation is reviewed each quarter (last 2026-10); emergencies are reported to the duty manager and the CTO.', `${wiki}/bcm/emergency-organisation`, 'Wang Fang, BCM officer', -60, 300),
         att('10.3.3-2.2', 'Customer-service tickets and public-opinion monitoring open incidents through the service desk.', `${wiki}/bcm/feedback-channels`, 'Wang Fang, BCM officer', -60, 300),
+        // Cost management: the procurement and budget processes no system shows, so 8.2 rests on the cost data above them.
+        att('8.2.1-1.1', 'Purchases above 50,000 CNY compare at least two offers and their three-year cost.', `${wiki}/finance/procurement-policy`, 'Zhou Lin, finance partner', -45, 200),
+        att('8.2.2-1.1', 'Budget requests go through the quarterly budget process in the finance system.', `${wiki}/finance/budget-process`, 'Zhou Lin, finance partner', -45, 200),
         att('10.1.1-2.3', 'The measured PostgreSQL replicas run in the second machine room in the same city.', `${wiki}/dba/replication-topology`, 'Chen Jie, DBA lead', -30, 150),
       ].join(''),
   );
