@@ -92,10 +92,18 @@ export function measureNodes(sets: readonly AllocationSet[]): Measured {
   return measuredValue(nodes.size, [], { detail: `${nodes.size} nodes with cost`, objects: sample([...nodes].sort()) });
 }
 
-/** When a step of a daily series starts: the earliest start any of its allocations gives. */
-function stepStart(set: AllocationSet): number | undefined {
+/**
+ * When a step of a daily series falls: the middle of its allocations' windows. The middle, not
+ * the start, so a window given to the second (OpenCost's) against a scan window with
+ * milliseconds cannot put a day into the week before.
+ */
+function stepMiddle(set: AllocationSet): number | undefined {
   const starts = Object.values(set).map((a) => Date.parse(a.window?.start ?? a.start ?? '')).filter((t) => Number.isFinite(t));
-  return starts.length ? Math.min(...starts) : undefined;
+  const ends = Object.values(set).map((a) => Date.parse(a.window?.end ?? a.end ?? '')).filter((t) => Number.isFinite(t));
+  if (!starts.length) return undefined;
+  const start = Math.min(...starts);
+  const end = ends.length ? Math.max(...ends) : start + DAY_MS;
+  return start + (end - start) / 2;
 }
 
 /**
@@ -104,7 +112,7 @@ function stepStart(set: AllocationSet): number | undefined {
  */
 export function measureDaily(sets: readonly AllocationSet[], w: Window): Partial<Record<OpencostSignalId, Measured>> {
   const days = Math.max(1, Math.round((w.end.getTime() - w.start.getTime()) / DAY_MS));
-  const dated = sets.map((s) => ({ set: s, at: stepStart(s) })).filter((d): d is { set: AllocationSet; at: number } => d.at !== undefined);
+  const dated = sets.map((s) => ({ set: s, at: stepMiddle(s) })).filter((d): d is { set: AllocationSet; at: number } => d.at !== undefined);
   const withCost = new Set(dated.filter((d) => sum(workload([d.set]), (a) => a.totalCost) > 0).map((d) => Math.floor((d.at - w.start.getTime()) / DAY_MS)));
   const out: Partial<Record<OpencostSignalId, Measured>> = {
     'opencost.cost.days_with_data_ratio': measuredValue(Math.min(1, withCost.size / days), [], { detail: `${withCost.size} of ${days} days with cost` }),

@@ -238,6 +238,13 @@ describe('opencost measures (no HTTP)', () => {
     const m = measureDaily(sets, w);
     expect(m['opencost.cost.weekly_change']).toMatchObject({ status: 'value', value: 1 });
     expect(m['opencost.cost.days_with_data_ratio']).toMatchObject({ status: 'value', value: 14 / 24 });
+    // OpenCost's windows are to the second; a scan window with milliseconds must not shift the weeks
+    const wms: Window = { start: new Date('2026-11-01T00:00:00.700Z'), end: new Date('2026-11-25T00:00:00.700Z'), seconds: 24 * 86400 };
+    const dayTo = (d: number, cost: number): AllocationSet => {
+      const start = Date.parse('2026-11-01T00:00:00Z') + d * 86_400_000;
+      return { svc: a('svc', cost, { window: { start: new Date(start).toISOString(), end: new Date(start + 86_400_000).toISOString() } }) };
+    };
+    expect(measureDaily(Array.from({ length: 24 }, (_, d) => dayTo(d, d >= 17 ? 2 : 1)), wms)['opencost.cost.weekly_change']).toMatchObject({ status: 'value', value: 1 });
     const empty = measureDaily(Array.from({ length: 24 }, (_, d) => day(d, d >= 17 ? 2 : 0)), w);
     expect(empty['opencost.cost.weekly_change']?.status).toBe('not_available');
   });

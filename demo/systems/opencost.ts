@@ -113,7 +113,12 @@ function allocation(name: string, props: Record<string, string>, start: number, 
 function merge(a: Allocation, b: Allocation, name: string): Allocation {
   const out: Allocation = { ...a, name };
   for (const k of Object.keys(b)) if (typeof b[k] === 'number' && typeof a[k] === 'number' && !k.endsWith('Efficiency') && !k.endsWith('Average') && k !== 'minutes') out[k] = (a[k] as number) + (b[k] as number);
-  for (const k of ['cpuCoreRequestAverage', 'cpuCoreUsageAverage', 'ramByteRequestAverage', 'ramByteUsageAverage']) out[k] = (a[k] as number) + (b[k] as number);
+  // concurrent pods: averages add up, weighted by the part of the step each ran
+  const ma = a.minutes as number;
+  const mb = b.minutes as number;
+  const span = Math.max(ma, mb);
+  for (const k of ['cpuCoreRequestAverage', 'cpuCoreUsageAverage', 'ramByteRequestAverage', 'ramByteUsageAverage']) out[k] = ((a[k] as number) * ma + (b[k] as number) * mb) / span;
+  out.minutes = span;
   out.cpuEfficiency = (out.cpuCoreRequestAverage as number) > 0 ? (out.cpuCoreUsageAverage as number) / (out.cpuCoreRequestAverage as number) : 0;
   out.ramEfficiency = (out.ramByteRequestAverage as number) > 0 ? (out.ramByteUsageAverage as number) / (out.ramByteRequestAverage as number) : 0;
   const wa = a.window as { start: string; end: string };
@@ -140,11 +145,12 @@ function stepAllocations(m: OpencostModel, start: number, end: number): { key: (
   const out: { key: (agg: string) => string; alloc: Allocation }[] = [];
   const used = new Map<string, { cpu: number; ram: number }>();
   for (const w of m.workloads) {
+    // pods added by a scale-up run from then on only
     const extra = w.scaleUp && end > w.scaleUp.from ? w.scaleUp.pods : 0;
-    const podNodes = [...w.nodes, ...Array.from({ length: extra }, (_, i) => m.nodes[i % m.nodes.length].name)];
-    for (const node of podNodes) {
+    const pods = [...w.nodes.map((node) => ({ node, from: start })), ...Array.from({ length: extra }, (_, i) => ({ node: m.nodes[i % m.nodes.length].name, from: Math.max(start, w.scaleUp!.from) }))];
+    for (const { node, from } of pods) {
       const props = { cluster: m.cluster, node, namespace: w.namespace, controller: w.controller, controllerKind: w.controllerKind };
-      const alloc = allocation(w.controller, props, start, end, { cpuReq: w.cpuRequest, cpuUse: w.cpuUse, ramReq: w.ramRequestGib, ramUse: w.ramUseGib });
+      const alloc = allocation(w.controller, props, from, end, { cpuReq: w.cpuRequest, cpuUse: w.cpuUse, ramReq: w.ramRequestGib, ramUse: w.ramUseGib });
       const u = used.get(node) ?? { cpu: 0, ram: 0 };
       used.set(node, { cpu: u.cpu + Math.max(w.cpuRequest, w.cpuUse), ram: u.ram + Math.max(w.ramRequestGib, w.ramUseGib) });
       out.push({
