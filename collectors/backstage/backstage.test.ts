@@ -107,7 +107,7 @@ describe('backstage collector', () => {
     expect(value('items.count')).toBe(7);
     expect(get('items.count').instances[0].detail).toBe('1 api, 4 component, 1 resource, 1 system');
     expect(value('items.application_count')).toBe(6);
-    expect(value('items.infrastructure_count')).toBe(1);
+    expect(value('resources.count')).toBe(1);
     // report-export's owner group is not in the catalogue
     expect(value('items.owner_ratio')).toBeCloseTo(6 / 7);
     expect(get('items.owner_ratio').objects?.sample).toEqual(['component:default/report-export (owner group:default/legacy-team)']);

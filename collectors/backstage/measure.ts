@@ -53,7 +53,7 @@ export function measureItems(items: readonly Entity[]): Record<string, Measured>
   return {
     'backstage.items.count': measuredValue(items.length, ev, { detail: byKind(items) }),
     'backstage.items.application_count': measuredValue(items.filter((e) => APPLICATION_KINDS.has(kindOf(e))).length, ev),
-    'backstage.items.infrastructure_count': measuredValue(items.filter((e) => kindOf(e) === 'resource').length, ev),
+    'backstage.resources.count': measuredValue(items.filter((e) => kindOf(e) === 'resource').length, ev),
     'backstage.items.lifecycle_ratio': ratioOf(lifecycled.length, withLifecycle.length, ev, 'components and APIs',
       { objects: sample(withLifecycle.filter((e) => !lifecycled.includes(e)).map(refOf)) }),
     'backstage.items.related_ratio': ratioOf(related.length, items.length, ev, 'items', { objects: sample(unrelated), notes: unrelated.length ? ['objects: the items with no relation to another item'] : undefined }),

@@ -10,7 +10,8 @@ export const SIGNALS = [
   flag('backstage.api.reachable', 'The catalogue API answered a listing with the configured token'),
   count('backstage.items.count', 'Catalogue items: Component, System, API and Resource entities'),
   count('backstage.items.application_count', 'Items of application kinds: Component, System and API entities'),
-  count('backstage.items.infrastructure_count', 'Items of infrastructure kind: Resource entities (databases, buckets, clusters a component needs)'),
+  // Not fed to cmdb.items.infrastructure_count: a Resource (a database, a bucket) is not hardware or a machine.
+  count('backstage.resources.count', 'Resource entities: the databases, buckets and queues components need'),
   ratio('backstage.items.owner_ratio', 'Items whose owner (the ownedBy relation, or spec.owner read as a group ref) is a Group or User in the catalogue; an owner that names nobody the catalogue knows is no owner'),
   ratio('backstage.items.lifecycle_ratio', 'Components and APIs (the kinds whose schema has spec.lifecycle) with a lifecycle stage recorded'),
   ratio('backstage.items.related_ratio', 'Items with at least one relation to another item besides ownership (partOf, hasPart, dependsOn, dependencyOf, providesApi, apiProvidedBy, consumesApi, apiConsumedBy)'),
