@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectors } from '../collectors/index.js';
-import { PAGERDUTY_DEMO_TOKEN } from '../demo/index.js';
+import { BACKSTAGE_DEMO_TOKEN, PAGERDUTY_DEMO_TOKEN } from '../demo/index.js';
 import { systemClock } from '../src/clock.js';
 import { parseConfig } from '../src/config/load.js';
 import { silentLogger } from '../src/log.js';
@@ -55,6 +55,8 @@ const instances: Record<string, Record<string, unknown>> = {
   github: { api_url: urls.github, org: githubLogin, token: 'bench-token-not-a-secret', cache_dir: join(cacheDir, 'github'), max_repositories: 1000 },
   pagerduty: { api_url: urls.pagerduty, token: PAGERDUTY_DEMO_TOKEN },
   opsgenie: { url: urls.opsgenie, api_key: 'bench-key-not-a-secret' },
+  backstage: { url: urls.backstage, token: BACKSTAGE_DEMO_TOKEN },
+  opencost: { url: urls.opencost },
 };
 const config = parseConfig(
   {
