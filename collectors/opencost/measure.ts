@@ -107,8 +107,9 @@ function stepMiddle(set: AllocationSet): number | undefined {
 }
 
 /**
- * From the daily series (by service label, step=1d): the days of the window with cost, and the
- * change of workload cost from the week before the last to the last week, overall and per service.
+ * From a series of steps over the window (each placed by its middle): the days of the window with
+ * cost (from a daily series), and the change of workload cost from the week before the last to
+ * the last week, overall and per service (from a series by service label: daily or weekly steps).
  */
 export function measureDaily(sets: readonly AllocationSet[], w: Window): Partial<Record<OpencostSignalId, Measured>> {
   const days = Math.max(1, Math.round((w.end.getTime() - w.start.getTime()) / DAY_MS));
@@ -163,8 +164,9 @@ export function measureAll(reads: OpencostReads, w: Window, labels: { team: stri
   out['opencost.teams.count'] = fromRead(reads.teams, (s) => measureLabel(s, labels.team).values);
   out['opencost.environments.count'] = fromRead(reads.environments, (s) => measureLabel(s, labels.environment).values);
   out['opencost.nodes.count'] = fromRead(reads.nodes, measureNodes);
-  out['opencost.cost.service_allocated_ratio'] = fromRead(reads.daily, (s) => measureLabel(s, labels.service).allocated);
-  out['opencost.services.count'] = fromRead(reads.daily, (s) => measureLabel(s, labels.service).values);
-  spread(['opencost.cost.days_with_data_ratio', 'opencost.cost.weekly_change'] as const, reads.daily, (s) => measureDaily(s, w));
+  out['opencost.cost.service_allocated_ratio'] = fromRead(reads.services, (s) => measureLabel(s, labels.service).allocated);
+  out['opencost.services.count'] = fromRead(reads.services, (s) => measureLabel(s, labels.service).values);
+  spread(['opencost.cost.days_with_data_ratio'] as const, reads.daily, (s) => measureDaily(s, w));
+  spread(['opencost.cost.weekly_change'] as const, reads.weekly, (s) => measureDaily(s, w));
   return out;
 }

@@ -85,17 +85,34 @@ function daily() {
   });
 }
 
+/** Steps summed into one set (cost only: the measures of these queries read totalCost), the window spanning them. */
+function accumulateSets(sets: Record<string, ReturnType<typeof alloc>>[]) {
+  const out: Record<string, ReturnType<typeof alloc>> = {};
+  for (const set of sets) {
+    for (const [k, a] of Object.entries(set)) {
+      const o = out[k];
+      out[k] = o ? { ...o, totalCost: o.totalCost + a.totalCost, window: { start: o.window.start, end: a.window.end }, end: a.end } : { ...a };
+    }
+  }
+  return out;
+}
+
 type Reply = { status: number; body: unknown; headers?: Record<string, string> };
-type Query = 'namespace' | 'team' | 'env' | 'node' | 'daily';
+type Query = 'namespace' | 'team' | 'env' | 'node' | 'service' | 'daily' | 'weekly';
 const QUERIES: Record<Query, Record<string, string>> = {
   namespace: { window: WINDOW_PARAM, aggregate: 'namespace', accumulate: 'true', includeIdle: 'true' },
   team: { window: WINDOW_PARAM, aggregate: 'label:team', accumulate: 'true' },
   env: { window: WINDOW_PARAM, aggregate: 'label:env', accumulate: 'true' },
   node: { window: WINDOW_PARAM, aggregate: 'node', accumulate: 'true' },
-  daily: { window: WINDOW_PARAM, aggregate: 'label:app.kubernetes.io/name', accumulate: 'false', step: '1d' },
+  service: { window: WINDOW_PARAM, aggregate: 'label:app.kubernetes.io/name', accumulate: 'true' },
+  daily: { window: WINDOW_PARAM, aggregate: 'cluster', accumulate: 'false', step: '1d' },
+  weekly: { window: '2026-11-11T00:00:00Z,2026-11-25T00:00:00Z', aggregate: 'label:app.kubernetes.io/name', accumulate: 'false', step: '7d' },
 };
 const BODIES: Record<Query, () => unknown> = {
-  namespace: () => ok(NAMESPACES), team: () => ok(TEAMS), env: () => ok(ENVIRONMENTS), node: () => ok(NODES), daily: () => ok(...daily()),
+  namespace: () => ok(NAMESPACES), team: () => ok(TEAMS), env: () => ok(ENVIRONMENTS), node: () => ok(NODES),
+  service: () => ok(accumulateSets(daily())),
+  daily: () => ok(...daily().map((set) => ({ 'shop-prod': { ...Object.values(set)[0], name: 'shop-prod', totalCost: Object.values(set).reduce((n, a) => n + a.totalCost, 0) } }))),
+  weekly: () => ok(accumulateSets(daily().slice(16, 23)), accumulateSets(daily().slice(23, 30))),
 };
 
 /** Serves each query once (exact query string), with replies replaced where given; null: not asked. */
@@ -171,7 +188,7 @@ describe('opencost collector', () => {
   });
 
   it('stops on a refused credential (401) and fails every signal with the reason', async () => {
-    serve({ namespace: [{ status: 401, body: 'Unauthorized' }], team: null, env: null, node: null, daily: null });
+    serve({ namespace: [{ status: 401, body: 'Unauthorized' }], team: null, env: null, node: null, service: null, daily: null, weekly: null });
     const { get, runs } = await scan();
     expect(runs[0].status).toBe('failed');
     expect(runs[0].error_kind).toBe('credentials');
@@ -187,12 +204,12 @@ describe('opencost collector', () => {
     expect(value('cost.total')).toBeGreaterThan(0);
   });
 
-  it('fails the daily signals on a malformed body, and on an OpenCost error the others stay measured', async () => {
-    serve({ daily: [{ status: 200, body: { code: 200, data: [{ checkout: { name: 'checkout', totalCost: 'twelve' } }] } }], env: [{ status: 500, body: { code: 500, status: '', data: null, message: 'error querying prometheus' } }, { status: 500, body: { code: 500, data: null, message: 'error querying prometheus' } }] });
+  it('fails the weekly change on a malformed body, and on an OpenCost error the others stay measured', async () => {
+    serve({ weekly: [{ status: 200, body: { code: 200, data: [{ checkout: { name: 'checkout', totalCost: 'twelve' } }] } }], env: [{ status: 500, body: { code: 500, status: '', data: null, message: 'error querying prometheus' } }, { status: 500, body: { code: 500, data: null, message: 'error querying prometheus' } }] });
     const { get, value } = await scan();
     expect(get('cost.weekly_change').status).toBe('failed');
     expect(get('cost.weekly_change').reason).toMatch(/allocation\/compute/);
-    expect(get('services.count').status).toBe('failed');
+    expect(value('services.count')).toBe(2);
     expect(get('environments.count').status).toBe('failed');
     expect(value('teams.count')).toBe(3);
   });
