@@ -214,6 +214,24 @@ describe('opencost collector', () => {
     expect(value('teams.count')).toBe(3);
   });
 
+  it('asks for no weekly series when the window is shorter than two weeks: the change is not available', async () => {
+    const short: Window = { start: new Date('2026-11-15T00:00:00.000Z'), end: new Date(NOW), seconds: 10 * 86400 };
+    const param = '2026-11-15T00:00:00Z,2026-11-25T00:00:00Z';
+    const scope = nock(BASE);
+    for (const q of ['namespace', 'team', 'env', 'node', 'service', 'daily'] as const) {
+      scope.get('/allocation/compute').query({ ...QUERIES[q], window: param }).reply(200, BODIES[q]() as Record<string, unknown>);
+    }
+    const r = await scanCollector({
+      collector: opencostCollector,
+      instances: [{ collector: 'opencost', name: 'shop-prod', config: opencostConfigSchema.parse({ url: BASE }), http: { retries: 0 } }],
+      window: short,
+      now: NOW,
+    });
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(r.get('opencost.cost.weekly_change')).toMatchObject({ status: 'not_available', reason: 'the window is shorter than two weeks' });
+    expect(r.get('opencost.cost.total').status).toBe('observed');
+  });
+
   it('reports no idle as not available when OpenCost has no asset data to compute it', async () => {
     const { __idle__: _idle, ...noIdle } = NAMESPACES;
     serve({ namespace: [{ status: 200, body: ok(noIdle) }] });
