@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectors } from '../collectors/index.js';
-import { GRAFANA_DEMO_TOKEN, NETBOX_DEMO_TOKEN, PAGERDUTY_DEMO_TOKEN } from '../demo/index.js';
+import { BACKSTAGE_DEMO_TOKEN, GRAFANA_DEMO_TOKEN, NETBOX_DEMO_TOKEN, PAGERDUTY_DEMO_TOKEN } from '../demo/index.js';
 import { systemClock } from '../src/clock.js';
 import { parseConfig } from '../src/config/load.js';
 import { silentLogger } from '../src/log.js';
@@ -57,6 +57,8 @@ const instances: Record<string, Record<string, unknown>> = {
   opsgenie: { url: urls.opsgenie, api_key: 'bench-key-not-a-secret' },
   grafana: { url: urls.grafana, token: GRAFANA_DEMO_TOKEN },
   netbox: { url: urls.netbox, token: NETBOX_DEMO_TOKEN },
+  backstage: { url: urls.backstage, token: BACKSTAGE_DEMO_TOKEN },
+  opencost: { url: urls.opencost },
 };
 const config = parseConfig(
   {

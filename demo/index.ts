@@ -12,6 +12,8 @@ import { generateNetbox, netboxHandler } from './systems/netbox.js';
 import { prometheusHandler } from './systems/prometheus.js';
 import { generateGrafanaOrg, grafanaHandler } from './systems/grafana.js';
 import { generateServiceLevels, withServiceLevels } from './systems/service-levels.js';
+import { backstageHandler, generateCatalogue } from './systems/backstage.js';
+import { generateOpencost, opencostHandler } from './systems/opencost.js';
 
 /**
  * The sample estate on loopback: one fake server per system, answering that system's real API
@@ -28,6 +30,7 @@ export async function startEstate(scale: Scale & { githubFactor?: number; incide
   const estate = generateEstate(scale, now);
   const org = generateOrg(scale.githubFactor ?? scale.factor, now);
   // One cluster for Kubernetes and for the NetBox that records it (with drift).
+  // The catalogue and the cost model are drawn from the same cluster the Kubernetes fake serves.
   const cluster = generateCluster(scale.factor, now, scale.seed);
   const systems: Record<string, LoopbackServer> = {
     // with the SLO rules Sloth and Pyrra generate, journey probes and web vitals (issue 14)
@@ -41,6 +44,8 @@ export async function startEstate(scale: Scale & { githubFactor?: number; incide
     pagerduty: await serveLoopback(pagerdutyHandler(generatePagerdutyAccount(now, scale.seed, scale.incidents), PAGERDUTY_DEMO_TOKEN)),
     grafana: await serveLoopback(grafanaHandler(generateGrafanaOrg(now, scale.seed), GRAFANA_DEMO_TOKEN)),
     netbox: await serveLoopback(netboxHandler(generateNetbox(cluster, now, { seed: scale.seed }), NETBOX_DEMO_TOKEN)),
+    backstage: await serveLoopback(backstageHandler(generateCatalogue(cluster, scale.seed), BACKSTAGE_DEMO_TOKEN)),
+    opencost: await serveLoopback(opencostHandler(generateOpencost(cluster, now, scale.seed))),
   };
   return {
     systems,
@@ -58,6 +63,8 @@ export const PAGERDUTY_DEMO_TOKEN = 'pd-demo-readonly-0000000000';
 export const GRAFANA_DEMO_TOKEN = 'glsa_demo_readonly_00000000000000000000';
 // The fake NetBox's token, also in a file beside the demo config.
 export const NETBOX_DEMO_TOKEN = '0123456789abcdef0123456789abcdef0demo0nb';
+// The fake Backstage's static token, written to a file beside the demo config (never into it).
+export const BACKSTAGE_DEMO_TOKEN = 'bs-demo-static-0000000000';
 
 /** A config for the running estate, and the claims and attestations that show what they do. */
 export function writeDemoFiles(dir: string, running: RunningEstate, now = new Date()): { config: string; claims: string } {
@@ -69,6 +76,7 @@ export function writeDemoFiles(dir: string, running: RunningEstate, now = new Da
   writeFileSync(join(dir, 'pagerduty-token'), `${PAGERDUTY_DEMO_TOKEN}\n`, { mode: 0o600 });
   writeFileSync(join(dir, 'grafana-token'), `${GRAFANA_DEMO_TOKEN}\n`, { mode: 0o600 });
   writeFileSync(join(dir, 'netbox-token'), `${NETBOX_DEMO_TOKEN}\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'backstage-token'), `${BACKSTAGE_DEMO_TOKEN}\n`, { mode: 0o600 });
   const day = (offset: number) => new Date(now.getTime() + offset * 86400_000).toISOString().slice(0, 10);
   const config = join(dir, 'techops.yaml');
   writeFileSync(
@@ -119,6 +127,13 @@ collectors:
     - name: dc1
       url: ${running.systems.netbox.url}
       token: \${file:netbox-token}
+  backstage:
+    - name: catalogue
+      url: ${running.systems.backstage.url}
+      token: \${file:backstage-token}
+  opencost:
+    - name: shop-prod
+      url: ${running.systems.opencost.url}
 attestations: attestations.yaml
 claims: claims.yaml
 `,
@@ -154,6 +169,13 @@ claims: claims.yaml
         att('7.1.2-2.1', 'A sync job (k8s-netbox-sync) writes the cluster\'s nodes and workloads into NetBox every hour.', `${wiki}/cmdb/k8s-sync`, 'Zhao Qiang, platform lead', -25, 155),
         att('7.1.2-2.3', 'Changes to network and storage records go through a change ticket; the platform team reviews NetBox monthly.', `${wiki}/cmdb/change-process`, 'Zhao Qiang, platform lead', -25, 155),
         att('7.1.2-3.4', 'The platform team maintains the NetBox data model; teams query it through the API or saved filters.', `${wiki}/cmdb/ownership`, 'Zhao Qiang, platform lead', -25, 155),
+        // Cost management: the procurement and budget processes no system shows, so 8.2 rests on the cost data above them.
+        att('8.2.1-1.1', 'Purchases above 50,000 CNY compare at least two offers and their three-year cost.', `${wiki}/finance/procurement-policy`, 'Zhou Lin, finance partner', -45, 200),
+        att('8.2.2-1.1', 'Budget requests go through the quarterly budget process in the finance system.', `${wiki}/finance/budget-process`, 'Zhou Lin, finance partner', -45, 200),
+        att('8.2.1-2.1', 'Servers and volumes carry a lifecycle state (ordered, in use, idle, retired) in the asset register, with their monthly cost per state.', `${wiki}/finance/asset-lifecycle`, 'Zhou Lin, finance partner', -45, 200),
+        att('8.2.1-2.2', 'The software lifecycle norm (proposal, launch, change, retirement) sets who approves the cost at each stage; the catalogue marks the stage.', `${wiki}/engineering/software-lifecycle`, 'Zhang Min, head of SRE', -45, 200),
+        att('8.2.1-2.3', 'A weekly job compares the service catalogue with the cluster; its mismatches are fixed within the sprint.', `${wiki}/platform/catalogue-reconciliation`, 'Li Wei, monitoring lead', -20, 160),
+        att('8.2.2-1.2', 'The asset register is the CMDB plus the service catalogue (servers, databases, applications); finance adds each asset\'s cost monthly.', `${wiki}/finance/asset-register`, 'Zhou Lin, finance partner', -45, 200),
         att('10.1.1-2.3', 'The measured PostgreSQL replicas run in the second machine room in the same city.', `${wiki}/dba/replication-topology`, 'Chen Jie, DBA lead', -30, 150),
         // Visualisation and user experience (issue 14): what dashboards and probes do not show.
         att('5.3.3-2.2', 'The Shop overview board leads with orders per minute and payment success as large stat panels coloured by threshold.', `${wiki}/monitoring/shop-overview`, 'Li Wei, monitoring lead', -15, 165),

@@ -122,8 +122,8 @@ describe('config.example.yaml', () => {
     writeFileSync(join(file, '..', 'kubeconfig.yaml'), 'apiVersion: v1\nkind: Config\n');
     writeFileSync(join(file, '..', 'attestations.example.yaml'), readFileSync(join(packageRoot(), 'attestations.example.yaml')));
     writeFileSync(join(file, '..', 'claims.example.yaml'), readFileSync(join(packageRoot(), 'claims.example.yaml')));
-    const cfg = loadConfig(file, collectors, { env: { GITLAB_TOKEN: 'x'.repeat(20), GITHUB_TOKEN: 'y'.repeat(20), PAGERDUTY_TOKEN: 'z'.repeat(20), OPSGENIE_API_KEY: 'w'.repeat(36) } });
-    expect(cfg.instances.map((i) => i.collector).sort()).toEqual(['alertmanager', 'git', 'github', 'gitlab', 'incident_file', 'kubernetes', 'opsgenie', 'pagerduty', 'prometheus']);
+    const cfg = loadConfig(file, collectors, { env: { GITLAB_TOKEN: 'x'.repeat(20), GITHUB_TOKEN: 'y'.repeat(20), PAGERDUTY_TOKEN: 'z'.repeat(20), OPSGENIE_API_KEY: 'w'.repeat(36), BACKSTAGE_TOKEN: 'v'.repeat(24) } });
+    expect(cfg.instances.map((i) => i.collector).sort()).toEqual(['alertmanager', 'backstage', 'git', 'github', 'gitlab', 'incident_file', 'kubernetes', 'opencost', 'opsgenie', 'pagerduty', 'prometheus']);
     // every literal value under a secret-looking key is a reference, never a secret
     expect(example).not.toMatch(/^\s*#?\s*(token|password|bearer_token|api_key):\s*(?!\$\{)\S/m);
   });

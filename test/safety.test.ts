@@ -267,7 +267,7 @@ describe('defect 8: rough edges of bad input', () => {
     const example = parseYaml(readFileSync(join(packageRoot(), 'config.example.yaml'), 'utf8'));
     expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'techops-demo-schema-'));
-    const systems = Object.fromEntries(['prometheus', 'alertmanager', 'kubernetes', 'gitlab', 'github', 'opsgenie', 'pagerduty', 'grafana', 'netbox'].map((k, i) => [k, { url: `http://127.0.0.1:${9000 + i}`, requests: 0, close: async () => {} }]));
+    const systems = Object.fromEntries(['prometheus', 'alertmanager', 'kubernetes', 'gitlab', 'github', 'opsgenie', 'pagerduty', 'grafana', 'netbox', 'backstage', 'opencost'].map((k, i) => [k, { url: `http://127.0.0.1:${9000 + i}`, requests: 0, close: async () => {} }]));
     const { config } = writeDemoFiles(dir, { systems, github: { login: 'acme' }, requests: () => 0, stop: async () => {} } as RunningEstate);
     expect(validate(parseYaml(readFileSync(config, 'utf8'))), JSON.stringify(validate.errors)).toBe(true);
     // a config naming one collector only is valid too
