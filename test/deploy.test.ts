@@ -11,7 +11,7 @@ import { parseConfig } from '../src/config/load.js';
  * configMapGenerator and its common labels) with the yaml package, so the checks run where
  * kubectl is not installed; where it is, the rendering is compared too.
  */
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; [k: string]: any };
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any };
 const BASE = resolve('deploy/kubernetes');
 
 function renderBase(dir = BASE): Obj[] {
@@ -106,7 +106,7 @@ describe('the kustomize base', () => {
 
   it('the ClusterRole only reads (get, list, watch) and is bound to the ServiceAccount', () => {
     const role = one('ClusterRole');
-    const verbs = new Set(role.rules.flatMap((r: { verbs: string[] }) => r.verbs));
+    const verbs = new Set<string>(role.rules.flatMap((r: { verbs: string[] }) => r.verbs));
     expect([...verbs].filter((v) => !['get', 'list', 'watch'].includes(v))).toEqual([]);
     expect(role.rules.some((r: { resources?: string[] }) => r.resources?.includes('secrets') || r.resources?.includes('*'))).toBe(false);
     const binding = one('ClusterRoleBinding');

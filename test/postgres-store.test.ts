@@ -143,13 +143,12 @@ describe.skipIf(missing)('the PostgreSQL store against a real PostgreSQL', () =>
     expect((err as Error).message).not.toContain('not-the-password');
   });
 
-  async function cli(argv: string[], at: string) {
+  async function cli(argv: string[], at: string, env: CliDeps['env'] = { TECHOPS_PG_PASSWORD: db.password }) {
     let stdout = '';
     let stderr = '';
-    const deps: Partial<CliDeps> = {};
     const code = await main(argv, {
       registry: [fixtureCollector], stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), stderrIsTTY: false,
-      clock: fixedClock(at), env: { TECHOPS_PG_PASSWORD: db.password }, ...deps,
+      clock: fixedClock(at), env,
     });
     expect(stdout + stderr).not.toContain(db.password);
     return { code, stdout, stderr };
@@ -202,8 +201,8 @@ store:
     expect(x.from.id).toBe(westRun);
     expect(x.signals.map((s: { id: string }) => s.id)).toEqual(['fixture.alerts.count']);
 
-    const unset = await main(['history', '-c', east], { registry: [fixtureCollector], stdout: () => {}, stderr: (s) => void (values = { err: s }), stderrIsTTY: false, env: {} });
-    expect(unset).toBe(1);
-    expect(String(values.err)).toContain('environment variable TECHOPS_PG_PASSWORD (named by ${TECHOPS_PG_PASSWORD}) is not set');
+    const unset = await cli(['history', '-c', east], '2026-11-25T11:00:00Z', {});
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toContain('environment variable TECHOPS_PG_PASSWORD (named by ${TECHOPS_PG_PASSWORD}) is not set');
   });
 });
