@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, type CliDeps } from '../src/cli/main.js';
 import { fixedClock } from '../src/clock.js';
+import { parseConfig } from '../src/config/load.js';
 import type { Report } from '../src/report/schema.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
 import { POSTGRES_MIGRATIONS } from '../src/store/pg-migrations.js';
@@ -30,6 +31,14 @@ describe('the PostgreSQL schema', () => {
     const sqlite = tables(MIGRATIONS);
     expect(Object.keys(sqlite).sort()).toEqual(['levels', 'runs', 'signal_values', 'verdicts']);
     expect(tables(POSTGRES_MIGRATIONS)).toEqual(sqlite);
+  });
+
+  it('store.url takes a postgres:// URL with its password from ${ENV}, and neither another scheme nor a path beside it', () => {
+    const load = (store: unknown, env: Record<string, string> = {}) => parseConfig({ assessment: { name: 'x' }, store }, '/etc/techops/techops.yaml', [], { env });
+    expect(load({ url: 'postgres://agent:${PGPW}@db:5432/techops' }, { PGPW: 's3cret' }).store?.location).toBe('postgres://agent:s3cret@db:5432/techops');
+    expect(() => load({ url: 'mysql://agent@db/techops' })).toThrow(/store\.url: expected a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(() => load({ url: 'postgres://db/techops', path: 'runs.db' })).toThrow(/give either `path` \(a SQLite file\) or `url` \(PostgreSQL\), not both/);
+    expect(() => load({ url: 'postgres://agent:${PGPW}@db/techops' })).toThrow(/environment variable PGPW .* is not set/);
   });
 
   it('shows a URL without its password', () => {
