@@ -9,7 +9,7 @@ import { parseConfig } from '../src/config/load.js';
 import type { Report } from '../src/report/schema.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
 import { POSTGRES_MIGRATIONS } from '../src/store/pg-migrations.js';
-import { PostgresStore, postgresLocation } from '../src/store/postgres.js';
+import { PostgresStore, postgresLocation, postgresPassword } from '../src/store/postgres.js';
 import { FIXTURE_RULES } from './helpers/engine.js';
 import { fixtureCollector } from './helpers/fixture-collector.js';
 import { json, startServer, type TestServer } from './helpers/http-server.js';
@@ -45,6 +45,10 @@ describe('the PostgreSQL schema', () => {
     expect(postgresLocation('postgres://agent:s3cr%40t@db.internal:5432/techops?sslmode=require'))
       .toBe('postgres://agent@db.internal:5432/techops?sslmode=require');
     expect(postgresLocation('postgresql://agent@db/techops?password=hunter2')).toBe('postgresql://agent@db/techops');
+    expect(postgresPassword('postgres://agent:s3cr%40t@db/techops')).toBe('s3cr@t');
+    expect(postgresPassword('postgresql://agent@db/techops?password=hunter2')).toBe('hunter2');
+    expect(postgresPassword('postgres://agent@db/techops')).toBeUndefined();
+    expect(postgresPassword('/var/lib/techops/runs.db')).toBeUndefined();
   });
 });
 
@@ -150,6 +154,10 @@ describe.skipIf(missing)('the PostgreSQL store against a real PostgreSQL', () =>
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(new RegExp(`^cannot open the store postgres://techops@127\\.0\\.0\\.1:${db.port}/techops: password authentication failed`));
     expect((err as Error).message).not.toContain('not-the-password');
+    const h = await cli(['history', '--store', wrong], '2026-11-25T11:00:00Z');
+    expect(h.code).toBe(1);
+    expect(h.stderr).toContain(`techops: cannot open the store postgres://techops@127.0.0.1:${db.port}/techops: password authentication failed`);
+    expect(h.stderr).not.toContain('not-the-password');
   });
 
   async function cli(argv: string[], at: string, env: CliDeps['env'] = { TECHOPS_PG_PASSWORD: db.password }) {

@@ -22,6 +22,7 @@ import { signalCatalog } from '../signals/catalog.js';
 import { parseDuration } from '../duration.js';
 import { parseListen, runAgent } from '../serve/agent.js';
 import { openStore, storeLocation } from '../store/open.js';
+import { postgresPassword } from '../store/postgres.js';
 import { configJsonSchema } from './config-schema.js';
 import { renderExplain } from './explain.js';
 import { modelCounts, renderModel, renderSignals } from './model-commands.js';
@@ -74,6 +75,8 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
   const clock = deps.clock ?? systemClock;
   const env = deps.env ?? process.env;
   const redactor = new Redactor();
+  // A password in a `--store postgres://…` argument is a secret like any other.
+  for (const a of argv) redactor.add(postgresPassword(a.replace(/^--store=/, '')));
   let exitCode: number = EXIT.ok;
 
   // read signals/derived.yaml once per command, however many times it is needed

@@ -27,6 +27,17 @@ export function postgresLocation(url: string): string {
   }
 }
 
+/** The password a postgres:// URL carries, if any; undefined for anything else. */
+export function postgresPassword(url: string): string | undefined {
+  if (!/^postgres(ql)?:\/\//i.test(url)) return undefined;
+  try {
+    const u = new URL(url);
+    return (u.password ? decodeURIComponent(u.password) : undefined) ?? u.searchParams.get('password') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The fleet's store: one PostgreSQL database that many agents (one per cluster or business line)
  * write into, with node-postgres. The same tables as the SQLite store; each run is written in one
