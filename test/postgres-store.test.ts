@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { FIXTURE_RULES } from './helpers/engine.js';
 import { fixtureCollector } from './helpers/fixture-collector.js';
 import { json, startServer, type TestServer } from './helpers/http-server.js';
 import { postgresMissing, startPostgres, type TestPostgres } from './helpers/postgres.js';
-import { integrationRequired } from './helpers/stack.js';
+import { freePort, integrationRequired } from './helpers/stack.js';
 
 /** Table name → column names, read from CREATE TABLE statements. */
 function tables(steps: readonly string[]): Record<string, string[]> {
@@ -148,6 +149,35 @@ describe.skipIf(missing)('the PostgreSQL store against a real PostgreSQL', () =>
     await store.close();
   });
 
+  it('an agent killed inside the write leaves the earlier runs intact and no half run', async () => {
+    const url = await freshDatabase();
+    const store = await PostgresStore.open(url);
+    await store.record(report('2026-11-01T00:00:00.000Z', 'x'), '{}');
+    // Another process writes a run the way the store does, and is killed with the transaction open.
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', `
+      import pg from 'pg';
+      const c = new pg.Client({ connectionString: ${JSON.stringify(url)} });
+      await c.connect();
+      await c.query('BEGIN');
+      await c.query("INSERT INTO runs VALUES ('half', 'x', now(), now(), 't', 'r', 'c', 0, 0, 0, '{}')");
+      await c.query("INSERT INTO signal_values SELECT 'half', 's' || i, 'observed', to_jsonb(i) FROM generate_series(1, 5000) i");
+      process.kill(process.pid, 'SIGKILL');
+    `], { cwd: process.cwd(), encoding: 'utf8', timeout: 60_000 });
+    expect(child.signal, child.stderr).toBe('SIGKILL');
+    expect((await store.list()).map((r) => r.started_at)).toEqual(['2026-11-01T00:00:00.000Z']);
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      expect((await c.query("SELECT count(*)::int AS n FROM signal_values WHERE run_id = 'half'")).rows[0].n).toBe(0);
+    } finally {
+      await c.end();
+    }
+    // and the store goes on recording
+    await store.record(report('2026-11-03T00:00:00.000Z', 'x'), '{}');
+    expect(await store.list()).toHaveLength(2);
+    await store.close();
+  });
+
   it('a wrong password or a server that is not there is one clear message without the password', async () => {
     const wrong = db.url.replace(db.password, 'not-the-password');
     const err = await PostgresStore.open(wrong).catch((e: Error) => e);
@@ -158,6 +188,10 @@ describe.skipIf(missing)('the PostgreSQL store against a real PostgreSQL', () =>
     expect(h.code).toBe(1);
     expect(h.stderr).toContain(`techops: cannot open the store postgres://techops@127.0.0.1:${db.port}/techops: password authentication failed`);
     expect(h.stderr).not.toContain('not-the-password');
+    const nobody = await freePort();
+    const down = await cli(['history', '--store', `postgres://techops:${db.password}@127.0.0.1:${nobody}/techops`], '2026-11-25T11:00:00Z');
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain(`techops: cannot open the store postgres://techops@127.0.0.1:${nobody}/techops: connect ECONNREFUSED`);
   });
 
   async function cli(argv: string[], at: string, env: CliDeps['env'] = { TECHOPS_PG_PASSWORD: db.password }) {
