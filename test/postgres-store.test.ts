@@ -15,7 +15,7 @@ import { FIXTURE_RULES } from './helpers/engine.js';
 import { fixtureCollector } from './helpers/fixture-collector.js';
 import { json, startServer, type TestServer } from './helpers/http-server.js';
 import { postgresMissing, startPostgres, type TestPostgres } from './helpers/postgres.js';
-import { freePort, integrationRequired } from './helpers/stack.js';
+import { freePort, integrationRequired, waitUntil } from './helpers/stack.js';
 
 /** Table name → column names, read from CREATE TABLE statements. */
 function tables(steps: readonly string[]): Record<string, string[]> {
@@ -205,7 +205,7 @@ describe.skipIf(missing)('the PostgreSQL store against a real PostgreSQL', () =>
     return { code, stdout, stderr };
   }
 
-  it('scans of two agents with their own scopes go into one database; history --scope and diff read them', async () => {
+  it('scans of two agents with their own scopes go into one database, and serve\'s; history --scope and diff read them', async () => {
     const url = await freshDatabase();
     const storeUrl = url.replace(encodeURIComponent(db.password), '${TECHOPS_PG_PASSWORD}');
     const dir = mkdtempSync(join(tmpdir(), 'techops-fleet-'));
@@ -252,8 +252,22 @@ store:
     expect(x.from.id).toBe(westRun);
     expect(x.signals.map((s: { id: string }) => s.id)).toEqual(['fixture.alerts.count']);
 
+    // serve records each of its scans in the same database
+    const ac = new AbortController();
+    const served = main(['serve', '-c', config('served'), '-o', join(dir, 'served'), '--listen', '127.0.0.1:0', '--schedule', '* * * * * *', '--grace', '5s', '-q'], {
+      registry: [fixtureCollector], stdout: () => {}, stderr: () => {}, stderrIsTTY: false, env: { TECHOPS_PG_PASSWORD: db.password }, shutdown: ac.signal,
+    });
+    const reader = await PostgresStore.open(url);
+    try {
+      await waitUntil('two served scans in PostgreSQL', async () => ((await reader.list({ scope: 'served' })).length >= 2 ? true : undefined));
+    } finally {
+      ac.abort();
+      expect(await served).toBe(0);
+      await reader.close();
+    }
+
     const unset = await cli(['history', '-c', east], '2026-11-25T11:00:00Z', {});
     expect(unset.code).toBe(1);
     expect(unset.stderr).toContain('environment variable TECHOPS_PG_PASSWORD (named by ${TECHOPS_PG_PASSWORD}) is not set');
-  });
+  }, 90_000);
 });
