@@ -22,7 +22,8 @@ import { scan } from '../scan.js';
 import { signalCatalog } from '../signals/catalog.js';
 import { parseDuration } from '../duration.js';
 import { parseListen, runAgent } from '../serve/agent.js';
-import { openStore } from '../store/open.js';
+import { openStore, storeLocation } from '../store/open.js';
+import { postgresPassword } from '../store/postgres.js';
 import { configJsonSchema } from './config-schema.js';
 import { renderExplain } from './explain.js';
 import { modelCounts, renderModel, renderSignals } from './model-commands.js';
@@ -75,6 +76,8 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
   const clock = deps.clock ?? systemClock;
   const env = deps.env ?? process.env;
   const redactor = new Redactor();
+  // A password in a `--store postgres://…` argument is a secret like any other.
+  for (const a of argv) redactor.add(postgresPassword(a.replace(/^--store=/, '')));
   let exitCode: number = EXIT.ok;
 
   // read signals/derived.yaml once per command, however many times it is needed
@@ -116,9 +119,9 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
         log.info('report written', { format: f, path });
       }
       // The reports are written first: a store that cannot be opened loses no scan.
-      const storePath = o.store === false ? undefined : o.store ? resolve(o.store) : config.store?.path;
-      if (storePath) {
-        const store = openStore(storePath);
+      const storeAt = o.store === false ? undefined : o.store ? storeLocation(o.store) : config.store?.location;
+      if (storeAt) {
+        const store = await openStore(storeAt);
         try {
           const run = await store.record(report, json);
           const pruned = await store.prune({ keepRuns: config.store?.keepRuns, keepSeconds: config.store?.keepSeconds });
@@ -172,7 +175,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     .option('--rules <dir>', 'rule files directory (default: the shipped rules)')
     .option('--fail-below <level>', 'exit 3 when any capability item is below this level')
     .option('--fail-on-collector-error', 'exit 4 when any collector instance is not ok (partial or failed); the reports are still written')
-    .option('--store <path>', "record the run in this history file (default: the config's store, .techops/runs.db beside it)")
+    .option('--store <path|url>', "record the run in this history file or postgres:// database (default: the config's store, .techops/runs.db beside it)")
     .option('--no-store', 'record nothing in the run history')
     .option('-q, --quiet', 'no progress on stderr')
     .action((o) => runScan(o));
@@ -280,7 +283,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     .option('-f, --format <list>', 'report files to write each scan', 'json,md')
     .addOption(new Option('--lang <lang>', 'report language').choices(['en', 'zh']).default('en'))
     .option('--grace <duration>', 'how long a running scan may finish after SIGTERM', '30s')
-    .option('--store <path>', "record each run in this history file (default: the config's store)")
+    .option('--store <path|url>', "record each run in this history file or postgres:// database (default: the config's store)")
     .option('--no-store', 'record nothing in the run history')
     .option('-q, --quiet', 'no logs on stderr')
     .action(async (o) => {
@@ -310,7 +313,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
 
   registerStoreCommands(program, {
     out,
-    storeOfConfig,
+    storeOfConfig: (file) => storeOfConfig(file, env, redactor),
     setExit: (code) => void (exitCode = code),
   });
 

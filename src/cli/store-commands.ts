@@ -7,12 +7,12 @@ import type { Report } from '../report/schema.js';
 import { renderTable } from '../report/table.js';
 import { assertWritableBundleName, bundleFiles, verifyBundle, writeBundle } from '../store/bundle.js';
 import { diffRuns, renderDiff } from '../store/diff.js';
-import { openStore } from '../store/open.js';
+import { openStore, storeLocation } from '../store/open.js';
 import type { RunStore, RunSummary } from '../store/types.js';
 
 interface StoreDeps {
   out: (s: string) => void;
-  /** The store a config names (its `store.path`), or undefined when it says `store: false`. */
+  /** The store a config names (its `store.path` or `store.url`), or undefined when it says `store: false`. */
   storeOfConfig: (config: string) => string | undefined;
   setExit: (code: number) => void;
 }
@@ -24,16 +24,16 @@ const DEFAULT_LOCATION = '.techops/runs.db';
 export function registerStoreCommands(program: Command, deps: StoreDeps): void {
   const where = (cmd: Command) =>
     cmd
-      .option('--store <path>', `the run history (SQLite file; default: the config's store, else ${DEFAULT_LOCATION})`)
+      .option('--store <path|url>', `the run history (SQLite file or postgres:// URL; default: the config's store, else ${DEFAULT_LOCATION})`)
       .option('-c, --config <file>', "take the store from this config's `store`")
       .option('--scope <scope>', 'only runs of this scope (assessment.scope, else assessment.name)');
   const withStore = async <T>(o: { store?: string; config?: string }, use: (s: RunStore) => Promise<T>): Promise<T> => {
-    let location = o.store ? resolve(o.store) : undefined;
+    let location = o.store ? storeLocation(o.store) : undefined;
     if (!location && o.config) {
       location = deps.storeOfConfig(o.config);
       if (!location) throw new UserError(`${o.config} records no history (store: false)`);
     }
-    const store = openStore(location ?? resolve(DEFAULT_LOCATION), { mustExist: true });
+    const store = await openStore(location ?? resolve(DEFAULT_LOCATION), { mustExist: true });
     try {
       return await use(store);
     } finally {

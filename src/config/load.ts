@@ -25,7 +25,7 @@ export interface Config {
   rulesDir?: string;
   limits: { concurrency: number; collectorDeadlineMs: number; scanDeadlineMs: number };
   /** The run history; undefined when the config says `store: false`. */
-  store?: { path: string; keepRuns?: number; keepSeconds?: number };
+  store?: { location: string; keepRuns?: number; keepSeconds?: number };
   /** SHA-256 of the config as written, secrets masked: two reports with one digest used one config. */
   digest: string;
   /** The config as written, secrets masked, for the report. */
@@ -99,7 +99,7 @@ export function parseConfig(raw: unknown, path: string, registry: Registry, opts
     attestationValiditySeconds: cfg.attestation_validity,
     rulesDir: cfg.rules ? resolve(baseDir, cfg.rules) : undefined,
     store: cfg.store === false ? undefined : {
-      path: resolve(baseDir, cfg.store?.path ?? DEFAULT_STORE_PATH),
+      location: cfg.store?.url ?? resolve(baseDir, cfg.store?.path ?? DEFAULT_STORE_PATH),
       keepRuns: cfg.store?.keep_runs,
       keepSeconds: cfg.store?.keep_days ?? DEFAULT_KEEP_SECONDS,
     },
@@ -190,14 +190,22 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * The run history a config names, read without resolving anything else: `history` and `diff`
- * must not need the collectors' credentials in the environment. Undefined for `store: false`.
+ * must not need the collectors' credentials in the environment. A `store.url` has its own
+ * `${ENV}` references resolved (its password). Undefined for `store: false`.
  */
-export function storeOfConfig(file: string): string | undefined {
+export function storeOfConfig(file: string, env: NodeJS.ProcessEnv = process.env, redactor = new Redactor()): string | undefined {
   const path = resolve(file);
   const raw = readYamlFile(path, 'config') as { store?: unknown } | null;
   const store = raw && typeof raw === 'object' ? raw.store : undefined;
   if (store === false) return undefined;
-  const given = store && typeof store === 'object' ? (store as { path?: unknown }).path : undefined;
-  if (given !== undefined && (typeof given !== 'string' || given.includes('${'))) throw new UserError(`${file}: store.path must be a plain path for history and diff`);
-  return resolve(dirname(path), (given as string | undefined) ?? DEFAULT_STORE_PATH);
+  const given = store && typeof store === 'object' ? (store as { path?: unknown; url?: unknown }) : {};
+  if (given.url !== undefined) {
+    const problems: string[] = [];
+    const url = interpolate(given.url, { env, baseDir: dirname(path), redactor, problems }, 'store.url', 'url');
+    if (problems.length) throw new UserError(`${file}: ${problems.join('; ')}`);
+    if (typeof url !== 'string' || !/^postgres(ql)?:\/\//i.test(url)) throw new UserError(`${file}: store.url must be a postgres:// URL`);
+    return url;
+  }
+  if (given.path !== undefined && (typeof given.path !== 'string' || given.path.includes('${'))) throw new UserError(`${file}: store.path must be a plain path for history and diff`);
+  return resolve(dirname(path), (given.path as string | undefined) ?? DEFAULT_STORE_PATH);
 }

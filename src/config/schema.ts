@@ -54,10 +54,16 @@ export const configSchema = z
         z
           .object({
             path: z.string().min(1).optional().describe('SQLite file of the run history, relative to this config (default .techops/runs.db beside it).'),
+            url: z
+              .string()
+              .regex(/^postgres(ql)?:\/\//i, 'expected a postgres:// or postgresql:// URL')
+              .optional()
+              .describe('PostgreSQL database of a fleet\'s run history, instead of `path`: postgres://USER:${PASSWORD_ENV}@HOST:5432/DB (the password from ${ENV} or PGPASSWORD; never logged).'),
             keep_runs: z.number().int().min(1).optional().describe('Keep at most this many runs per scope (default: no limit).'),
             keep_days: duration.optional().describe('Drop runs older than this before the newest (default 400d).'),
           })
-          .strict(),
+          .strict()
+          .refine((st) => !(st.path && st.url), { message: 'give either `path` (a SQLite file) or `url` (PostgreSQL), not both' }),
       ])
       .optional()
       .describe('Where each scan is recorded for history, diff and export; false records nothing.'),
