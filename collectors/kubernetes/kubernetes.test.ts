@@ -857,6 +857,16 @@ describe('kubernetes collector: SLO objects (Sloth, Pyrra)', () => {
     expect(r.value('kubernetes.workloads.count')).toBe(9);
   });
 
+  it('the demo cluster declares the SLOs the demo Prometheus has series for', async () => {
+    const { generateServiceLevels } = await import('../../demo/systems/service-levels.js');
+    const model = generateServiceLevels().slos;
+    const server = await serve(generateCluster(1, NOW));
+    const r = await scan(instance({ server: server.url }));
+    expect(r.value('kubernetes.slo.objectives_count')).toBe(model.length);
+    expect(r.value('kubernetes.slo.services')).toBe(new Set(model.map((s) => s.service)).size);
+    expect(r.get('kubernetes.slo.objectives_count').objects?.sample).toContain('monitoring/accounts login-availability 99.9%');
+  });
+
   it('a namespace scope reads each listed namespace\'s objects only', async () => {
     const server = await serve(loadCluster('shop', 'slo'));
     const r = await scan(instance({ server: server.url, namespaces: ['legacy'] }));
