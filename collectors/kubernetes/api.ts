@@ -276,6 +276,17 @@ export const chaosWorkflowSchema = withMeta({
 export const litmusEngineSchema = withMeta({
   spec: z.object({ experiments: z.array(z.object({ name: z.string() })).nullable().optional() }),
 });
+/** Sloth PrometheusServiceLevel (sloth.slok.dev/v1): one service, its SLOs with objectives in percent. */
+export const slothServiceLevelSchema = withMeta({
+  spec: z.object({
+    service: z.string(),
+    slos: z.array(z.object({ name: z.string(), objective: z.number() })).nullable().optional(),
+  }),
+});
+/** Pyrra ServiceLevelObjective (pyrra.dev/v1alpha1): one SLO; target is a percentage as a string ('99.9'), window a duration ('4w'). */
+export const pyrraObjectiveSchema = withMeta({
+  spec: z.object({ target: z.string(), window: z.string().optional() }),
+});
 export type Hpa = z.infer<typeof hpaSchema>;
 export type ScaledObject = z.infer<typeof scaledObjectSchema>;
 export type Pdb = z.infer<typeof pdbSchema>;
@@ -296,3 +307,5 @@ export type ChaosSchedule = z.infer<typeof chaosScheduleSchema>;
 export type ChaosWorkflow = z.infer<typeof chaosWorkflowSchema>;
 export type LitmusEngine = z.infer<typeof litmusEngineSchema>;
 export type MetaOnly = z.infer<typeof metaOnlySchema>;
+export type SlothServiceLevel = z.infer<typeof slothServiceLevelSchema>;
+export type PyrraObjective = z.infer<typeof pyrraObjectiveSchema>;

@@ -782,3 +782,96 @@ describe('kubernetes collector: the live inventory it publishes', () => {
     expect(r.publications).toEqual([expect.objectContaining({ kind: 'inventory', collector: 'kubernetes', status: 'missing' })]);
   });
 });
+
+describe('kubernetes collector: SLO objects (Sloth, Pyrra)', () => {
+  const SLO_IDS: KubernetesSignalId[] = ['kubernetes.slo.objectives_count', 'kubernetes.slo.services'];
+
+  it('neither CRD served: not available, never 0, with the discovery requests as evidence', async () => {
+    const server = await serve();
+    const r = await scan(instance({ server: server.url }));
+    for (const id of SLO_IDS) {
+      expect(r.get(id).status, id).toBe('not_available');
+      expect(r.get(id).value).toBeUndefined();
+      expect(r.get(id).reason).toBe('neither Sloth (sloth.slok.dev/v1 PrometheusServiceLevel) nor Pyrra (pyrra.dev/v1alpha1 ServiceLevelObjective) is installed');
+    }
+    const paths = r.get('kubernetes.slo.objectives_count').evidence.map((e) => new URL(r.evidence.records.find((x) => x.id === e)!.url).pathname);
+    expect(paths).toEqual(['/apis/sloth.slok.dev/v1', '/apis/pyrra.dev/v1alpha1']);
+  });
+
+  it('counts Sloth SLOs and Pyrra objects in scope, and the services they name', async () => {
+    const server = await serve(loadCluster('shop', 'slo'));
+    const r = await scan(instance({ server: server.url }));
+    // Sloth: shop/checkout 2 + shop/frontend 1 + legacy/report 0 (kube-system/coredns out of scope); Pyrra: 3 objects
+    expect(r.value('kubernetes.slo.objectives_count')).toBe(6);
+    expect(r.detail('kubernetes.slo.objectives_count')).toBe('Sloth and Pyrra installed; Sloth: 3 SLOs, Pyrra: 3 SLOs');
+    expect(r.get('kubernetes.slo.objectives_count').objects).toEqual({
+      total: 6,
+      sample: ['shop/checkout requests-availability 99.9%', 'shop/checkout requests-latency 99%', 'shop/frontend requests-availability 99.5%',
+        'shop/checkout-payment-errors 99.5% over 4w', 'shop/frontend-errors 95% over 2w', 'legacy/billing-errors 99% over 4w'],
+    });
+    // report has no SLO; billing-errors names no service
+    expect(r.value('kubernetes.slo.services')).toBe(2);
+    expect(r.detail('kubernetes.slo.services')).toBe('checkout, frontend; 1 Pyrra object naming no service');
+    // the rest of the cluster reads as without the SLO objects
+    const without = await scan(instance({ server: (await serve()).url }));
+    const others = (v: Record<string, unknown>) => Object.fromEntries(Object.entries(v).filter(([id]) => !id.startsWith('kubernetes.slo.')));
+    expect(others(r.values())).toEqual(others(without.values()));
+  });
+
+  it('only one tool installed: its SLOs alone, the other tool named as not installed nowhere in a value', async () => {
+    const cluster = loadCluster('shop', 'slo');
+    cluster.resources = cluster.resources.filter((x) => x.group !== 'pyrra.dev');
+    const server = await serve(cluster);
+    const r = await scan(instance({ server: server.url }));
+    expect(r.value('kubernetes.slo.objectives_count')).toBe(3);
+    expect(r.detail('kubernetes.slo.objectives_count')).toBe('Sloth installed; Sloth: 3 SLOs');
+    expect(r.value('kubernetes.slo.services')).toBe(2);
+  });
+
+  it('pages the CRD lists like the others, with the same answer', async () => {
+    const server = await serve(loadCluster('shop', 'slo'));
+    const whole = await scan(instance({ server: server.url }));
+    const paged = await scan(instance({ server: server.url, page_size: 2 }));
+    expect(paged.values()).toEqual(whole.values());
+    const pages = paged.urls(/^\/apis\/sloth\.slok\.dev\/v1\/prometheusservicelevels$/); // 4 objects: 2 + 2
+    expect(pages).toHaveLength(2);
+    expect(new URL(pages[1].url).searchParams.get('continue')).toBeTruthy();
+    expect(paged.urls(/^\/apis\/pyrra\.dev\/v1alpha1\/servicelevelobjectives$/)).toHaveLength(2); // 3 objects: 2 + 1
+    expect(paged.get('kubernetes.slo.objectives_count').evidence).toEqual(expect.arrayContaining(pages.map((e) => e.id)));
+  });
+
+  it('a 403 on the Pyrra list fails only the SLO signals (one tool\'s SLOs would pass for all)', async () => {
+    const message = 'servicelevelobjectives.pyrra.dev is forbidden: User "system:serviceaccount:techops:techops" cannot list resource "servicelevelobjectives" in API group "pyrra.dev" at the cluster scope';
+    const server = await serve(loadCluster('shop', 'slo'), (url) =>
+      url.pathname === '/apis/pyrra.dev/v1alpha1/servicelevelobjectives'
+        ? { status: 403, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Forbidden', details: { group: 'pyrra.dev', kind: 'servicelevelobjectives' }, code: 403 } }
+        : undefined);
+    const r = await scan(instance({ server: server.url }));
+    for (const id of SLO_IDS) {
+      expect(r.get(id).status, id).toBe('failed');
+      expect(r.get(id).reason).toBe(`permission denied: list servicelevelobjectives.pyrra.dev (HTTP 403: ${message})`);
+    }
+    expect(r.runs[0].status).toBe('partial');
+    const failed = ALL_IDS.filter((id) => r.get(id).status === 'failed');
+    expect(failed).toEqual(SLO_IDS);
+    expect(r.value('kubernetes.workloads.count')).toBe(9);
+  });
+
+  it('the demo cluster declares the SLOs the demo Prometheus has series for', async () => {
+    const { generateServiceLevels } = await import('../../demo/systems/service-levels.js');
+    const model = generateServiceLevels().slos;
+    const server = await serve(generateCluster(1, NOW));
+    const r = await scan(instance({ server: server.url }));
+    expect(r.value('kubernetes.slo.objectives_count')).toBe(model.length);
+    expect(r.value('kubernetes.slo.services')).toBe(new Set(model.map((s) => s.service)).size);
+    expect(r.get('kubernetes.slo.objectives_count').objects?.sample).toContain('monitoring/accounts login-availability 99.9%');
+  });
+
+  it('a namespace scope reads each listed namespace\'s objects only', async () => {
+    const server = await serve(loadCluster('shop', 'slo'));
+    const r = await scan(instance({ server: server.url, namespaces: ['legacy'] }));
+    expect(r.value('kubernetes.slo.objectives_count')).toBe(1); // report has none; billing-errors
+    expect(r.value('kubernetes.slo.services')).toBe(0);
+    expect(r.urls(/^\/apis\/pyrra\.dev\/v1alpha1\/namespaces\/legacy\/servicelevelobjectives$/)).toHaveLength(1);
+  });
+});

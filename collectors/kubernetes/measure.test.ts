@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readOk, type Read } from '../../src/collector/kit.js';
+import { readAbsent, readOk, type Read } from '../../src/collector/kit.js';
 import type { Deployment, StatefulSet } from './api.js';
 import { chaosSignals, foldFault, newChaos } from './measure/chaos.js';
 import { quotaCoverage } from './measure/capacity.js';
@@ -8,6 +8,7 @@ import { foldHpa, hpaCoverage, newTargets } from './measure/elasticity.js';
 import { inventoryOf, nodeKey, ownerOf } from './measure/inventory.js';
 import { offsite, type LocationFacts } from './measure/continuity.js';
 import { multiReplica, newNodes, type NodeFacts } from './measure/resilience.js';
+import { foldPyrraObjective, foldSlothServiceLevel, measureSloObjects, newSloObjects } from './measure/slo.js';
 import { foldWorkload, newWorkloadFacts, type Indexes, type WorkloadFacts } from './measure/workloads.js';
 
 /** Measuring without HTTP: the folds and measures of measure/ on plain API objects. */
@@ -95,5 +96,32 @@ describe('kubernetes measures on plain objects', () => {
     });
     const failed = inventoryOf({ deployments: readOk(d, ['a']), statefulsets: { status: 'failed', reason: 'HTTP 500', evidence: ['b'] }, daemonsets: readOk(none, ['c']), nodes: readOk(nodes, ['d']) });
     expect(failed).toMatchObject({ status: 'failed', reason: 'HTTP 500' });
+  });
+
+  it('SLO objects: Sloth counts each spec.slos entry, Pyrra each object; services by name, once each', () => {
+    const sloth = newSloObjects('Sloth');
+    foldSlothServiceLevel(sloth, { metadata: { name: 'checkout', namespace: 'shop' }, spec: { service: 'checkout', slos: [{ name: 'availability', objective: 99.9 }, { name: 'latency', objective: 99 }] } });
+    foldSlothServiceLevel(sloth, { metadata: { name: 'empty', namespace: 'shop' }, spec: { service: 'report', slos: null } });
+    const pyrra = newSloObjects('Pyrra');
+    foldPyrraObjective(pyrra, { metadata: { name: 'checkout-errors', namespace: 'shop', labels: { 'pyrra.dev/service': 'checkout' } }, spec: { target: '99.5', window: '4w' } });
+    foldPyrraObjective(pyrra, { metadata: { name: 'search-errors', namespace: 'shop', labels: { service: 'search' } }, spec: { target: '99' } });
+    foldPyrraObjective(pyrra, { metadata: { name: 'anon', namespace: 'shop' }, spec: { target: '95', window: '2w' } });
+    const m = measureSloObjects({ slothServiceLevels: readOk(sloth, EV), pyrraObjectives: readOk(pyrra, ['ev-2']) });
+    expect(m['kubernetes.slo.objectives_count']).toMatchObject({ status: 'value', value: 5, evidence: ['ev-1', 'ev-2'], detail: 'Sloth and Pyrra installed; Sloth: 2 SLOs, Pyrra: 3 SLOs' });
+    expect(m['kubernetes.slo.objectives_count']).toMatchObject({ objects: { total: 5, sample: ['shop/checkout availability 99.9%', 'shop/checkout latency 99%', 'shop/checkout-errors 99.5% over 4w', 'shop/search-errors 99%', 'shop/anon 95% over 2w'] } });
+    expect(m['kubernetes.slo.services']).toMatchObject({ status: 'value', value: 2, detail: 'checkout, search; 1 Pyrra object naming no service', objects: { total: 2, sample: ['checkout', 'search'] } });
+  });
+
+  it('SLO objects: neither tool installed is not available; one installed with none declared is a measured 0; a failure fails both', () => {
+    const absent = (what: string): Read<never> => readAbsent(`${what} is not installed`, [`ev-${what}`]);
+    const none = measureSloObjects({ slothServiceLevels: absent('sloth'), pyrraObjectives: absent('pyrra') });
+    expect(none['kubernetes.slo.objectives_count']).toMatchObject({ status: 'not_available' });
+    expect(none['kubernetes.slo.services']).toMatchObject({ status: 'not_available' });
+    const empty = measureSloObjects({ slothServiceLevels: readOk(newSloObjects('Sloth'), EV), pyrraObjectives: absent('pyrra') });
+    expect(empty['kubernetes.slo.objectives_count']).toMatchObject({ status: 'value', value: 0, detail: 'Sloth installed; Sloth: 0 SLOs' });
+    expect(empty['kubernetes.slo.services']).toMatchObject({ status: 'value', value: 0, detail: 'no service named' });
+    const failed = measureSloObjects({ slothServiceLevels: readOk(newSloObjects('Sloth'), EV), pyrraObjectives: { status: 'failed', reason: 'permission denied', evidence: ['ev-3'] } });
+    expect(failed['kubernetes.slo.objectives_count']).toMatchObject({ status: 'failed', reason: 'permission denied' });
+    expect(failed['kubernetes.slo.services']).toMatchObject({ status: 'failed', reason: 'permission denied' });
   });
 });

@@ -64,6 +64,9 @@ export const KUBERNETES_SIGNALS = [
   ratio('kubernetes.resources.limits_ratio', 'Containers of Deployments, StatefulSets and DaemonSets with both cpu and memory limits / those containers'),
   ratio('kubernetes.quotas.namespace_ratio', 'Namespaces in scope with at least one ResourceQuota / namespaces in scope'),
   count('kubernetes.vpa.count', 'VerticalPodAutoscalers (autoscaling.k8s.io/v1) in scope; not available without the VPA CRD'),
+  // Service levels (11.x, 10.1.1)
+  count('kubernetes.slo.objectives_count', 'SLOs declared in scope: each entry of spec.slos of a Sloth PrometheusServiceLevel (sloth.slok.dev/v1) plus each Pyrra ServiceLevelObjective (pyrra.dev/v1alpha1); not available when neither CRD is installed'),
+  count('kubernetes.slo.services', 'Distinct services with at least one SLO declared in scope: spec.service of Sloth PrometheusServiceLevels with SLOs, the pyrra.dev/service (else service) label of Pyrra ServiceLevelObjectives; over several clusters the largest (one service may have SLOs in each); not available when neither CRD is installed', 'max'),
 ] as const satisfies readonly SignalDeclaration[];
 
 export type KubernetesSignalId = (typeof KUBERNETES_SIGNALS)[number]['id'];

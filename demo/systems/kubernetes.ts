@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { reply } from '../http.js';
 import { pick, seeded } from '../random.js';
+import { generateServiceLevels } from './service-levels.js';
 
 /**
  * A Kubernetes API server for the sample estate: /version, discovery (/api/v1, /apis,
@@ -156,7 +157,8 @@ const SERVICES = ['frontend', 'gateway', 'cart', 'checkout', 'pricing', 'invento
  * The shop's production cluster: ~40×factor Deployments over 8 application namespaces, most
  * with HPAs, PDBs, probes and requests, the `legacy` namespace neglected; nodes in 3 zones of
  * one region; CloudNativePG clusters with backups; Velero schedules and backups to two
- * locations; a few Chaos Mesh experiments. No Argo Rollouts, Flagger, KEDA, Istio, Litmus, VPA
+ * locations; a few Chaos Mesh experiments; the Sloth and Pyrra SLO objects of the shop's
+ * services. No Argo Rollouts, Flagger, KEDA, Istio, Litmus, VPA
  * or Karpenter: those answer 404.
  */
 export function generateCluster(factor: number, now: Date, seed = 1756): KubeCluster {
@@ -432,6 +434,31 @@ export function generateCluster(factor: number, now: Date, seed = 1756): KubeClu
   ];
   const cm = (resource: string, kind: string, items: KubeObject[] = []): ClusterResource => ({ group: 'chaos-mesh.org', version: 'v1alpha1', resource, kind, namespaced: true, items });
 
+  // The SLO objects behind the series the demo's Prometheus serves (service-levels.ts): Sloth
+  // PrometheusServiceLevels (one per service) and Pyrra ServiceLevelObjectives, in `monitoring`.
+  // Made last, so the rest of the cluster stays what the seed made it.
+  const slos = generateServiceLevels().slos;
+  const slothServiceLevels: KubeObject[] = [...new Set(slos.filter((s) => s.tool === 'sloth').map((s) => s.service))].map((service) => ({
+    metadata: { ...meta(service, 'monitoring', 200 * day), labels: { 'app.kubernetes.io/part-of': 'shop' } },
+    spec: {
+      service, labels: { owner: 'shop-team' },
+      slos: slos.filter((s) => s.tool === 'sloth' && s.service === service).map((s) => ({
+        name: s.name, objective: Math.round(s.objective * 100_000) / 1000, ...(s.journey ? { labels: { journey: s.journey } } : {}),
+        sli: { events: { errorQuery: `sum(rate(http_requests_total{service="${service}",code=~"5.."}[{{.window}}]))`, totalQuery: `sum(rate(http_requests_total{service="${service}"}[{{.window}}]))` } },
+        alerting: { name: `${service}-${s.name}-burn`, pageAlert: { labels: { severity: 'critical' } }, ticketAlert: { disable: true } },
+      })),
+    },
+    status: { observedGeneration: 1, promOpRulesGenerated: true },
+  }));
+  const pyrraObjectives: KubeObject[] = slos.filter((s) => s.tool === 'pyrra').map((s) => ({
+    metadata: { ...meta(s.name, 'monitoring', 150 * day), labels: { prometheus: 'k8s', role: 'alert-rules', 'pyrra.dev/service': s.service, ...(s.journey ? { 'pyrra.dev/journey': s.journey } : {}) } },
+    spec: {
+      target: String(Math.round(s.objective * 100_000) / 1000), window: `${s.periodDays}d`,
+      indicator: { ratio: { errors: { metric: `http_requests_total{service="${s.service}",code=~"5.."}` }, total: { metric: `http_requests_total{service="${s.service}"}` } } },
+    },
+    status: {},
+  }));
+
   return {
     version: { major: '1', minor: '29', gitVersion: 'v1.29.6-eks-db838b0', gitCommit: '3a2e6f0ab9a5bd3e0bd8abf6283f4d8e1b2d6b5b', gitTreeState: 'clean', buildDate: '2024-06-11T21:32:36Z', goVersion: 'go1.21.11', compiler: 'gc', platform: 'linux/amd64' },
     resourceVersion: rv,
@@ -467,6 +494,8 @@ export function generateCluster(factor: number, now: Date, seed = 1756): KubeClu
       cm('physicalmachinechaos', 'PhysicalMachineChaos'),
       cm('schedules', 'Schedule', chaosSchedules),
       cm('workflows', 'Workflow'),
+      { group: 'sloth.slok.dev', version: 'v1', resource: 'prometheusservicelevels', kind: 'PrometheusServiceLevel', namespaced: true, items: slothServiceLevels },
+      { group: 'pyrra.dev', version: 'v1alpha1', resource: 'servicelevelobjectives', kind: 'ServiceLevelObjective', namespaced: true, items: pyrraObjectives },
     ],
   };
 }

@@ -8,13 +8,14 @@ import { measureVelero, type VeleroReads } from './continuity.js';
 import { measureDatabases, type DatabaseReads } from './databases.js';
 import { measureElasticity, type ElasticityReads } from './elasticity.js';
 import { measureResilience, type ResilienceReads } from './resilience.js';
+import { measureSloObjects, type SloObjectReads } from './slo.js';
 import { measureTraffic, type TrafficReads } from './traffic.js';
 
 /**
  * Every read the measures need: each theme names its own (read/sources.ts reads them all).
  * Measuring is pure: the same reads give the same values, without HTTP.
  */
-export type MeasureReads = ElasticityReads & ResilienceReads & TrafficReads & DatabaseReads & CacheReads & VeleroReads & ChaosReads & CapacityReads;
+export type MeasureReads = ElasticityReads & ResilienceReads & TrafficReads & DatabaseReads & CacheReads & VeleroReads & ChaosReads & CapacityReads & SloObjectReads;
 
 export interface MeasureOptions {
   /** Every database and cache of the estate runs in the cluster: finding none is a measured 0. */
@@ -36,5 +37,6 @@ export function measureAll(s: MeasureReads, now: Date, version: { text: string; 
     ...measureVelero(s, t),
     ...measureChaos(s, t),
     ...measureCapacity(s),
+    ...measureSloObjects(s),
   };
 }

@@ -82,6 +82,8 @@ export const RESOURCES = [
   crd('chaosWorkflows', 'chaos-mesh.org', ['v1alpha1'], 'workflows'),
   crd('litmusEngines', 'litmuschaos.io', ['v1alpha1'], 'chaosengines'),
   crd('litmusResults', 'litmuschaos.io', ['v1alpha1'], 'chaosresults'),
+  crd('slothServiceLevels', 'sloth.slok.dev', ['v1'], 'prometheusservicelevels'),
+  crd('pyrraObjectives', 'pyrra.dev', ['v1alpha1'], 'servicelevelobjectives'),
 ] as const satisfies readonly ApiResource[];
 
 export const RESOURCE_BY_KEY: ReadonlyMap<string, ApiResource> = new Map(RESOURCES.map((r) => [r.key, r]));

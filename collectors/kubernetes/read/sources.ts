@@ -8,6 +8,7 @@ import * as continuity from '../measure/continuity.js';
 import * as databases from '../measure/databases.js';
 import * as elasticity from '../measure/elasticity.js';
 import * as resilience from '../measure/resilience.js';
+import * as slo from '../measure/slo.js';
 import * as traffic from '../measure/traffic.js';
 import { foldWorkload, newWorkloadFacts, type Indexes, type WorkloadKind } from '../measure/workloads.js';
 import type { KubeReader } from './reader.js';
@@ -100,6 +101,8 @@ export async function readSources(reader: KubeReader, window: Pick<Window, 'star
     chaosSchedules: fold('chaosSchedules', api.chaosScheduleSchema, () => chaos.newChaos('Schedule'), chaos.foldChaosSchedule),
     chaosWorkflows: fold('chaosWorkflows', api.chaosWorkflowSchema, () => chaos.newChaos('Workflow'), chaos.foldChaosWorkflow),
     litmusEngines: fold('litmusEngines', api.litmusEngineSchema, () => chaos.newChaos('ChaosEngine'), chaos.foldLitmusEngine),
+    slothServiceLevels: fold('slothServiceLevels', api.slothServiceLevelSchema, () => slo.newSloObjects('Sloth'), slo.foldSlothServiceLevel),
+    pyrraObjectives: fold('pyrraObjectives', api.pyrraObjectiveSchema, () => slo.newSloObjects('Pyrra'), slo.foldPyrraObjective),
     litmusResults: fold('litmusResults', api.metaOnlySchema, () => chaos.newChaos('ChaosResult'), (acc, r) => chaos.foldLitmusResult(acc, r, window)),
   };
   const done = await settle(tasks, signal);
