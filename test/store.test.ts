@@ -124,7 +124,7 @@ describe('the store on disk', () => {
       const db = new Database(${JSON.stringify(file)});
       db.pragma('journal_mode = WAL');
       db.exec('BEGIN IMMEDIATE');
-      db.prepare("INSERT INTO runs VALUES ('half', 'a', '2026-11-02', '2026-11-02', 't', 'r', 'c', 0, 0, 0, '{}')").run();
+      db.prepare("INSERT INTO runs VALUES ('half', 'a', '2026-11-02', '2026-11-02', 't', 'r', 'c', 0, 0, 0, '{}', 2)").run();
       for (let i = 0; i < 5000; i++) db.prepare('INSERT INTO signal_values VALUES (?, ?, ?, ?)').run('half', 's' + i, 'observed', '1');
       process.kill(process.pid, 'SIGKILL');
     `], { cwd: process.cwd(), encoding: 'utf8' });
@@ -159,6 +159,10 @@ describe('the store on disk', () => {
     expect((await store.find(b.id.slice(0, 10)))?.id).toBe(b.id);
     await expect(store.find('202611')).rejects.toThrow(/ambiguous/);
     expect(await store.find('latest~5')).toBeUndefined();
+    // two runs that started in the same millisecond: the later recorded is the latest
+    const d = await store.record(report('2026-11-03T00:00:00.000Z', 'x'), '{}');
+    expect((await store.find('latest'))?.id).toBe(d.id);
+    expect((await store.find('latest~1'))?.id).toBe(c.id);
     await store.close();
   });
 });

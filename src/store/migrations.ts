@@ -1,4 +1,7 @@
 /**
+ * `runs.seq` numbers the runs in the order they were recorded: two runs may start in the same
+ * millisecond (a fixed clock, two agents), and "latest" must still mean the last one written.
+ *
  * The store's schema, one step per version, applied in order on open and never edited once
  * shipped: a store written by an older techops opens in a newer one. `schema_version` holds the
  * steps applied.
@@ -13,7 +16,8 @@ export const MIGRATIONS: readonly string[] = [
      rules_digest TEXT NOT NULL,
      config_digest TEXT NOT NULL,
      met INTEGER NOT NULL, not_met INTEGER NOT NULL, unknown INTEGER NOT NULL,
-     report_json TEXT NOT NULL
+     report_json TEXT NOT NULL,
+     seq INTEGER NOT NULL
    );
    CREATE INDEX runs_scope_started ON runs (scope, started_at);
    CREATE TABLE levels (

@@ -14,7 +14,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      rules_digest text NOT NULL,
      config_digest text NOT NULL,
      met integer NOT NULL, not_met integer NOT NULL, unknown integer NOT NULL,
-     report_json text NOT NULL
+     report_json text NOT NULL,
+     seq bigserial
    );
    CREATE INDEX runs_scope_started ON runs (scope, started_at);
    CREATE TABLE levels (

@@ -116,7 +116,7 @@ export class PostgresStore implements RunStore {
 
   async list(opts: { scope?: string; limit?: number } = {}): Promise<RunSummary[]> {
     const { rows } = await this.pool.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE ($1::text IS NULL OR scope = $1)
-      ORDER BY started_at DESC, id DESC LIMIT $2`, [opts.scope ?? null, opts.limit ?? null]);
+      ORDER BY started_at DESC, seq DESC LIMIT $2`, [opts.scope ?? null, opts.limit ?? null]);
     return this.summaries(rows);
   }
 
@@ -124,7 +124,7 @@ export class PostgresStore implements RunStore {
     const back = parseRelative(ref);
     if (back !== undefined) return (await this.list({ scope, limit: back + 1 }))[back];
     const { rows } = await this.pool.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id LIKE $1 ESCAPE '\\' AND ($2::text IS NULL OR scope = $2)
-      ORDER BY started_at DESC LIMIT 2`, [ref.replace(/[\\%_]/g, (ch) => `\\${ch}`) + '%', scope ?? null]);
+      ORDER BY started_at DESC, seq DESC LIMIT 2`, [ref.replace(/[\\%_]/g, (ch) => `\\${ch}`) + '%', scope ?? null]);
     if (rows.length > 1 && rows[0].id !== ref) throw new UserError(`run '${ref}' is ambiguous: it starts ${rows.map((r) => r.id).join(' and ')}; give more of the id`);
     return (await this.summaries(rows.slice(0, 1)))[0];
   }
@@ -142,7 +142,7 @@ export class PostgresStore implements RunStore {
     const { rowCount } = await this.pool.query(`DELETE FROM runs WHERE id IN (
         SELECT id FROM (
           SELECT id, started_at,
-                 row_number() OVER (PARTITION BY scope ORDER BY started_at DESC, id DESC) AS n,
+                 row_number() OVER (PARTITION BY scope ORDER BY started_at DESC, seq DESC) AS n,
                  max(started_at) OVER (PARTITION BY scope) AS newest
           FROM runs) r
         WHERE ($1::integer IS NOT NULL AND r.n > $1)

@@ -55,8 +55,8 @@ export class SqliteStore implements RunStore {
   async record(report: Report, reportJson: string): Promise<RunSummary> {
     const id = newRunId(report);
     const s = summarise(id, report);
-    const insertRun = this.db.prepare(`INSERT INTO runs (id, scope, started_at, finished_at, tool_version, rules_digest, config_digest, met, not_met, unknown, report_json)
-      VALUES (@id, @scope, @started_at, @finished_at, @tool_version, @rules_digest, @config_digest, @met, @not_met, @unknown, @report_json)`);
+    const insertRun = this.db.prepare(`INSERT INTO runs (id, scope, started_at, finished_at, tool_version, rules_digest, config_digest, met, not_met, unknown, report_json, seq)
+      VALUES (@id, @scope, @started_at, @finished_at, @tool_version, @rules_digest, @config_digest, @met, @not_met, @unknown, @report_json, (SELECT coalesce(max(seq), 0) + 1 FROM runs))`);
     const insertLevel = this.db.prepare('INSERT INTO levels (run_id, item, level, ceiling) VALUES (?, ?, ?, ?)');
     const insertVerdict = this.db.prepare('INSERT INTO verdicts (run_id, criterion, status, basis) VALUES (?, ?, ?, ?)');
     const insertSignal = this.db.prepare('INSERT INTO signal_values (run_id, signal, status, value) VALUES (?, ?, ?, ?)');
@@ -71,7 +71,7 @@ export class SqliteStore implements RunStore {
 
   async list(opts: { scope?: string; limit?: number } = {}): Promise<RunSummary[]> {
     const rows = this.db.prepare(`SELECT id, scope, started_at, finished_at, tool_version, rules_digest, config_digest, met, not_met, unknown
-      FROM runs WHERE (@scope IS NULL OR scope = @scope) ORDER BY started_at DESC, id DESC LIMIT @limit`)
+      FROM runs WHERE (@scope IS NULL OR scope = @scope) ORDER BY started_at DESC, seq DESC LIMIT @limit`)
       .all({ scope: opts.scope ?? null, limit: opts.limit ?? -1 }) as RunRow[];
     return rows.map((r) => this.summary(r));
   }
@@ -80,7 +80,7 @@ export class SqliteStore implements RunStore {
     const back = parseRelative(ref);
     if (back !== undefined) return (await this.list({ scope, limit: back + 1 }))[back];
     const rows = this.db.prepare(`SELECT id, scope, started_at, finished_at, tool_version, rules_digest, config_digest, met, not_met, unknown
-      FROM runs WHERE id LIKE @prefix ESCAPE '\\' AND (@scope IS NULL OR scope = @scope) ORDER BY started_at DESC LIMIT 2`)
+      FROM runs WHERE id LIKE @prefix ESCAPE '\\' AND (@scope IS NULL OR scope = @scope) ORDER BY started_at DESC, seq DESC LIMIT 2`)
       .all({ prefix: ref.replace(/[\\%_]/g, (c) => `\\${c}`) + '%', scope: scope ?? null }) as RunRow[];
     if (rows.length > 1 && rows[0].id !== ref) throw new UserError(`run '${ref}' is ambiguous: it starts ${rows.map((r) => r.id).join(' and ')}; give more of the id`);
     return rows[0] ? this.summary(rows[0]) : undefined;
@@ -97,7 +97,7 @@ export class SqliteStore implements RunStore {
     this.db.transaction(() => {
       const scopes = (this.db.prepare('SELECT DISTINCT scope FROM runs').all() as { scope: string }[]).map((r) => r.scope);
       for (const scope of scopes) {
-        const ids = (this.db.prepare('SELECT id, started_at FROM runs WHERE scope = ? ORDER BY started_at DESC, id DESC').all(scope) as { id: string; started_at: string }[]);
+        const ids = (this.db.prepare('SELECT id, started_at FROM runs WHERE scope = ? ORDER BY started_at DESC, seq DESC').all(scope) as { id: string; started_at: string }[]);
         const newest = ids.length ? Date.parse(ids[0].started_at) : 0;
         const drop = ids.filter((r, i) =>
           (retention.keepRuns !== undefined && i >= retention.keepRuns) ||
