@@ -139,6 +139,14 @@ describe('techops scan', () => {
     expect(c.status).toBe('unknown');
     expect(c.reasons[0]).toMatch(/credentials rejected \(HTTP 401\) by GET http:\/\/127\.0\.0\.1:\d+\/signals\.json/);
     expect(r.stdout + r.stderr).not.toContain('wrong-token-0000');
+    // every unknown says what it lacks: here data everywhere a check reads it, an attestation where only one is asked
+    expect(c.missing).toEqual(['data']);
+    const s = report.summary.criteria;
+    expect(s.unknown_no_data + s.unknown_attestation_missing).toBe(s.unknown);
+    expect(s.unknown_no_data).toBe(report.criteria.filter((x: { missing?: string[] }) => x.missing?.includes('data')).length);
+    expect(report.criteria.filter((x: { status: string }) => x.status === 'unknown').every((x: { missing?: string[] }) => (x.missing ?? []).length > 0)).toBe(true);
+    const attestOnly = report.criteria.find((x: { check?: string; status: string }) => !x.check && x.status === 'unknown');
+    if (attestOnly) expect(attestOnly.missing).toEqual(['attestation']);
   });
 
   it('finishes with unknown criteria when the response is truncated', async () => {

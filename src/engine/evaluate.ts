@@ -27,6 +27,12 @@ export interface CriterionResult {
   explanation: string;
   /** Why the criterion is unknown, one entry per missing piece. */
   reasons: string[];
+  /**
+   * For an unknown criterion, what is missing: `data` (a signal it reads was not measured) and/or
+   * `attestation` (none valid where one is needed). Only `attestation` means the data is all there
+   * and a statement with evidence would decide it.
+   */
+  missing?: ('data' | 'attestation')[];
   check?: string;
   attest?: string;
   /** Where a criterion has both check and attest: the check's role. */
@@ -192,25 +198,26 @@ function evaluateCriterion(c: Criterion, input: EvaluateInput, context: Record<s
   const attNote = valid ? `attested by ${attestation!.by} on ${attestation!.date} (${attestation!.evidence})` : '';
   const role = c.measured;
   const orNotes = c.check ? uncollectedSides(c.check.disjunctions, signals, measured === 'met') : [];
-  const result = (status: Status, basis: Basis | undefined, reasons: string[], explanation: string): CriterionResult => ({
+  const result = (status: Status, basis: Basis | undefined, reasons: string[], explanation: string, missing?: CriterionResult['missing']): CriterionResult => ({
     ...base, ...withAtt, ...(role ? { measured: role } : {}), ...(measured ? { measurement: measured } : {}),
-    status, ...(basis ? { basis } : {}), reasons, explanation: [explanation, ...orNotes].join('; '),
+    status, ...(basis ? { basis } : {}), reasons, explanation: [explanation, ...orNotes].join('; '), ...(missing ? { missing } : {}),
   });
   const unknownWhy = (reasons: string[]) => `unknown: ${reasons.join('; ')}`;
 
   if (!c.check) {
-    return valid ? result('met', 'attested', [], `met: ${attNote}`) : result('unknown', undefined, [attestReason], unknownWhy([attestReason]));
+    return valid ? result('met', 'attested', [], `met: ${attNote}`) : result('unknown', undefined, [attestReason], unknownWhy([attestReason]), ['attestation']);
   }
   if (!c.attest) {
     if (measured === 'met') return result('met', 'measured', [], `met: ${measuredWhy}`);
     if (measured === 'not_met') return result('not_met', 'measured', [], `not met: ${measuredWhy}`);
-    return result('unknown', undefined, measuredReasons, unknownWhy(measuredReasons));
+    return result('unknown', undefined, measuredReasons, unknownWhy(measuredReasons), ['data']);
   }
   if (role === 'supporting') {
     // The attestation decides; the measurement from one tool among several only supports it.
     if (!valid) {
       const seen = measured === 'unknown' ? `unknown (${measuredReasons.join('; ')})` : `${measured === 'met' ? 'met' : 'not met'}: ${measuredWhy}`;
-      return result('unknown', undefined, [attestReason], `${unknownWhy([attestReason])}; the check only supports an attestation, it cannot decide alone (measured ${seen})`);
+      // Only the attestation can decide: data would not.
+      return result('unknown', undefined, [attestReason], `${unknownWhy([attestReason])}; the check only supports an attestation, it cannot decide alone (measured ${seen})`, ['attestation']);
     }
     if (measured === 'met') return result('met', 'measured+attested', [], `met: ${attNote}; the supporting check agrees: ${measuredWhy}`);
     if (measured === 'not_met') {
@@ -234,7 +241,8 @@ function evaluateCriterion(c: Criterion, input: EvaluateInput, context: Record<s
   }
   if (measured === 'met' && valid) return result('met', 'measured+attested', [], `met: ${measuredWhy}; ${attNote}`);
   const reasons = [...(measured === 'unknown' ? measuredReasons : []), ...(valid ? [] : [attestReason])];
-  return result('unknown', undefined, reasons, `${unknownWhy(reasons)}${measured === 'met' ? ` (check met: ${measuredWhy})` : ''}`);
+  const missing: ('data' | 'attestation')[] = [...(measured === 'unknown' ? ['data' as const] : []), ...(valid ? [] : ['attestation' as const])];
+  return result('unknown', undefined, reasons, `${unknownWhy(reasons)}${measured === 'met' ? ` (check met: ${measuredWhy})` : ''}`, missing);
 }
 
 function summarise(cap: Capability, results: Map<string, CriterionResult>): CapabilityResult {

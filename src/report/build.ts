@@ -27,8 +27,13 @@ export interface BuildReportInput {
 
 export function buildReport(input: BuildReportInput): Report {
   const { model, evaluation } = input;
-  const counts = { met: 0, not_met: 0, unknown: 0 };
-  for (const c of evaluation.criteria) counts[c.status]++;
+  const counts = { met: 0, not_met: 0, unknown: 0, unknown_no_data: 0, unknown_attestation_missing: 0 };
+  for (const c of evaluation.criteria) {
+    counts[c.status]++;
+    if (c.status !== 'unknown') continue;
+    if (c.missing?.includes('data')) counts.unknown_no_data++;
+    else counts.unknown_attestation_missing++;
+  }
   const capResults = new Map(evaluation.capabilities.map((c) => [c.id, c] as const));
   return {
     schema_version: 1,
@@ -52,7 +57,7 @@ export function buildReport(input: BuildReportInput): Report {
       const c = model.criteria.get(r.id)!;
       return {
         id: r.id, capability: r.capability, level: r.level, text: c.text, status: r.status, basis: r.basis,
-        explanation: r.explanation, reasons: r.reasons, check: r.check, attest: r.attest, measured: r.measured, measurement: r.measurement,
+        explanation: r.explanation, reasons: r.reasons, ...(r.missing ? { missing: r.missing } : {}), check: r.check, attest: r.attest, measured: r.measured, measurement: r.measurement,
         why: c.why, reading: c.reading,
         parameters: r.parameters, signals: r.signals, attestation: r.attestation,
       };

@@ -1,6 +1,6 @@
 import { formatDuration } from '../duration.js';
 import { describeObjects } from './annotations.js';
-import { labels, type Lang } from './i18n.js';
+import { labels, type Lang, unknownSplit } from './i18n.js';
 import type { Report } from './schema.js';
 
 export function formatFigure(value: number, unit: string): string {
@@ -24,7 +24,7 @@ export function renderMarkdown(report: Report, lang: Lang): string {
   out.push(`**${t.window}:** ${run.window.start} → ${run.window.end} (${formatDuration(run.window.seconds)})  `);
   out.push(`**${t.rules}:** \`${run.rules_digest.slice(0, 19)}…\` · ${run.standard} · techops ${run.tool.version} · ${run.finished_at}`, '');
   const s = report.summary.criteria;
-  out.push(`${t.criteria}: ${ICON.met} ${s.met} ${t.met} · ${ICON.not_met} ${s.not_met} ${t.not_met} · ${ICON.unknown} ${s.unknown} ${t.unknown}`, '');
+  out.push(`${t.criteria}: ${ICON.met} ${s.met} ${t.met} · ${ICON.not_met} ${s.not_met} ${t.not_met} · ${ICON.unknown} ${s.unknown} ${t.unknown} (${unknownSplit(t, s)})`, '');
   if (report.collectors.length === 0) out.push(`> ${t.noCollectors}`, '');
 
   out.push(`## ${t.domains}`, '', `| ${t.domain} | ${t.minLevel} | ${t.meanLevel} |`, '|---|---:|---:|');

@@ -37,7 +37,11 @@ export const reportSchema = z
     }),
     summary: z.object({
       capabilities: z.number().int(),
-      criteria: z.object({ met: z.number().int(), not_met: z.number().int(), unknown: z.number().int() }),
+      criteria: z.object({
+        met: z.number().int(), not_met: z.number().int(), unknown: z.number().int(),
+        unknown_no_data: z.number().int().describe('Unknown because a signal the criterion reads was not measured (an attestation may be missing too)'),
+        unknown_attestation_missing: z.number().int().describe('Unknown only for want of a valid attestation: the data is there or not needed'),
+      }),
       domains: z.array(z.object({ id: z.string(), zh: z.string(), en: z.string(), capabilities: z.array(z.string()), min_level: z.number(), mean_level: z.number(), min_ceiling: z.number() })),
       processes: z.array(z.object({ id: z.string(), zh: z.string(), en: z.string(), capabilities: z.array(z.string()), min_level: z.number(), mean_level: z.number(), min_ceiling: z.number() })),
     }),
@@ -63,6 +67,7 @@ export const reportSchema = z
         basis: z.enum(['measured', 'attested', 'measured+attested']).optional(),
         explanation: z.string(),
         reasons: z.array(z.string()),
+        missing: z.array(z.enum(['data', 'attestation'])).optional().describe('For an unknown criterion: what is missing'),
         check: z.string().optional(),
         attest: z.string().optional(),
         measured: z.enum(['required', 'supporting']).optional().describe('Where a criterion has both check and attest: whether the check is a required part or only supports the attestation'),

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { labels, type Lang } from './i18n.js';
+import { labels, type Lang, unknownSplit } from './i18n.js';
 import type { Report } from './schema.js';
 
 /** The terminal view: one row per capability item. cli-table3 measures CJK width correctly. */
@@ -18,7 +18,7 @@ export function renderTable(report: Report, lang: Lang, opts: { maxBlockers?: nu
     table.push([c.id, c.title[lang], String(c.level), String(c.ceiling), shown]);
   }
   const s = report.summary.criteria;
-  const lines = [table.toString(), `${t.criteria}: ${s.met} ${t.met}, ${s.not_met} ${t.not_met}, ${s.unknown} ${t.unknown}   (? = ${t.unknown})`];
+  const lines = [table.toString(), `${t.criteria}: ${s.met} ${t.met}, ${s.not_met} ${t.not_met}, ${s.unknown} ${t.unknown}: ${unknownSplit(t, s)}   (? = ${t.unknown})`];
   // Collectors: one line each, so a scan that saw nothing never looks like a clean one.
   for (const r of report.collectors) {
     lines.push(`${t.collector} ${r.collector}/${r.instance}: ${r.status} (${r.signals_observed}/${r.signals_declared} ${t.signals.toLowerCase()}, ${r.requests_failed ? `${r.requests_failed} ${t.failedOf} ` : ''}${r.requests} ${t.requests.toLowerCase()})${r.status !== 'ok' && (r.error ?? r.status_reason) ? ` — ${truncate(r.error ?? r.status_reason ?? '', 160)}` : ''}`);

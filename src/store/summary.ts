@@ -20,7 +20,7 @@ export function summarise(id: string, report: Report): RunSummary {
     tool_version: report.run.tool.version,
     rules_digest: report.run.rules_digest,
     config_digest: report.run.config_digest,
-    criteria: report.summary.criteria,
+    criteria: { met: report.summary.criteria.met, not_met: report.summary.criteria.not_met, unknown: report.summary.criteria.unknown },
     levels: Object.fromEntries(report.capabilities.map((c) => [c.id, { level: c.level, ceiling: c.ceiling }])),
   };
 }
