@@ -120,6 +120,37 @@ describe('techops scan', () => {
     expect(stack).toEqual([]);
   });
 
+  it('attest template lists, commented out, every criterion still unknown for want of an attestation; a filled entry then decides it', async () => {
+    values = GOOD;
+    const { dir, config } = workspace();
+    await cli(['scan', '-c', config, '-o', dir, '-f', 'json', '-q']);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    const waiting = report.criteria.filter((c: { status: string; missing?: string[] }) => c.status === 'unknown' && c.missing?.includes('attestation')).map((c: { id: string }) => c.id);
+    expect(waiting.length).toBeGreaterThan(0);
+    const t = await cli(['attest', 'template', '--report', join(dir, 'report.json'), '--rules', FIXTURE_RULES]);
+    expect(t.code, t.stderr).toBe(0);
+    const listed = [...t.stdout.matchAll(/^# {2}- criterion: (\S+)$/gm)].map((m) => m[1]);
+    expect(listed.sort()).toEqual([...waiting].sort());
+    // as written it decides nothing: every entry is a comment
+    expect(t.stdout).toMatch(/^attestations: \[\]$/m);
+    expect(t.stdout.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual(['attestations: []']);
+    // a person fills one entry in: it loads and decides the criterion
+    const id = listed[0];
+    const block = t.stdout.split('\n').filter((l) => l.startsWith('#  ') || l.startsWith('#    ')).join('\n');
+    const entry = block.slice(block.indexOf(`#  - criterion: ${id}`)).split('\n').slice(0, 6).map((l) => l.slice(1)).join('\n')
+      .replace('statement: ""', 'statement: "done"').replace('evidence: ""', 'evidence: "https://wiki.example.invalid/x"').replace('by: ""', 'by: "A. Person, lead"');
+    const att = join(dir, 'att.yaml');
+    writeFileSync(att, `attestations:\n${entry}\n`);
+    const r = await cli(['scan', '-c', config, '-o', join(dir, 'again'), '-f', 'json', '-q', '--attestations', att]);
+    const again = JSON.parse(readFileSync(join(dir, 'again', 'report.json'), 'utf8'));
+    expect(r.stderr).not.toContain('attestation not used');
+    expect(again.criteria.find((c: { id: string }) => c.id === id).missing ?? []).not.toContain('attestation');
+    // and it never overwrites a file
+    const o = await cli(['attest', 'template', '--report', join(dir, 'report.json'), '--rules', FIXTURE_RULES, '-o', att]);
+    expect(o.code).toBe(1);
+    expect(o.stderr).toContain('does not overwrite attestations');
+  });
+
   it('never writes the token into reports or logs', async () => {
     values = GOOD;
     const { dir, config } = workspace();

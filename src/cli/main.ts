@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { systemClock, type Clock } from '../clock.js';
@@ -28,6 +28,7 @@ import { configJsonSchema } from './config-schema.js';
 import { renderExplain } from './explain.js';
 import { modelCounts, renderModel, renderSignals } from './model-commands.js';
 import { writeAtomic } from './output.js';
+import { attestTemplate } from './attest-template.js';
 import { registerStoreCommands } from './store-commands.js';
 
 /**
@@ -309,6 +310,27 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
       });
       // A scan still running holds sockets open; the process has nothing left to do.
       if (abandoned && !deps.shutdown) process.exit(EXIT.ok);
+    });
+
+  program
+    .command('attest')
+    .description('attestation helpers')
+    .command('template')
+    .description('an attestation skeleton (YAML, comments in Chinese and English) for every criterion an attestation would decide; with a report, those still unknown for want of one')
+    .option('--report <file>', 'take the criteria still unknown for want of an attestation from this report (default: techops-out/report.json when it exists; without one, every criterion with an attest part)')
+    .option('--item <id>', 'only this capability item (e.g. 6.1.2) or criterion')
+    .option('--rules <dir>', 'rule files directory')
+    .option('-o, --output <file>', 'write the skeleton to this file instead of stdout (refuses to overwrite)')
+    .action((o) => {
+      const m = model(o.rules);
+      if (o.item && !m.capabilities.some((c) => c.id === o.item) && !m.criteria.has(o.item)) throw new UserError(`--item: no capability item or criterion ${o.item}`);
+      const report = readReport(o.report ?? 'techops-out/report.json');
+      if (o.report && !report) throw new UserError(`cannot read report ${o.report}: no such file`);
+      const text = attestTemplate(m, { report, item: o.item, today: clock.now().toISOString().slice(0, 10), validityDays: 365 });
+      if (!o.output) return out(text);
+      if (existsSync(o.output)) throw new UserError(`${o.output} exists: techops attest template does not overwrite attestations`);
+      writeFileSync(o.output, text);
+      err(`attestation skeleton written to ${o.output}\n`);
     });
 
   registerStoreCommands(program, {
