@@ -151,6 +151,20 @@ describe('techops scan', () => {
     expect(o.stderr).toContain('does not overwrite attestations');
   });
 
+  it('colours the table on a terminal, never with NO_COLOR, never in the file', async () => {
+    values = GOOD;
+    const { dir, config } = workspace();
+    const tty = await cli(['scan', '-c', config, '-o', dir, '-q'], { stdoutIsTTY: true });
+    expect(tty.stdout).toContain('\u001b[');
+    expect(readFileSync(join(dir, 'report.txt'), 'utf8')).not.toContain('\u001b[');
+    const plain = await cli(['scan', '-c', config, '-o', dir, '-q'], { stdoutIsTTY: true, env: { CLI_TOKEN: TOKEN, NO_COLOR: '1' } });
+    expect(plain.stdout).not.toContain('\u001b[');
+    // without colour codes the two are the same table
+    expect(tty.stdout.replace(/\u001b\[\d+m/g, '')).toBe(plain.stdout);
+    const piped = await cli(['scan', '-c', config, '-o', dir, '-q'], { stdoutIsTTY: false });
+    expect(piped.stdout).not.toContain('\u001b[');
+  });
+
   it('never writes the token into reports or logs', async () => {
     values = GOOD;
     const { dir, config } = workspace();

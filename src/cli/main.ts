@@ -53,6 +53,8 @@ export interface CliDeps {
   stdout?: (s: string) => void;
   stderr?: (s: string) => void;
   stderrIsTTY?: boolean;
+  /** Whether stdout is a terminal (colour in the table); process.stdout.isTTY by default. */
+  stdoutIsTTY?: boolean;
   clock?: Clock;
   env?: NodeJS.ProcessEnv;
   /** Stops `serve` (tests); without it SIGTERM and SIGINT do. */
@@ -139,7 +141,9 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
       const failBelow = o.failBelow === undefined ? undefined : parseLevel(o.failBelow);
       const log = makeLog(!!o.quiet);
       const { report, rendered } = await scanOnce(o, log);
-      out(rendered(formats[0]));
+      // Colour only for a terminal that has not asked for none (https://no-color.org); files never.
+      const colour = (deps.stdoutIsTTY ?? process.stdout.isTTY) === true && !env.NO_COLOR;
+      out(formats[0] === 'table' && colour ? renderTable(report, lang(o.lang), { colour }) : rendered(formats[0]));
       const notOk = report.collectors.filter((r) => r.status !== 'ok');
       if (o.failOnCollectorError && notOk.length) {
         for (const r of notOk) err(`collector ${r.collector}/${r.instance} is ${r.status}: ${r.status_reason ?? r.error ?? ''}\n`);
