@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
+import { DEFAULT_STORE_PATH } from '../config/load.js';
 import { UserError } from '../errors.js';
 import { renderMarkdown } from '../report/markdown.js';
 import type { Report } from '../report/schema.js';
@@ -18,7 +19,7 @@ interface StoreDeps {
 }
 
 /** The default store when neither --store nor -c is given: the default path beside a config in the working directory. */
-const DEFAULT_LOCATION = '.techops/runs.db';
+const DEFAULT_LOCATION = DEFAULT_STORE_PATH;
 
 /** history, diff, export and verify: reading the run history a scan records. */
 export function registerStoreCommands(program: Command, deps: StoreDeps): void {
