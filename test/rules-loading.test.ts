@@ -93,6 +93,16 @@ describe('measured, why and golden cases (issue 10)', () => {
     ]);
   });
 
+  it('reads a bilingual why as { zh, en }, a bare string as English only', () => {
+    const dir = withCases(
+      '        - { expect: met, signals: { fixture.grouping.enabled: true }, attested: true }\n',
+      '      measured: supporting\n      why: { zh: "分组从路由树读取。", en: "Grouping is read from the route tree." }\n',
+    );
+    const c = loadModel(dir, { declaredSignals: declared }).criteria.get('1.1.1-3.1')!;
+    expect(c).toMatchObject({ why: 'Grouping is read from the route tree.', whyZh: '分组从路由树读取。' });
+    expect(loadModel(FIXTURE_RULES, { declaredSignals: declared }).criteria.get('1.1.1-3.1')!.whyZh).toBeUndefined();
+  });
+
   it('rejects measured on a criterion that lacks a check or an attest', () => {
     const dir = copyFixture((t) => t.replace('      check: fixture.alerts.count >= 1\n', '      check: fixture.alerts.count >= 1\n      measured: supporting\n'));
     expect(() => loadModel(dir, { declaredSignals: declared })).toThrow(/1\.1\.1-alerting\.yaml: 1\.1\.1-1\.1: measured: supporting is only allowed where a criterion has both a check and an attest/);

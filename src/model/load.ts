@@ -9,6 +9,8 @@ import { CheckSyntaxError, compileCheck } from './cel.js';
 import { LEVELS, MEASURED_ROLES, type Capability, type Criterion, type GoldenCase, type Level, type LevelSpec, type Model, type Parameter } from './types.js';
 
 const text = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
+/** A rule author's prose (attest, why): bilingual like `text`; a bare string is English only. */
+const prose = z.union([z.string().min(1), text]);
 const named = z.object({ id: z.string().regex(/^[a-z0-9-]+$/), zh: z.string().min(1), en: z.string().min(1) }).strict();
 
 const paramValue = z.union([z.number(), z.string(), z.boolean()]);
@@ -29,9 +31,9 @@ const criterionSchema = z
     id: z.string(),
     text,
     check: z.string().min(1).optional(),
-    attest: z.string().min(1).optional(),
+    attest: prose.optional(),
     measured: z.enum(MEASURED_ROLES).optional(),
-    why: z.string().min(1).optional(),
+    why: prose.optional(),
     reading: z.string().min(1).optional(),
     cases: z.array(caseSchema).optional(),
   })
@@ -170,8 +172,9 @@ export function loadModel(dir: string, opts: LoadRulesOptions): Model {
         });
         const criterion: Criterion = {
           id: c.id, capability: cap, level: level as Level, n: i + 1, text: c.text,
-          check, attest: c.attest, measured: c.check && c.attest ? (c.measured ?? 'required') : undefined,
-          why: c.why, reading: c.reading, cases, file,
+          check, attest: english(c.attest), attestZh: chinese(c.attest),
+          measured: c.check && c.attest ? (c.measured ?? 'required') : undefined,
+          why: english(c.why), whyZh: chinese(c.why), reading: c.reading, cases, file,
         };
         list.push(criterion);
         criteria.set(c.id, criterion);
@@ -226,4 +229,12 @@ export function compareItemIds(a: string, b: string): number {
 
 export function findCapability(model: Model, id: string): Capability | undefined {
   return model.capabilities.find((c) => c.id === id);
+}
+
+function english(p: string | { en: string } | undefined): string | undefined {
+  return typeof p === 'object' ? p.en : p;
+}
+
+function chinese(p: string | { zh: string } | undefined): string | undefined {
+  return typeof p === 'object' ? p.zh : undefined;
 }

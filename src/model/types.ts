@@ -59,10 +59,14 @@ export interface Criterion {
   text: Text;
   check?: CompiledCheck;
   attest?: string;
+  /** The attest text in Chinese, where the rule file gives it (`attest: { zh, en }`). */
+  attestZh?: string;
   /** Set exactly when both check and attest are present (default `required`). */
   measured?: MeasuredRole;
   /** Why the check reads what it reads and why its threshold is what it is. */
   why?: string;
+  /** `why` in Chinese, where the rule file gives it (`why: { zh, en }`). */
+  whyZh?: string;
   /** The reading taken where the standard's text is ambiguous or in error. */
   reading?: string;
   cases: GoldenCase[];
