@@ -34,7 +34,7 @@ const criterionSchema = z
     attest: prose.optional(),
     measured: z.enum(MEASURED_ROLES).optional(),
     why: prose.optional(),
-    reading: z.string().min(1).optional(),
+    reading: prose.optional(),
     cases: z.array(caseSchema).optional(),
   })
   .strict()
@@ -54,7 +54,7 @@ const parameterSchema = z
   .object({
     default: z.union([z.number(), z.string(), z.boolean()]),
     source: z.enum(['standard', 'heuristic']),
-    description: z.string().min(1),
+    description: prose,
     unit: z.string().optional(),
   })
   .strict();
@@ -65,7 +65,7 @@ const ruleFileSchema = z
     domain: named,
     process: named,
     title: text,
-    reading: z.string().optional(),
+    reading: prose.optional(),
     parameters: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), parameterSchema).optional(),
     levels: z.object({ 1: levelSchema, 2: levelSchema, 3: levelSchema, 4: levelSchema, 5: levelSchema }).strict(),
   })
@@ -123,7 +123,9 @@ export function loadModel(dir: string, opts: LoadRulesOptions): Model {
     const doc = parsed.data;
     const cap = doc.capability;
     const paramNames = new Set(Object.keys(doc.parameters ?? {}));
-    const parameters: Parameter[] = Object.entries(doc.parameters ?? {}).map(([name, p]) => ({ name, ...p }));
+    const parameters: Parameter[] = Object.entries(doc.parameters ?? {}).map(([name, p]) => ({
+      name, ...p, description: english(p.description)!, descriptionZh: chinese(p.description),
+    }));
     const levels: LevelSpec[] = [];
     for (const level of LEVELS) {
       const spec = doc.levels[level];
@@ -174,7 +176,7 @@ export function loadModel(dir: string, opts: LoadRulesOptions): Model {
           id: c.id, capability: cap, level: level as Level, n: i + 1, text: c.text,
           check, attest: english(c.attest), attestZh: chinese(c.attest),
           measured: c.check && c.attest ? (c.measured ?? 'required') : undefined,
-          why: english(c.why), whyZh: chinese(c.why), reading: c.reading, cases, file,
+          why: english(c.why), whyZh: chinese(c.why), reading: english(c.reading), readingZh: chinese(c.reading), cases, file,
         };
         list.push(criterion);
         criteria.set(c.id, criterion);
@@ -183,7 +185,7 @@ export function loadModel(dir: string, opts: LoadRulesOptions): Model {
     }
     if (capabilities.some((x) => x.id === cap)) problems.push(`${file}: capability ${cap} is defined twice`);
     capabilities.push({
-      id: cap, domain: doc.domain, process: doc.process, title: doc.title, reading: doc.reading,
+      id: cap, domain: doc.domain, process: doc.process, title: doc.title, reading: english(doc.reading), readingZh: chinese(doc.reading),
       parameters, levels, file,
     });
   }

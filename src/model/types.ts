@@ -18,6 +18,7 @@ export interface Parameter {
   /** Where the value comes from: the standard's own figure, or our reading of vague text. */
   source: 'standard' | 'heuristic';
   description: string;
+  descriptionZh?: string;
   unit?: string;
 }
 
@@ -69,6 +70,7 @@ export interface Criterion {
   whyZh?: string;
   /** The reading taken where the standard's text is ambiguous or in error. */
   reading?: string;
+  readingZh?: string;
   cases: GoldenCase[];
   file: string;
 }
@@ -86,6 +88,7 @@ export interface Capability {
   process: Named;
   title: Text;
   reading?: string;
+  readingZh?: string;
   parameters: Parameter[];
   levels: LevelSpec[];
   file: string;
