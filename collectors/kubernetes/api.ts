@@ -111,6 +111,7 @@ export type PodTemplate = z.infer<typeof podTemplate>;
 export const deploymentSchema = withMeta({
   spec: z.object({
     replicas: z.number().int().optional(),
+    revisionHistoryLimit: z.number().int().nullable().optional(),
     template: podTemplate,
     strategy: z
       .object({

@@ -89,7 +89,7 @@ async function scan(inst: InstanceConfig) {
 
 const DEPLOYMENT_SIGNALS: KubernetesSignalId[] = [
   'kubernetes.workloads.count', 'kubernetes.hpa.coverage_ratio', 'kubernetes.replicas.multi_ratio', 'kubernetes.pdb.coverage_ratio', 'kubernetes.spread.ratio',
-  'kubernetes.rollout.capacity_kept_ratio', 'kubernetes.probes.readiness_ratio', 'kubernetes.probes.liveness_ratio', 'kubernetes.resources.requests_ratio',
+  'kubernetes.rollout.capacity_kept_ratio', 'kubernetes.rollout.rollback_ready_ratio', 'kubernetes.probes.readiness_ratio', 'kubernetes.probes.liveness_ratio', 'kubernetes.resources.requests_ratio',
   'kubernetes.resources.limits_ratio', 'kubernetes.caches.count', 'kubernetes.caches.replicated_ratio',
 ];
 
@@ -112,6 +112,8 @@ describe('kubernetes collector: the shop cluster', () => {
     expect(r.value('kubernetes.cluster_autoscaler.present')).toBe(true);
     expect(r.detail('kubernetes.cluster_autoscaler.present')).toContain('kube-system/cluster-autoscaler');
     expect(r.value('kubernetes.rollout.capacity_kept_ratio')).toBe(3 / 7); // frontend (0), checkout (25 % of 2), billing-old (25 % of 1)
+    expect(r.value('kubernetes.rollout.rollback_ready_ratio')).toBe(6 / 7); // legacy/report keeps no old ReplicaSet (revisionHistoryLimit 0)
+    expect(r.detail('kubernetes.rollout.rollback_ready_ratio')).toContain('legacy/report');
     expect(r.value('kubernetes.services.count')).toBe(4); // default/kubernetes left out, kube-system/kube-dns out of scope
     expect(r.value('kubernetes.ingress.count')).toBe(2); // 1 Ingress + 1 HTTPRoute
     expect(r.detail('kubernetes.ingress.count')).toBe('1 Ingress, 1 HTTPRoute, no GRPCRoute CRD');

@@ -22,6 +22,7 @@ export const KUBERNETES_SIGNALS = [
   count('kubernetes.hpa.custom_metrics_count', 'HPAs with at least one Pods, Object, External or ContainerResource metric (beyond plain CPU/memory utilisation)'),
   count('kubernetes.keda.scaledobjects', 'KEDA ScaledObjects (keda.sh/v1alpha1) in scope; not available without the KEDA CRD'),
   flag('kubernetes.cluster_autoscaler.present', 'Nodes scale automatically: a cluster-autoscaler Deployment, the cluster-autoscaler-status ConfigMap in kube-system (self-managed, GKE, AKS), Karpenter NodePools/Provisioners, Karpenter-provisioned nodes, or nodes annotated for the cluster autoscaler'),
+  ratio('kubernetes.rollout.rollback_ready_ratio', 'Deployments that keep an earlier ReplicaSet revision to roll back to (spec.revisionHistoryLimit unset, default 10, or at least 1) / Deployments'),
   ratio('kubernetes.rollout.capacity_kept_ratio', 'Deployments with a RollingUpdate strategy whose maxUnavailable resolves to 0 for their replica count (no capacity lost during a rollout) / Deployments'),
   count('kubernetes.progressive_delivery.count', 'Argo Rollouts with a canary or blueGreen strategy plus Flagger Canaries in scope; not available when neither CRD is installed'),
   count('kubernetes.services.count', 'Services in scope (the API server\'s own default/kubernetes Service left out)'),

@@ -87,6 +87,7 @@ export function measureElasticity(s: ElasticityReads): MeasuredSet<KubernetesSig
     'kubernetes.keda.scaledobjects': fromRead(s.scaledobjects, (k) => k.count),
     'kubernetes.hpa.coverage_ratio': scaled.failed ?? hpaCoverage([data(s.deployments)!, data(s.statefulsets)!], scaled.evidence),
     'kubernetes.rollout.capacity_kept_ratio': fromRead(s.deployments, (d) => capacityKept(d, [])),
+    'kubernetes.rollout.rollback_ready_ratio': fromRead(s.deployments, (d) => rollbackReady(d, [])),
     'kubernetes.cluster_autoscaler.present': clusterAutoscaler(s),
     'kubernetes.progressive_delivery.count': progressiveDelivery(s.rollouts, s.canaries),
     'kubernetes.services.count': fromRead(s.services, (n) => n),
@@ -112,6 +113,11 @@ export const hpaCoverage = (list: readonly WorkloadFacts[], evidence: string[]) 
 const capacityKept = (d: WorkloadFacts, evidence: string[]) => workloadShare([d], evidence, {
   have: (w) => w.capacityKept, of: (w) => w.count, short: (w) => w.capacityLost, empty: 'no Deployment in scope',
   detail: (n, of, short) => `${n} of ${of} Deployments roll with maxUnavailable 0; losing capacity: ${short}`, what: 'Deployments whose rolling update loses capacity',
+});
+
+const rollbackReady = (d: WorkloadFacts, evidence: string[]) => workloadShare([d], evidence, {
+  have: (w) => w.rollbackReady, of: (w) => w.count, short: (w) => w.noRollback, empty: 'no Deployment in scope',
+  detail: (n, of, short) => `${n} of ${of} Deployments keep an earlier revision to roll back to; revisionHistoryLimit 0: ${short}`, what: 'Deployments with revisionHistoryLimit 0 (nothing to roll back to)',
 });
 
 /** True on any sign of node autoscaling; false only when every source answered and none shows one. */

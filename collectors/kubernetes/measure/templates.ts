@@ -54,6 +54,14 @@ export function isZoneSpread(t: PodTemplate): boolean {
  * down for maxUnavailable and up for maxSurge (defaults 25 % each); when both come to 0,
  * maxUnavailable becomes 1. Recreate stops every pod first.
  */
+/**
+ * Whether `kubectl rollout undo` has an earlier revision to return to: the Deployment keeps old
+ * ReplicaSets (revisionHistoryLimit unset means the API's default of 10; 0 deletes them).
+ */
+export function keepsRevisions(d: Deployment): boolean {
+  return (d.spec.revisionHistoryLimit ?? 10) > 0;
+}
+
 export function keepsCapacity(d: Deployment): boolean {
   const strategy = d.spec.strategy;
   if ((strategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') return false;

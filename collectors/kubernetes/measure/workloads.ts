@@ -3,7 +3,7 @@ import type { Read } from '../../../src/collector/kit.js';
 import { examples, Examples, objectsOf, share, sumOf } from './common.js';
 import { addToGroup, CACHE_IMAGES, cacheEngineOf, DATABASE_IMAGES, engineOf, imageName, ownedByCountedOperator, SENTINEL_IMAGES, type Group } from './datastores.js';
 import { ownerOf } from './inventory.js';
-import { asksForMesh, hasCpuAndMemory, isAutoscaler, isSpread, isZoneSpread, keepsCapacity, selects } from './templates.js';
+import { asksForMesh, hasCpuAndMemory, isAutoscaler, isSpread, isZoneSpread, keepsCapacity, keepsRevisions, selects } from './templates.js';
 
 /**
  * What the collector keeps of Deployments, StatefulSets and DaemonSets: counters, a few example
@@ -61,6 +61,9 @@ export interface WorkloadFacts {
   /** Deployments only. */
   capacityKept: number;
   capacityLost: Examples;
+  /** Deployments that keep an earlier ReplicaSet to roll back to. */
+  rollbackReady: number;
+  noRollback: Examples;
   meshTemplates: Examples;
   /** cluster-autoscaler Deployments, in any namespace (kube-system included). */
   autoscalers: Examples;
@@ -79,7 +82,7 @@ export function newWorkloadFacts(kind: WorkloadKind, indexes: Indexes): Workload
     spread: 0, unspread: new Examples(), zoneSpread: 0, zoneUnspread: new Examples(),
     readiness: 0, noReadiness: new Examples(), liveness: 0, noLiveness: new Examples(),
     containers: 0, requests: 0, limits: 0, noRequests: new Examples(), noLimits: new Examples(),
-    capacityKept: 0, capacityLost: new Examples(), meshTemplates: new Examples(), autoscalers: new Examples(),
+    capacityKept: 0, capacityLost: new Examples(), rollbackReady: 0, noRollback: new Examples(), meshTemplates: new Examples(), autoscalers: new Examples(),
     databases: new Map(), caches: new Map(), entries: [],
   };
 }
@@ -137,6 +140,8 @@ export function foldWorkload(acc: WorkloadFacts, w: Deployment | StatefulSet | D
   if (acc.kind === 'Deployment') {
     if (keepsCapacity(w as Deployment)) acc.capacityKept++;
     else acc.capacityLost.add(id);
+    if (keepsRevisions(w as Deployment)) acc.rollbackReady++;
+    else acc.noRollback.add(id);
   }
 
   if (ownedByCountedOperator(meta)) return;
