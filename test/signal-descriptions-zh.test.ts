@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { collectors } from '../collectors/index.js';
 import { signalCatalog } from '../src/signals/catalog.js';
 import {
@@ -14,7 +15,10 @@ import {
 const CJK = /\p{Script=Han}/u;
 const catalog = signalCatalog(collectors);
 const declared = [...catalog.ids];
-const zh = loadChineseDescriptions(defaultChineseDescriptionsFile());
+// Read raw, not through the loader, so each test below names its own problem (the loader stops
+// at the first invalid entry); the loader's own verdict on the file is a test of its own.
+const raw = parseYaml(readFileSync(defaultChineseDescriptionsFile(), 'utf8')) as { collectors?: Record<string, unknown>; signals?: Record<string, unknown> };
+const zh = { collectors: new Map(Object.entries(raw.collectors ?? {})), signals: new Map(Object.entries(raw.signals ?? {})) };
 
 function tempFile(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'techops-zh-')), 'descriptions.zh.yaml');
@@ -42,8 +46,14 @@ describe('Chinese signal descriptions (signals/descriptions.zh.yaml)', () => {
   });
 
   it('are Chinese, not English left in place', () => {
-    const english = [...zh.signals, ...zh.collectors].filter(([, text]) => !CJK.test(text)).map(([id]) => id);
-    expect(english).toEqual([]);
+    const english = [...zh.signals, ...zh.collectors].filter(([, text]) => typeof text !== 'string' || !CJK.test(text)).map(([id]) => id);
+    expect(english, `descriptions with no Chinese character: ${english.join(', ')}`).toEqual([]);
+  });
+
+  it('pass the loader the commands use', () => {
+    const loaded = loadChineseDescriptions(defaultChineseDescriptionsFile());
+    expect(loaded.signals.size).toBe(zh.signals.size);
+    expect(loaded.collectors.size).toBe(collectors.length);
   });
 
   it('are what the lookups return', () => {
