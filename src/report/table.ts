@@ -36,9 +36,9 @@ export function renderTable(report: Report, lang: Lang, opts: { maxBlockers?: nu
   const lines = [table.toString(), summary];
   // Collectors: one line each, so a scan that saw nothing never looks like a clean one.
   for (const r of report.collectors) {
-    const [colon, open, close, comma] = lang === 'zh' ? ['：', '（', '）', '，'] : [':', ' (', ')', ', '];
+    const [colon, open, close, comma] = lang === 'zh' ? ['：', '（', '）', '，'] : [': ', ' (', ')', ', '];
     const why = r.status !== 'ok' && (r.error ?? r.status_reason) ? ` — ${verbatim(lang, truncate(r.error ?? r.status_reason ?? '', 160))}` : '';
-    lines.push(`${t.collector} ${r.collector}/${r.instance}${colon} ${paint(byStatus[r.status], collectorStatusLabel(t, r.status))}${open}${r.signals_observed}/${r.signals_declared} ${t.signals.toLowerCase()}${comma}${r.requests_failed ? `${r.requests_failed} ${t.failedOf} ` : ''}${r.requests} ${t.requests.toLowerCase()}${close}${why}`);
+    lines.push(`${t.collector} ${r.collector}/${r.instance}${colon}${paint(byStatus[r.status], collectorStatusLabel(t, r.status))}${open}${r.signals_observed}/${r.signals_declared} ${t.signals.toLowerCase()}${comma}${r.requests_failed ? `${r.requests_failed} ${t.failedOf} ` : ''}${r.requests} ${t.requests.toLowerCase()}${close}${why}`);
   }
   for (const c of report.claims) {
     const [colon, open, close, comma] = lang === 'zh' ? ['：', '（', '）', '，'] : [': ', ' (', ')', ', '];
