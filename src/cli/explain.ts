@@ -46,7 +46,7 @@ export function renderExplain(model: Model, target: string, lang: Lang, report?:
     if (c.check?.references.length) lines.push(`    ${field(t.reads)}${c.check.references.join(', ')}`);
     if (c.why) lines.push(`    ${field(t.whyWord)}${prose(c.why, c.whyZh)}`);
     if (c.attest) lines.push(`    ${field(t.attest)}${prose(c.attest, c.attestZh)}`);
-    if (c.measured) lines.push(`    ${field(t.measuredRole)}${t[c.measured]}${open}${c.measured === 'required' ? t.requiredMeans : t.supportingMeans}${close}`);
+    if (c.measured) lines.push(`    ${field(t.measuredRole)}${t[c.measured]}${open}${c.measured === 'required' ? t.requiredMeans : c.measured === 'sufficient' ? t.sufficientMeans : t.supportingMeans}${close}`);
     if (c.reading) lines.push(`    ${field(t.reading)}${prose(c.reading, c.readingZh)}`);
     if (v) {
       lines.push(`    → ${explanationIn(lang, v)}`);

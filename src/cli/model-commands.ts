@@ -28,9 +28,13 @@ export interface Coverage {
   measured_required: number;
   /** Check and attest, the check only supporting the attestation. */
   measured_supporting: number;
+  /** Check and attest, a measured met deciding alone (the attestation decides otherwise). */
+  measured_sufficient: number;
+  /** Decided by data alone where the data shows it: measured_only plus measured_sufficient. */
+  data_can_decide: number;
   attest_only: number;
   /** The same figures as percentages of `criteria`, one decimal. */
-  percent: { measured_only: number; with_measured_part: number; measured_required: number; measured_supporting: number; attest_only: number };
+  percent: { measured_only: number; with_measured_part: number; measured_required: number; measured_supporting: number; measured_sufficient: number; data_can_decide: number; attest_only: number };
 }
 
 export function coverage(criteria: Criterion[]): Coverage {
@@ -38,8 +42,10 @@ export function coverage(criteria: Criterion[]): Coverage {
   const counts = {
     measured_only: criteria.filter((c) => c.check && !c.attest).length,
     with_measured_part: criteria.filter((c) => c.check).length,
-    measured_required: criteria.filter((c) => c.check && c.attest && c.measured !== 'supporting').length,
+    measured_required: criteria.filter((c) => c.check && c.attest && c.measured === 'required').length,
     measured_supporting: criteria.filter((c) => c.check && c.attest && c.measured === 'supporting').length,
+    measured_sufficient: criteria.filter((c) => c.check && c.attest && c.measured === 'sufficient').length,
+    data_can_decide: criteria.filter((c) => c.check && (!c.attest || c.measured === 'sufficient')).length,
     attest_only: criteria.filter((c) => !c.check).length,
   };
   const pct = (x: number) => (n ? Math.round((x / n) * 1000) / 10 : 0);
@@ -48,7 +54,8 @@ export function coverage(criteria: Criterion[]): Coverage {
     ...counts,
     percent: {
       measured_only: pct(counts.measured_only), with_measured_part: pct(counts.with_measured_part),
-      measured_required: pct(counts.measured_required), measured_supporting: pct(counts.measured_supporting), attest_only: pct(counts.attest_only),
+      measured_required: pct(counts.measured_required), measured_supporting: pct(counts.measured_supporting),
+      measured_sufficient: pct(counts.measured_sufficient), data_can_decide: pct(counts.data_can_decide), attest_only: pct(counts.attest_only),
     },
   };
 }
@@ -102,6 +109,8 @@ function coverageLines(c: Coverage, t: Labels): string[] {
     fill(t.coverageWithMeasured, { v: f(c.with_measured_part, c.percent.with_measured_part) }),
     fill(t.coverageRequired, { v: f(c.measured_required, c.percent.measured_required) }),
     fill(t.coverageSupporting, { v: f(c.measured_supporting, c.percent.measured_supporting) }),
+    fill(t.coverageSufficient, { v: f(c.measured_sufficient, c.percent.measured_sufficient) }),
+    fill(t.coverageDataCanDecide, { v: f(c.data_can_decide, c.percent.data_can_decide) }),
     fill(t.coverageAttestOnly, { v: f(c.attest_only, c.percent.attest_only) }),
   ];
 }

@@ -230,6 +230,22 @@ function evaluateCriterion(c: Criterion, input: EvaluateInput, context: Record<s
     if (measured === 'not_met') return result('not_met', 'measured', [], notMet(measuredWhy));
     return result('unknown', undefined, measuredReasons, unknownWhy(measuredReasons), ['data']);
   }
+  if (role === 'sufficient') {
+    // What the data shows decides; what it does not show is no evidence of absence (a partial
+    // view), so a measured not_met or unknown leaves the decision to the attestation.
+    if (measured === 'met') return result('met', valid ? 'measured+attested' : 'measured', [], valid ? say('required.both', { why: measuredWhy, note: attNote }) : met(measuredWhy));
+    if (!valid) {
+      const seen = measured === 'unknown' ? say('supporting.seen_unknown', { reasons: joinAll(measuredReasons) }) : notMet(measuredWhy);
+      return result('unknown', undefined, [...(measured === 'unknown' ? measuredReasons : []), attestReason],
+        say('sufficient.not_shown', { unknown: unknownWhy([attestReason]), seen }), measured === 'unknown' ? ['data', 'attestation'] : ['attestation']);
+    }
+    if (measured === 'not_met') {
+      const message = say('conflict.not_shown', { criterion: c.id, by: attestation!.by, date: attestation!.date, why: measuredWhy });
+      conflicts.push({ criterion: c.id, attestation: attestation!, decided_by: 'attestation', message: message.en, message_zh: message.zh });
+      return result('met', 'attested', [], say('sufficient.attested_unseen', { note: attNote, why: measuredWhy }));
+    }
+    return result('met', 'attested', [], say('supporting.unmeasured', { note: attNote, reasons: joinAll(measuredReasons) }));
+  }
   if (role === 'supporting') {
     // The attestation decides; the measurement from one tool among several only supports it.
     if (!valid) {

@@ -47,6 +47,14 @@ const CATALOGUE = {
     en: '{unknown}; the check only supports an attestation, it cannot decide alone (measured {seen})',
     zh: '{unknown}；该检查仅辅助人工证明，不能单独判定（测量结果：{seen}）',
   },
+  'sufficient.not_shown': {
+    en: '{unknown}; the systems read do not show it (measured {seen}), which is no evidence that it is missing: the attestation decides',
+    zh: '{unknown}；所读取的系统未显示该能力（测量结果：{seen}），但这不能证明其不存在：以人工证明为准',
+  },
+  'sufficient.attested_unseen': {
+    en: 'met: {note}; the systems read do not show it (a conflict for the auditor): not met: {why}',
+    zh: '满足：{note}；所读取的系统未显示该能力（需审核人关注的冲突）：不满足：{why}',
+  },
   'supporting.seen_unknown': { en: 'unknown ({reasons})', zh: '未知（{reasons}）' },
   'supporting.agrees': { en: 'met: {note}; the supporting check agrees: {why}', zh: '满足：{note}；辅助检查一致：{why}' },
   'supporting.disagrees': {
@@ -59,6 +67,10 @@ const CATALOGUE = {
   'conflict.attestation_decides': {
     en: '{criterion}: attested by {by} on {date}, but measured not met ({why}); the attestation decides (the check only supports it) and the measurement disagrees',
     zh: '{criterion}：由 {by} 于 {date} 证明，但测量结果为不满足（{why}）；以人工证明为准（该检查仅作辅助），测量结果与之不一致',
+  },
+  'conflict.not_shown': {
+    en: '{criterion}: attested by {by} on {date}, but the systems read do not show it ({why}); the attestation decides (data that shows it would decide alone)',
+    zh: '{criterion}：由 {by} 于 {date} 证明，但所读取的系统未显示该能力（{why}）；以人工证明为准（若数据显示该能力则可单独判定）',
   },
   'conflict.measurement_stands': {
     en: '{criterion}: attested by {by} on {date}, but measured not met ({why}); the measurement stands',

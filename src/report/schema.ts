@@ -75,7 +75,7 @@ export const reportSchema = z
         check: z.string().optional(),
         attest: z.string().optional(),
         attest_zh: zh('attest, where the rule file gives it'),
-        measured: z.enum(['required', 'supporting']).optional().describe('Where a criterion has both check and attest: whether the check is a required part or only supports the attestation'),
+        measured: z.enum(['required', 'supporting', 'sufficient']).optional().describe('Where a criterion has both check and attest: whether the check is a required part, only supports the attestation, or decides alone when it is met (sufficient)'),
         measurement: status.optional().describe('What the check alone gave, before any attestation was weighed'),
         why: z.string().optional().describe('Why the check reads what it reads and why its threshold is what it is'),
         why_zh: zh('why, where the rule file gives it'),
