@@ -57,8 +57,8 @@ describe('attestations that decide nothing', () => {
     const atts = load('attestations:\n' + entry('1.1.1-2.2', '2026-10-01') + entry('9.9.9-1.1', '2026-10-01') + entry('1.1.1-1.1', '2026-10-01') + entry('1.1.1-5.1', '2025-01-01'));
     const e = run({ given: {}, attestations: atts });
     expect(e.ignoredAttestations).toEqual([
-      { criterion: '9.9.9-1.1', reason: 'no criterion 9.9.9-1.1 in the rules' },
-      { criterion: '1.1.1-1.1', reason: 'the criterion is decided by measurement alone (it has no attest part)' },
+      { criterion: '9.9.9-1.1', reason: 'no criterion 9.9.9-1.1 in the rules', reason_zh: '规则中没有要求 9.9.9-1.1' },
+      { criterion: '1.1.1-1.1', reason: 'the criterion is decided by measurement alone (it has no attest part)', reason_zh: '该要求仅由测量判定（没有人工证明部分）' },
     ]);
     expect(attestationWarnings(atts, model, new Date('2026-11-25T12:00:00Z'))).toEqual([
       'attestations[1] (9.9.9-1.1, by A. Auditor): no criterion 9.9.9-1.1 in the rules; it is not used',

@@ -102,7 +102,7 @@ describe('capability levels', () => {
     const c = capability(run({ given: { ...ALL_GOOD, 'fixture.severity.ratio': 0.5 }, attestations: ATTESTED }), '1.1.1');
     expect(c.level).toBe(1);
     expect(c.ceiling).toBe(1);
-    expect(c.blockers).toEqual([{ criterion: '1.1.1-2.1', status: 'not_met', reason: expect.stringContaining('fixture.severity.ratio = 0.5') }]);
+    expect(c.blockers).toEqual([{ criterion: '1.1.1-2.1', status: 'not_met', reason: expect.stringContaining('fixture.severity.ratio = 0.5'), reason_zh: expect.stringMatching(/，其中 .*fixture\.severity\.ratio = 0\.5/) }]);
   });
 
   it('keeps the ceiling above the level while criteria are only unknown', () => {
@@ -142,7 +142,7 @@ describe('claims', () => {
   it('contradicts a claim above the ceiling, naming the criteria measured not met', () => {
     const e = run({ given: { ...ALL_GOOD, 'fixture.severity.ratio': 0.2 }, claims: { '1.1.1': 3 } });
     expect(e.claims[0]).toMatchObject({ verdict: 'contradicted', ceiling: 1 });
-    expect(e.claims[0].criteria).toEqual([{ id: '1.1.1-2.1', status: 'not_met', reason: expect.stringContaining('0.2') }]);
+    expect(e.claims[0].criteria).toEqual([{ id: '1.1.1-2.1', status: 'not_met', reason: expect.stringContaining('0.2'), reason_zh: expect.stringMatching(/^不满足：.*0\.2/) }]);
   });
 
   it('leaves a claim between level and ceiling unverified, naming the unknown criteria', () => {

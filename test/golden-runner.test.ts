@@ -67,4 +67,18 @@ describe('the golden-case runner', () => {
     const wrong = withCases('fixture.grouping.enabled', [...base, '{ expect: met, measurement: met, signals: { fixture.grouping.enabled: false }, attested: true, note: "conflict" }'], supporting);
     expect(judge(wrong, '1.1.1-3.1')).toEqual([expect.stringMatching(/^cases\[2\] \(conflict\): expected the check to measure met, it measures not_met/)]);
   });
+
+  it('asks a sufficient check for a met case on the data alone, and never lets it be not_met', () => {
+    const sufficient = '      measured: sufficient\n';
+    const cases = [
+      '{ expect: met, measurement: met, signals: { fixture.grouping.enabled: true } }',
+      '{ expect: unknown, measurement: not_met, signals: { fixture.grouping.enabled: false }, note: "not shown, not disproved" }',
+      '{ expect: met, measurement: not_met, signals: { fixture.grouping.enabled: false }, attested: true, note: "attested elsewhere: a conflict" }',
+    ];
+    expect(judge(withCases('fixture.grouping.enabled', cases, sufficient), '1.1.1-3.1')).toEqual([]);
+    const attestedOnly = [cases[1], cases[2], '{ expect: met, measurement: met, signals: { fixture.grouping.enabled: true }, attested: true }'];
+    expect(judge(withCases('fixture.grouping.enabled', attestedOnly, sufficient), '1.1.1-3.1')).toEqual([expect.stringMatching(/lacks a met case without an attestation/)]);
+    const notMet = [...cases, '{ expect: not_met, signals: { fixture.grouping.enabled: false } }'];
+    expect(judge(withCases('fixture.grouping.enabled', notMet, sufficient), '1.1.1-3.1')).toEqual([expect.stringMatching(/^cases\[3\]: expected not_met, the engine says unknown: .*do not show it/)]);
+  });
 });

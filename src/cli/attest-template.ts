@@ -1,4 +1,5 @@
 import type { Model } from '../model/types.js';
+import { fill, labels, type Lang } from '../report/i18n.js';
 import type { Report } from '../report/schema.js';
 
 /**
@@ -8,7 +9,7 @@ import type { Report } from '../report/schema.js';
  * it needs. Entries stay commented out: an empty or made-up attestation must never count, so a
  * person uncomments and fills in only what they can attest.
  */
-export function attestTemplate(model: Model, opts: { report?: Report; item?: string; today: string; validityDays: number }): string {
+export function attestTemplate(model: Model, opts: { report?: Report; item?: string; today: string; validityDays: number; lang?: 'both' | Lang }): string {
   const wanted = new Set(opts.report
     ? opts.report.criteria.filter((c) => c.status === 'unknown' && (c.missing ?? ['attestation']).includes('attestation')).map((c) => c.id)
     : [...model.criteria.values()].filter((c) => c.attest).map((c) => c.id));
@@ -16,16 +17,19 @@ export function attestTemplate(model: Model, opts: { report?: Report; item?: str
     .filter((c) => c.attest && wanted.has(c.id) && (!opts.item || c.capability === opts.item || c.id === opts.item))
     .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
   const expires = new Date(Date.parse(opts.today) + opts.validityDays * 86_400_000).toISOString().slice(0, 10);
+  const langs: Lang[] = opts.lang === 'en' ? ['en'] : opts.lang === 'zh' ? ['zh'] : ['en', 'zh'];
+  const has = (l: Lang) => langs.includes(l);
+  const [en, zh] = [labels('en'), labels('zh')];
+  const item = (l: Lang) => (opts.item ? (l === 'zh' ? `（${opts.item}）` : ` (${opts.item})`) : '');
+  const count = (l: Lang) => fill(opts.report ? labels(l).attestCountReport : labels(l).attestCountAll, { n: criteria.length, item: item(l) });
+  // a field's comment: both languages side by side, or the one asked for
+  const hint = (key: 'attestStatement' | 'attestEvidenceLink' | 'attestBy') => langs.map((l) => labels(l)[key]).join(' / ');
   const out = [
-    '# Attestations to write: techops attest template',
-    `# ${criteria.length} criteria ${opts.report ? 'still unknown for want of an attestation in the report' : 'with an attest part'}${opts.item ? ` (${opts.item})` : ''}.`,
-    '# 待补充的人工证明：每一项为报告中仅缺少人工证明而未能判定的要求。',
+    ...(has('en') ? [en.attestTitle, count('en')] : []),
+    ...(has('zh') ? [zh.attestTitle, count('zh')] : []),
     '#',
-    '# Uncomment an entry only for what you can attest, fill in every field, and replace the `[]`',
-    '# below with the entries. `techops validate` checks the file. An attestation decides a',
-    "# criterion until it expires (at most the config's attestation_validity after its date); it",
-    '# never overrides a measured `not_met` of a required check.',
-    '# 只为能够证明的要求取消注释并填写全部字段；证明在有效期内生效，不会推翻测量得到的“不满足”。',
+    ...(has('en') ? [en.attestHowTo] : []),
+    ...(has('zh') ? [zh.attestHowTo] : []),
     'attestations: []',
   ];
   let capability = '';
@@ -33,19 +37,21 @@ export function attestTemplate(model: Model, opts: { report?: Report; item?: str
     if (c.capability !== capability) {
       capability = c.capability;
       const cap = model.capabilities.find((x) => x.id === capability);
-      out.push('', `# ── ${capability} ${cap?.title.zh ?? ''} / ${cap?.title.en ?? ''}`);
+      out.push('', `# ── ${capability} ${langs.map((l) => cap?.title[l] ?? '').join(' / ')}`);
     }
+    const attestZh = c.attestZh ?? c.attest;
     out.push(
       '#',
-      `# ${c.id} (level ${c.level})`,
-      `#   要求: ${c.text.zh}`,
-      `#   Criterion: ${c.text.en}`,
-      `#   Evidence needed: ${c.attest}`,
-      ...(c.check ? [`#   Measured part: ${c.check.source} (${c.measured ?? "required"})`] : []),
+      `# ${c.id} (${langs.map((l) => fill(labels(l).attestLevel, { n: c.level })).join(' / ')})`,
+      ...(has('zh') ? [`#   ${zh.attestCriterion}: ${c.text.zh}`] : []),
+      ...(has('en') ? [`#   ${en.attestCriterion}: ${c.text.en}`] : []),
+      ...(has('zh') ? [`#   ${zh.attestEvidence}: ${attestZh}`] : []),
+      ...(has('en') ? [`#   ${en.attestEvidence}: ${c.attest}`] : []),
+      ...(c.check ? [`#   ${langs.map((l) => labels(l).attestMeasured).join(' / ')}: ${c.check.source} (${langs.map((l) => labels(l)[c.measured ?? 'required']).join(' / ')})`] : []),
       `#  - criterion: ${c.id}`,
-      '#    statement: ""     # what holds, in your words / 实际情况',
-      '#    evidence: ""      # link to the record: document, ticket, dashboard / 证据链接',
-      '#    by: ""            # who attests, with their role / 证明人及其职务',
+      `#    statement: ""     # ${hint('attestStatement')}`,
+      `#    evidence: ""      # ${hint('attestEvidenceLink')}`,
+      `#    by: ""            # ${hint('attestBy')}`,
       `#    date: ${opts.today}`,
       `#    expires: ${expires}`,
     );

@@ -13,7 +13,7 @@ import { loadModel } from '../model/load.js';
 import type { Model } from '../model/types.js';
 import { defaultRulesDir, packageVersion } from '../package-info.js';
 import { Redactor } from '../redact.js';
-import type { Lang } from '../report/i18n.js';
+import { fill, labels, type Lang } from '../report/i18n.js';
 import { renderJunit } from '../report/junit.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { reportSchema, type Report } from '../report/schema.js';
@@ -254,18 +254,20 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     .command('signals')
     .description('every signal the registered collectors declare, the cross signals the core joins from their records, and the derived ones')
     .option('--json', 'machine-readable')
+    .addOption(new Option('--lang <lang>', 'language of the descriptions').choices(['en', 'zh']).default('en'))
     .action((o) => {
       const { derived, cross } = catalog();
       const crossJson = cross.map((c) => ({ ...c.declaration, needs: c.needs }));
       out(o.json
         ? JSON.stringify({ collectors: registry.map((c) => ({ collector: c.id, description: c.description, signals: c.signals })), cross: crossJson, derived }, null, 2) + '\n'
-        : renderSignals(registry, derived, cross));
+        : renderSignals(registry, derived, cross, lang(o.lang)));
     });
 
   program
     .command('validate')
     .description('check a config (and the rules, attestations and claims it names) without scanning')
     .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .addOption(new Option('--lang <lang>', 'language of the summary').choices(['en', 'zh']).default('en'))
     .action((o) => {
       const config = loadConfig(o.config, registry, { env, redactor });
       const m = model(config.rulesDir);
@@ -275,7 +277,11 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
       // Warnings, not errors: an expired or stray attestation decides nothing, but breaks nothing.
       const warnings = attestationWarnings(att, m, clock.now());
       for (const w of warnings) err(`techops: warning: ${w}\n`);
-      out(`${config.file} is valid: ${config.instances.length} collector instances, ${params.overridden.length} parameter overrides, ${att.length} attestations${warnings.length ? ` (${warnings.length} not used, see the warnings)` : ''}, ${claims.size} claims; rules ${m.digest.slice(0, 19)}…\n`);
+      const t = labels(lang(o.lang));
+      out(fill(t.valid, {
+        file: config.file, instances: config.instances.length, overrides: params.overridden.length, attestations: att.length,
+        unused: warnings.length ? fill(t.validUnused, { n: warnings.length }) : '', claims: claims.size, digest: m.digest.slice(0, 19),
+      }) + '\n');
     });
 
   program
@@ -325,12 +331,13 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     .option('--item <id>', 'only this capability item (e.g. 6.1.2) or criterion')
     .option('--rules <dir>', 'rule files directory')
     .option('-o, --output <file>', 'write the skeleton to this file instead of stdout (refuses to overwrite)')
+    .addOption(new Option('--lang <lang>', 'language of the comments: both (default), en or zh').choices(['both', 'en', 'zh']).default('both'))
     .action((o) => {
       const m = model(o.rules);
       if (o.item && !m.capabilities.some((c) => c.id === o.item) && !m.criteria.has(o.item)) throw new UserError(`--item: no capability item or criterion ${o.item}`);
       const report = readReport(o.report ?? 'techops-out/report.json');
       if (o.report && !report) throw new UserError(`cannot read report ${o.report}: no such file`);
-      const text = attestTemplate(m, { report, item: o.item, today: clock.now().toISOString().slice(0, 10), validityDays: 365 });
+      const text = attestTemplate(m, { report, item: o.item, today: clock.now().toISOString().slice(0, 10), validityDays: 365, lang: o.lang });
       if (!o.output) return out(text);
       if (existsSync(o.output)) throw new UserError(`${o.output} exists: techops attest template does not overwrite attestations`);
       writeFileSync(o.output, text);

@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { DEFAULT_STORE_PATH } from '../config/load.js';
 import { UserError } from '../errors.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { fill, labels } from '../report/i18n.js';
 import type { Report } from '../report/schema.js';
 import { renderTable } from '../report/table.js';
 import { assertWritableBundleName, bundleFiles, verifyBundle, writeBundle } from '../store/bundle.js';
@@ -56,7 +57,9 @@ export function registerStoreCommands(program: Command, deps: StoreDeps): void {
     .option('--item <id>', 'show the level of this capability item (e.g. 5.3.1) in each run')
     .option('-n, --limit <n>', 'at most this many runs', '20')
     .option('--json', 'machine-readable')
+    .addOption(new Option('--lang <lang>', 'language of the table').choices(['en', 'zh']).default('en'))
     .action(async (o) => {
+      const t = labels(o.lang === 'zh' ? 'zh' : 'en');
       const limit = Number(o.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UserError(`--limit: expected a whole number >= 1, got '${o.limit}'`);
       await withStore(o, async (store) => {
@@ -67,16 +70,18 @@ export function registerStoreCommands(program: Command, deps: StoreDeps): void {
           return;
         }
         if (runs.length === 0) {
-          deps.out(`no runs in ${store.location}\n`);
+          deps.out(`${fill(t.noRuns, { location: store.location })}\n`);
           return;
         }
-        const head = ['run', 'started', 'scope', 'met', 'not met', 'unknown', o.item ? `${o.item} level/ceiling` : 'items at level ≥ 3'];
+        const head = [t.run, t.started, t.scope.toLowerCase(), t.met, t.not_met, t.unknown, o.item ? fill(t.itemLevelCeiling, { item: o.item }) : t.itemsAtLevel3];
         const rows = runs.map((r) => [
           r.id, r.started_at.replace('T', ' ').slice(0, 19), r.scope, String(r.criteria.met), String(r.criteria.not_met), String(r.criteria.unknown),
-          o.item ? (r.levels[o.item] ? `${r.levels[o.item].level} / ${r.levels[o.item].ceiling}` : '-') : `${Object.values(r.levels).filter((l) => l.level >= 3).length} of ${Object.keys(r.levels).length}`,
+          o.item ? (r.levels[o.item] ? `${r.levels[o.item].level} / ${r.levels[o.item].ceiling}` : '-') : fill(t.nOfM, { n: Object.values(r.levels).filter((l) => l.level >= 3).length, m: Object.keys(r.levels).length }),
         ]);
-        const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-        const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+        // a CJK character takes two columns on a terminal
+        const width = (s: string) => [...s].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0);
+        const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]))));
+        const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i] - width(c))).join('  ').trimEnd();
         deps.out([line(head), ...rows.map(line)].join('\n') + '\n');
       });
     });
@@ -84,12 +89,13 @@ export function registerStoreCommands(program: Command, deps: StoreDeps): void {
   where(program.command('diff [from] [to]'))
     .description('what moved between two runs: levels, flipped criteria and the signal values behind them (default: the last two)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'md']).default('table'))
+    .addOption(new Option('--lang <lang>', 'language of the table or Markdown').choices(['en', 'zh']).default('en'))
     .action(async (from: string | undefined, to: string | undefined, o) => {
       await withStore(o, async (store) => {
         const b = await findRun(store, to ?? 'latest', o.scope);
         const a = await findRun(store, from ?? (to ? 'latest' : 'latest~1'), o.scope);
         const d = diffRuns({ id: a.id, report: (await loadReport(store, a.id)).report }, { id: b.id, report: (await loadReport(store, b.id)).report });
-        deps.out(o.format === 'json' ? JSON.stringify(d, null, 2) + '\n' : renderDiff(d, o.format === 'md'));
+        deps.out(o.format === 'json' ? JSON.stringify(d, null, 2) + '\n' : renderDiff(d, o.format === 'md', o.lang === 'zh' ? 'zh' : 'en'));
       });
     });
 

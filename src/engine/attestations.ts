@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import type { Model } from '../model/types.js';
 import { readYamlFile } from '../config/load.js';
 import { formatIssues } from '../zod-path.js';
+import { say, type Bilingual } from './messages.js';
 
 /**
  * A person's signed statement that a criterion holds, with a link to the evidence. It decides
@@ -87,7 +88,14 @@ export function attestationWarnings(attestations: Attestation[], model: Model, n
 
 /** `expired on 2026-10-01`, saying when the maximum validity cut a later `expires` short. */
 export function expiryText(a: Attestation): string {
-  return `expired on ${a.expires}${a.expires_stated ? ` (the longest an attestation holds after its date ${a.date}; it says it expires on ${a.expires_stated})` : ''}`;
+  return expiry(a).en;
+}
+
+/** `expiryText` in both languages. */
+export function expiry(a: Attestation): Bilingual {
+  return a.expires_stated
+    ? say('attestation.expired_capped', { expires: a.expires, date: a.date, stated: a.expires_stated })
+    : say('attestation.expired_on', { expires: a.expires });
 }
 
 /** An attestation holds through the whole day its `expires` names. */

@@ -2,7 +2,9 @@ import { errorMessage } from '../errors.js';
 import { isMissingValueError, type Disjunct } from '../model/cel.js';
 import type { Capability, Criterion, Level, MeasuredRole, Model } from '../model/types.js';
 import type { SignalAnnotations, SignalState, SignalValue } from '../signals/types.js';
-import { expiryText, isExpired, type Attestation } from './attestations.js';
+import { expiry, isExpired, type Attestation } from './attestations.js';
+import { joinAll, same, say, type Bilingual } from './messages.js';
+import { original, signalReason, STATUS_ZH } from './signal-reasons.js';
 import type { Claims } from './claims.js';
 import type { ParamValue, ResolvedParameters } from './parameters.js';
 
@@ -25,8 +27,11 @@ export interface CriterionResult {
   basis?: Basis;
   /** One readable sentence: the expression with each signal's value, or why it is unknown. */
   explanation: string;
+  /** `explanation` in Chinese: the same message rendered from the same facts (src/engine/messages.ts). */
+  explanation_zh: string;
   /** Why the criterion is unknown, one entry per missing piece. */
   reasons: string[];
+  reasons_zh: string[];
   /**
    * For an unknown criterion, what is missing: `data` (a signal it reads was not measured) and/or
    * `attestation` (none valid where one is needed). Only `attestation` means the data is all there
@@ -48,6 +53,7 @@ export interface Blocker {
   criterion: string;
   status: Exclude<Status, 'met'>;
   reason: string;
+  reason_zh: string;
 }
 
 export interface CapabilityResult {
@@ -77,6 +83,7 @@ export interface Conflict {
   /** Which side the verdict follows: a required check's measurement, or the attestation a supporting check only backs. */
   decided_by: 'measurement' | 'attestation';
   message: string;
+  message_zh: string;
 }
 
 export interface ClaimResult {
@@ -86,7 +93,7 @@ export interface ClaimResult {
   ceiling: number;
   verdict: 'confirmed' | 'contradicted' | 'unverified';
   /** The criteria that decided the verdict. */
-  criteria: { id: string; status: Status; reason?: string }[];
+  criteria: { id: string; status: Status; reason?: string; reason_zh?: string }[];
 }
 
 export interface Evaluation {
@@ -96,7 +103,7 @@ export interface Evaluation {
   domains: GroupSummary[];
   conflicts: Conflict[];
   /** Attestations that had nothing to decide (the criterion has no `attest`). */
-  ignoredAttestations: { criterion: string; reason: string }[];
+  ignoredAttestations: { criterion: string; reason: string; reason_zh: string }[];
   claims: ClaimResult[];
 }
 
@@ -132,18 +139,18 @@ function formatValue(v: unknown): string {
  * is not configured): that side can never be true, so the check can be met only through the
  * other side. The verdict says so, lest a `met` read as if both sides had been looked at.
  */
-function uncollectedSides(disjunctions: Disjunct[][], signals: SignalRef[], met: boolean): string[] {
+function uncollectedSides(disjunctions: Disjunct[][], signals: SignalRef[], met: boolean): Bilingual[] {
   const notCollected = new Set(signals.filter((s) => s.status === 'not_configured').map((s) => s.id));
-  const notes: string[] = [];
+  const notes: Bilingual[] = [];
   for (const sides of disjunctions) {
     const missing = sides.map((side) => side.references.filter((r) => notCollected.has(r)));
     const live = sides.map((_, i) => i).filter((i) => missing[i].length === 0);
     const dead = sides.map((_, i) => i).filter((i) => missing[i].length > 0);
     if (dead.length === 0 || live.length === 0) continue;
-    const label = (i: number) => (sides.length === 2 ? (i === 0 ? 'the left-hand side' : 'the right-hand side') : `side ${i + 1} of ${sides.length}`);
-    const through = live.map((i) => `${label(i)} (${sides[i].source})`).join(' or ');
-    const unseen = dead.map((i) => `${label(i)}'s signals were not collected (${missing[i].join(', ')})`).join('; ');
-    notes.push(met ? `the check was met through ${through} only; ${unseen}` : `${unseen}, so the check can be met only through ${through}`);
+    const label = (i: number) => (sides.length === 2 ? say(i === 0 ? 'or.left' : 'or.right') : say('or.side', { i: i + 1, n: sides.length }));
+    const through = joinAll(live.map((i) => say('or.through', { side: label(i), source: sides[i].source })), say('or.through_join'));
+    const unseen = joinAll(dead.map((i) => say('or.unseen', { side: label(i), signals: missing[i].join(', ') })));
+    notes.push(met ? say('or.met_through', { through, unseen }) : say('or.only_through', { unseen, through }));
   }
   return notes;
 }
@@ -155,7 +162,7 @@ function evaluateCriterion(c: Criterion, input: EvaluateInput, context: Record<s
     const s = input.signals.get(id);
     return s
       ? { id, status: s.status, value: s.value, reason: s.reason, evidence: s.evidence, ...(s.objects ? { objects: s.objects } : {}), ...(s.notes ? { notes: s.notes } : {}) }
-      : { id, status: 'not_configured' as const, reason: 'no registered collector declares it', evidence: [] };
+      : { id, status: 'not_configured' as const, reason: say('signal.not_declared').en, evidence: [] };
   });
   const usedParams = Object.fromEntries(refs.filter((r) => r.startsWith('params.')).map((r) => [r.slice(7), params[r.slice(7)]]));
   const base = { id: c.id, capability: c.capability, level: c.level, check: c.check?.source, attest: c.attest, signals, parameters: usedParams };
@@ -163,86 +170,109 @@ function evaluateCriterion(c: Criterion, input: EvaluateInput, context: Record<s
   const withAtt = attestation ? { attestation: { ...attestation, expired } } : {};
 
   let measured: Status | undefined;
-  let measuredWhy = '';
-  const measuredReasons: string[] = [];
+  let measuredWhy: Bilingual = same('');
+  const measuredReasons: Bilingual[] = [];
   if (c.check) {
-    const shown = [
-      ...signals.map((s) => `${s.id} = ${s.status === 'observed' ? formatValue(s.value) : `(${s.status.replace('_', ' ')})`}`),
-      ...Object.entries(usedParams).map(([k, v]) => `params.${k} = ${formatValue(v)}`),
-    ].join(', ');
+    const shown = joinAll([
+      ...signals.map((s) => (s.status === 'observed'
+        ? say('check.value', { signal: s.id, value: formatValue(s.value) })
+        : say('check.value_missing', { signal: s.id, status: { en: s.status.replace('_', ' '), zh: STATUS_ZH[s.status] ?? s.status } }))),
+      ...Object.entries(usedParams).map(([k, v]) => say('check.value', { signal: `params.${k}`, value: formatValue(v) })),
+    ], { en: ', ', zh: '，' });
     try {
       const result = c.check.evaluate({ ...context, params });
       if (typeof result !== 'boolean') {
         measured = 'unknown';
-        measuredReasons.push(`the check yielded ${formatValue(result)}, not true or false`);
+        measuredReasons.push(say('check.not_boolean', { value: formatValue(result) }));
       } else measured = result ? 'met' : 'not_met';
     } catch (err) {
       measured = 'unknown';
+      const first = errorMessage(err).split('\n')[0];
+      // the CEL library's own message: shown as it is in both languages
+      const error = { en: first, zh: original(first) };
       if (isMissingValueError(err)) {
-        for (const s of signals) if (s.status !== 'observed') measuredReasons.push(`${s.id}: ${s.reason ?? s.status.replace('_', ' ')}`);
-        if (measuredReasons.length === 0) measuredReasons.push(`a value the check needs is missing: ${errorMessage(err).split('\n')[0]}`);
+        for (const s of signals) if (s.status !== 'observed') measuredReasons.push(say('check.signal_missing', { signal: s.id, reason: signalReason(s.reason, s.status) }));
+        if (measuredReasons.length === 0) measuredReasons.push(say('check.value_needed', { error }));
       } else {
-        measuredReasons.push(`the check could not be evaluated: ${errorMessage(err).split('\n')[0]}`);
+        measuredReasons.push(say('check.not_evaluated', { error }));
       }
     }
-    measuredWhy = `${c.check.source}${shown ? ` with ${shown}` : ''}`;
+    measuredWhy = shown.en ? say('check.with_values', { check: c.check.source, values: shown }) : same(c.check.source);
   }
 
   // Attestation side.
   const valid = !!attestation && !expired;
-  let attestReason = '';
+  let attestReason: Bilingual = same('');
   if (c.attest) {
-    if (!attestation) attestReason = `attestation missing: ${c.attest}`;
-    else if (expired) attestReason = `attestation by ${attestation.by} ${expiryText(attestation)}`;
+    if (!attestation) attestReason = say('attestation.missing', { attest: { en: c.attest, zh: c.attestZh ?? c.attest } });
+    else if (expired) attestReason = say('attestation.expired_by', { by: attestation.by, expiry: expiry(attestation) });
   }
-  const attNote = valid ? `attested by ${attestation!.by} on ${attestation!.date} (${attestation!.evidence})` : '';
+  const attNote = valid ? say('attestation.note', { by: attestation!.by, date: attestation!.date, evidence: attestation!.evidence }) : same('');
   const role = c.measured;
   const orNotes = c.check ? uncollectedSides(c.check.disjunctions, signals, measured === 'met') : [];
-  const result = (status: Status, basis: Basis | undefined, reasons: string[], explanation: string, missing?: CriterionResult['missing']): CriterionResult => ({
-    ...base, ...withAtt, ...(role ? { measured: role } : {}), ...(measured ? { measurement: measured } : {}),
-    status, ...(basis ? { basis } : {}), reasons, explanation: [explanation, ...orNotes].join('; '), ...(missing ? { missing } : {}),
-  });
-  const unknownWhy = (reasons: string[]) => `unknown: ${reasons.join('; ')}`;
+  const result = (status: Status, basis: Basis | undefined, reasons: Bilingual[], explanation: Bilingual, missing?: CriterionResult['missing']): CriterionResult => {
+    const full = joinAll([explanation, ...orNotes]);
+    return {
+      ...base, ...withAtt, ...(role ? { measured: role } : {}), ...(measured ? { measurement: measured } : {}),
+      status, ...(basis ? { basis } : {}), reasons: reasons.map((r) => r.en), reasons_zh: reasons.map((r) => r.zh),
+      explanation: full.en, explanation_zh: full.zh, ...(missing ? { missing } : {}),
+    };
+  };
+  const unknownWhy = (reasons: Bilingual[]) => say('criterion.unknown', { reasons: joinAll(reasons) });
+  const met = (detail: Bilingual) => say('criterion.met', { detail });
+  const notMet = (detail: Bilingual) => say('criterion.not_met', { detail });
 
   if (!c.check) {
-    return valid ? result('met', 'attested', [], `met: ${attNote}`) : result('unknown', undefined, [attestReason], unknownWhy([attestReason]), ['attestation']);
+    return valid ? result('met', 'attested', [], met(attNote)) : result('unknown', undefined, [attestReason], unknownWhy([attestReason]), ['attestation']);
   }
   if (!c.attest) {
-    if (measured === 'met') return result('met', 'measured', [], `met: ${measuredWhy}`);
-    if (measured === 'not_met') return result('not_met', 'measured', [], `not met: ${measuredWhy}`);
+    if (measured === 'met') return result('met', 'measured', [], met(measuredWhy));
+    if (measured === 'not_met') return result('not_met', 'measured', [], notMet(measuredWhy));
     return result('unknown', undefined, measuredReasons, unknownWhy(measuredReasons), ['data']);
+  }
+  if (role === 'sufficient') {
+    // What the data shows decides; what it does not show is no evidence of absence (a partial
+    // view), so a measured not_met or unknown leaves the decision to the attestation.
+    if (measured === 'met') return result('met', valid ? 'measured+attested' : 'measured', [], valid ? say('required.both', { why: measuredWhy, note: attNote }) : met(measuredWhy));
+    if (!valid) {
+      const seen = measured === 'unknown' ? say('supporting.seen_unknown', { reasons: joinAll(measuredReasons) }) : notMet(measuredWhy);
+      return result('unknown', undefined, [...(measured === 'unknown' ? measuredReasons : []), attestReason],
+        say('sufficient.not_shown', { unknown: unknownWhy([attestReason]), seen }), measured === 'unknown' ? ['data', 'attestation'] : ['attestation']);
+    }
+    if (measured === 'not_met') {
+      const message = say('conflict.not_shown', { criterion: c.id, by: attestation!.by, date: attestation!.date, why: measuredWhy });
+      conflicts.push({ criterion: c.id, attestation: attestation!, decided_by: 'attestation', message: message.en, message_zh: message.zh });
+      return result('met', 'attested', [], say('sufficient.attested_unseen', { note: attNote, why: measuredWhy }));
+    }
+    return result('met', 'attested', [], say('supporting.unmeasured', { note: attNote, reasons: joinAll(measuredReasons) }));
   }
   if (role === 'supporting') {
     // The attestation decides; the measurement from one tool among several only supports it.
     if (!valid) {
-      const seen = measured === 'unknown' ? `unknown (${measuredReasons.join('; ')})` : `${measured === 'met' ? 'met' : 'not met'}: ${measuredWhy}`;
+      const seen = measured === 'unknown' ? say('supporting.seen_unknown', { reasons: joinAll(measuredReasons) }) : measured === 'met' ? met(measuredWhy) : notMet(measuredWhy);
       // Only the attestation can decide: data would not.
-      return result('unknown', undefined, [attestReason], `${unknownWhy([attestReason])}; the check only supports an attestation, it cannot decide alone (measured ${seen})`, ['attestation']);
+      return result('unknown', undefined, [attestReason], say('supporting.cannot_decide', { unknown: unknownWhy([attestReason]), seen }), ['attestation']);
     }
-    if (measured === 'met') return result('met', 'measured+attested', [], `met: ${attNote}; the supporting check agrees: ${measuredWhy}`);
+    if (measured === 'met') return result('met', 'measured+attested', [], say('supporting.agrees', { note: attNote, why: measuredWhy }));
     if (measured === 'not_met') {
-      conflicts.push({
-        criterion: c.id, attestation, decided_by: 'attestation',
-        message: `${c.id}: attested by ${attestation!.by} on ${attestation!.date}, but measured not met (${measuredWhy}); the attestation decides (the check only supports it) and the measurement disagrees`,
-      });
-      return result('met', 'attested', [], `met: ${attNote}; the supporting check disagrees (a conflict for the auditor): not met: ${measuredWhy}`);
+      const message = say('conflict.attestation_decides', { criterion: c.id, by: attestation!.by, date: attestation!.date, why: measuredWhy });
+      conflicts.push({ criterion: c.id, attestation: attestation!, decided_by: 'attestation', message: message.en, message_zh: message.zh });
+      return result('met', 'attested', [], say('supporting.disagrees', { note: attNote, why: measuredWhy }));
     }
-    return result('met', 'attested', [], `met: ${attNote}; the supporting check could not be measured: ${measuredReasons.join('; ')}`);
+    return result('met', 'attested', [], say('supporting.unmeasured', { note: attNote, reasons: joinAll(measuredReasons) }));
   }
   // required: both must hold, and a measured not_met stands against any attestation.
   if (measured === 'not_met') {
     if (valid) {
-      conflicts.push({
-        criterion: c.id, attestation, decided_by: 'measurement',
-        message: `${c.id}: attested by ${attestation!.by} on ${attestation!.date}, but measured not met (${measuredWhy}); the measurement stands`,
-      });
+      const message = say('conflict.measurement_stands', { criterion: c.id, by: attestation!.by, date: attestation!.date, why: measuredWhy });
+      conflicts.push({ criterion: c.id, attestation: attestation!, decided_by: 'measurement', message: message.en, message_zh: message.zh });
     }
-    return result('not_met', 'measured', [], `not met: ${measuredWhy}`);
+    return result('not_met', 'measured', [], notMet(measuredWhy));
   }
-  if (measured === 'met' && valid) return result('met', 'measured+attested', [], `met: ${measuredWhy}; ${attNote}`);
+  if (measured === 'met' && valid) return result('met', 'measured+attested', [], say('required.both', { why: measuredWhy, note: attNote }));
   const reasons = [...(measured === 'unknown' ? measuredReasons : []), ...(valid ? [] : [attestReason])];
   const missing: ('data' | 'attestation')[] = [...(measured === 'unknown' ? ['data' as const] : []), ...(valid ? [] : ['attestation' as const])];
-  return result('unknown', undefined, reasons, `${unknownWhy(reasons)}${measured === 'met' ? ` (check met: ${measuredWhy})` : ''}`, missing);
+  return result('unknown', undefined, reasons, measured === 'met' ? say('required.check_met', { unknown: unknownWhy(reasons), why: measuredWhy }) : unknownWhy(reasons), missing);
 }
 
 function summarise(cap: Capability, results: Map<string, CriterionResult>): CapabilityResult {
@@ -259,7 +289,11 @@ function summarise(cap: Capability, results: Map<string, CriterionResult>): Capa
     .flatMap((l) => l.criteria)
     .map((c) => results.get(c.id)!)
     .filter((r) => r.status !== 'met')
-    .map((r) => ({ criterion: r.id, status: r.status as Blocker['status'], reason: r.status === 'not_met' ? r.explanation.replace(/^not met: /, '') : r.reasons.join('; ') }));
+    .map((r) => ({
+      criterion: r.id, status: r.status as Blocker['status'],
+      reason: r.status === 'not_met' ? r.explanation.replace(/^not met: /, '') : r.reasons.join('; '),
+      reason_zh: r.status === 'not_met' ? r.explanation_zh.replace(/^不满足：/, '') : r.reasons_zh.join('；'),
+    }));
   const counts: Record<Status, number> = { met: 0, not_met: 0, unknown: 0 };
   for (const r of statusAt(5)) counts[r.status]++;
   return { id: cap.id, level, ceiling, blockers, counts };
@@ -280,6 +314,8 @@ function group(model: Model, caps: Map<string, CapabilityResult>, key: 'domain' 
   return [...out.values()].map(({ sum, ...g }) => ({ ...g, mean_level: Math.round((sum / g.capabilities.length) * 100) / 100 }));
 }
 
+const ignored = (criterion: string, why: Bilingual) => ({ criterion, reason: why.en, reason_zh: why.zh });
+
 export function evaluate(input: EvaluateInput): Evaluation {
   const context = signalContext(input.signals);
   const byCriterion = new Map<string, Attestation>();
@@ -291,7 +327,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
   const conflicts: Conflict[] = [];
   const ignoredAttestations: Evaluation['ignoredAttestations'] = [];
   for (const a of byCriterion.values()) {
-    if (!input.model.criteria.has(a.criterion)) ignoredAttestations.push({ criterion: a.criterion, reason: `no criterion ${a.criterion} in the rules` });
+    if (!input.model.criteria.has(a.criterion)) ignoredAttestations.push(ignored(a.criterion, say('ignored.no_criterion', { criterion: a.criterion })));
   }
   const results = new Map<string, CriterionResult>();
   for (const cap of input.model.capabilities) {
@@ -299,7 +335,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
       for (const c of l.criteria) {
         const att = byCriterion.get(c.id);
         if (att && !c.attest) {
-          ignoredAttestations.push({ criterion: c.id, reason: 'the criterion is decided by measurement alone (it has no attest part)' });
+          ignoredAttestations.push(ignored(c.id, say('ignored.measured_only')));
         }
         results.set(c.id, evaluateCriterion(c, input, context, c.attest ? att : undefined, conflicts));
       }
@@ -314,7 +350,10 @@ export function evaluate(input: EvaluateInput): Evaluation {
     const deciding = verdict === 'confirmed' ? upTo : upTo.filter((x) => x.status === (verdict === 'contradicted' ? 'not_met' : 'unknown'));
     return {
       capability: capId, claimed, level: r.level, ceiling: r.ceiling, verdict,
-      criteria: deciding.map((x) => ({ id: x.id, status: x.status, reason: x.status === 'met' ? undefined : x.status === 'not_met' ? x.explanation : x.reasons.join('; ') })),
+      criteria: deciding.map((x) => ({
+        id: x.id, status: x.status,
+        ...(x.status === 'met' ? {} : x.status === 'not_met' ? { reason: x.explanation, reason_zh: x.explanation_zh } : { reason: x.reasons.join('; '), reason_zh: x.reasons_zh.join('；') }),
+      })),
     };
   });
   return {

@@ -27,10 +27,14 @@ export interface Parameter {
  * - required: the check is a necessary part; both must hold (a measured not_met stands);
  * - supporting: the check is evidence from one tool among several; a valid attestation decides,
  *   a measured contradiction is reported as a conflict, and with no valid attestation the
- *   criterion is unknown, never met on the check alone.
+ *   criterion is unknown, never met on the check alone;
+ * - sufficient: the check can prove the criterion but not disprove it (the systems read are a
+ *   partial view: a capability they do not show may live elsewhere). A measured met decides
+ *   alone; otherwise the attestation decides, a measured not_met beside it being a conflict the
+ *   auditor sees, and with no valid attestation the criterion is unknown, never not_met.
  */
-export type MeasuredRole = 'required' | 'supporting';
-export const MEASURED_ROLES: readonly MeasuredRole[] = ['required', 'supporting'];
+export type MeasuredRole = 'required' | 'supporting' | 'sufficient';
+export const MEASURED_ROLES: readonly MeasuredRole[] = ['required', 'supporting', 'sufficient'];
 
 export type Verdict = 'met' | 'not_met' | 'unknown';
 

@@ -5,6 +5,7 @@ import type { Evaluation } from '../engine/evaluate.js';
 import type { OverriddenParameter } from '../engine/parameters.js';
 import type { Model } from '../model/types.js';
 import type { SignalState } from '../signals/types.js';
+import { chineseSignalDescription } from '../signals/descriptions-zh.js';
 import { doraFigures } from './dora.js';
 import type { Report } from './schema.js';
 
@@ -57,13 +58,14 @@ export function buildReport(input: BuildReportInput): Report {
       const c = model.criteria.get(r.id)!;
       return {
         id: r.id, capability: r.capability, level: r.level, text: c.text, status: r.status, basis: r.basis,
-        explanation: r.explanation, reasons: r.reasons, ...(r.missing ? { missing: r.missing } : {}), check: r.check, attest: r.attest, measured: r.measured, measurement: r.measurement,
-        why: c.why, reading: c.reading,
+        explanation: r.explanation, explanation_zh: r.explanation_zh, reasons: r.reasons, reasons_zh: r.reasons_zh,
+        ...(r.missing ? { missing: r.missing } : {}), check: r.check, attest: r.attest, attest_zh: c.attestZh, measured: r.measured, measurement: r.measurement,
+        why: c.why, why_zh: c.whyZh, reading: c.reading, reading_zh: c.readingZh,
         parameters: r.parameters, signals: r.signals, attestation: r.attestation,
       };
     }),
     signals: [...input.signals.values()].sort((a, b) => a.id.localeCompare(b.id)).map((s) => ({
-      id: s.id, collector: s.collector, type: s.declaration.type, unit: s.declaration.unit, description: s.declaration.description,
+      id: s.id, collector: s.collector, type: s.declaration.type, unit: s.declaration.unit, description: s.declaration.description, description_zh: chineseSignalDescription(s.id),
       aggregation: s.declaration.aggregation, status: s.status, value: s.value, reason: s.reason, evidence: s.evidence,
       objects: s.objects, notes: s.notes, instances: s.instances,
     })),
@@ -73,7 +75,7 @@ export function buildReport(input: BuildReportInput): Report {
     parameters: { overridden: input.overridden },
     attestations: {
       used: evaluation.criteria.flatMap((c) => (c.attestation ? [c.attestation] : [])),
-      conflicts: evaluation.conflicts.map((c) => ({ criterion: c.criterion, decided_by: c.decided_by, message: c.message })),
+      conflicts: evaluation.conflicts.map((c) => ({ criterion: c.criterion, decided_by: c.decided_by, message: c.message, message_zh: c.message_zh })),
       ignored: evaluation.ignoredAttestations,
     },
     claims: evaluation.claims,

@@ -13,6 +13,45 @@ const LABELS = {
     metric: 'Figure', definition: 'Definition', why: 'Why',
     unknownSplit: '{data} for want of data, {attestation} only for want of an attestation',
     noCollectors: 'No collector configured: every criterion is decided by attestations or stays unknown.',
+    // appended by the zh branch (issue 16): every command's words
+    ok: 'ok', partial: 'partial', failed: 'failed',
+    measuredBasis: 'measured', attestedBasis: 'attested', bothBasis: 'measured+attested',
+    reading: 'reading', parameterWord: 'parameter', check: 'check', reads: 'reads', whyWord: 'why', attest: 'attest', measuredRole: 'measured',
+    required: 'required', supporting: 'supporting', sufficient: 'sufficient',
+    requiredMeans: 'the check and the attestation must both hold; a measured not met stands',
+    supportingMeans: 'a valid attestation decides; the check supports it, and a measured not met is shown as a conflict',
+    sufficientMeans: 'a measured met decides alone; what the systems read do not show may exist elsewhere, so otherwise a valid attestation decides (a measured not met beside it is shown as a conflict)',
+    standardSource: 'standard', heuristicSource: 'heuristic',
+    reportOf: 'report of {at}', noReport: 'no report with verdicts found: run `techops scan` (or pass --report FILE)',
+    doraHeading: 'DORA figures (from the delivery signals):', incidentHeading: 'Incident figures (from the incident signals, over the window):',
+    addsNothing: 'adds nothing', evidence: 'evidence', behindIt: 'behind it', note: 'note',
+    objectsMore: '{shown}, … (first {n} of {total})',
+    modelHeader: 'YD/T 1756 part 4: {items} capability items, {criteria} criteria ({check} with a check, {attest} attest only, {both} both)',
+    coverageHead: 'Levels 1–3: {n} criteria',
+    coverageMeasuredOnly: '  decided by measurement alone (check, no attest):       {v}',
+    coverageWithMeasured: '  with a measured part (check, with or without attest): {v}',
+    coverageRequired: '    of which check and attest, measured: required:     {v}',
+    coverageSupporting: '    of which check and attest, measured: supporting:   {v}',
+    coverageSufficient: '    of which check and attest, measured: sufficient:   {v}',
+    coverageDataCanDecide: '  data can decide alone (measurement alone + sufficient): {v}',
+    coverageAttestOnly: '  attest only:                                           {v}',
+    checks: 'checks',
+    noCollectorsRegistered: 'No collectors are registered.',
+    crossHeading: 'cross: measured by the core from records collectors publish (src/signals/cross-registry.ts)',
+    derivedHeading: 'derived: combined from several collectors (signals/derived.yaml)',
+    published: 'published',
+    valid: '{file} is valid: {instances} collector instances, {overrides} parameter overrides, {attestations} attestations{unused}, {claims} claims; rules {digest}…',
+    validUnused: ' ({n} not used, see the warnings)',
+    run: 'run', started: 'started', itemLevelCeiling: '{item} level/ceiling', itemsAtLevel3: 'items at level ≥ 3', nOfM: '{n} of {m}', noRuns: 'no runs in {location}',
+    diffHead: 'diff {from} ({fromAt}) → {to} ({toAt})', rulesDiffer: 'the rules differ between the runs ({from}… → {to}…)', configDiffers: 'the config differs between the runs',
+    levelsMoved: 'levels moved: {n}', criteriaFlipped: 'criteria flipped: {n}', signalsChanged: 'signals changed: {n}', basisMoved: 'basis {from} → {to}',
+    noSignalMoved: 'no signal it reads moved (attestation, parameter or rule change)',
+    attestTitle: '# Attestations to write: techops attest template',
+    attestCountReport: '# {n} criteria still unknown for want of an attestation in the report{item}.',
+    attestCountAll: '# {n} criteria with an attest part{item}.',
+    attestHowTo: "# Uncomment an entry only for what you can attest, fill in every field, and replace the `[]`\n# below with the entries. `techops validate` checks the file. An attestation decides a\n# criterion until it expires (at most the config's attestation_validity after its date); it\n# never overrides a measured `not_met` of a required check.",
+    attestLevel: 'level {n}', attestCriterion: 'Criterion', attestEvidence: 'Evidence needed', attestMeasured: 'Measured part',
+    attestStatement: 'what holds, in your words', attestEvidenceLink: 'link to the record: document, ticket, dashboard', attestBy: 'who attests, with their role',
   },
   zh: {
     item: '能力项', title: '名称', level: '级别', ceiling: '上限', blockers: '阻碍项', none: '无',
@@ -26,6 +65,45 @@ const LABELS = {
     metric: '指标', definition: '定义', why: '依据说明',
     unknownSplit: '其中 {data} 项缺少数据，{attestation} 项仅缺少人工证明',
     noCollectors: '未配置任何采集器：所有要求由人工证明判定，否则为未知。',
+    // appended by the zh branch (issue 16): every command's words
+    ok: '正常', partial: '部分失败', failed: '失败',
+    measuredBasis: '测量', attestedBasis: '人工证明', bothBasis: '测量+人工证明',
+    reading: '解读', parameterWord: '参数', check: '检查', reads: '读取', whyWord: '依据', attest: '人工证明', measuredRole: '测量角色',
+    required: '必需', supporting: '辅助', sufficient: '满足即可判定',
+    requiredMeans: '检查与人工证明须同时成立；测量得到的“不满足”不会被推翻',
+    supportingMeans: '以有效的人工证明为准；检查仅作辅助，测量得到的“不满足”作为冲突列出',
+    sufficientMeans: '测量为“满足”即可单独判定；所读取的系统未显示的能力可能存在于别处，因此其余情况以有效的人工证明为准（此时测量得到的“不满足”作为冲突列出）',
+    standardSource: '标准规定', heuristicSource: '经验取值',
+    reportOf: '报告时间 {at}', noReport: '未找到含判定结果的报告：请先运行 `techops scan`（或用 --report 指定文件）',
+    doraHeading: 'DORA 指标（来自交付信号）：', incidentHeading: '事件指标（来自事件信号，时间窗口内）：',
+    addsNothing: '无新增要求', evidence: '证据', behindIt: '涉及对象', note: '备注',
+    objectsMore: '{shown}，…（前 {n} 个，共 {total} 个）',
+    modelHeader: 'YD/T 1756 第 4 部分：{items} 个能力项，{criteria} 条要求（{check} 条有检查，{attest} 条仅人工证明，{both} 条两者兼有）',
+    coverageHead: '1–3 级：{n} 条要求',
+    coverageMeasuredOnly: '  仅由测量判定（有检查，无人工证明）：{v}',
+    coverageWithMeasured: '  含测量部分（有检查，可有人工证明）：{v}',
+    coverageRequired: '    其中检查与人工证明兼有，测量为必需：{v}',
+    coverageSupporting: '    其中检查与人工证明兼有，测量为辅助：{v}',
+    coverageSufficient: '    其中检查与人工证明兼有，测量满足即可判定：{v}',
+    coverageDataCanDecide: '  数据可单独判定（仅测量 + 测量满足即可判定）：{v}',
+    coverageAttestOnly: '  仅人工证明：{v}',
+    checks: '检查',
+    noCollectorsRegistered: '未注册任何采集器。',
+    crossHeading: 'cross：由核心根据采集器发布的记录测量（src/signals/cross-registry.ts）',
+    derivedHeading: 'derived：由多个采集器的信号合成（signals/derived.yaml）',
+    published: '所需记录',
+    valid: '{file} 有效：{instances} 个采集器实例，{overrides} 个参数覆盖，{attestations} 条人工证明{unused}，{claims} 条自评声明；规则摘要 {digest}…',
+    validUnused: '（其中 {n} 条未被使用，见警告）',
+    run: '运行', started: '开始时间', itemLevelCeiling: '{item} 级别/上限', itemsAtLevel3: '达到 3 级及以上的能力项', nOfM: '{n} / {m}', noRuns: '{location} 中没有运行记录',
+    diffHead: '对比 {from}（{fromAt}）→ {to}（{toAt}）', rulesDiffer: '两次运行的规则不同（{from}… → {to}…）', configDiffers: '两次运行的配置不同',
+    levelsMoved: '级别变化：{n}', criteriaFlipped: '结论变化的要求：{n}', signalsChanged: '取值变化的信号：{n}', basisMoved: '依据 {from} → {to}',
+    noSignalMoved: '其读取的信号均未变化（人工证明、参数或规则有变）',
+    attestTitle: '# 待补充的人工证明：techops attest template',
+    attestCountReport: '# 共 {n} 条要求，在报告中仅因缺少人工证明而未能判定{item}。',
+    attestCountAll: '# 共 {n} 条含人工证明部分的要求{item}。',
+    attestHowTo: '# 只为能够证明的要求取消注释并填写全部字段，并用这些条目替换下面的 `[]`。\n# `techops validate` 会检查该文件。人工证明在过期前判定对应要求（最长为配置的\n# attestation_validity，自其日期起算）；它不会推翻必需检查测量得到的 `not_met`。',
+    attestLevel: '{n} 级', attestCriterion: '要求', attestEvidence: '所需证据', attestMeasured: '测量部分',
+    attestStatement: '实际情况', attestEvidenceLink: '证据链接：文档、工单、仪表盘', attestBy: '证明人及其职务',
   },
 } as const;
 
@@ -38,4 +116,49 @@ export function labels(lang: Lang): Labels {
 /** How many unknowns lack data and how many only an attestation, in the report's language. */
 export function unknownSplit(t: { unknownSplit: string }, s: { unknown_no_data: number; unknown_attestation_missing: number }): string {
   return t.unknownSplit.replace('{data}', String(s.unknown_no_data)).replace('{attestation}', String(s.unknown_attestation_missing));
+}
+
+/** A label with `{name}` placeholders filled in. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (values[name] === undefined ? whole : String(values[name])));
+}
+
+/** The basis of a verdict (measured, attested, both) in the language. */
+export function basisLabel(t: Labels, basis: string | undefined): string {
+  if (basis === undefined) return '-';
+  return basis === 'measured' ? t.measuredBasis : basis === 'attested' ? t.attestedBasis : basis === 'measured+attested' ? t.bothBasis : basis;
+}
+
+/** A collector run's status (ok, partial, failed) in the language. */
+export function collectorStatusLabel(t: Labels, status: 'ok' | 'partial' | 'failed'): string {
+  return t[status];
+}
+
+/**
+ * Text the tool shows verbatim from a system or a collector (an error, a status reason) in the
+ * language: as it is in English, marked as the original in Chinese (the engine's convention,
+ * src/engine/signal-reasons.ts): rewording a system's error would put words in its mouth.
+ */
+export function verbatim(lang: Lang, text: string): string {
+  return lang === 'zh' ? `原文「${text}」` : text;
+}
+
+/** The Chinese twin of an English report field where the report has one, else the English. */
+export function inLang(lang: Lang, en: string, zh: string | undefined): string {
+  return lang === 'zh' ? (zh ?? en) : en;
+}
+
+/** A criterion's explanation and reasons in the language (reports recorded before the Chinese fields fall back to English). */
+export function explanationIn(lang: Lang, c: { explanation: string; explanation_zh?: string }): string {
+  return inLang(lang, c.explanation, c.explanation_zh);
+}
+export function reasonsIn(lang: Lang, c: { reasons: string[]; reasons_zh?: string[] }): string[] {
+  return lang === 'zh' && c.reasons_zh ? c.reasons_zh : c.reasons;
+}
+
+/** `12: HighErrorRate, DiskFull, … (first 2 of 12)` in the language. */
+export function describeObjectsIn(lang: Lang, o: { total: number; sample: string[] }): string {
+  if (o.sample.length === 0) return String(o.total);
+  const shown = `${o.total}${lang === 'zh' ? '：' : ': '}${o.sample.join(', ')}`;
+  return o.total > o.sample.length ? fill(labels(lang).objectsMore, { shown, n: o.sample.length, total: o.total }) : shown;
 }

@@ -1,4 +1,4 @@
-import type { Lang } from './i18n.js';
+import { explanationIn, reasonsIn, type Lang } from './i18n.js';
 import type { Report } from './schema.js';
 
 const xml = (s: string) =>
@@ -27,10 +27,11 @@ export function renderJunit(report: Report, lang: Lang): string {
     out.push('    <properties>', `      <property name="level" value="${cap.level}"/>`, `      <property name="ceiling" value="${cap.ceiling}"/>`, '    </properties>');
     for (const c of criteria) {
       const open = `    <testcase classname="techops.${cap.id}" name="${c.id} ${xml(c.text[lang])}"`;
-      const why = xml([c.explanation, ...c.reasons].filter(Boolean).join('\n'));
+      const explanation = explanationIn(lang, c);
+      const why = xml([explanation, ...reasonsIn(lang, c)].filter(Boolean).join('\n'));
       if (c.status === 'met') out.push(`${open}/>`);
-      else if (c.status === 'not_met') out.push(`${open}>`, `      <failure message="${xml(c.explanation)}" type="not_met">${why}</failure>`, '    </testcase>');
-      else out.push(`${open}>`, `      <skipped message="${xml(c.explanation)}"/>`, '    </testcase>');
+      else if (c.status === 'not_met') out.push(`${open}>`, `      <failure message="${xml(explanation)}" type="not_met">${why}</failure>`, '    </testcase>');
+      else out.push(`${open}>`, `      <skipped message="${xml(explanation)}"/>`, '    </testcase>');
     }
     out.push('  </testsuite>');
   }

@@ -13,6 +13,8 @@ const objects = z
   .object({ total: z.number().int().min(0), sample: z.array(z.string()) })
   .describe('The things behind a count or ratio: how many, and the names of the first few');
 const notes = z.array(z.string()).describe('Caveats the collector attached to the value');
+/** The Chinese twin of an English field; optional so that reports recorded before it existed stay valid. */
+const zh = (what: string) => z.string().optional().describe(`${what} in Chinese`);
 
 const attestation = z.object({
   criterion: z.string(), statement: z.string(), evidence: z.string(), by: z.string(),
@@ -53,7 +55,7 @@ export const reportSchema = z
         process: z.string(),
         level: z.number().int().min(0).max(5),
         ceiling: z.number().int().min(0).max(5),
-        blockers: z.array(z.object({ criterion: z.string(), status: z.enum(['not_met', 'unknown']), reason: z.string() })),
+        blockers: z.array(z.object({ criterion: z.string(), status: z.enum(['not_met', 'unknown']), reason: z.string(), reason_zh: zh('reason') })),
         counts: z.object({ met: z.number().int(), not_met: z.number().int(), unknown: z.number().int() }),
       }),
     ),
@@ -66,14 +68,19 @@ export const reportSchema = z
         status,
         basis: z.enum(['measured', 'attested', 'measured+attested']).optional(),
         explanation: z.string(),
+        explanation_zh: zh('explanation: the same message rendered from the same facts'),
         reasons: z.array(z.string()),
+        reasons_zh: z.array(z.string()).optional().describe('reasons in Chinese, one for one'),
         missing: z.array(z.enum(['data', 'attestation'])).optional().describe('For an unknown criterion: what is missing'),
         check: z.string().optional(),
         attest: z.string().optional(),
-        measured: z.enum(['required', 'supporting']).optional().describe('Where a criterion has both check and attest: whether the check is a required part or only supports the attestation'),
+        attest_zh: zh('attest, where the rule file gives it'),
+        measured: z.enum(['required', 'supporting', 'sufficient']).optional().describe('Where a criterion has both check and attest: whether the check is a required part, only supports the attestation, or decides alone when it is met (sufficient)'),
         measurement: status.optional().describe('What the check alone gave, before any attestation was weighed'),
         why: z.string().optional().describe('Why the check reads what it reads and why its threshold is what it is'),
+        why_zh: zh('why, where the rule file gives it'),
         reading: z.string().optional(),
+        reading_zh: zh('reading, where the rule file gives it'),
         parameters: z.record(z.string(), param),
         signals: z.array(z.object({ id: z.string(), status: signalStatus, value: value.optional(), reason: z.string().optional(), evidence: z.array(z.string()), objects: objects.optional(), notes: notes.optional() })),
         attestation: attestation.optional(),
@@ -86,6 +93,7 @@ export const reportSchema = z
         type: z.string(),
         unit: z.string().optional(),
         description: z.string(),
+        description_zh: zh('description, where signals/descriptions.zh.yaml gives it'),
         aggregation: z.string(),
         status: signalStatus,
         value: value.optional(),
@@ -127,6 +135,7 @@ export const reportSchema = z
           signal: z.string(),
           unit: z.string(),
           definition: z.string(),
+          definition_zh: zh('definition'),
           status: signalStatus,
           value: z.number().optional(),
           reason: z.string().optional(),
@@ -143,14 +152,15 @@ export const reportSchema = z
         criterion: z.string(),
         decided_by: z.enum(['measurement', 'attestation']).optional().describe('measurement: a required check stands against the attestation; attestation: the check only supports it'),
         message: z.string(),
+        message_zh: zh('message'),
       })),
-      ignored: z.array(z.object({ criterion: z.string(), reason: z.string() })),
+      ignored: z.array(z.object({ criterion: z.string(), reason: z.string(), reason_zh: zh('reason') })),
     }),
     claims: z.array(
       z.object({
         capability: z.string(), claimed: z.number().int(), level: z.number().int(), ceiling: z.number().int(),
         verdict: z.enum(['confirmed', 'contradicted', 'unverified']),
-        criteria: z.array(z.object({ id: z.string(), status, reason: z.string().optional() })),
+        criteria: z.array(z.object({ id: z.string(), status, reason: z.string().optional(), reason_zh: zh('reason') })),
       }),
     ),
   })

@@ -1,6 +1,6 @@
 import { styleText } from 'node:util';
 import Table from 'cli-table3';
-import { labels, type Lang, unknownSplit } from './i18n.js';
+import { collectorStatusLabel, labels, type Lang, unknownSplit, verbatim } from './i18n.js';
 import type { Report } from './schema.js';
 
 /** The terminal view: one row per capability item. cli-table3 measures CJK width correctly. */
@@ -30,12 +30,20 @@ export function renderTable(report: Report, lang: Lang, opts: { maxBlockers?: nu
     table.push([c.id, c.title[lang], paint(byLevel(c.level), String(c.level)), String(c.ceiling), shown]);
   }
   const s = report.summary.criteria;
-  const lines = [table.toString(), `${t.criteria}: ${s.met} ${t.met}, ${s.not_met} ${t.not_met}, ${s.unknown} ${t.unknown}: ${unknownSplit(t, s)}   (? = ${t.unknown})`];
+  const summary = lang === 'zh'
+    ? `${t.criteria}：${t.met} ${s.met}，${t.not_met} ${s.not_met}，${t.unknown} ${s.unknown}：${unknownSplit(t, s)}   （? = ${t.unknown}）`
+    : `${t.criteria}: ${s.met} ${t.met}, ${s.not_met} ${t.not_met}, ${s.unknown} ${t.unknown}: ${unknownSplit(t, s)}   (? = ${t.unknown})`;
+  const lines = [table.toString(), summary];
   // Collectors: one line each, so a scan that saw nothing never looks like a clean one.
   for (const r of report.collectors) {
-    lines.push(`${t.collector} ${r.collector}/${r.instance}: ${paint(byStatus[r.status], r.status)} (${r.signals_observed}/${r.signals_declared} ${t.signals.toLowerCase()}, ${r.requests_failed ? `${r.requests_failed} ${t.failedOf} ` : ''}${r.requests} ${t.requests.toLowerCase()})${r.status !== 'ok' && (r.error ?? r.status_reason) ? ` — ${truncate(r.error ?? r.status_reason ?? '', 160)}` : ''}`);
+    const [colon, open, close, comma] = lang === 'zh' ? ['：', '（', '）', '，'] : [': ', ' (', ')', ', '];
+    const why = r.status !== 'ok' && (r.error ?? r.status_reason) ? ` — ${verbatim(lang, truncate(r.error ?? r.status_reason ?? '', 160))}` : '';
+    lines.push(`${t.collector} ${r.collector}/${r.instance}${colon}${paint(byStatus[r.status], collectorStatusLabel(t, r.status))}${open}${r.signals_observed}/${r.signals_declared} ${t.signals.toLowerCase()}${comma}${r.requests_failed ? `${r.requests_failed} ${t.failedOf} ` : ''}${r.requests} ${t.requests.toLowerCase()}${close}${why}`);
   }
-  for (const c of report.claims) lines.push(`${t.claims}: ${c.capability} ${t.claimed} ${c.claimed} → ${paint(byVerdict[c.verdict], t[c.verdict])} (${t.level} ${c.level}, ${t.ceiling} ${c.ceiling})`);
+  for (const c of report.claims) {
+    const [colon, open, close, comma] = lang === 'zh' ? ['：', '（', '）', '，'] : [': ', ' (', ')', ', '];
+    lines.push(`${t.claims}${colon}${c.capability} ${t.claimed} ${c.claimed} → ${paint(byVerdict[c.verdict], t[c.verdict])}${open}${t.level} ${c.level}${comma}${t.ceiling} ${c.ceiling}${close}`);
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -1,3 +1,5 @@
+import { STATUS_ZH } from '../engine/signal-reasons.js';
+import { basisLabel, fill, labels, type Lang } from '../report/i18n.js';
 import type { Report } from '../report/schema.js';
 
 type Criterion = Report['criteria'][number];
@@ -85,31 +87,37 @@ export function diffRuns(a: { id: string; report: Report }, b: { id: string; rep
   };
 }
 
-const show = (s: { status: string; value?: unknown }) => (s.value !== undefined ? JSON.stringify(s.value) : s.status);
+const show = (s: { status: string; value?: unknown }, lang: Lang = 'en') =>
+  (s.value !== undefined ? JSON.stringify(s.value) : lang === 'zh' ? (STATUS_ZH[s.status] ?? s.status) : s.status);
 
-/** The diff as lines for a terminal or, with `md`, as Markdown. */
-export function renderDiff(d: RunDiff, md: boolean): string {
+/** The diff as lines for a terminal or, with `md`, as Markdown, in English or Chinese. */
+export function renderDiff(d: RunDiff, md: boolean, lang: Lang = 'en'): string {
+  const t = labels(lang);
+  const zh = lang === 'zh';
+  const status = (x: string) => (zh ? t[x as 'met' | 'not_met' | 'unknown'] ?? x : x);
+  const basis = (x: string | undefined) => (x === undefined ? '-' : zh ? basisLabel(t, x) : x);
   const out: string[] = [];
-  const h = (t: string) => out.push(md ? `## ${t}` : t, '');
-  out.push(md ? `# techops diff ${d.from.id} → ${d.to.id}` : `diff ${d.from.id} (${d.from.started_at}) → ${d.to.id} (${d.to.started_at})`, '');
-  if (d.from.rules_digest !== d.to.rules_digest) out.push(`${md ? '> ' : ''}the rules differ between the runs (${d.from.rules_digest.slice(0, 19)}… → ${d.to.rules_digest.slice(0, 19)}…)`, '');
-  if (d.from.config_digest !== d.to.config_digest) out.push(`${md ? '> ' : ''}the config differs between the runs`, '');
-  h(`levels moved: ${d.levels.length}`);
-  if (md && d.levels.length) out.push('| item | level | ceiling |', '|---|---|---|');
+  const h = (text: string) => out.push(md ? `## ${text}` : text, '');
+  out.push(md ? `# techops diff ${d.from.id} → ${d.to.id}` : fill(t.diffHead, { from: d.from.id, fromAt: d.from.started_at, to: d.to.id, toAt: d.to.started_at }), '');
+  if (d.from.rules_digest !== d.to.rules_digest) out.push(`${md ? '> ' : ''}${fill(t.rulesDiffer, { from: d.from.rules_digest.slice(0, 19), to: d.to.rules_digest.slice(0, 19) })}`, '');
+  if (d.from.config_digest !== d.to.config_digest) out.push(`${md ? '> ' : ''}${t.configDiffers}`, '');
+  h(fill(t.levelsMoved, { n: d.levels.length }));
+  if (md && d.levels.length) out.push(zh ? `| ${t.item} | ${t.level} | ${t.ceiling} |` : '| item | level | ceiling |', '|---|---|---|');
   for (const l of d.levels) {
     const lv = `${l.from.level} → ${l.to.level}`;
     const cl = `${l.from.ceiling} → ${l.to.ceiling}`;
-    out.push(md ? `| ${l.item} | ${lv} | ${cl} |` : `  ${l.item.padEnd(8)} level ${lv}   ceiling ${cl}`);
+    out.push(md ? `| ${l.item} | ${lv} | ${cl} |` : `  ${l.item.padEnd(8)} ${zh ? t.level : 'level'} ${lv}   ${zh ? t.ceiling : 'ceiling'} ${cl}`);
   }
   if (d.levels.length) out.push('');
-  h(`criteria flipped: ${d.criteria.length}`);
+  h(fill(t.criteriaFlipped, { n: d.criteria.length }));
   for (const c of d.criteria) {
-    out.push(`${md ? '- **' : '  '}${c.id}${md ? '**' : ''} ${c.from} → ${c.to}${c.basis.from !== c.basis.to ? ` (basis ${c.basis.from ?? '-'} → ${c.basis.to ?? '-'})` : ''}`);
-    for (const s of c.signals) out.push(`${md ? '  - `' : '      '}${s.id}${md ? '`' : ''} ${show(s.from)} → ${show(s.to)}`);
-    if (c.signals.length === 0) out.push(`${md ? '  - ' : '      '}no signal it reads moved (attestation, parameter or rule change)`);
+    const moved = c.basis.from !== c.basis.to ? ` ${zh ? '（' : '('}${fill(t.basisMoved, { from: basis(c.basis.from), to: basis(c.basis.to) })}${zh ? '）' : ')'}` : '';
+    out.push(`${md ? '- **' : '  '}${c.id}${md ? '**' : ''} ${status(c.from)} → ${status(c.to)}${moved}`);
+    for (const s of c.signals) out.push(`${md ? '  - `' : '      '}${s.id}${md ? '`' : ''} ${show(s.from, lang)} → ${show(s.to, lang)}`);
+    if (c.signals.length === 0) out.push(`${md ? '  - ' : '      '}${t.noSignalMoved}`);
   }
   if (d.criteria.length) out.push('');
-  h(`signals changed: ${d.signals.length}`);
-  for (const s of d.signals) out.push(`${md ? '- `' : '  '}${s.id}${md ? '`' : ''} ${show(s.from)} → ${show(s.to)}`);
+  h(fill(t.signalsChanged, { n: d.signals.length }));
+  for (const s of d.signals) out.push(`${md ? '- `' : '  '}${s.id}${md ? '`' : ''} ${show(s.from, lang)} → ${show(s.to, lang)}`);
   return out.join('\n') + '\n';
 }

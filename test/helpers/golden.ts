@@ -84,11 +84,13 @@ export function runCase(model: Model, criterion: Criterion, k: GoldenCase, catal
  *   tautology, one that cannot be unknown hides missing data. A `measured: supporting` criterion
  *   is never not_met (the attestation decides), so it needs met and unknown verdicts and cases in
  *   which the check alone measures met and not_met (the latter is the conflict an auditor sees);
+ *   a `sufficient` one also needs a case met on the data alone, without an attestation;
  * - `allowedWithoutCases` excuses the missing kinds, but not once none is missing.
  */
 export function judgeCases(model: Model, c: Criterion, catalog: SignalCatalog, now: Date, allowedWithoutCases = false): string[] {
   const failures: string[] = [];
   const verdicts = new Set<Verdict>();
+  let metByDataAlone = false;
   const measured = new Set<Verdict>();
   c.cases.forEach((k, j) => {
     const { result, problems } = runCase(model, c, k, catalog, now);
@@ -97,13 +99,15 @@ export function judgeCases(model: Model, c: Criterion, catalog: SignalCatalog, n
     if (result.status !== k.expect) failures.push(`${label}: expected ${k.expect}, the engine says ${result.status}: ${result.explanation}`);
     if (k.measurement && result.measurement !== k.measurement) failures.push(`${label}: expected the check to measure ${k.measurement}, it measures ${result.measurement}: ${result.explanation}`);
     if (result.measurement) measured.add(result.measurement);
+    if (result.status === 'met' && k.attested === false) metByDataAlone = true;
     verdicts.add(result.status);
   });
   if (!c.check) return failures;
-  const lacking = c.measured === 'supporting'
+  const lacking = c.measured === 'supporting' || c.measured === 'sufficient'
     ? [
       ...(['met', 'unknown'] as const).filter((kind) => !verdicts.has(kind)).map((kind) => `a ${kind} case`),
       ...(['met', 'not_met'] as const).filter((kind) => !measured.has(kind)).map((kind) => `a case where the check alone measures ${kind}`),
+      ...(c.measured === 'sufficient' && !metByDataAlone ? ['a met case without an attestation (what makes it sufficient)'] : []),
     ]
     : (['met', 'not_met', 'unknown'] as const).filter((kind) => !verdicts.has(kind)).map((kind) => `a ${kind} case`);
   if (allowedWithoutCases) {
