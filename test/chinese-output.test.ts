@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectors } from '../collectors/index.js';
-import { startEstate, writeDemoFiles, type RunningDemo } from '../demo/index.js';
+import { startEstate, writeDemoFiles, type RunningEstate } from '../demo/index.js';
 import { attestTemplate } from '../src/cli/attest-template.js';
 import { renderExplain } from '../src/cli/explain.js';
 import { main } from '../src/cli/main.js';
@@ -50,12 +50,13 @@ const ALLOWED: string[] = [
 ];
 
 const NOW = new Date(Math.floor(Date.now() / 60_000) * 60_000);
-let running: RunningDemo;
+let running: RunningEstate;
 let dir: string;
 let config: string;
 let report: Report;
 let model: Model;
 const outputs = new Map<string, string>();
+let scanStderr = '';
 
 async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -91,7 +92,11 @@ const FORMATS: Record<string, () => string | Promise<string>> = {
   model: () => renderModel(model, 'zh'),
   signals: async () => (await cli(['signals', '--lang', 'zh'])).stdout,
   'attest template': () => attestTemplate(model, { report, today: NOW.toISOString().slice(0, 10), validityDays: 365, lang: 'zh' }),
-  validate: async () => (await cli(['validate', '-c', config, '--lang', 'zh'])).stdout,
+  'scan (policy lines on stderr)': () => scanStderr,
+  validate: async () => {
+    const r = await cli(['validate', '-c', config, '--lang', 'zh']);
+    return r.stdout + r.stderr; // the summary, and the warnings about attestations not used
+  },
   history: async () => (await cli(['history', '-c', config, '--lang', 'zh'])).stdout,
   diff: async () => (await cli(['diff', '-c', config, '--lang', 'zh'])).stdout,
 };
@@ -139,7 +144,11 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'techops-zh-'));
   ({ config } = writeDemoFiles(dir, running, NOW));
   // two runs, so that `diff` has something to compare; the demo's claims include a contradicted one (exit 3)
-  for (const out of ['a', 'b']) expect((await cli(['scan', '-c', config, '-o', join(dir, out), '-f', 'json', '--lang', 'zh', '-q'])).code).not.toBe(1);
+  for (const out of ['a', 'b']) {
+    const r = await cli(['scan', '-c', config, '-o', join(dir, out), '-f', 'json', '--lang', 'zh', '-q']);
+    expect(r.code, r.stderr).not.toBe(1);
+    scanStderr = r.stderr;
+  }
   report = JSON.parse(readFileSync(join(dir, 'b', 'report.json'), 'utf8')) as Report;
   model = loadModel(defaultRulesDir(), { declaredSignals: signalCatalog(collectors).ids });
   masks = maskedTexts();
