@@ -241,7 +241,7 @@ describe('techops scan', () => {
 `);
     const r = await cli(['scan', '-c', config, '-o', dir, '--attestations', join(dir, 'att.yaml'), '-f', 'json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).attestations.ignored).toEqual([{ criterion: '9.9.9-1.1', reason: 'no criterion 9.9.9-1.1 in the rules' }]);
+    expect(JSON.parse(r.stdout).attestations.ignored).toEqual([{ criterion: '9.9.9-1.1', reason: 'no criterion 9.9.9-1.1 in the rules', reason_zh: '规则中没有要求 9.9.9-1.1' }]);
     expect(r.stderr).toContain('attestation not used: attestations[0] (9.9.9-1.1, by J. Doe): no criterion 9.9.9-1.1 in the rules; it is not used');
   });
 

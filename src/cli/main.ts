@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { systemClock, type Clock } from '../clock.js';
 import type { Registry } from '../collector/types.js';
 import { loadConfig, storeOfConfig } from '../config/load.js';
-import { attestationWarnings, loadAttestations, type Attestation } from '../engine/attestations.js';
+import { attestationWarnings, attestationWarningsIn, loadAttestations, type Attestation } from '../engine/attestations.js';
 import { loadClaims, type Claims } from '../engine/claims.js';
 import { resolveParameters } from '../engine/parameters.js';
 import { errorMessage, UsageError, UserError } from '../errors.js';
@@ -13,7 +13,7 @@ import { loadModel } from '../model/load.js';
 import type { Model } from '../model/types.js';
 import { defaultRulesDir, packageVersion } from '../package-info.js';
 import { Redactor } from '../redact.js';
-import { fill, labels, type Lang } from '../report/i18n.js';
+import { fill, labels, verbatim, type Lang } from '../report/i18n.js';
 import { renderJunit } from '../report/junit.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { reportSchema, type Report } from '../report/schema.js';
@@ -145,16 +145,17 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
       const colour = (deps.stdoutIsTTY ?? process.stdout.isTTY) === true && !env.NO_COLOR;
       out(formats[0] === 'table' && colour ? renderTable(report, lang(o.lang), { colour }) : rendered(formats[0]));
       const notOk = report.collectors.filter((r) => r.status !== 'ok');
+      const t = labels(lang(o.lang));
       if (o.failOnCollectorError && notOk.length) {
-        for (const r of notOk) err(`collector ${r.collector}/${r.instance} is ${r.status}: ${r.status_reason ?? r.error ?? ''}\n`);
+        for (const r of notOk) err(`${fill(t.collectorNotOk, { collector: `${r.collector}/${r.instance}`, status: t[r.status] })}: ${verbatim(lang(o.lang), r.status_reason ?? r.error ?? '')}\n`);
         exitCode = EXIT.collectors;
         return;
       }
       const contradicted = report.claims.filter((c) => c.verdict === 'contradicted');
       const below = failBelow === undefined ? [] : report.capabilities.filter((c) => c.level < failBelow);
       if ((contradicted.length || below.length) && o.policy !== false) {
-        for (const c of contradicted) err(`policy: claim ${c.capability} level ${c.claimed} contradicted (ceiling ${c.ceiling})\n`);
-        if (below.length) err(`policy: ${below.length} capability items below level ${failBelow}: ${below.map((c) => `${c.id}=${c.level}`).join(', ')}\n`);
+        for (const c of contradicted) err(`${fill(t.policyContradicted, { item: c.capability, claimed: c.claimed, ceiling: c.ceiling })}\n`);
+        if (below.length) err(`${fill(t.policyBelow, { n: below.length, level: failBelow!, items: below.map((c) => `${c.id}=${c.level}`).join(', ') })}\n`);
         exitCode = EXIT.policy;
       }
   };
@@ -275,9 +276,9 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
       const att = config.attestationsFile ? loadAttestations(config.attestationsFile, m, config.attestationValiditySeconds, clock.now()) : [];
       const claims = config.claimsFile ? loadClaims(config.claimsFile, m) : new Map();
       // Warnings, not errors: an expired or stray attestation decides nothing, but breaks nothing.
-      const warnings = attestationWarnings(att, m, clock.now());
-      for (const w of warnings) err(`techops: warning: ${w}\n`);
+      const warnings = attestationWarningsIn(att, m, clock.now());
       const t = labels(lang(o.lang));
+      for (const w of warnings) err(`techops: ${t.warning}: ${w[lang(o.lang)]}\n`);
       out(fill(t.valid, {
         file: config.file, instances: config.instances.length, overrides: params.overridden.length, attestations: att.length,
         unused: warnings.length ? fill(t.validUnused, { n: warnings.length }) : '', claims: claims.size, digest: m.digest.slice(0, 19),

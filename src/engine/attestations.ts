@@ -76,12 +76,17 @@ export function loadAttestations(file: string, model: Model, maxValiditySeconds:
  * name no criterion of the rules, or name a criterion without an attest part.
  */
 export function attestationWarnings(attestations: Attestation[], model: Model, now: Date): string[] {
+  return attestationWarningsIn(attestations, model, now).map((w) => w.en);
+}
+
+/** `attestationWarnings` in both languages. */
+export function attestationWarningsIn(attestations: Attestation[], model: Model, now: Date): Bilingual[] {
   return attestations.flatMap((a, i) => {
-    const at = `attestations[${i}] (${a.criterion}, by ${a.by})`;
+    const at = { at: `attestations[${i}]`, criterion: a.criterion, by: a.by };
     const c = model.criteria.get(a.criterion);
-    if (!c) return [`${at}: no criterion ${a.criterion} in the rules; it is not used`];
-    if (!c.attest) return [`${at}: ${a.criterion} has no attest part (it is decided by measurement alone); it is not used`];
-    if (isExpired(a, now)) return [`${at}: ${expiryText(a)}`];
+    if (!c) return [say('warning.no_criterion', at)];
+    if (!c.attest) return [say('warning.no_attest', at)];
+    if (isExpired(a, now)) return [say('warning.expired', { ...at, expiry: expiry(a) })];
     return [];
   });
 }

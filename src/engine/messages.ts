@@ -81,6 +81,12 @@ const CATALOGUE = {
     en: 'the criterion is decided by measurement alone (it has no attest part)',
     zh: '该要求仅由测量判定（没有人工证明部分）',
   },
+  'warning.no_criterion': { en: '{at} ({criterion}, by {by}): no criterion {criterion} in the rules; it is not used', zh: '{at}（{criterion}，{by}）：规则中没有要求 {criterion}；未被使用' },
+  'warning.no_attest': {
+    en: '{at} ({criterion}, by {by}): {criterion} has no attest part (it is decided by measurement alone); it is not used',
+    zh: '{at}（{criterion}，{by}）：{criterion} 没有人工证明部分（仅由测量判定）；未被使用',
+  },
+  'warning.expired': { en: '{at} ({criterion}, by {by}): {expiry}', zh: '{at}（{criterion}，{by}）：{expiry}' },
   'signal.not_declared': { en: 'no registered collector declares it', zh: '没有已注册的采集器声明该信号' },
 } as const satisfies Record<string, Bilingual>;
 

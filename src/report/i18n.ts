@@ -51,6 +51,9 @@ const LABELS = {
     attestCountAll: '# {n} criteria with an attest part{item}.',
     attestHowTo: "# Uncomment an entry only for what you can attest, fill in every field, and replace the `[]`\n# below with the entries. `techops validate` checks the file. An attestation decides a\n# criterion until it expires (at most the config's attestation_validity after its date); it\n# never overrides a measured `not_met` of a required check.",
     attestLevel: 'level {n}', attestCriterion: 'Criterion', attestEvidence: 'Evidence needed', attestMeasured: 'Measured part',
+    warning: 'warning',
+    collectorNotOk: 'collector {collector} is {status}', policyContradicted: 'policy: claim {item} level {claimed} contradicted (ceiling {ceiling})',
+    policyBelow: 'policy: {n} capability items below level {level}: {items}',
     attestStatement: 'what holds, in your words', attestEvidenceLink: 'link to the record: document, ticket, dashboard', attestBy: 'who attests, with their role',
   },
   zh: {
@@ -103,6 +106,9 @@ const LABELS = {
     attestCountAll: '# 共 {n} 条含人工证明部分的要求{item}。',
     attestHowTo: '# 只为能够证明的要求取消注释并填写全部字段，并用这些条目替换下面的 `[]`。\n# `techops validate` 会检查该文件。人工证明在过期前判定对应要求（最长为配置的\n# attestation_validity，自其日期起算）；它不会推翻必需检查测量得到的 `not_met`。',
     attestLevel: '{n} 级', attestCriterion: '要求', attestEvidence: '所需证据', attestMeasured: '测量部分',
+    warning: '警告',
+    collectorNotOk: '采集器 {collector} 状态为{status}', policyContradicted: '策略：能力项 {item} 声明的级别 {claimed} 被否定（上限 {ceiling}）',
+    policyBelow: '策略：{n} 个能力项低于级别 {level}：{items}',
     attestStatement: '实际情况', attestEvidenceLink: '证据链接：文档、工单、仪表盘', attestBy: '证明人及其职务',
   },
 } as const;
