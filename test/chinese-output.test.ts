@@ -40,13 +40,16 @@ import { signalCatalog } from '../src/signals/catalog.js';
  */
 
 /** Set to true once the tr05/tr06/tr09 branches (rule prose in Chinese) have merged. */
-const RULE_PROSE_TRANSLATED = false;
+const RULE_PROSE_TRANSLATED = true;
 /** Set to true once the trsig branch (signals/descriptions.zh.yaml) has merged. */
-const SIGNAL_DESCRIPTIONS_TRANSLATED = false;
+const SIGNAL_DESCRIPTIONS_TRANSLATED = true;
 
 /** Names of three or more Latin words a Chinese reader sees as they are. Keep it short. */
 const ALLOWED: string[] = [
-  // none yet: every multi-word name so far comes from the estate's data or the rules' CEL
+  'Argo CD Application', 'Gateway API HTTPRoute', // Kubernetes kinds, as the API names them
+  'GitHub REST API', 'Prometheus HTTP API', 'REST API v', // products' API names (PagerDuty's "REST API v2")
+  'This reverts commit', // the literal line git writes into a revert, which the collectors search for
+  'service dependency graph', // a Grafana panel plugin's name
 ];
 
 const NOW = new Date(Math.floor(Date.now() / 60_000) * 60_000);

@@ -323,7 +323,8 @@ describe('catalogue commands', () => {
     const cov = JSON.parse(r.stdout).coverage_l1_3;
     expect(cov.criteria).toBe(290);
     expect(cov.with_measured_part + cov.attest_only).toBe(290);
-    expect(cov.measured_only + cov.measured_required + cov.measured_supporting).toBe(cov.with_measured_part);
+    expect(cov.measured_only + cov.measured_required + cov.measured_supporting + cov.measured_sufficient).toBe(cov.with_measured_part);
+    expect(cov.data_can_decide).toBe(cov.measured_only + cov.measured_sufficient);
     expect(text.stdout).toContain(`Levels 1–3: 290 criteria`);
   });
 
@@ -332,11 +333,11 @@ describe('catalogue commands', () => {
     const plain = JSON.parse((await cli(['model', '--json', '--rules', FIXTURE_RULES])).stdout).coverage_l1_3;
     // fixture levels 1–3: five checks alone, 1.1.1-3.1 check and attest, 1.1.1-2.2 attest only
     expect(plain).toEqual({
-      criteria: 7, measured_only: 5, with_measured_part: 6, measured_required: 1, measured_supporting: 0, attest_only: 1,
-      percent: { measured_only: 71.4, with_measured_part: 85.7, measured_required: 14.3, measured_supporting: 0, attest_only: 14.3 },
+      criteria: 7, measured_only: 5, with_measured_part: 6, measured_required: 1, measured_supporting: 0, measured_sufficient: 0, data_can_decide: 5, attest_only: 1,
+      percent: { measured_only: 71.4, with_measured_part: 85.7, measured_required: 14.3, measured_supporting: 0, measured_sufficient: 0, data_can_decide: 71.4, attest_only: 14.3 },
     });
     const r = await cli(['model', '--rules', supporting]);
-    expect(r.stdout).toMatch(/Levels 1–3: 7 criteria\n {2}decided by measurement alone \(check, no attest\): +5 \(71\.4 %\)\n {2}with a measured part \(check, with or without attest\): 6 \(85\.7 %\)\n.*required: +0 \(0\.0 %\)\n.*supporting: +1 \(14\.3 %\)\n {2}attest only: +1 \(14\.3 %\)/);
+    expect(r.stdout).toMatch(/Levels 1–3: 7 criteria\n {2}decided by measurement alone \(check, no attest\): +5 \(71\.4 %\)\n {2}with a measured part \(check, with or without attest\): 6 \(85\.7 %\)\n.*required: +0 \(0\.0 %\)\n.*supporting: +1 \(14\.3 %\)\n.*sufficient: +0 \(0\.0 %\)\n {2}data can decide alone.*: 5 \(71\.4 %\)\n {2}attest only: +1 \(14\.3 %\)/);
   });
 
   it('signals lists the registered collectors', async () => {
