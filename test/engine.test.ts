@@ -235,3 +235,22 @@ describe('a || b with one side not collected', () => {
     expect(c.explanation).toContain('the check was met through side 2 of 3 (fixture.alerts.count >= 1) only; side 1 of 3\'s signals were not collected (fixture.deploys.count); side 3 of 3\'s signals were not collected (fixture.grouping.enabled)');
   });
 });
+
+describe('explanations in Chinese: the same message from the same facts', () => {
+  it('renders the Chinese twin of each explanation and reason, one for one', () => {
+    const c = criterion(run({ given: { 'fixture.channels.count': 2 } }), '1.1.2-1.1');
+    expect(c.explanation_zh).toMatch(/^满足：fixture\.deploys\.count > 100 \|\| fixture\.channels\.count >= 1，其中 fixture\.channels\.count = 2，fixture\.deploys\.count =（未配置）；检查仅通过右侧条件（fixture\.channels\.count >= 1）满足；左侧条件所读的信号未采集（fixture\.deploys\.count）$/);
+    const unknown = criterion(run({ given: { ...ALL_GOOD, 'fixture.alerts.count': { status: 'failed', reason: 'fixture/main failed: cannot reach GET http://127.0.0.1:1/x' } } }), '1.1.1-1.1');
+    expect(unknown.reasons_zh).toEqual(['fixture.alerts.count：fixture/main 失败：原文「cannot reach GET http://127.0.0.1:1/x」']);
+    expect(unknown.explanation_zh).toBe(`未知：${unknown.reasons_zh[0]}`);
+  });
+
+  it('uses the attest text in Chinese where the rule file gives it, the English where it does not', () => {
+    const missing = criterion(run({ given: ALL_GOOD }), '1.1.1-2.2');
+    expect(missing.reasons_zh[0]).toMatch(/^缺少人工证明：Escalation policy document/);
+    const rules = (t: string) => t.replace('attest: "Escalation policy document"', 'attest: { zh: 升级策略文档, en: "Escalation policy document" }');
+    const bilingual = criterion(run({ given: ALL_GOOD, rules }), '1.1.1-2.2');
+    expect(bilingual.reasons_zh).toEqual(['缺少人工证明：升级策略文档']);
+    expect(bilingual.reasons[0]).toMatch(/^attestation missing: Escalation policy document/);
+  });
+});
