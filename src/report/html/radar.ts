@@ -61,7 +61,8 @@ export function radarSvg(domains: readonly RadarDomain[], g: RadarGeometry = RAD
   });
   const ringLabels = [1, 2, 3, 4, 5].filter((l) => l <= g.max).map((l) => {
     const p = radarPoint(0, n, l, g);
-    return html`<text class="radar-ring-label" x="${round(p.x + 4)}" y="${round(p.y - 2)}">${l}</text>`;
+    // just inside each ring, beside the first axis, clear of the first domain's name above the chart
+    return html`<text class="radar-ring-label" x="${round(p.x + 4)}" y="${round(p.y + 11)}">${l}</text>`;
   });
   const series = (cls: string, values: number[]) => html`<polygon class="${cls}" points="${polygon(radarPoints(values, g))}"/>`;
   const dots = radarPoints(domains.map((d) => d.mean_level), g).map((p) => html`<circle class="radar-dot" cx="${p.x}" cy="${p.y}" r="3"/>`);

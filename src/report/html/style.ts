@@ -42,7 +42,7 @@ svg.chart{width:100%;height:auto;font-size:13px}
 .cell-id{font-size:13px;font-weight:700;fill:var(--fg)}.cell-lc{font-size:12px;fill:var(--fg)}
 .lvl-0 .cell-bg{fill:var(--l0)}.lvl-1 .cell-bg{fill:var(--l1)}.lvl-2 .cell-bg{fill:var(--l2)}.lvl-3 .cell-bg{fill:var(--l3)}.lvl-4 .cell-bg{fill:var(--l4)}.lvl-5 .cell-bg{fill:var(--l5)}
 .lvl-4 text,.lvl-5 text{fill:#fff}
-.mark{stroke:var(--fg);stroke-width:.6}.mark-reached{fill:var(--fg)}.mark-open{fill:#fff;fill-opacity:.75}.mark-blocked{fill:none;stroke-dasharray:2 1.5}
+.mark{stroke:var(--fg);stroke-width:.8}.mark-reached{fill:var(--fg)}.mark-open{fill:#fff}.mark-blocked{fill:none;stroke:#8c959f;stroke-dasharray:1 2}
 .lvl-4 .mark,.lvl-5 .mark{stroke:#fff}.lvl-4 .mark-reached,.lvl-5 .mark-reached{fill:#fff}.lvl-4 .mark-open,.lvl-5 .mark-open{fill:#fff;fill-opacity:.35}
 .lvl-badge{display:inline-block;padding:0 .45rem;border-radius:3px;font-weight:600;font-size:.85em;color:var(--fg)}
 .lvl-badge.lvl-0{background:var(--l0)}.lvl-badge.lvl-1{background:var(--l1)}.lvl-badge.lvl-2{background:var(--l2)}.lvl-badge.lvl-3{background:var(--l3)}.lvl-badge.lvl-4{background:var(--l4);color:#fff}.lvl-badge.lvl-5{background:var(--l5);color:#fff}
