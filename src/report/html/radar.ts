@@ -54,7 +54,7 @@ export function radarSvg(domains: readonly RadarDomain[], g: RadarGeometry = RAD
     const p = radarPoint(i, n, g.max + 0.6, g);
     const anchor = p.x > g.cx + 1 ? 'start' : p.x < g.cx - 1 ? 'end' : 'middle';
     // labels above the centre grow upwards, those below downwards, clear of the rings
-    const dy = p.y < g.cy - g.radius * 0.8 ? -22 : p.y > g.cy + g.radius * 0.8 ? 10 : 0;
+    const dy = p.y < g.cy - g.radius * 0.8 ? -30 : p.y > g.cy + g.radius * 0.8 ? 10 : 0;
     const figures = `${d.mean_level} · ${d.min_level} · ${d.min_ceiling}`;
     const name = biSvgText(d.en, d.zh, { x: p.x, y: round(p.y + dy), anchor, cls: 'radar-name', max: 14, lineHeight: 15 });
     return html`<g class="radar-label" data-domain="${d.id}">${name}<text class="radar-figures" x="${p.x}" y="${round(p.y + dy + 24)}" text-anchor="${anchor}">${figures}</text></g>`;
