@@ -110,6 +110,7 @@ describe.skipIf(skip)('the HTML report in headless Chromium', () => {
       await expect.poll(() => page.locator('html').getAttribute('data-lang')).toBe('zh');
       expect(await h1.innerText()).toContain('成熟度报告');
       expect(await h1.innerText()).not.toContain('maturity report');
+      expect(await page.title()).toBe('techops 成熟度报告: Sample estate (demo)');
       const title = report.capabilities.find((c) => c.id === '5.1.1')!.title;
       expect(await item.locator('summary .item-title').innerText()).toBe(title.zh);
       expect(await page.locator('#radar .radar-name.zh').first().isVisible()).toBe(true);

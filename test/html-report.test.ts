@@ -124,13 +124,13 @@ describe('languages', () => {
     const c = report.criteria.find((x) => x.id === '5.1.1-1.1')!;
     const withZh = { ...report, criteria: report.criteria.map((x) => (x === c ? { ...x, explanation_zh: '满足：已采集操作系统指标', why_zh: '标准要求具备该能力' } : x)) };
     const page = renderHtml(withZh, 'zh');
-    expect(page).toMatch(/^<!DOCTYPE html>\n<html lang="zh-CN" data-lang="zh">/);
+    expect(page).toMatch(/^<!DOCTYPE html>\n<html lang="zh-CN" data-lang="zh" /);
     expect(page).toContain(`<span class="en" lang="en">${escapeHtml(c.explanation)}</span><span class="zh" lang="zh">满足：已采集操作系统指标</span>`);
     expect(page).toContain('<span class="zh" lang="zh">标准要求具备该能力</span>');
     expect(page).toContain(`<span class="en" lang="en">${c.text.en}</span><span class="zh" lang="zh">${c.text.zh}</span>`);
     // without a Chinese field the English stands in both views, once
     const other = report.criteria.find((x) => x.id === '5.1.1-2.1')!;
     expect(page).toContain(`<p class="explanation"><span>${escapeHtml(other.explanation)}</span></p>`);
-    expect(renderHtml(report, 'en')).toMatch(/^<!DOCTYPE html>\n<html lang="en" data-lang="en">/);
+    expect(renderHtml(report, 'en')).toMatch(/^<!DOCTYPE html>\n<html lang="en" data-lang="en" /);
   });
 });

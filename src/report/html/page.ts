@@ -36,7 +36,7 @@ export function renderHtml(report: Report, lang: Lang): string {
     ['parameters', 'overridden', report.parameters.overridden.length > 0], ['collectors', 'collectors', report.collectors.length > 0], ['evidence', 'evidenceRecords', report.evidence.length > 0],
   ];
   const page = html`<!DOCTYPE html>
-<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}" data-lang="${lang}">
+<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}" data-lang="${lang}" data-title-en="${labelText('report', 'en')}: ${name}" data-title-zh="${labelText('report', 'zh')}: ${name}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

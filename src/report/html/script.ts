@@ -9,6 +9,7 @@ export const SCRIPT = `(function () {
   function setLang(lang) {
     root.setAttribute('data-lang', lang);
     root.setAttribute('lang', lang === 'zh' ? 'zh-CN' : 'en');
+    document.title = root.getAttribute('data-title-' + lang) || document.title;
     var buttons = document.querySelectorAll('[data-set-lang]');
     for (var i = 0; i < buttons.length; i++) buttons[i].setAttribute('aria-pressed', String(buttons[i].getAttribute('data-set-lang') === lang));
   }
