@@ -73,6 +73,6 @@ footer{margin-top:2rem;font-size:.8rem;color:var(--muted)}
   a{color:inherit;text-decoration:none}
   h2,h3,h4,summary{break-after:avoid}.criterion,tr,figure{break-inside:avoid}
   thead{display:table-header-group}
-  .charts{grid-template-columns:1fr 1fr}
+  .charts{grid-template-columns:1fr}#radar{max-width:75%;display:block;margin:0 auto}
 }
 `;
