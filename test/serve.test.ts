@@ -91,6 +91,9 @@ describe('techops serve', () => {
       const report = JSON.parse((await text(`${agent.url}/report.json`)).body);
       expect(report.run.assessment.name).toBe('Served estate');
       expect((await text(`${agent.url}/report.md`)).body).toContain('# ');
+      const page = await text(`${agent.url}/report.html`);
+      expect(page.type).toBe('text/html; charset=utf-8');
+      expect(page.body).toMatch(/^<!DOCTYPE html>[\s\S]*<title>techops maturity report: Served estate<\/title>[\s\S]*<svg id="radar"[\s\S]*<svg id="heatmap"/);
       expect((await fetch(`${agent.url}/metrics`, { method: 'POST' })).status).toBe(405);
 
       // a scan slower than the schedule: the ticks that find it running are skipped, not stacked

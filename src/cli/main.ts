@@ -16,6 +16,7 @@ import { Redactor } from '../redact.js';
 import { fill, labels, verbatim, type Lang } from '../report/i18n.js';
 import { renderJunit } from '../report/junit.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { renderHtml } from '../report/html/page.js';
 import { reportSchema, type Report } from '../report/schema.js';
 import { renderTable } from '../report/table.js';
 import { scan } from '../scan.js';
@@ -68,9 +69,9 @@ export interface CliDeps {
  */
 export const EXIT = { ok: 0, error: 1, usage: 2, policy: 3, collectors: 4 } as const;
 
-const FORMATS = ['table', 'json', 'md', 'junit'] as const;
+const FORMATS = ['table', 'json', 'md', 'junit', 'html'] as const;
 type Format = (typeof FORMATS)[number];
-const FILE_NAMES: Record<Format, string> = { table: 'report.txt', json: 'report.json', md: 'report.md', junit: 'report.junit.xml' };
+const FILE_NAMES: Record<Format, string> = { table: 'report.txt', json: 'report.json', md: 'report.md', junit: 'report.junit.xml', html: 'report.html' };
 
 export async function main(argv: string[], deps: CliDeps): Promise<number> {
   const registry = deps.registry;
@@ -116,7 +117,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
         },
       });
       const json = JSON.stringify(report, null, 2) + '\n';
-      const rendered = (f: Format) => (f === 'json' ? json : f === 'md' ? renderMarkdown(report, lang(o.lang)) : f === 'junit' ? renderJunit(report, lang(o.lang)) : renderTable(report, lang(o.lang)));
+      const rendered = (f: Format) => (f === 'json' ? json : f === 'md' ? renderMarkdown(report, lang(o.lang)) : f === 'junit' ? renderJunit(report, lang(o.lang)) : f === 'html' ? renderHtml(report, lang(o.lang)) : renderTable(report, lang(o.lang)));
       for (const f of formats) {
         const path = writeAtomic(resolve(o.out), FILE_NAMES[f], rendered(f));
         log.info('report written', { format: f, path });
@@ -174,7 +175,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     .description('collect signals, evaluate every criterion, write reports')
     .requiredOption('-c, --config <file>', 'config file (YAML)')
     .option('-o, --out <dir>', 'directory for report files', 'techops-out')
-    .option('-f, --format <list>', 'formats, comma separated: table,json,md,junit (the first also goes to stdout)', 'table,json,md')
+    .option('-f, --format <list>', 'formats, comma separated: table,json,md,junit,html (the first also goes to stdout)', 'table,json,md')
     .addOption(new Option('--lang <lang>', 'report language').choices(['en', 'zh']).default('en'))
     .option('--claims <file>', 'claims file (item → claimed level); overrides the config')
     .option('--attestations <file>', 'attestations file; overrides the config')
@@ -190,7 +191,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     .command('demo')
     .description('start the sample estate on 127.0.0.1, scan it through the real collectors, write the reports')
     .option('-o, --out <dir>', 'directory for the demo config and reports', 'techops-demo')
-    .option('-f, --format <list>', 'formats: table,json,md (the first also goes to stdout)', 'table,json,md')
+    .option('-f, --format <list>', 'formats: table,json,md,junit,html (the first also goes to stdout)', 'table,json,md,html')
     .addOption(new Option('--lang <lang>', 'report language').choices(['en', 'zh']).default('en'))
     .option('--scale <factor>', 'multiply the estate (targets, rules, alerts)', '1')
     .option('--serve', 'keep the sample estate running and serve the agent (/metrics, reports) on --listen, scanning every 5 minutes (Ctrl-C stops both)')
@@ -220,7 +221,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
             onListening: (url) => err(`techops agent: ${url}/metrics ${url}/report.json\n`),
             scan: async () => {
               const { report, rendered } = await scanOnce({ config: files.config, out, format: o.format, lang: o.lang, quiet: o.quiet, policy: false }, makeLog(!!o.quiet));
-              return { report, json: rendered('json'), markdown: rendered('md') };
+              return { report, json: rendered('json'), markdown: rendered('md'), html: () => rendered('html') };
             },
           });
         }
@@ -316,7 +317,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
         scan: async () => {
           // A contradicted claim is a verdict to show, not a reason to stop serving.
           const { report, rendered } = await scanOnce({ ...o, policy: false }, log.child({ scan: clock.now().toISOString() }));
-          return { report, json: rendered('json'), markdown: rendered('md') };
+          return { report, json: rendered('json'), markdown: rendered('md'), html: () => rendered('html') };
         },
       });
       // A scan still running holds sockets open; the process has nothing left to do.

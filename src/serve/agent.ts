@@ -9,6 +9,8 @@ export interface ScanOutcome {
   report: Report;
   json: string;
   markdown: string;
+  /** The HTML report, rendered on the first request for it (most scrapers never ask). */
+  html?: () => string;
 }
 
 export interface AgentOptions {
@@ -45,6 +47,12 @@ export async function runAgent(o: AgentOptions): Promise<boolean> {
   if (!cron.validate(o.schedule)) throw new UsageError(`--schedule: '${o.schedule}' is not a cron expression (e.g. "*/15 * * * *", or six fields with seconds first)`);
   const metrics = new AgentMetrics();
   let latest: ScanOutcome | undefined;
+  let latestHtml: { of: ScanOutcome; html: string } | undefined;
+  const htmlOf = (outcome: ScanOutcome): string | undefined => {
+    if (!outcome.html) return undefined;
+    if (latestHtml?.of !== outcome) latestHtml = { of: outcome, html: outcome.html() };
+    return latestHtml.html;
+  };
   let running: Promise<void> | undefined;
 
   const scanNow = (reason: string) => {
@@ -91,8 +99,12 @@ export async function runAgent(o: AgentOptions): Promise<boolean> {
         return latest ? send(res, 200, 'application/json; charset=utf-8', latest.json) : send(res, 404, 'text/plain; charset=utf-8', 'no report yet\n');
       case '/report.md':
         return latest ? send(res, 200, 'text/markdown; charset=utf-8', latest.markdown) : send(res, 404, 'text/plain; charset=utf-8', 'no report yet\n');
+      case '/report.html': {
+        const page = latest && htmlOf(latest);
+        return page ? send(res, 200, 'text/html; charset=utf-8', page) : send(res, 404, 'text/plain; charset=utf-8', 'no report yet\n');
+      }
       case '/':
-        return send(res, 200, 'text/plain; charset=utf-8', 'techops agent: /metrics /healthz /readyz /report.json /report.md\n');
+        return send(res, 200, 'text/plain; charset=utf-8', 'techops agent: /metrics /healthz /readyz /report.json /report.md /report.html\n');
       default:
         return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
     }
