@@ -14,6 +14,7 @@ import { signalReason } from '../src/engine/signal-reasons.js';
 import { loadModel } from '../src/model/load.js';
 import type { Model } from '../src/model/types.js';
 import { defaultRulesDir } from '../src/package-info.js';
+import { renderHtml } from '../src/report/html/page.js';
 import { renderJunit } from '../src/report/junit.js';
 import type { Report } from '../src/report/schema.js';
 import { renderTable } from '../src/report/table.js';
@@ -86,7 +87,31 @@ function chineseFieldsOf(r: Report): string {
  * the integrator adds Markdown (`md: () => renderMarkdown(report, 'zh')`) once the plan
  * branch's auditor Markdown has merged, and HTML's visible text once that branch has.
  */
+/**
+ * What a reader sees of the HTML report switched to Chinese: the page minus its style and
+ * script, minus every element of class `en` (the page's CSS hides them in the Chinese view), as
+ * text. SVG tooltips (`<title>`) name both languages at once by design and are left out.
+ */
+function visibleChineseText(page: string): string {
+  let out = page.replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>|<title>[\s\S]*?<\/title>/g, '');
+  const open = /<(\w+)\b[^>]*\bclass="(?:[^"]*\s)?en(?:\s[^"]*)?"[^>]*>/;
+  for (let m = open.exec(out); m; m = open.exec(out)) {
+    const tag = m[1];
+    const re = new RegExp(`<(/?)${tag}\\b[^>]*>`, 'g');
+    re.lastIndex = m.index + m[0].length;
+    let depth = 1;
+    let end = out.length;
+    for (let t = re.exec(out); t; t = re.exec(out)) {
+      depth += t[1] ? -1 : 1;
+      if (depth === 0) { end = t.index + t[0].length; break; }
+    }
+    out = out.slice(0, m.index) + out.slice(end);
+  }
+  return out.replace(/<[^>]+>/g, '\n').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+}
+
 const FORMATS: Record<string, () => string | Promise<string>> = {
+  html: () => visibleChineseText(renderHtml(report, 'zh')),
   table: () => renderTable(report, 'zh'),
   // as a CI system shows it: entities decoded
   junit: () => renderJunit(report, 'zh').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&'),

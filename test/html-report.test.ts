@@ -122,7 +122,11 @@ describe('languages', () => {
   it('carries both languages, opens in the one asked for, and uses the Chinese fields of the report where they exist', () => {
     const report = modelReport();
     const c = report.criteria.find((x) => x.id === '5.1.1-1.1')!;
-    const withZh = { ...report, criteria: report.criteria.map((x) => (x === c ? { ...x, explanation_zh: '满足：已采集操作系统指标', why_zh: '标准要求具备该能力' } : x)) };
+    // 5.1.1-2.1 stands for a report recorded before the Chinese fields: its explanation has no twin
+    const withZh = {
+      ...report,
+      criteria: report.criteria.map((x) => (x === c ? { ...x, explanation_zh: '满足：已采集操作系统指标', why_zh: '标准要求具备该能力' } : x.id === '5.1.1-2.1' ? { ...x, explanation_zh: undefined } : x)),
+    };
     const page = renderHtml(withZh, 'zh');
     expect(page).toMatch(/^<!DOCTYPE html>\n<html lang="zh-CN" data-lang="zh" /);
     expect(page).toContain(`<span class="en" lang="en">${escapeHtml(c.explanation)}</span><span class="zh" lang="zh">满足：已采集操作系统指标</span>`);
