@@ -30,6 +30,7 @@ import { modelCounts, renderModel, renderSignals } from './model-commands.js';
 import { writeAtomic } from './output.js';
 import { attestTemplate } from './attest-template.js';
 import { registerStoreCommands } from './store-commands.js';
+import { registerPlanCommand } from './plan-command.js';
 
 /**
  * The sample estate the `demo` command scans. The core does not import it (nor any collector):
@@ -336,6 +337,8 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
       writeFileSync(o.output, text);
       err(`attestation skeleton written to ${o.output}\n`);
     });
+
+  registerPlanCommand(program, { out, readReport });
 
   registerStoreCommands(program, {
     out,
