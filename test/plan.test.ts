@@ -3,16 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { evaluate } from '../src/engine/evaluate.js';
-import type { Attestation } from '../src/engine/attestations.js';
-import { resolveParameters } from '../src/engine/parameters.js';
-import { buildReport } from '../src/report/build.js';
 import { buildPlan, levelFrom, PlanError, type Plan } from '../src/report/plan.js';
 import { planHtml } from '../src/report/plan-html.js';
 import { renderPlanMarkdown, renderPlanTable } from '../src/report/plan-render.js';
-import { reportSchema, type Report } from '../src/report/schema.js';
+import type { Report } from '../src/report/schema.js';
 import type { SignalState } from '../src/signals/types.js';
-import { attestation, fixtureModel, signals } from './helpers/engine.js';
+import { fixtureReport } from './helpers/report.js';
 import { fixtureCollector } from './helpers/fixture-collector.js';
 
 /**
@@ -25,18 +21,7 @@ const GOOD = {
 };
 
 function reportFrom(given: Record<string, number | boolean>, attested: string[], annotate?: (s: Map<string, SignalState>) => void): Report {
-  const model = fixtureModel();
-  const sig = signals(given);
-  annotate?.(sig);
-  const atts: Attestation[] = attested.map((id) => attestation(id));
-  const now = new Date('2026-11-25T12:00:00Z');
-  const evaluation = evaluate({ model, signals: sig, parameters: resolveParameters(model, {}), attestations: atts, claims: new Map(), now });
-  const report = buildReport({
-    version: '0.0.0-test', model, evaluation, signals: sig, runs: [], evidence: [], overridden: [],
-    assessment: { name: 'Plan fixture' }, config: { digest: 'sha256:00', redacted: {} },
-    window: { start: new Date('2026-10-26T12:00:00Z'), end: now, seconds: 30 * 86400 }, startedAt: now, finishedAt: now,
-  });
-  return reportSchema.parse(report);
+  return fixtureReport({ given, attested, annotate });
 }
 
 const item = (plan: Plan, id: string) => plan.items.find((i) => i.id === id)!;
@@ -145,11 +130,11 @@ describe('plan renderers', () => {
   it('the table and Markdown show steps, needs and gains, in Chinese with --lang zh', () => {
     const plan = buildPlan(report, { target: 5 });
     const en = renderPlanTable(plan, 'en');
-    expect(en).toContain('Plan to level 5: Plan fixture');
+    expect(en).toContain('Plan to level 5: Fixture estate');
     expect(en).toContain('fix 1.1.1-2.1, 1.1.1-2.2 → level 2');
     expect(en).toContain('Target above the ceiling (1)');
     const zh = renderPlanMarkdown(plan, 'zh');
-    expect(zh).toContain('# 升级计划（至第 5 级）：Plan fixture');
+    expect(zh).toContain('# 升级计划（至第 5 级）：Fixture estate');
     expect(zh).toContain('- 解决 1.1.1-2.1、1.1.1-2.2 → 第 2 级');
     expect(zh).toContain('| **1.1.1-2.2** 告警升级 | 2 | 未知 | 人工证明 | 单独解决无提升 (需同时解决 1.1.1-2.1) |');
     expect(zh).not.toMatch(/\b(Level|Blocker|Needs|nothing alone)\b/);
