@@ -31,6 +31,7 @@ import { writeAtomic } from './output.js';
 import { attestTemplate } from './attest-template.js';
 import { registerStoreCommands } from './store-commands.js';
 import { registerPlanCommand } from './plan-command.js';
+import { registerCompletionCommand } from './completion.js';
 
 /**
  * The sample estate the `demo` command scans. The core does not import it (nor any collector):
@@ -352,6 +353,9 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     .command('schema')
     .description('print the JSON Schema of the config file (for editors)')
     .action(() => out(JSON.stringify(configJsonSchema(registry), null, 2) + '\n'));
+
+  // last, so the script it prints names every command registered above
+  registerCompletionCommand(program, out);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
