@@ -56,7 +56,7 @@ describe('techops completion', () => {
     expect(bash(script, ['techops', 'scan', '--la']).stdout).toBe('--lang\n');
     expect(bash(script, ['techops', 'scan', '--lang', '']).stdout).toBe('en\nzh\n');
     expect(bash(script, ['techops', '--log-level', 'warn', 'attest', '']).stdout).toBe('template\n');
-    expect(bash(script, ['techops', 'plan', '--format', '']).stdout).toBe('table\nmarkdown\njson\n');
+    expect(bash(script, ['techops', 'plan', '--format', '']).stdout).toBe('table\nmarkdown\nmd\njson\n');
     expect(bash(script, ['techops', 'completion', '']).stdout).toBe('bash\nzsh\n');
     // --version is the program's alone
     expect(bash(script, ['techops', 'scan', '--ver']).stdout).toBe('\n');

@@ -89,6 +89,7 @@ describe('the auditor\'s Markdown', () => {
     c.explanation_zh = '未知：缺少人工证明';
     const zh = renderMarkdown(zhReport, 'zh');
     expect(zh).toContain('## 阅读说明');
+    expect(zh).toContain('**标准：**YD/T 1756 第 4 部分（技术运营），2019-06-20 报批稿');
     expect(zh).toContain('- **所需人工证明：**值班负责人审阅告警收敛的记录');
     expect(zh).toContain('- **引擎说明：**未知：缺少人工证明');
     expect(zh).toContain('未知：需要人工证明。检查成立，仅缺少人工证明。');

@@ -21,9 +21,9 @@ export function registerPlanCommand(program: Command, deps: PlanCommandDeps): vo
     .option('--target <level>', `plan every item up to this level (1–${MAX_LEVEL}); default: each item's next level`)
     .option('--item <id>', 'only this capability item (repeat or comma-separate for several)', collect)
     .option('--report <file>', 'the scan report to plan from', 'techops-out/report.json')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'markdown', 'json']).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format (md: markdown, as in scan)').choices(['table', 'markdown', 'md', 'json']).default('table'))
     .addOption(new Option('--lang <lang>', 'output language').choices(['en', 'zh']).default('en'))
-    .action((o: { target?: string; item?: string[]; report: string; format: 'table' | 'markdown' | 'json'; lang: Lang }) => {
+    .action((o: { target?: string; item?: string[]; report: string; format: 'table' | 'markdown' | 'md' | 'json'; lang: Lang }) => {
       const target = o.target === undefined ? undefined : Number(o.target);
       if (target !== undefined && (!Number.isInteger(target) || target < 1 || target > MAX_LEVEL)) {
         throw new UsageError(`--target: expected a level from 1 to ${MAX_LEVEL}, got '${o.target}'`);
@@ -37,6 +37,6 @@ export function registerPlanCommand(program: Command, deps: PlanCommandDeps): vo
         if (e instanceof PlanError) throw new UserError(`${o.report}: ${e.message}`);
         throw e;
       }
-      deps.out(o.format === 'json' ? JSON.stringify(plan, null, 2) + '\n' : o.format === 'markdown' ? renderPlanMarkdown(plan, o.lang) : renderPlanTable(plan, o.lang));
+      deps.out(o.format === 'json' ? JSON.stringify(plan, null, 2) + '\n' : o.format === 'markdown' || o.format === 'md' ? renderPlanMarkdown(plan, o.lang) : renderPlanTable(plan, o.lang));
     });
 }

@@ -1,4 +1,5 @@
 import { formatDuration } from '../duration.js';
+import { STANDARD } from './build.js';
 import { auditLabels, fill, labels, type AuditLabels, type Labels, type Lang, unknownSplit } from './i18n.js';
 import type { Report } from './schema.js';
 import { whatOf } from './plan.js';
@@ -46,7 +47,8 @@ export function renderMarkdown(report: Report, lang: Lang): string {
   out.push(`# ${t.report}${colon}${text(run.assessment.name)}`, '');
   if (run.assessment.scope) out.push(`${lbl(t.scope)}${text(run.assessment.scope)}  `);
   out.push(`${lbl(t.window)}${run.window.start} → ${run.window.end} (${formatDuration(run.window.seconds)})  `);
-  out.push(`${lbl(a.standard)}${text(run.standard)}  `);
+  // the standard this build models is named in the report's language; another is shown as recorded
+  out.push(`${lbl(a.standard)}${text(run.standard === STANDARD ? a.standardName : run.standard)}  `);
   out.push(`${lbl(a.tool)}techops ${run.tool.version} · ${lbl(a.started)}${run.started_at} · ${lbl(a.finished)}${run.finished_at}`, '');
 
   out.push(`## ${a.digests}`, '', `- ${lbl(t.rules)}\`${run.rules_digest}\``, `- ${lbl(a.configDigest)}\`${run.config_digest}\``, '');
