@@ -108,3 +108,30 @@ describe('the auditor\'s Markdown', () => {
     expect(md.match(/<details id="c-/g)).toHaveLength(report.capabilities.length);
   });
 });
+
+describe('verdicts in words', () => {
+  const words = (report: ReturnType<typeof fixtureReport>, id: string) => {
+    const md = renderMarkdown(report, 'en');
+    const at = md.indexOf(`**`, md.indexOf(`<a id="c-${id}"></a>`));
+    return md.slice(at, md.indexOf('\n- **', at));
+  };
+  const supporting = (text: string) => text.replace('      attest: "Grouping reviewed by the on-call lead"\n', '      attest: "Grouping reviewed by the on-call lead"\n      measured: supporting\n');
+
+  it('a supporting check that disagrees with the attestation: met on the attestation, the conflict said', () => {
+    const report = fixtureReport({ given: { ...GOOD, 'fixture.grouping.enabled': false }, attested: ['1.1.1-3.1'], rules: supporting });
+    const w = words(report, '1.1.1-3.1');
+    expect(w).toContain('_level 3 · met · Basis: attested · check supporting_');
+    expect(w).toContain('Met on an attestation by A. Auditor of 2026-10-01 (valid through 2027-10-01). The supporting check does not hold: a conflict for the auditor');
+  });
+
+  it('a required check measured not met stands against an attestation, and says so', () => {
+    const report = fixtureReport({ given: { ...GOOD, 'fixture.grouping.enabled': false }, attested: ['1.1.1-3.1'] });
+    expect(words(report, '1.1.1-3.1')).toContain('Not met: the check does not hold on the measured values. An attestation by A. Auditor says otherwise; the measurement stands against it (a conflict).');
+  });
+
+  it('an unknown for want of data names the signals not measured', () => {
+    const report = fixtureReport({ given: { 'fixture.alerts.count': 1 } });
+    expect(words(report, '1.1.1-1.2')).toContain('Unknown: 1 value(s) the check reads were not measured: fixture.channels.count.');
+    expect(renderMarkdown(report, 'en')).toContain('- **Values:** `fixture.channels.count` = not configured (collector fixture is not configured)');
+  });
+});
