@@ -35,6 +35,12 @@ const run = (extra: Partial<CollectorRun> = {}): CollectorRun => ({
 });
 
 describe('the progress line', () => {
+  it('colours the mark only when asked (a terminal without NO_COLOR)', () => {
+    const end = { phase: 'end' as const, collector: 'prometheus', instance: 'main', run: run({ status: 'failed', error: 'boom' }) };
+    expect(progressLine(end, 'en', true)).toBe(`\u001b[31m✗\u001b[39m prometheus/main 42/45 signals, 12 requests, 1s — boom\n`);
+    expect(progressLine(end, 'en', false)).toMatch(/^✗ /);
+  });
+
   it('says when a collector starts and, when it is done, its signals, failures and duration', () => {
     expect(progressLine({ phase: 'start', collector: 'prometheus', instance: 'main' }, 'en')).toBe('→ prometheus/main collecting…\n');
     expect(progressLine({ phase: 'end', collector: 'prometheus', instance: 'main', run: run() }, 'en')).toBe('✓ prometheus/main 42/45 signals, 12 requests, 1s\n');
@@ -64,7 +70,7 @@ describe('techops scan: progress on a terminal, logs elsewhere', () => {
   }
 
   it('a terminal gets a line per collector start and end instead of the collecting/collected log lines', async () => {
-    const r = await scan(true, { TERM: 'xterm' });
+    const r = await scan(true, { TERM: 'xterm', NO_COLOR: '1' });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('→ fixture/main collecting…\n');
     expect(r.stderr).toMatch(/^! fixture\/main 2\/6 signals, 4 failed, 1 requests, \d+m?s — /m);

@@ -148,7 +148,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
       const log = makeLog(!!o.quiet);
       const g = program.opts<{ logLevel: LogLevel; logFormat: 'auto' | 'json' | 'text' }>();
       const onTerminal = showProgress({ stderrIsTTY: (deps.stderrIsTTY ?? process.stderr.isTTY) === true, quiet: !!o.quiet, logFormat: g.logFormat, logLevel: g.logLevel, env });
-      const { report, rendered } = await scanOnce(o, log, onTerminal ? (e) => err(redactor.text(progressLine(e, lang(o.lang)))) : undefined);
+      const { report, rendered } = await scanOnce(o, log, onTerminal ? (e) => err(redactor.text(progressLine(e, lang(o.lang), !env.NO_COLOR))) : undefined);
       // Colour only for a terminal that has not asked for none (https://no-color.org); files never.
       const colour = (deps.stdoutIsTTY ?? process.stdout.isTTY) === true && !env.NO_COLOR;
       out(formats[0] === 'table' && colour ? renderTable(report, lang(o.lang), { colour }) : rendered(formats[0]));

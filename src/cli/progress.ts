@@ -1,3 +1,4 @@
+import { styleText } from 'node:util';
 import type { CollectorRun, HarnessOptions } from '../collector/harness.js';
 import { formatDuration } from '../duration.js';
 import { fill, progressLabels, type Lang } from '../report/i18n.js';
@@ -29,9 +30,13 @@ export function showProgress(c: ProgressContext): boolean {
 }
 
 const MARK: Record<CollectorRun['status'], string> = { ok: '✓', partial: '!', failed: '✗' };
+const COLOUR = { ok: 'green', partial: 'yellow', failed: 'red' } as const;
 
-/** `→ prometheus/main collecting…`, then `✓ prometheus/main 42/45 signals, 12 requests, 1.2s`. */
-export function progressLine(e: ProgressEvent, lang: Lang): string {
+/**
+ * `→ prometheus/main collecting…`, then `✓ prometheus/main 42/45 signals, 12 requests, 1.2s`;
+ * with `colour` (the caller honours NO_COLOR) the mark is green, yellow or red.
+ */
+export function progressLine(e: ProgressEvent, lang: Lang, colour = false): string {
   const p = progressLabels(lang);
   const who = `${e.collector}/${e.instance}`;
   if (e.phase === 'start' || !e.run) return `→ ${who} ${p.collecting}…\n`;
@@ -43,7 +48,8 @@ export function progressLine(e: ProgressEvent, lang: Lang): string {
     formatDuration(r.duration_ms / 1000),
   ];
   const why = r.status !== 'ok' && (r.error ?? r.status_reason) ? ` — ${truncate(r.error ?? r.status_reason ?? '', 100)}` : '';
-  return `${MARK[r.status]} ${who} ${parts.join(', ')}${why}\n`;
+  const mark = colour ? styleText(COLOUR[r.status], MARK[r.status], { validateStream: false }) : MARK[r.status];
+  return `${mark} ${who} ${parts.join(', ')}${why}\n`;
 }
 
 function truncate(s: string, n: number): string {
