@@ -92,7 +92,7 @@ describe('techops scan', () => {
     expect(ev.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(report.run).toMatchObject({ assessment: { name: 'CLI test estate' }, started_at: '2026-11-25T10:00:00.000Z', window: { seconds: 2592000 } });
     expect(report.run.rules_digest).toMatch(/^sha256:/);
-    expect(readFileSync(join(dir, 'out', 'report.md'), 'utf8')).toContain('| 1.1.2 | Delivery | 5 | 5 |');
+    expect(readFileSync(join(dir, 'out', 'report.md'), 'utf8')).toContain('| [1.1.2](#c-1.1.2) | Delivery | 5 | 5 |');
     expect(readFileSync(join(dir, 'out', 'report.txt'), 'utf8')).toMatch(/1\.1\.1\s*│\s*Alerting/);
     expect(r.stderr).toMatch(/"msg":"collected".*"status":"ok"/);
   });
@@ -398,7 +398,10 @@ describe('catalogue commands', () => {
       expect(r.stdout).toContain('        behind it: 12: HighErrorRate, DiskFull, Leaky <redacted>, … (first 3 of 12)');
       expect(r.stdout).toContain('        note: rests only on rules shipped by a well-known default rule set (kube-prometheus)');
       const md = readFileSync(join(dir, 'report.md'), 'utf8');
-      expect(md).toMatch(/\| 1\.1\.1-1\.1 .*<br>`fixture\.alerts\.count` 12: HighErrorRate, DiskFull, Leaky &lt;redacted>, … \(first 3 of 12\)<br>`fixture\.alerts\.count`: rests only on rules shipped by .*<br>_Why:_ Any alerting rule shows/);
+      const block = md.slice(md.indexOf('**✅ 1.1.1-1.1**'), md.indexOf('1.1.1-1.2**'));
+      expect(block).toContain('- **Objects:** `fixture.alerts.count` 12: HighErrorRate, DiskFull, Leaky &lt;redacted>, … (first 3 of 12)');
+      expect(block).toContain('- **Collector notes:** `fixture.alerts.count` rests only on rules shipped by a well-known default rule set (kube-prometheus)');
+      expect(block).toContain('- **Why:** Any alerting rule shows threshold alerting exists');
       // shown as text by a Markdown renderer, not swallowed as an HTML tag
       expect(md).not.toContain('Leaky <redacted>');
       expect(md).not.toContain(TOKEN);

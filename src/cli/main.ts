@@ -31,6 +31,9 @@ import { modelCounts, renderModel, renderSignals } from './model-commands.js';
 import { writeAtomic } from './output.js';
 import { attestTemplate } from './attest-template.js';
 import { registerStoreCommands } from './store-commands.js';
+import { registerPlanCommand } from './plan-command.js';
+import { registerCompletionCommand } from './completion.js';
+import { progressLine, showProgress, type ProgressEvent } from './progress.js';
 
 /**
  * The sample estate the `demo` command scans. The core does not import it (nor any collector):
@@ -98,7 +101,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
 
   type ScanOptions = { policy?: boolean; config: string; out: string; format: string; lang: string; claims?: string; attestations?: string; rules?: string; failBelow?: string; quiet?: boolean; failOnCollectorError?: boolean; store?: string | false };
   /** One scan: load, collect, evaluate, write the reports, record the run. Shared by `scan`, `demo` and `serve`. */
-  const scanOnce = async (o: ScanOptions, log: Logger): Promise<{ report: Report; rendered: (f: Format) => string; config: ReturnType<typeof loadConfig> }> => {
+  const scanOnce = async (o: ScanOptions, log: Logger, progress?: (e: ProgressEvent) => void): Promise<{ report: Report; rendered: (f: Format) => string; config: ReturnType<typeof loadConfig> }> => {
       const formats = parseFormats(o.format);
       const config = loadConfig(o.config, registry, { env, redactor });
       const m = model(o.rules ?? config.rulesDir);
@@ -112,8 +115,11 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
       const report = await scan({
         config, registry, model: m, attestations, claims, clock, log, redactor, version: packageVersion(), derived: catalog().derived, cross: catalog().cross,
         onProgress: (e) => {
-          if (e.phase === 'start') log.info('collecting', { collector: e.collector, instance: e.instance });
-          else log.info('collected', { collector: e.collector, instance: e.instance, status: e.run?.status, requests: e.run?.requests, duration_ms: e.run?.duration_ms, error: e.run?.error });
+          // With a progress line on the terminal the same news as log lines would say it twice.
+          const level = progress ? 'debug' : 'info';
+          progress?.(e);
+          if (e.phase === 'start') log[level]('collecting', { collector: e.collector, instance: e.instance });
+          else log[level]('collected', { collector: e.collector, instance: e.instance, status: e.run?.status, requests: e.run?.requests, duration_ms: e.run?.duration_ms, error: e.run?.error });
         },
       });
       const json = JSON.stringify(report, null, 2) + '\n';
@@ -141,7 +147,9 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
       const formats = parseFormats(o.format);
       const failBelow = o.failBelow === undefined ? undefined : parseLevel(o.failBelow);
       const log = makeLog(!!o.quiet);
-      const { report, rendered } = await scanOnce(o, log);
+      const g = program.opts<{ logLevel: LogLevel; logFormat: 'auto' | 'json' | 'text' }>();
+      const onTerminal = showProgress({ stderrIsTTY: (deps.stderrIsTTY ?? process.stderr.isTTY) === true, quiet: !!o.quiet, logFormat: g.logFormat, logLevel: g.logLevel, env });
+      const { report, rendered } = await scanOnce(o, log, onTerminal ? (e) => err(redactor.text(progressLine(e, lang(o.lang), !env.NO_COLOR))) : undefined);
       // Colour only for a terminal that has not asked for none (https://no-color.org); files never.
       const colour = (deps.stdoutIsTTY ?? process.stdout.isTTY) === true && !env.NO_COLOR;
       out(formats[0] === 'table' && colour ? renderTable(report, lang(o.lang), { colour }) : rendered(formats[0]));
@@ -346,6 +354,8 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
       err(`attestation skeleton written to ${o.output}\n`);
     });
 
+  registerPlanCommand(program, { out, readReport });
+
   registerStoreCommands(program, {
     out,
     storeOfConfig: (file) => storeOfConfig(file, env, redactor),
@@ -358,6 +368,9 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     .command('schema')
     .description('print the JSON Schema of the config file (for editors)')
     .action(() => out(JSON.stringify(configJsonSchema(registry), null, 2) + '\n'));
+
+  // last, so the script it prints names every command registered above
+  registerCompletionCommand(program, out);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -168,3 +168,137 @@ export function describeObjectsIn(lang: Lang, o: { total: number; sample: string
   const shown = `${o.total}${lang === 'zh' ? '：' : ': '}${o.sample.join(', ')}`;
   return o.total > o.sample.length ? fill(labels(lang).objectsMore, { shown, n: o.sample.length, total: o.total }) : shown;
 }
+
+/*
+ * Labels of the auditor's Markdown, `techops plan`, the scan's progress lines and shell
+ * completion (issue 16). A block of their own, appended, so they merge beside other labels.
+ * `{name}` placeholders are filled by fill().
+ */
+const AUDIT_LABELS = {
+  en: {
+    legend: 'How to read this report',
+    legendLevel: '**Level**: the highest level L at which every criterion of levels 1 to L is met. A level the standard leaves empty (无, 同上) adds nothing of its own.',
+    legendCeiling: '**Ceiling**: the highest level the item could reach if every unknown criterion turned out met; a criterion measured not met caps it.',
+    legendBlockers: '**Blockers**: the criteria of the next level (level + 1) that are not met; fixing them all is what the next level takes.',
+    legendMet: '**✅ met**: the check holds on the measured values, or a valid attestation decides it (see basis).',
+    legendNotMet: '**❌ not met**: the check was measured and does not hold. An attestation never overrides a measured result; where one disagrees it is listed as a conflict.',
+    legendUnknown: '**❔ unknown**: a value the check needs was not measured, or a needed attestation is missing or expired. Unknown is never counted as met.',
+    legendBasis: '**Basis**: measured (decided by the check over collected signals), attested (decided by a person\'s statement with evidence), measured+attested (both hold).',
+    legendRequired: '**Check required**: the criterion has a check and an attestation, and both must hold.',
+    legendSupporting: '**Check supporting**: the check reads one tool among several an organisation may use; the attestation decides and the check only supports it (a disagreement is shown as a conflict).',
+    legendEvidence: '**Evidence**: ids such as `ev-00001` name the requests behind a value; the Evidence section lists each with its URL, time, status and the SHA-256 of the full response body.',
+    legendDigests: '**Digests**: SHA-256 over the rule files and over the config as written (secrets masked); the same digests mean the same rules and config.',
+    digests: 'Digests', configDigest: 'Config digest', standard: 'Standard', tool: 'Tool', started: 'Started', finished: 'Finished',
+    summary: 'Summary', standardName: 'YD/T 1756 part 4 (技术运营), draft for approval 2019-06-20',
+    check: 'Check', values: 'Values', objects: 'Objects', collectorNotes: 'Collector notes', attestation: 'Attestation',
+    attestNeeded: 'Attestation needed', reading: 'Reading of the standard', engine: 'Engine\'s explanation', evidence: 'Evidence',
+    evidenceMore: 'and {n} more', request: 'Request', time: 'Time', bytes: 'Bytes', sha256: 'SHA-256', noEvidence: 'no request recorded (derived or not measured)',
+    checkRequired: 'check required', checkSupporting: 'check supporting', levelN: 'level {n}',
+    attestationsUsed: 'Attestations used', statement: 'Statement', by: 'By', date: 'Date', expires: 'Valid through', expired: 'expired',
+    ignored: 'Attestations not used', reason: 'Reason', decidedBy: 'decided by', measurement: 'the measurement',
+    objectsFirst: '{total}: {names}, … (first {n} of {total})',
+    // explanations in words
+    wMetMeasured: 'Met: the check holds on the measured values.',
+    wMetAttested: 'Met on an attestation by {by} of {date} (valid through {expires}).',
+    wMetBoth: 'Met: the check holds on the measured values and {by} attested it on {date} (valid through {expires}).',
+    wSupportAgrees: 'The supporting check agrees.',
+    wSupportDisagrees: 'The supporting check does not hold: a conflict for the auditor; the attestation decides because the check only supports it.',
+    wSupportUnmeasured: 'The supporting check could not be measured.',
+    wNotMet: 'Not met: the check does not hold on the measured values.',
+    wNotMetConflict: 'An attestation by {by} says otherwise; the measurement stands against it (a conflict).',
+    wUnknown: 'Unknown: ', space: ' ',
+    wUnknownData: '{n} value(s) the check reads were not measured: {signals}.',
+    wUnknownAttestation: 'An attestation is needed.',
+    wUnknownExpired: 'The attestation by {by} expired on {expires}.',
+    wCheckHolds: 'The check holds; only the attestation is missing.',
+    wOnlySupports: 'The check only supports an attestation and cannot decide alone.',
+    wUnknownOther: 'The check could not be evaluated.',
+    notMeasured: 'not measured',
+    ok: 'ok', partial: 'partial', failed: 'failed',
+    measured: 'measured', attested: 'attested', 'measured+attested': 'measured+attested',
+    observed: 'observed', not_available: 'not available', not_observed: 'not observed', not_configured: 'not configured',
+    heuristic: 'heuristic', fromStandard: 'standard', source: 'Source',
+  },
+  zh: {
+    legend: '阅读说明',
+    legendLevel: '**级别**：能力项第 1 至 L 级的每条要求都满足时的最高级别 L。标准中为空（无、同上）的级别不增加新要求。',
+    legendCeiling: '**上限**：假如所有未知的要求都满足，能力项可达到的最高级别；实测不满足的要求会压低上限。',
+    legendBlockers: '**阻碍项**：下一级（当前级别 + 1）中尚未满足的要求；全部解决后即达到下一级。',
+    legendMet: '**✅ 满足**：检查在实测值上成立，或由有效的人工证明判定（见依据）。',
+    legendNotMet: '**❌ 不满足**：检查经实测不成立。人工证明不能推翻实测结果；两者不一致时列为冲突。',
+    legendUnknown: '**❔ 未知**：检查所需的数值未能采集，或所需的人工证明缺失或已过期。未知从不计为满足。',
+    legendBasis: '**依据**：实测（由检查基于采集的信号判定）、人工证明（由附带证据的人员声明判定）、实测+人工证明（两者均成立）。',
+    legendRequired: '**检查为必要条件**：要求同时有检查与人工证明，两者都须成立。',
+    legendSupporting: '**检查为佐证**：检查只读取组织可能使用的多种工具之一；由人工证明判定，检查仅作佐证（不一致时列为冲突）。',
+    legendEvidence: '**证据**：如 `ev-00001` 的编号指向数值背后的请求；“证据”一节列出每条请求的 URL、时间、状态及完整响应体的 SHA-256。',
+    legendDigests: '**摘要**：规则文件与配置原文（已遮蔽密钥）的 SHA-256；摘要相同即规则与配置相同。',
+    digests: '摘要', configDigest: '配置摘要', standard: '标准', tool: '工具', started: '开始时间', finished: '结束时间',
+    summary: '概览', standardName: 'YD/T 1756 第 4 部分（技术运营），2019-06-20 报批稿',
+    check: '检查', values: '取值', objects: '对象', collectorNotes: '采集器备注', attestation: '人工证明',
+    attestNeeded: '所需人工证明', reading: '对标准的理解', engine: '引擎说明', evidence: '证据',
+    evidenceMore: '另有 {n} 条', request: '请求', time: '时间', bytes: '字节数', sha256: 'SHA-256', noEvidence: '无请求记录（派生值或未采集）',
+    checkRequired: '检查为必要条件', checkSupporting: '检查为佐证', levelN: '第 {n} 级',
+    attestationsUsed: '已采用的人工证明', statement: '声明', by: '证明人', date: '日期', expires: '有效期至', expired: '已过期',
+    ignored: '未采用的人工证明', reason: '原因', decidedBy: '判定依据', measurement: '实测结果',
+    objectsFirst: '{total} 个：{names} 等（共 {total} 个，列出前 {n} 个）',
+    wMetMeasured: '满足：检查在实测值上成立。',
+    wMetAttested: '满足：依据 {by} 于 {date} 出具的人工证明（有效期至 {expires}）。',
+    wMetBoth: '满足：检查在实测值上成立，且 {by} 于 {date} 出具了人工证明（有效期至 {expires}）。',
+    wSupportAgrees: '佐证检查与之一致。',
+    wSupportDisagrees: '佐证检查不成立：列为冲突供审核；因检查仅作佐证，以人工证明为准。',
+    wSupportUnmeasured: '佐证检查未能实测。',
+    wNotMet: '不满足：检查在实测值上不成立。',
+    wNotMetConflict: '{by} 的人工证明与此相反；以实测结果为准（列为冲突）。',
+    wUnknown: '未知：', space: '',
+    wUnknownData: '检查读取的 {n} 个数值未能采集：{signals}。',
+    wUnknownAttestation: '需要人工证明。',
+    wUnknownExpired: '{by} 的人工证明已于 {expires} 过期。',
+    wCheckHolds: '检查成立，仅缺少人工证明。',
+    wOnlySupports: '检查仅作为人工证明的佐证，不能单独判定。',
+    wUnknownOther: '检查无法求值。',
+    notMeasured: '未采集',
+    ok: '正常', partial: '部分失败', failed: '失败',
+    measured: '实测', attested: '人工证明', 'measured+attested': '实测+人工证明',
+    observed: '已采集', not_available: '不可用', not_observed: '未观测到', not_configured: '未配置',
+    heuristic: '经验值', fromStandard: '标准规定', source: '来源',
+  },
+} as const;
+
+const PLAN_LABELS = {
+  en: {
+    plan: 'Plan to the next level', planTo: 'Plan to level {n}', target: 'Target', blocker: 'Blocker', needs: 'Needs', unlocks: 'Unlocks',
+    data: 'data', attestation: 'attestation', change: 'a change', withOthers: 'with', alone: 'alone',
+    levelsGained: '+{n}', nothingAlone: 'nothing alone',
+    stepLine: 'fix {blockers} → level {reaches}',
+    beyondCeiling: 'Target above the ceiling ({ceiling}): a criterion measured not met stands in the way; data or attestations alone do not get there.',
+    atTarget: '{n} item(s) already at or above the target',
+    nothingToPlan: 'Every item considered is already at or above its target.',
+    objectsToFix: 'Objects', toFix: 'What to fix', counted: 'the things counted', unmeasured: 'not measured', from: 'from the report of {date}',
+    needsData: 'needs data (configure or repair the collector)', needsAttestation: 'needs an attestation', needsChange: 'needs a change in the estate',
+  },
+  zh: {
+    plan: '升级计划（至下一级）', planTo: '升级计划（至第 {n} 级）', target: '目标', blocker: '阻碍项', needs: '所需', unlocks: '解锁',
+    data: '数据', attestation: '人工证明', change: '整改',
+    withOthers: '需同时解决', alone: '单独',
+    levelsGained: '+{n} 级', nothingAlone: '单独解决无提升',
+    stepLine: '解决 {blockers} → 第 {reaches} 级',
+    beyondCeiling: '目标高于上限（{ceiling}）：有实测不满足的要求阻挡，仅补数据或人工证明无法达到。',
+    atTarget: '{n} 个能力项已达到或超过目标',
+    nothingToPlan: '所列能力项均已达到或超过目标。',
+    objectsToFix: '对象', toFix: '待处理事项', counted: '被计数的对象', unmeasured: '未采集', from: '依据 {date} 的报告',
+    needsData: '需要数据（配置或修复采集器）', needsAttestation: '需要人工证明', needsChange: '需要对环境进行整改',
+  },
+} as const;
+
+const PROGRESS_LABELS = {
+  en: { collecting: 'collecting', signalsN: '{n} signals', failedN: '{n} failed', requestsN: '{n} requests' },
+  zh: { collecting: '采集中', signalsN: '{n} 个信号', failedN: '{n} 个失败', requestsN: '{n} 次请求' },
+} as const;
+
+export type AuditLabels = { [K in keyof typeof AUDIT_LABELS.en]: string };
+export type PlanLabels = { [K in keyof typeof PLAN_LABELS.en]: string };
+export type ProgressLabels = { [K in keyof typeof PROGRESS_LABELS.en]: string };
+
+export const auditLabels = (lang: Lang): AuditLabels => AUDIT_LABELS[lang];
+export const planLabels = (lang: Lang): PlanLabels => PLAN_LABELS[lang];
+export const progressLabels = (lang: Lang): ProgressLabels => PROGRESS_LABELS[lang];
