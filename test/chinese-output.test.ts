@@ -16,6 +16,9 @@ import type { Model } from '../src/model/types.js';
 import { defaultRulesDir } from '../src/package-info.js';
 import { renderHtml } from '../src/report/html/page.js';
 import { renderJunit } from '../src/report/junit.js';
+import { renderMarkdown } from '../src/report/markdown.js';
+import { buildPlan } from '../src/report/plan.js';
+import { renderPlanMarkdown, renderPlanTable } from '../src/report/plan-render.js';
 import type { Report } from '../src/report/schema.js';
 import { renderTable } from '../src/report/table.js';
 import { signalCatalog } from '../src/signals/catalog.js';
@@ -51,6 +54,7 @@ const ALLOWED: string[] = [
   'GitHub REST API', 'Prometheus HTTP API', 'REST API v', // products' API names (PagerDuty's "REST API v2")
   'This reverts commit', // the literal line git writes into a revert, which the collectors search for
   'service dependency graph', // a Grafana panel plugin's name
+  'kubectl rollout undo', // a command, quoted in the rules' prose
 ];
 
 const NOW = new Date(Math.floor(Date.now() / 60_000) * 60_000);
@@ -90,10 +94,12 @@ function chineseFieldsOf(r: Report): string {
 /**
  * What a reader sees of the HTML report switched to Chinese: the page minus its style and
  * script, minus every element of class `en` (the page's CSS hides them in the Chinese view), as
- * text. SVG tooltips (`<title>`) name both languages at once by design and are left out.
+ * text. SVG tooltips (`<title>`) name both languages at once by design and are left out, and so
+ * are response excerpts (`<pre>`): the system's own bytes.
  */
 function visibleChineseText(page: string): string {
-  let out = page.replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>|<title>[\s\S]*?<\/title>/g, '');
+  // a response excerpt (<pre>) is the system's own bytes, shown as evidence
+  let out = page.replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>|<title>[\s\S]*?<\/title>|<pre>[\s\S]*?<\/pre>/g, '');
   const open = /<(\w+)\b[^>]*\bclass="(?:[^"]*\s)?en(?:\s[^"]*)?"[^>]*>/;
   for (let m = open.exec(out); m; m = open.exec(out)) {
     const tag = m[1];
@@ -112,6 +118,8 @@ function visibleChineseText(page: string): string {
 
 const FORMATS: Record<string, () => string | Promise<string>> = {
   html: () => visibleChineseText(renderHtml(report, 'zh')),
+  markdown: () => renderMarkdown(report, 'zh'),
+  plan: () => renderPlanTable(buildPlan(report, {}), 'zh') + renderPlanMarkdown(buildPlan(report, {}), 'zh'),
   table: () => renderTable(report, 'zh'),
   // as a CI system shows it: entities decoded
   junit: () => renderJunit(report, 'zh').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&'),

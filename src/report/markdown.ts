@@ -1,6 +1,7 @@
+import { signalReason } from '../engine/signal-reasons.js';
 import { formatDuration } from '../duration.js';
 import { STANDARD } from './build.js';
-import { auditLabels, fill, labels, type AuditLabels, type Labels, type Lang, unknownSplit } from './i18n.js';
+import { auditLabels, fill, labels, type AuditLabels, type Labels, type Lang, unknownSplit, verbatim } from './i18n.js';
 import type { Report } from './schema.js';
 import { whatOf } from './plan.js';
 import { prose, verdictWords } from './verdict-words.js';
@@ -37,6 +38,11 @@ const EVIDENCE_INLINE = 3;
  * Evidence section. Items fold in <details> so 408 criteria stay readable. Every label comes from
  * i18n.ts; the report's Chinese prose (`*_zh`) is used under `zh` where it exists.
  */
+/** A signal's reason in the language: the core's own reasons in Chinese, a collector's quoted. */
+function signalReasonIn(lang: Lang, reason: string, status: string): string {
+  return lang === 'zh' ? signalReason(reason, status).zh : reason;
+}
+
 export function renderMarkdown(report: Report, lang: Lang): string {
   const t = labels(lang);
   const a = auditLabels(lang);
@@ -179,7 +185,7 @@ function criterion(c: Criterion, evidenceById: Map<string, Evidence>, lang: Lang
   if (c.check) {
     lines.push(`${lbl(a.check)}${code(c.check)}`);
     const values = [
-      ...c.signals.map((s) => `${code(s.id)} = ${s.status === 'observed' ? code(JSON.stringify(s.value)) : `${a[s.status]}${s.reason ? ` (${text(s.reason)})` : ''}`}`),
+      ...c.signals.map((s) => `${code(s.id)} = ${s.status === 'observed' ? code(JSON.stringify(s.value)) : `${a[s.status]}${s.reason ? ` (${text(signalReasonIn(lang, s.reason, s.status))})` : ''}`}`),
       ...Object.entries(c.parameters).map(([k, v]) => `${code(`params.${k}`)} = ${code(JSON.stringify(v))}`),
     ];
     if (values.length) lines.push(`${lbl(a.values)}${values.join(' · ')}`);
@@ -189,10 +195,10 @@ function criterion(c: Criterion, evidenceById: Map<string, Evidence>, lang: Lang
       const { what } = whatOf(s.notes);
       const names = s.objects.sample.join(', ');
       const listed = s.objects.total > s.objects.sample.length ? fill(a.objectsFirst, { total: s.objects.total, names, n: s.objects.sample.length }) : `${s.objects.total}${names ? `${colon}${names}` : ''}`;
-      lines.push(`${lbl(a.objects)}${code(s.id)}${what ? ` (${text(what)})` : ''} ${text(listed)}`);
+      lines.push(`${lbl(a.objects)}${code(s.id)}${what ? ` (${text(verbatim(lang, what))})` : ''} ${text(listed)}`);
     }
     const notes = (s.notes ?? []).filter((n) => !/^(?:objects|listed):/.test(n));
-    if (notes.length) lines.push(`${lbl(a.collectorNotes)}${code(s.id)} ${notes.map(text).join(' · ')}`);
+    if (notes.length) lines.push(`${lbl(a.collectorNotes)}${code(s.id)} ${notes.map((n) => text(verbatim(lang, n))).join(' · ')}`);
   }
   const att = c.attestation;
   if (att) {

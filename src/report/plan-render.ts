@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
-import { fill, labels, planLabels, type Lang, type PlanLabels } from './i18n.js';
+import { signalReason } from '../engine/signal-reasons.js';
+import { fill, labels, planLabels, verbatim, type Lang, type PlanLabels } from './i18n.js';
 import type { Need, Plan, PlanBlocker, PlanItem, PlanObjects } from './plan.js';
 
 /** The pieces every plan renderer shows, as plain text; each renderer escapes them its own way. */
@@ -33,7 +34,7 @@ export function unlocksText(b: PlanBlocker, lang: Lang): string {
 export function objectsText(o: PlanObjects, lang: Lang): string {
   const p = planLabels(lang);
   const names = o.sample.length ? `: ${o.sample.join(', ')}${o.total > o.sample.length ? ', …' : ''}` : '';
-  return `${o.signal} (${o.what ?? p.counted}) ${o.total}${names}`;
+  return `${o.signal} (${o.what ? verbatim(lang, o.what) : p.counted}) ${o.total}${names}`;
 }
 
 /** What to do about a blocker: the objects the evidence names, what was not measured, what an attestation must show. */
@@ -43,7 +44,7 @@ export function detailLines(b: PlanBlocker, lang: Lang): string[] {
   const colon = lang === 'zh' ? '：' : ': ';
   return [
     ...b.objects.map((o) => `${p.objectsToFix}${colon}${objectsText(o, lang)}`),
-    ...b.unmeasured.map((u) => `${p.unmeasured}${colon}${u.signal}${u.reason ? ` (${u.reason})` : ''}`),
+    ...b.unmeasured.map((u) => `${p.unmeasured}${colon}${u.signal}${u.reason ? ` (${lang === 'zh' ? signalReason(u.reason, u.status).zh : u.reason})` : ''}`),
     ...(b.attest ? [`${p.attestation}${colon}${lang === 'zh' ? (b.attestZh ?? b.attest) : b.attest}`] : []),
     ...(b.status === 'not_met' ? [`${t.not_met}${colon}${lang === 'zh' ? (b.reasonZh ?? b.reason) : b.reason}`] : []),
   ];

@@ -1,3 +1,4 @@
+import { signalReason, original } from '../../engine/signal-reasons.js';
 import { html, type Html } from './escape.js';
 
 /**
@@ -35,4 +36,18 @@ export function zhList(record: object, field: string, length: number): (string |
   const v = (record as Record<string, unknown>)[`${field}_zh`];
   if (Array.isArray(v) && v.length === length && v.every((x) => typeof x === 'string')) return v as string[];
   return Array.from({ length }, () => undefined);
+}
+
+/**
+ * Text a system or a collector wrote (an error, a status reason, a collector's note): as it is in
+ * English, marked as the original in the Chinese view (the engine's convention): rewording a
+ * system's words would put words in its mouth.
+ */
+export function biVerbatim(en: string): Html {
+  return bi(en, original(en));
+}
+
+/** A signal's reason: the core's own reasons in Chinese, a collector's quoted as the original. */
+export function biReason(record: object & { reason?: string; status: string }): Html {
+  return bi(record.reason ?? '', zhField(record, 'reason') ?? signalReason(record.reason, record.status).zh);
 }

@@ -1,5 +1,5 @@
 import type { Report } from '../schema.js';
-import { bi, biField, biText, zhField, zhList } from './bilingual.js';
+import { bi, biField, biReason, biText, biVerbatim, zhField, zhList } from './bilingual.js';
 import { html, isWebUrl, type Html } from './escape.js';
 import { formatValue } from './format.js';
 import { label, type LabelKey } from './labels.js';
@@ -31,7 +31,7 @@ export function evidenceRows(ids: readonly string[], lookup: Lookup): Html {
   return html`<table class="evidence"><thead><tr><th>${label('evidence')}</th><th>${label('request')}</th><th>${label('status')}</th><th>${label('time')}</th><th>${label('digest')}</th></tr></thead><tbody>${ids.map((id) => {
     const e = lookup.evidence.get(id);
     if (!e) return html`<tr><td><code>${id}</code></td><td colspan="4" class="muted">—</td></tr>`;
-    return html`<tr><td><a href="#${e.id}">${e.id}</a></td><td><code class="url">${e.method} ${e.url}</code></td><td>${e.status ?? e.error ?? ''}</td><td><time>${e.started_at}</time></td><td><code class="digest">${e.sha256 ?? '—'}</code></td></tr>`;
+    return html`<tr><td><a href="#${e.id}">${e.id}</a></td><td><code class="url">${e.method} ${e.url}</code></td><td>${e.status ?? (e.error ? biVerbatim(e.error) : '')}</td><td><time>${e.started_at}</time></td><td><code class="digest">${e.sha256 ?? '—'}</code></td></tr>`;
   })}</tbody></table>`;
 }
 
@@ -44,10 +44,10 @@ function signalBlock(s: CriterionSignal, lookup: Lookup): Html {
   const decl = lookup.signals.get(s.id);
   const value = s.value !== undefined ? formatValue(s.value, decl?.type, decl?.unit) : undefined;
   return html`<div class="signal" data-signal="${s.id}">
-<p><code>${s.id}</code> ${status(s.status)}${value !== undefined ? html` <strong class="value">${value}</strong>` : ''}${s.reason ? html` <span class="muted">${bi(s.reason, zhField(s, 'reason'))}</span>` : ''}</p>
+<p><code>${s.id}</code> ${status(s.status)}${value !== undefined ? html` <strong class="value">${value}</strong>` : ''}${s.reason ? html` <span class="muted">${biReason(s)}</span>` : ''}</p>
 ${decl ? html`<p class="desc">${bi(decl.description, zhField(decl, 'description'))}</p>` : ''}
 ${s.objects ? html`<p>${label('objects')}: ${objectsText(s.objects)}</p>` : ''}
-${s.notes?.length ? html`<ul class="notes">${s.notes.map((n, i) => html`<li>${bi(n, zhList(s, 'notes', s.notes!.length)[i])}</li>`)}</ul>` : ''}
+${s.notes?.length ? html`<ul class="notes">${s.notes.map((n, i) => html`<li>${zhList(s, 'notes', s.notes!.length)[i] === undefined ? biVerbatim(n) : bi(n, zhList(s, 'notes', s.notes!.length)[i])}</li>`)}</ul>` : ''}
 ${evidenceRows(s.evidence, lookup)}
 </div>`;
 }

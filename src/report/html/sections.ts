@@ -1,6 +1,8 @@
 import { formatDuration } from '../../duration.js';
+import { STANDARD } from '../build.js';
+import { auditLabels } from '../i18n.js';
 import type { Report } from '../schema.js';
-import { bi, biText, zhField } from './bilingual.js';
+import { bi, biText, biVerbatim, zhField } from './bilingual.js';
 import { html, isWebUrl, type Html } from './escape.js';
 import { formatValue } from './format.js';
 import { evidenceRows, status, type Lookup } from './items.js';
@@ -12,7 +14,7 @@ export function runFacts(report: Report): Html {
 <dt>${label('assessment')}</dt><dd>${run.assessment.name}</dd>
 ${run.assessment.scope ? html`<dt>${label('scope')}</dt><dd>${run.assessment.scope}</dd>` : ''}
 <dt>${label('window')}</dt><dd><time>${run.window.start}</time> → <time>${run.window.end}</time> (${formatDuration(run.window.seconds)})</dd>
-<dt>${label('standard')}</dt><dd>${run.standard}</dd>
+<dt>${label('standard')}</dt><dd>${run.standard === STANDARD ? bi(STANDARD, auditLabels('zh').standardName) : run.standard}</dd>
 <dt>${label('finished')}</dt><dd><time>${run.finished_at}</time></dd>
 <dt>${label('tool')}</dt><dd>${run.tool.name} ${run.tool.version}</dd>
 <dt>${label('rulesDigest')}</dt><dd><code class="digest">${run.rules_digest}</code></dd>
@@ -69,11 +71,11 @@ export function parametersSection(report: Report): Html {
 
 export function collectorsSection(report: Report): Html {
   if (!report.collectors.length) return html``;
-  return html`<section id="collectors"><h2>${label('collectors')}</h2><table><thead><tr><th>${label('collector')}</th><th>${label('instance')}</th><th>${label('status')}</th><th class="num">${label('signals')}</th><th class="num">${label('requests')}</th><th class="num">${label('duration')}</th><th>${label('reason')}</th></tr></thead><tbody>${report.collectors.map((r) => html`<tr><td>${r.collector}</td><td>${r.instance}</td><td><span class="status cs-${r.status}">${label(r.status as LabelKey)}</span></td><td class="num">${r.signals_observed} / ${r.signals_declared}</td><td class="num">${r.requests}${r.requests_failed ? html` (${r.requests_failed} ${label('requestsFailed')})` : ''}</td><td class="num">${formatDuration(r.duration_ms / 1000)}</td><td>${r.status_reason ?? r.error ?? ''}</td></tr>`)}</tbody></table></section>`;
+  return html`<section id="collectors"><h2>${label('collectors')}</h2><table><thead><tr><th>${label('collector')}</th><th>${label('instance')}</th><th>${label('status')}</th><th class="num">${label('signals')}</th><th class="num">${label('requests')}</th><th class="num">${label('duration')}</th><th>${label('reason')}</th></tr></thead><tbody>${report.collectors.map((r) => html`<tr><td>${r.collector}</td><td>${r.instance}</td><td><span class="status cs-${r.status}">${label(r.status as LabelKey)}</span></td><td class="num">${r.signals_observed} / ${r.signals_declared}</td><td class="num">${r.requests}${r.requests_failed ? html` (${r.requests_failed} ${label('requestsFailed')})` : ''}</td><td class="num">${formatDuration(r.duration_ms / 1000)}</td><td>${r.status_reason ?? r.error ? biVerbatim((r.status_reason ?? r.error)!) : ''}</td></tr>`)}</tbody></table></section>`;
 }
 
 /** Every request, once, with an anchor the drill-down links to; the excerpt folded. */
 export function evidenceSection(report: Report): Html {
   if (!report.evidence.length) return html``;
-  return html`<section id="evidence"><h2>${label('evidenceRecords')}</h2><p class="muted">${label('evidenceNote')}</p><table class="evidence"><thead><tr><th>${label('evidence')}</th><th>${label('collector')}</th><th>${label('request')}</th><th>${label('status')}</th><th>${label('time')}</th><th class="num">${label('duration')}</th><th class="num">${label('bytes')}</th><th>${label('digest')}</th></tr></thead><tbody>${report.evidence.map((e) => html`<tr id="${e.id}"><td>${e.id}</td><td>${e.collector}/${e.instance}</td><td><code class="url">${e.method} ${e.url}</code>${e.redirects?.length ? html`<br><span class="muted">${label('redirectedFrom')} ${e.redirects.join(' → ')}</span>` : ''}${e.revalidated_from ? html`<br><span class="muted">${label('revalidated')} ${e.revalidated_from}</span>` : ''}${e.excerpt ? html`<details class="excerpt"><summary>${label('excerpt')}</summary><pre>${e.excerpt}</pre></details>` : ''}</td><td>${e.status ?? e.error ?? ''}${e.attempt > 1 ? html` <span class="muted">(${label('attempt')} ${e.attempt})</span>` : ''}</td><td><time>${e.started_at}</time></td><td class="num">${e.duration_ms} ms</td><td class="num">${e.bytes ?? ''}</td><td><code class="digest">${e.sha256 ?? '—'}</code></td></tr>`)}</tbody></table></section>`;
+  return html`<section id="evidence"><h2>${label('evidenceRecords')}</h2><p class="muted">${label('evidenceNote')}</p><table class="evidence"><thead><tr><th>${label('evidence')}</th><th>${label('collector')}</th><th>${label('request')}</th><th>${label('status')}</th><th>${label('time')}</th><th class="num">${label('duration')}</th><th class="num">${label('bytes')}</th><th>${label('digest')}</th></tr></thead><tbody>${report.evidence.map((e) => html`<tr id="${e.id}"><td>${e.id}</td><td>${e.collector}/${e.instance}</td><td><code class="url">${e.method} ${e.url}</code>${e.redirects?.length ? html`<br><span class="muted">${label('redirectedFrom')} ${e.redirects.join(' → ')}</span>` : ''}${e.revalidated_from ? html`<br><span class="muted">${label('revalidated')} ${e.revalidated_from}</span>` : ''}${e.excerpt ? html`<details class="excerpt"><summary>${label('excerpt')}</summary><pre>${e.excerpt}</pre></details>` : ''}</td><td>${e.status ?? (e.error ? biVerbatim(e.error) : '')}${e.attempt > 1 ? html` <span class="muted">(${label('attempt')} ${e.attempt})</span>` : ''}</td><td><time>${e.started_at}</time></td><td class="num">${e.duration_ms} ms</td><td class="num">${e.bytes ?? ''}</td><td><code class="digest">${e.sha256 ?? '—'}</code></td></tr>`)}</tbody></table></section>`;
 }
