@@ -117,7 +117,7 @@ export function backend(collector: Backend['collector']): Backend {
     case 'pagerduty':
       return {
         collector, handler: pagerdutyHandler(generatePagerdutyAccount(NOW, 1756, 60), CANARY.token), target: /^\/incidents$/, endpoint: '/incidents', paging: 'offset',
-        reads: ['pagerduty.incidents.count', 'pagerduty.incidents.resolve_median_seconds'], // filled below
+        reads: ['pagerduty.incidents.count', 'pagerduty.incidents.resolve_median_seconds'],
         // classic pagination: `offset` picks the page, `more` says another follows
         pages: { params: ['offset'], linkNext: (p) => void (p.body.more = true) },
         nextLink: { notApplicable: 'PagerDuty pages by offset with `more`; its pages carry no links' },
