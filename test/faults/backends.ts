@@ -160,11 +160,11 @@ export function backend(collector: Backend['collector']): Backend {
     case 'servicenow':
       return {
         // relations without X-Total-Count: read by following rel="next", page by page
-        collector, handler: servicenowHandler(CANARY.token, ['cmdb_rel_ci']), target: /^\/api\/now\/table\/cmdb_rel_ci$/, endpoint: '/api/now/table/cmdb_rel_ci', paging: 'offset',
+        collector, handler: servicenowHandler(CANARY.user, CANARY.password, ['cmdb_rel_ci']), target: /^\/api\/now\/table\/cmdb_rel_ci$/, endpoint: '/api/now/table/cmdb_rel_ci', paging: 'offset',
         reads: ['servicenow.relations.count', 'servicenow.items.related_ratio'],
         pages: { params: ['sysparm_offset'], linkNext: (p, next) => void (p.headers.link = `<${next}>;rel="next"`) },
         nextLink: { contained: 'ServiceNow pages by sysparm_offset; a rel="next" link only says that a page follows, its URL is never requested' },
-        instance: (url) => `  servicenow:\n    - name: faulty\n      url: ${url}\n      ${bearer}\n      page_size: 2\n      ${HTTP}\n`,
+        instance: (url) => `  servicenow:\n    - name: faulty\n      url: ${url}\n      username: ${CANARY.user}\n      password: "\${FAULT_PASSWORD}"\n      page_size: 2\n      ${HTTP}\n`,
       };
     case 'backstage':
       return {

@@ -25,13 +25,14 @@ const TABLES: Record<string, Record<string, string>[]> = {
   sys_audit: [audit('admin', '2026-01-01 00:00:00'), audit('system', '2026-11-01 02:00:00'), audit('system', '2026-11-02 02:00:00'), audit('alice', '2026-11-03 10:00:00')],
 };
 
-export function servicenowHandler(token: string, linkOnly: string[]): (req: IncomingMessage, res: ServerResponse) => void {
+/** Answers only basic authentication as `user`:`password` (ServiceNow's usual integration user). */
+export function servicenowHandler(user: string, password: string, linkOnly: string[]): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'Content-Type': 'application/json;charset=UTF-8', ...headers });
       res.end(JSON.stringify(body));
     };
-    if (req.headers.authorization !== `Bearer ${token}`) return send(401, { error: { message: 'User Not Authenticated', detail: 'Required to provide Auth information' }, status: 'failure' });
+    if (req.headers.authorization !== `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`) return send(401, { error: { message: 'User Not Authenticated', detail: 'Required to provide Auth information' }, status: 'failure' });
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     const table = /^\/api\/now\/table\/([a-z_]+)$/.exec(url.pathname)?.[1];
     if (!table || !TABLES[table]) return send(404, { error: { message: 'Invalid table', detail: null }, status: 'failure' });
