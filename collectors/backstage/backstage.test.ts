@@ -2,7 +2,9 @@ import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Window } from '../../src/collector/types.js';
 import { scanCollector } from '../../test/helpers/scan.js';
-import type { Entity } from './api.js';
+import { CollectError } from '../../src/http/errors.js';
+import type { BackstageApi, Entity } from './api.js';
+import { readKinds } from './read.js';
 import { backstageConfigSchema } from './config.js';
 import { backstageCollector } from './index.js';
 import { completeRef, measureItems, measureOwners, ownerOf, toInventory } from './measure.js';
@@ -175,6 +177,30 @@ describe('backstage collector', () => {
     expect(get('items.count').status).toBe('failed');
     expect(get('items.count').reason).toMatch(/by-query/);
     expect(publications.find((p) => p.kind === 'inventory')?.status).toBe('missing');
+  });
+});
+
+describe('backstage paging (no HTTP)', () => {
+  const entity = (name: string): Entity => ({ kind: 'Component', metadata: { name } });
+  const answer = <T>(data: T) => Promise.resolve({ data, status: 200, headers: {}, evidence: 'ev' });
+  const notFound = () => Promise.reject(new CollectError('not_found', 'not found (HTTP 404)', { status: 404 }));
+
+  it('a cursor handed out twice is a paging loop naming the request, not a read for ever', async () => {
+    const api: BackstageApi = {
+      queryFirst: () => answer({ items: [entity('a')], totalItems: 9, pageInfo: { nextCursor: 'c1' } }),
+      queryNext: () => answer({ items: [entity('b')], totalItems: 9, pageInfo: { nextCursor: 'c1' } }),
+      entities: () => notFound(),
+    };
+    await expect(readKinds(api, ['component'], [], 1, '/catalog')).rejects.toThrow('paging loop: GET /catalog/entities/by-query page 2 gave the same next cursor as page 1');
+  });
+
+  it('an older catalogue that ignores offset is a paging loop naming /entities', async () => {
+    const api: BackstageApi = {
+      queryFirst: () => notFound(),
+      queryNext: () => notFound(),
+      entities: () => answer([entity('a'), entity('b')]),
+    };
+    await expect(readKinds(api, ['component'], [], 2)).rejects.toThrow('paging loop: GET /api/catalog/entities answered offset 2 with the entities of offset 0');
   });
 });
 

@@ -19,7 +19,7 @@ export const backstageCollector: Collector<BackstageConfig> = {
       baseURL: config.url.replace(/\/+$/, '') + config.catalog_path.replace(/\/+$/, ''),
       ...(config.token ? { auth: { bearer: config.token } } : {}),
     });
-    const reads = await readCatalogue(backstageApi(http), config.page_size);
+    const reads = await readCatalogue(backstageApi(http), config.page_size, config.catalog_path.replace(/\/+$/, ''));
     // Only a whole listing is published: a part would make the drift against the cluster flatter or worse than it is.
     if (reads.items.status === 'ok') {
       // components naming a workload without its namespace are noted on backstage.components.kubernetes_ratio

@@ -5,6 +5,7 @@ import { scanCollector } from '../../test/helpers/scan.js';
 import { grafanaConfigSchema } from './config.js';
 import { dashboardFacts } from './measure.js';
 import { grafanaCollector } from './index.js';
+import { readPages } from './read.js';
 import { ALERT_RULES, ANNOTATIONS, CHECKOUT_DETAIL, CHECKOUT_OVERVIEW, CONTACT_POINTS, DASHBOARDS, FOLDERS, HITS, NODE_EXPORTER, PERMISSIONS } from './fixtures/grafana.js';
 
 const BASE = 'http://grafana.test';
@@ -180,5 +181,24 @@ describe('grafana collector against the sample estate\'s Grafana', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('grafana paging (no HTTP)', () => {
+  it('a server that ignores page (every page the first, and full) is a paging loop naming the listing, not a thousand requests', async () => {
+    const asked: number[] = [];
+    const read = readPages(async (page) => {
+      asked.push(page);
+      return { data: [{ uid: 'a' }, { uid: 'b' }], status: 200, headers: {}, evidence: `e${page}` };
+    }, 2, '/api/search');
+    await expect(read).rejects.toThrow('paging loop: GET /api/search answered page 2 with the items of page 1 (the server ignores page)');
+    expect(asked).toEqual([1, 2]);
+  });
+
+  it('reads pages until one is short', async () => {
+    const items = ['a', 'b', 'c', 'd', 'e'];
+    const got = await readPages(async (page) => ({ data: items.slice((page - 1) * 2, page * 2), status: 200, headers: {}, evidence: `e${page}` }), 2, '/api/folders');
+    expect(got.data).toEqual(items);
+    expect(got.evidence).toEqual(['e1', 'e2', 'e3']);
   });
 });

@@ -1,6 +1,7 @@
 import { attemptRead, mapPool, readFailed, readOk, type Read } from '../../src/collector/kit.js';
 import type { HttpResponse } from '../../src/http/client.js';
 import { CollectError, isCollectError } from '../../src/http/errors.js';
+import { pagingLoop, repeatsPage } from '../../src/collector/paging.js';
 import type { AlertRule, ContactPoint, DashboardFull, Folder, GrafanaApi, Hit, Permission } from './api.js';
 
 /** A page-numbered listing stops here even if every page is full: a server that never ends. */
@@ -10,18 +11,22 @@ const CONCURRENCY = 4;
 
 /**
  * Reads a `limit`/`page` listing (Grafana's search and folders, pages numbered from 1) until a
- * page comes back shorter than the limit.
+ * page comes back shorter than the limit. A full page with the items of the page before is a
+ * server that ignores `page`: a paging loop, named by `path`.
  */
-async function readPages<T>(fetchPage: (page: number) => Promise<HttpResponse<T[]>>, limit: number): Promise<{ data: T[]; evidence: string[] }> {
+export async function readPages<T>(fetchPage: (page: number) => Promise<HttpResponse<T[]>>, limit: number, path: string): Promise<{ data: T[]; evidence: string[] }> {
   const data: T[] = [];
   const evidence: string[] = [];
+  let previous: T[] = [];
   for (let page = 1; page <= MAX_PAGES; page++) {
     const res = await fetchPage(page);
     evidence.push(res.evidence);
+    if (repeatsPage(res.data, previous)) throw pagingLoop(`GET ${path}`, `answered page ${page} with the items of page ${page - 1} (the server ignores page)`, res.evidence);
+    previous = res.data;
     data.push(...res.data);
     if (res.data.length < limit) return { data, evidence };
   }
-  throw new CollectError('malformed', `more than ${MAX_PAGES} full pages of ${limit}: the listing does not end`, {});
+  throw new CollectError('malformed', `GET ${path}: more than ${MAX_PAGES} full pages of ${limit}, the listing does not end`, { evidence: evidence.at(-1) });
 }
 
 /** 403 on a read the token's role may not make: the reason names what is missing. */
@@ -35,7 +40,7 @@ function denied(err: unknown, needs: string): unknown {
 export function grafanaReader(api: GrafanaApi, o: { limit: number; maxDashboards: number; signal: AbortSignal }) {
   return {
     /** The search listing; a refused token here ends the collection (every other read would be refused too). */
-    search: (): Promise<Read<Hit[]>> => attemptRead(() => readPages((p) => api.search(p, o.limit), o.limit), { fatal: ['credentials'] }),
+    search: (): Promise<Read<Hit[]>> => attemptRead(() => readPages((p) => api.search(p, o.limit), o.limit, '/api/search'), { fatal: ['credentials'] }),
 
     /** The model of each of the first `maxDashboards` dashboards listed; one that fails fails the read. */
     dashboards: (hits: readonly Hit[]): Promise<Read<DashboardFull[]>> => {
@@ -54,7 +59,7 @@ export function grafanaReader(api: GrafanaApi, o: { limit: number; maxDashboards
       }).then((r) => (r.status === 'ok' ? r : { ...r, evidence: [...new Set([...evidence, ...r.evidence])] }));
     },
 
-    folders: (): Promise<Read<Folder[]>> => attemptRead(() => readPages((p) => api.folders(p, o.limit), o.limit)),
+    folders: (): Promise<Read<Folder[]>> => attemptRead(() => readPages((p) => api.folders(p, o.limit), o.limit, '/api/folders')),
 
     /** Each folder's grants; one folder refused fails the whole read (a ratio over the rest would flatter). */
     permissions: async (folders: readonly Folder[]): Promise<Read<Map<string, Permission[]>>> => {

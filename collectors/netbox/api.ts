@@ -82,7 +82,8 @@ export type EventRule = z.infer<typeof eventRuleSchema>;
 export type ObjectChange = z.infer<typeof objectChangeSchema>;
 
 export type Params = Record<string, string | number | boolean>;
-export type FetchPage<T> = (params: Params) => Promise<HttpResponse<ListPage<T>>>;
+/** One listing's pages; `path` names it in a reason. */
+export type FetchPage<T> = ((params: Params) => Promise<HttpResponse<ListPage<T>>>) & { path?: string };
 
 /** `fields=` keeps pages small (NetBox 4.0+ honours it; older versions ignore it and send everything). */
 const DEVICE_FIELDS = 'id,name,status,role,tenant,cluster,custom_fields,last_updated';
@@ -91,7 +92,7 @@ const VM_FIELDS = 'id,name,status,role,tenant,cluster,device,custom_fields,last_
 /** The requests techops makes, one function per endpoint; all GET. */
 export function netboxApi(http: HttpClient) {
   const list = <T extends z.ZodTypeAny>(path: string, item: T, fixed: Params = {}): FetchPage<z.infer<T>> =>
-    (params) => http.getJson(path, listOf(item), { params: { ...fixed, ...params } }) as Promise<HttpResponse<ListPage<z.infer<T>>>>;
+    Object.assign((params: Params) => http.getJson(path, listOf(item), { params: { ...fixed, ...params } }) as Promise<HttpResponse<ListPage<z.infer<T>>>>, { path });
   return {
     status: () => http.getJson('/api/status/', statusSchema),
     devices: list('/api/dcim/devices/', deviceSchema, { fields: DEVICE_FIELDS }),

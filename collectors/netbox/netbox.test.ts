@@ -7,6 +7,8 @@ import { BASE, CABLES, CHANGES_IN_WINDOW, CLUSTERS, CONTACT_ASSIGNMENTS, CUSTOM_
 import { netboxCollector } from './index.js';
 import { cabledDevices, measureEvents, measureHistory, measureItems, okRead, toInventory, toItems } from './measure.js';
 import type { NetboxSignalId } from './signals.js';
+import { readAll } from './read.js';
+import type { FetchPage, ListPage } from './api.js';
 
 const TOKEN = '0123456789abcdef0123456789abcdef01234567';
 const WINDOW: Window = { start: new Date('2026-10-26T00:00:00.000Z'), end: new Date(NOW), seconds: 30 * 86400 };
@@ -207,5 +209,29 @@ describe('netbox measures (no HTTP)', () => {
     expect(inv.find((i) => i.kind === 'workload')?.key).toBe('cart');
     // a machine in a VMware cluster is no Kubernetes node
     expect(inv.map((i) => i.name)).not.toContain('legacy-vm');
+  });
+});
+
+describe('netbox paging', () => {
+  const objects = Array.from({ length: 7 }, (_, i) => ({ id: i + 1 }));
+  const fetcher = (answer: (offset: number, limit: number) => { id: number }[]): FetchPage<{ id: number }> =>
+    Object.assign(async (p: Record<string, string | number | boolean>) => {
+      const data: ListPage<{ id: number }> = { count: objects.length, next: 'https://netbox.example.com/api/dcim/devices/?offset=3', results: answer(Number(p.offset), Number(p.limit)) };
+      return { data, status: 200, headers: {}, evidence: `e${String(p.offset)}` };
+    }, { path: '/api/dcim/devices/' });
+
+  it('reads every page by offset up to the first page\'s count', async () => {
+    const got = await readAll(fetcher((o, l) => objects.slice(o, o + l)), 3);
+    expect(got.data.map((d) => d.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(got.evidence).toEqual(['e0', 'e3', 'e6']);
+  });
+
+  it('a server that ignores offset (every page the first) is a paging loop naming the listing, not objects counted three times', async () => {
+    await expect(readAll(fetcher((_o, l) => objects.slice(0, l)), 3)).rejects.toThrow(/^paging loop: GET \/api\/dcim\/devices\/ answered offset 3 with the objects of offset 0/);
+  });
+
+  it('a page shifted by a deletion while reading (one object seen twice) is kept as read', async () => {
+    const got = await readAll(fetcher((o, l) => objects.slice(Math.max(0, o - 1), Math.max(0, o - 1) + l)), 3);
+    expect(got.data.map((d) => d.id)).toEqual([1, 2, 3, 3, 4, 5, 6, 7]);
   });
 });

@@ -1,5 +1,6 @@
 import { attemptRead, mapPool, type Read } from '../../src/collector/kit.js';
 import { isCollectError } from '../../src/http/errors.js';
+import { pagingLoop, repeatsPage } from '../../src/collector/paging.js';
 import type { Cable, Cluster, ContactAssignment, CustomField, Device, EventRule, FetchPage, NetboxApi, ObjectChange, Params, VirtualMachine } from './api.js';
 
 /** Pages fetched at once after the first (which gives the total). */
@@ -9,7 +10,9 @@ const PAGE_CONCURRENCY = 4;
  * Every object of a limit/offset listing. The first page gives `count`; the other pages are
  * fetched by offset (not by following `next`, whose host is NetBox's own idea of itself and may
  * not be the configured URL). A listing whose pages disagree with its count (objects created or
- * deleted while reading) is kept as read: the counts measured from it are as of the read.
+ * deleted while reading) is kept as read: the counts measured from it are as of the read. A page
+ * with the first page's objects again is a server that ignores the offset: a paging loop, not
+ * objects to count twice.
  */
 export async function readAll<T>(fetchPage: FetchPage<T>, limit: number, params: Params = {}, signal?: AbortSignal): Promise<{ data: T[]; evidence: string[] }> {
   const first = await fetchPage({ ...params, limit, offset: 0 });
@@ -20,6 +23,11 @@ export async function readAll<T>(fetchPage: FetchPage<T>, limit: number, params:
   const offsets: number[] = [];
   for (let o = step; o < first.data.count; o += step) offsets.push(o);
   const pages = await mapPool(offsets, PAGE_CONCURRENCY, (offset) => fetchPage({ ...params, limit: step, offset }), signal);
+  pages.forEach((p, i) => {
+    if (repeatsPage(p.data.results, first.data.results)) {
+      throw pagingLoop(`GET ${fetchPage.path ?? 'the listing'}`, `answered offset ${offsets[i]} with the objects of offset 0 (the server ignores offset)`, p.evidence);
+    }
+  });
   for (const p of pages) {
     data.push(...p.data.results);
     evidence.push(p.evidence);

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Window } from '../../src/collector/types.js';
@@ -194,6 +196,26 @@ describe('opencost collector', () => {
     expect(runs[0].error_kind).toBe('credentials');
     expect(get('cost.total').status).toBe('failed');
     expect(get('cost.total').reason).not.toContain(TOKEN);
+  });
+
+  it('stops when OpenCost does not answer the first query at all, rather than waiting out six more timeouts', async () => {
+    // a loopback port nothing listens on
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await new Promise((resolve) => server.close(resolve));
+    const r = await scanCollector({
+      collector: opencostCollector,
+      instances: [{ collector: 'opencost', name: 'shop-prod', config: opencostConfigSchema.parse({ url, token: TOKEN }), http: { retries: 1 } }],
+      window: WINDOW,
+      now: NOW,
+      secrets: [TOKEN],
+    });
+    expect(r.runs[0].status).toBe('failed');
+    // the first query's two attempts, and no other query
+    expect(r.evidence.records.map((e) => e.url.includes('aggregate=namespace'))).toEqual([true, true]);
+    expect(r.get('opencost.teams.count').status).toBe('failed');
+    expect(r.get('opencost.cost.total').reason).toMatch(/cannot reach GET http:\/\/127\.0\.0\.1:\d+\/allocation\/compute.*ECONNREFUSED/);
   });
 
   it('fails only the node count when the proxy forbids that query (403)', async () => {

@@ -1,4 +1,5 @@
-import { attemptRead, readAbsent, type Read, type Window } from '../../src/collector/kit.js';
+import { attemptRead, readAbsent, readFailed, type Read, type Window } from '../../src/collector/kit.js';
+import { isCollectError } from '../../src/http/errors.js';
 import type { AllocationSet, OpencostApi } from './api.js';
 import type { OpencostConfig } from './config.js';
 
@@ -27,7 +28,9 @@ const WEEK_MS = 7 * 86_400_000;
 /**
  * The allocation queries one instance needs, each settled on its own. The first one also proves
  * the URL and credentials: a refused credential there ends the collection (every other query
- * would be refused alike).
+ * would be refused alike), and so does no answer at all (refused connection, timeout, a body cut
+ * off): the six other queries would each wait out the same timeouts and retries. An HTTP error
+ * (OpenCost's 500 when a Prometheus query fails) fails only that query.
  */
 export async function readAllocations(api: OpencostApi, config: OpencostConfig, w: Window): Promise<OpencostReads> {
   const query = (aggregate: string, extra: { includeIdle?: boolean; step?: string; window?: Window } = {}) => async () => {
@@ -35,7 +38,10 @@ export async function readAllocations(api: OpencostApi, config: OpencostConfig, 
     const res = await api.allocation({ window: windowParam(window), aggregate, accumulate: extra.step === undefined, ...rest });
     return { data: res.data, evidence: [res.evidence] };
   };
-  const namespaces = await attemptRead(query('namespace', { includeIdle: true }), { fatal: ['credentials'] });
+  const namespaces = await attemptRead(query('namespace', { includeIdle: true }), { fatal: ['credentials', 'unavailable'] }).catch((err: unknown) => {
+    if (isCollectError(err, 'unavailable') && (err.detail.status ?? 0) >= 400) return readFailed(err);
+    throw err;
+  });
   const teams = await attemptRead(query(`label:${config.team_label}`));
   const environments = await attemptRead(query(`label:${config.environment_label}`));
   const nodes = await attemptRead(query('node'));

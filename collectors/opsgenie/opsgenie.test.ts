@@ -192,6 +192,16 @@ describe('opsgenie collector on an account of documented shape', () => {
     expect(res.truncated).toMatch(/at most 20000/);
   });
 
+  it('a server that ignores offset while giving paging.next is a paging loop naming the list, not alerts counted again', async () => {
+    const calls: number[] = [];
+    const read = readOffsetPaged(async (offset, limit) => {
+      calls.push(offset);
+      return { data: { data: ['x', 'y'].slice(0, limit), paging: { next: 'https://api.opsgenie.com/v2/alerts?offset=2' } }, status: 200, headers: {}, evidence: `ev${offset}` };
+    }, 2, '/v2/alerts');
+    await expect(read).rejects.toThrow('paging loop: GET /v2/alerts answered offset 2 with the items of offset 0 (the server ignores offset)');
+    expect(calls).toEqual([0, 2]);
+  });
+
   it('waits out a 429 with Retry-After, then reads on', async () => {
     const scope = serve({ teams: [{ status: 429, body: '{"message":"Rate limit exceeded","took":0.0,"requestId":"x"}', headers: { 'Retry-After': '0', 'X-RateLimit-State': 'THROTTLED' } }, { status: 200, body: fixture('teams.json') }] });
     const { value, evidence } = await scan({ api_key: KEY, url: BASE }, { retries: 2 });

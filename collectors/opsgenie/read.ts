@@ -1,5 +1,6 @@
 import { attemptRead, readFailed, type Read, type Window } from '../../src/collector/kit.js';
 import { isCollectError } from '../../src/http/errors.js';
+import { pagingLoop, repeatsPage } from '../../src/collector/paging.js';
 import type { HttpResponse } from '../../src/http/client.js';
 import type { Alert, Escalation, Incident, LogEntry, OpsgenieApi, RoutingRule, Schedule, Service, Team, Timeline } from './api.js';
 
@@ -21,16 +22,22 @@ type Page<T> = { data: T[]; paging?: { next?: string } };
 /**
  * Offset paging: `offset`/`limit` until the response carries no `paging.next` (or an empty page).
  * The `next` URL itself is not followed: it names the vendor's host, and the key goes only to
- * the configured base URL.
+ * the configured base URL. A page with the items of the page before is a server that ignores the
+ * offset while saying `next`: a paging loop (named by `path`), not items to count again.
  */
-export async function readOffsetPaged<T>(fetch: (offset: number, limit: number) => Promise<HttpResponse<Page<T>>>, limit = PAGE_LIMIT): Promise<Paged<T>> {
+export async function readOffsetPaged<T>(fetch: (offset: number, limit: number) => Promise<HttpResponse<Page<T>>>, limit = PAGE_LIMIT, path = 'the list'): Promise<Paged<T>> {
   const items: T[] = [];
   const evidence: string[] = [];
+  let previous: T[] = [];
   for (let offset = 0; ; offset += limit) {
     if (offset + limit > MAX_OFFSET) {
       return { data: items, evidence, truncated: `Opsgenie lists at most ${MAX_OFFSET} items per query; ${items.length} read` };
     }
     const res = await fetch(offset, limit);
+    if (offset > 0 && repeatsPage(res.data.data, previous)) {
+      throw pagingLoop(`GET ${path}`, `answered offset ${offset} with the items of offset ${offset - limit} (the server ignores offset)`, res.evidence);
+    }
+    previous = res.data.data;
     items.push(...res.data.data);
     evidence.push(res.evidence);
     if (!res.data.paging?.next || res.data.data.length === 0) return { data: items, evidence };
@@ -61,9 +68,9 @@ export function windowQuery(window: Window): string {
 export const readTeams = async (api: OpsgenieApi): Promise<Paged<Team>> => one(await api.teams());
 export const readEscalations = async (api: OpsgenieApi): Promise<Paged<Escalation>> => one(await api.escalations());
 export const readSchedules = async (api: OpsgenieApi): Promise<Paged<Schedule>> => one(await api.schedules());
-export const readServices = (api: OpsgenieApi): Promise<Paged<Service>> => readOffsetPaged((o, l) => api.services(o, l));
-export const readAlerts = (api: OpsgenieApi, window: Window): Promise<Paged<Alert>> => readOffsetPaged((o, l) => api.alerts(windowQuery(window), o, l));
-export const readIncidents = (api: OpsgenieApi, window: Window): Promise<Paged<Incident>> => readOffsetPaged((o, l) => api.incidents(windowQuery(window), o, l));
+export const readServices = (api: OpsgenieApi): Promise<Paged<Service>> => readOffsetPaged((o, l) => api.services(o, l), PAGE_LIMIT, '/v1/services');
+export const readAlerts = (api: OpsgenieApi, window: Window): Promise<Paged<Alert>> => readOffsetPaged((o, l) => api.alerts(windowQuery(window), o, l), PAGE_LIMIT, '/v2/alerts');
+export const readIncidents = (api: OpsgenieApi, window: Window): Promise<Paged<Incident>> => readOffsetPaged((o, l) => api.incidents(windowQuery(window), o, l), PAGE_LIMIT, '/v1/incidents');
 
 export async function readRoutingRules(api: OpsgenieApi, team: Team): Promise<{ rules: RoutingRule[]; evidence: string }> {
   const res = await api.routingRules(team.id);

@@ -81,7 +81,8 @@ type Params = Record<string, string | number | boolean>;
 
 /** The requests techops makes, one function per endpoint; all GET. */
 export function pagerdutyApi(http: HttpClient) {
-  const page = <T>(path: string, schema: z.ZodType<T>) => (params: Params) => http.getJson(path, schema, { params });
+  // `path` (without its query) names the listing in a reason
+  const page = <T>(path: string, schema: z.ZodType<T>) => Object.assign((params: Params) => http.getJson(path, schema, { params }), { path: path.split('?')[0] });
   return {
     abilities: () => http.getJson('/abilities', abilitiesSchema),
     services: page('/services', servicesPage),

@@ -237,6 +237,17 @@ describe('classic pagination beyond 10,000 objects', () => {
     expect(read.evidence).toHaveLength(1 + 60 + 60);
   });
 
+  it('a server that ignores offset while saying more is a paging loop naming the listing, not a read to the 10,000-object reach', async () => {
+    const { readAll } = await import('./read.js');
+    let asked = 0;
+    const fetchPage = Object.assign(async (p: Record<string, string | number | boolean>) => {
+      asked++;
+      return { data: { items: ['a', 'b'], limit: Number(p.limit), offset: 0, more: true, total: null }, status: 200, headers: {}, evidence: `e${asked}` };
+    }, { path: '/incidents' });
+    await expect(readAll(fetchPage, (page) => page.items, {}, 2)).rejects.toThrow('paging loop: GET /incidents answered offset 2 with the objects of offset 0 (the server ignores offset)');
+    expect(asked).toBe(2);
+  });
+
   it('publishes the window\'s incidents with their service by name, and the apps service_apps maps it to', async () => {
     serve();
     const { publications } = await scan({ service_apps: { Checkout: 'acme/shop-checkout' } });

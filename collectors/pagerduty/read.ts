@@ -1,5 +1,6 @@
 import { attemptRead, type Read } from '../../src/collector/kit.js';
 import type { HttpResponse } from '../../src/http/client.js';
+import { pagingLoop, repeatsPage } from '../../src/collector/paging.js';
 import type { EscalationPolicy, Incident, LogEntry, Oncall, PagerdutyApi, Priority, Schedule, Service } from './api.js';
 
 /** Objects read over every page, with the evidence ids of the pages: what `attemptRead` settles. */
@@ -24,17 +25,21 @@ export class BeyondClassicPaging extends Error {
 }
 
 type Params = Record<string, string | number | boolean>;
-type FetchPage<P> = (params: Params) => Promise<HttpResponse<P>>;
+/** One listing's pages; `path` names it in a reason. */
+type FetchPage<P> = ((params: Params) => Promise<HttpResponse<P>>) & { path?: string };
 
 /**
  * Reads every page of a classic-paginated list: `offset` grows by the page's length until
  * `more` is false. The first page asks for `total`, so a listing beyond PagerDuty's 10,000-object
- * reach is known at once and thrown as BeyondClassicPaging rather than cut silently.
+ * reach is known at once and thrown as BeyondClassicPaging rather than cut silently. A page with
+ * the objects of the page before is a server that ignores `offset` while saying `more`: a paging
+ * loop, which would otherwise run to the 10,000-object reach and split the span down to minutes.
  */
 export async function readAll<P extends ClassicPage & { total?: number | null }, T>(fetchPage: FetchPage<P>, items: (page: P) => T[], params: Params, limit: number): Promise<Paged<T>> {
   const out: T[] = [];
   const evidence: string[] = [];
   let offset = 0;
+  let previous: T[] = [];
   for (;;) {
     if (offset + limit > MAX_CLASSIC) throw new BeyondClassicPaging(undefined, evidence);
     const res = await fetchPage({ ...params, limit, offset, ...(offset === 0 ? { total: true } : {}) });
@@ -42,6 +47,10 @@ export async function readAll<P extends ClassicPage & { total?: number | null },
     const total = res.data.total ?? undefined;
     if (offset === 0 && total !== undefined && total > MAX_CLASSIC) throw new BeyondClassicPaging(total, evidence);
     const got = items(res.data);
+    if (offset > 0 && repeatsPage(got, previous)) {
+      throw pagingLoop(`GET ${fetchPage.path ?? 'the listing'}`, `answered offset ${offset} with the objects of offset ${offset - previous.length} (the server ignores offset)`, res.evidence);
+    }
+    previous = got;
     out.push(...got);
     // a server that says `more` but sends nothing would loop for ever
     if (!res.data.more || got.length === 0) break;

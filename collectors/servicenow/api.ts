@@ -23,14 +23,15 @@ export type DictionaryEntry = z.infer<typeof dictionarySchema>;
 
 export const resultOf = <T extends z.ZodTypeAny>(item: T) => z.object({ result: z.array(item) });
 export type Params = Record<string, string | number | boolean>;
-export type FetchPage<T> = (params: Params) => Promise<HttpResponse<{ result: T[] }>>;
+/** One table's pages; `path` names it in a reason. */
+export type FetchPage<T> = ((params: Params) => Promise<HttpResponse<{ result: T[] }>>) & { path?: string };
 
 /** The requests techops makes, one per table; all GET. */
 export function servicenowApi(http: HttpClient) {
   const table = <T extends z.ZodTypeAny>(name: string, item: T, fields: readonly string[]): FetchPage<z.infer<T>> =>
-    (params) => http.getJson(`/api/now/table/${name}`, resultOf(item), {
+    Object.assign((params: Params) => http.getJson(`/api/now/table/${name}`, resultOf(item), {
       params: { sysparm_fields: fields.join(','), sysparm_exclude_reference_link: true, ...params },
-    }) as Promise<HttpResponse<{ result: z.infer<T>[] }>>;
+    }) as Promise<HttpResponse<{ result: z.infer<T>[] }>>, { path: `/api/now/table/${name}` });
   return {
     /** cmdb_ci is the base table: every subclass's records, with sys_class_name naming the leaf class. */
     items: (extraFields: readonly string[]) => table('cmdb_ci', ciSchema, [...CI_FIELDS, ...extraFields]),

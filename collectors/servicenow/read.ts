@@ -1,5 +1,6 @@
 import { attemptRead, mapPool, type Read } from '../../src/collector/kit.js';
 import type { HttpResponse } from '../../src/http/client.js';
+import { pagingLoop, repeatsPage } from '../../src/collector/paging.js';
 import type { Audit, Ci, DictionaryEntry, FetchPage, Params, Relation, ServicenowApi } from './api.js';
 
 const PAGE_CONCURRENCY = 4;
@@ -13,12 +14,18 @@ const hasNext = (res: HttpResponse<unknown>) => /<[^>]*>\s*;\s*rel="?next"?/i.te
 /**
  * Every record of a query, by sysparm_offset/sysparm_limit. The query orders by sys_id so pages
  * do not shift while they are read. With X-Total-Count the remaining pages are fetched a few at a
- * time; without it the `Link: rel="next"` header is followed page by page.
+ * time; without it the `Link: rel="next"` header is followed page by page (by offset: the link's
+ * URL is never requested). A page with the records of the one before (or of the first) is an
+ * instance that ignores sysparm_offset: a paging loop, which would otherwise run until the
+ * request budget is spent.
  */
 export async function readAll<T>(fetchPage: FetchPage<T>, limit: number, params: Params, signal?: AbortSignal): Promise<{ data: T[]; evidence: string[] }> {
   const first = await fetchPage({ ...params, sysparm_limit: limit, sysparm_offset: 0 });
   const data = [...first.data.result];
   const evidence = [first.evidence];
+  const where = `GET ${fetchPage.path ?? 'the table'}`;
+  const loop = (offset: number, earlier: number, evidence: string) =>
+    pagingLoop(where, `answered sysparm_offset=${offset} with the records of sysparm_offset=${earlier} (the instance ignores the offset)`, evidence);
   const count = total(first);
   if (count !== undefined) {
     // an instance may cap the page below the limit asked (glide.json.return_limit): step by what it sent
@@ -26,6 +33,9 @@ export async function readAll<T>(fetchPage: FetchPage<T>, limit: number, params:
     const offsets: number[] = [];
     for (let o = step; step > 0 && o < count; o += step) offsets.push(o);
     const pages = await mapPool(offsets, PAGE_CONCURRENCY, (offset) => fetchPage({ ...params, sysparm_limit: step, sysparm_offset: offset }), signal);
+    pages.forEach((p, i) => {
+      if (repeatsPage(p.data.result, first.data.result)) throw loop(offsets[i], 0, p.evidence);
+    });
     for (const p of pages) {
       data.push(...p.data.result);
       evidence.push(p.evidence);
@@ -35,7 +45,10 @@ export async function readAll<T>(fetchPage: FetchPage<T>, limit: number, params:
   let page = first;
   while (hasNext(page) && page.data.result.length > 0) {
     signal?.throwIfAborted();
-    page = await fetchPage({ ...params, sysparm_limit: limit, sysparm_offset: data.length });
+    const before = page;
+    const offset = data.length;
+    page = await fetchPage({ ...params, sysparm_limit: limit, sysparm_offset: offset });
+    if (repeatsPage(page.data.result, before.data.result)) throw loop(offset, offset - before.data.result.length, page.evidence);
     data.push(...page.data.result);
     evidence.push(page.evidence);
   }

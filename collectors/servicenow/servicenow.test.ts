@@ -189,6 +189,20 @@ describe('servicenow measures (no HTTP)', () => {
     expect(asked).toEqual([0, 2, 4]);
   });
 
+  it('an instance that ignores sysparm_offset while saying rel="next" is a paging loop naming the table, not a read until the budget is spent', async () => {
+    const rows = [{ sys_id: 'r0' }, { sys_id: 'r1' }];
+    let asked = 0;
+    const page = Object.assign(async () => {
+      asked++;
+      return { data: { result: rows }, status: 200, headers: { link: '<https://acme.service-now.test/api/now/table/cmdb_rel_ci?sysparm_offset=2>;rel="next"' }, evidence: `ev-${asked}` };
+    }, { path: '/api/now/table/cmdb_rel_ci' });
+    await expect(readAll(page, 2, {})).rejects.toThrow('paging loop: GET /api/now/table/cmdb_rel_ci answered sysparm_offset=2 with the records of sysparm_offset=0');
+    expect(asked).toBe(2);
+    // with X-Total-Count the pages are fetched by offset at once; the same records again are the same loop
+    const counted = Object.assign(async () => ({ data: { result: rows }, status: 200, headers: { 'x-total-count': '6' }, evidence: 'ev' }), { path: '/api/now/table/cmdb_ci' });
+    await expect(readAll(counted, 2, {})).rejects.toThrow(/^paging loop: GET \/api\/now\/table\/cmdb_ci answered sysparm_offset=2/);
+  });
+
   it('reads ServiceNow date-times as UTC', () => {
     expect(glideMs('2026-11-20 08:00:00')).toBe(Date.parse('2026-11-20T08:00:00Z'));
     expect(Number.isNaN(glideMs(''))).toBe(true);

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Handler } from './backends.js';
+import type { Backend, Handler } from './backends.js';
 
 /** The faults injected at one endpoint (or, for `refused`, at the whole server). */
 export const FAULTS = [
@@ -30,6 +30,8 @@ export async function startFaultServer(opts: {
   elsewhere: string;
   /** Bytes sent for huge_body: more than the configured body cap, streamed, never held. */
   hugeBytes?: number;
+  /** How the target's pages go on, when not by Link header or continue token. */
+  pages?: Backend['pages'];
 }): Promise<FaultServer> {
   const seen: SeenRequest[] = [];
   const server = createServer((req, res) => {
@@ -41,7 +43,7 @@ export async function startFaultServer(opts: {
   return listen(server, seen);
 }
 
-function inject(opts: { healthy: Handler; fault: Fault; elsewhere: string; hugeBytes?: number }, req: IncomingMessage, res: ServerResponse): void {
+function inject(opts: { healthy: Handler; fault: Fault; elsewhere: string; hugeBytes?: number; pages?: Backend['pages'] }, req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://x');
   const echo = { message: `denied; you sent ${req.headers.authorization ?? 'nothing'}` };
   const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -85,6 +87,7 @@ function inject(opts: { healthy: Handler; fault: Fault; elsewhere: string; hugeB
       return streamHuge(res, opts.hugeBytes ?? 32 * 1024 * 1024);
     case 'paging_loop':
     case 'next_link_other_host':
+      if (opts.pages) return relink(opts as typeof opts & { pages: NonNullable<Backend['pages']> }, req, res);
       // A page asked for by the query of the foreign link (GitLab's way) is served as it is.
       if (opts.fault === 'next_link_other_host' && url.searchParams.get('page') === '2') return opts.healthy(req, res);
       // The healthy page for the request as first asked (its own paging parameters removed).
@@ -112,6 +115,31 @@ function inject(opts: { healthy: Handler; fault: Fault; elsewhere: string; hugeB
       res.writeHead(302, { Location: `${opts.elsewhere}${url.pathname}${url.search}` });
       return void res.end();
   }
+}
+
+/**
+ * The paging faults for lists paged by offset, page number or cursor. A loop: the server ignores
+ * what page is asked for and always sends the first, saying another follows (itself). A next
+ * link to another host: the page asked for, whose link names the other host.
+ */
+function relink(opts: { fault: Fault; healthy: Handler; elsewhere: string; pages: NonNullable<Backend['pages']> }, req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (opts.fault === 'paging_loop') for (const p of opts.pages.params) url.searchParams.delete(p);
+  req.url = url.pathname + url.search;
+  const next = opts.fault === 'paging_loop' ? `http://${req.headers.host}${req.url}` : `${opts.elsewhere}${req.url}`;
+  return capture(opts.healthy, req, (status, headers, body) => {
+    const h: Record<string, string> = { ...headers };
+    delete h['content-length'];
+    if (opts.fault === 'paging_loop') delete h['x-total-count']; // a total would bound the read: the loop is in the links
+    if (status !== 200) {
+      res.writeHead(status, h);
+      return void res.end(body);
+    }
+    const page = { body: JSON.parse(body.toString('utf8')) as unknown, headers: h };
+    opts.pages.linkNext(page, next);
+    res.writeHead(status, page.headers);
+    res.end(JSON.stringify(page.body));
+  });
 }
 
 /** Streams `bytes` of a JSON array in 64 KiB chunks, honouring back-pressure, never holding it. */
