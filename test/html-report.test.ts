@@ -138,3 +138,19 @@ describe('languages', () => {
     expect(renderHtml(report, 'en')).toMatch(/^<!DOCTYPE html>\n<html lang="en" data-lang="en" /);
   });
 });
+
+describe('plan to the next level', () => {
+  it('lists the items below their next level with their blockers, in both languages, ids kept unique', () => {
+    const report = modelReport();
+    const page = renderHtml(report, 'en');
+    const belowNext = report.capabilities.filter((c) => c.level < 5);
+    expect(belowNext.length).toBeGreaterThan(0);
+    expect(page).toContain('<section id="plan">');
+    const first = belowNext[0];
+    expect(page).toContain(`id="plan-${first.id}"`);
+    expect(page).toContain(`id="plan-zh-${first.id}"`);
+    const ids = [...page.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBe(new Set(ids).size);
+    expect(page).toContain(`<a href="#plan">`);
+  });
+});

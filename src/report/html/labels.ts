@@ -23,6 +23,7 @@ export const LABELS = {
     zh: '各能力域的级别（0–5）：能力项平均级别（填充）、最低级别（实线）与最低上限（虚线）。',
   },
   heatmap: { en: 'Capability items by level and ceiling', zh: '各能力项的级别与上限' },
+  plan: { en: 'Plan to the next level', zh: '升级计划' },
   heatmapNote: {
     en: 'Colour: the level reached. The five marks under each item: levels reached (dark), levels the ceiling still allows (light), levels above the ceiling (empty). Click an item for its criteria.',
     zh: '颜色表示已达到的级别。每个能力项下方的五个方块：已达到的级别（深色）、上限仍允许的级别（浅色）、超出上限的级别（空白）。点击能力项查看其评估要求。',

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Report } from '../schema.js';
+import { buildPlan } from '../plan.js';
+import { planHtml } from '../plan-html.js';
 import { html, trusted } from './escape.js';
 import { heatmapRows, heatmapSvg } from './heatmap.js';
 import { itemBlock, lookupOf } from './items.js';
@@ -30,9 +32,11 @@ export function renderHtml(report: Report, lang: Lang): string {
   const byItem = new Map<string, Report['criteria']>();
   for (const c of report.criteria) byItem.set(c.capability, [...(byItem.get(c.capability) ?? []), c]);
   const name = report.run.assessment.name;
+  // each item below its next level, with its blockers ranked by what fixing them unlocks (techops plan)
+  const plan = buildPlan(report, {});
   const sections: [string, Parameters<typeof label>[0], boolean][] = [
     ['summary', 'summary', true], ['charts', 'heatmap', true], ['claims', 'claims', report.claims.length > 0], ['dora', 'dora', report.dora.length > 0],
-    ['items', 'items', true], ['attestations', 'attestations', true], ['conflicts', 'conflicts', report.attestations.conflicts.length > 0],
+    ['items', 'items', true], ['plan', 'plan', plan.items.length > 0], ['attestations', 'attestations', true], ['conflicts', 'conflicts', report.attestations.conflicts.length > 0],
     ['parameters', 'overridden', report.parameters.overridden.length > 0], ['collectors', 'collectors', report.collectors.length > 0], ['evidence', 'evidenceRecords', report.evidence.length > 0],
   ];
   const page = html`<!DOCTYPE html>
@@ -62,6 +66,7 @@ ${runFacts(report)}
 ${claimsSection(report)}
 ${doraSection(report, lookup)}
 <section id="items"><h2>${label('items')}</h2>${report.capabilities.map((cap) => itemBlock(cap, byItem.get(cap.id) ?? [], lookup))}</section>
+${plan.items.length ? html`<section id="plan"><div class="en" lang="en">${trusted(planHtml(plan, 'en'))}</div><div class="zh" lang="zh">${trusted(planHtml(plan, 'zh').replace(/ id="plan-/g, ' id="plan-zh-'))}</div></section>` : ''}
 ${attestationsSection(report)}
 ${conflictsSection(report)}
 ${parametersSection(report)}
