@@ -4,7 +4,7 @@ import { Octokit } from '@octokit/rest';
 import type { z } from 'zod';
 import type { CollectContext } from '../../src/collector/types.js';
 import { CollectError, isCollectError } from '../../src/http/errors.js';
-import { EVIDENCE_HEADER, REVALIDATED_HEADER } from '../../src/http/recording-fetch.js';
+import { EVIDENCE_HEADER, parsedJsonOf, REVALIDATED_HEADER } from '../../src/http/recording-fetch.js';
 import type { GithubConfig } from './config.js';
 import { classifyError, FatalGithubError, malformed, parse } from './errors.js';
 import { retryingFetch } from './retry.js';
@@ -220,7 +220,7 @@ function makeOctokitClass() {
 }
 
 /**
- * Success bodies parsed with `JSON.parse` instead of Octokit's BigInt-safe parser, which on Node 20
+ * Success bodies as the core's fetch parsed them (it checks every JSON body), or else parsed with `JSON.parse` instead of Octokit's BigInt-safe parser, which on Node 20
  * (no source text in JSON.parse's reviver) rewrites every body with a regular expression first and
  * revives every value: 6-7 times slower, and one more copy of each body. No integer GitHub sends
  * that this collector reads comes near 2^53 (ids are below 2^40). As Octokit does, a JSON body that
@@ -233,6 +233,9 @@ function plainJson(octokit: CoreOctokit) {
     const response = await request(options);
     const body: unknown = response.data;
     if (typeof (body as ReadableStream | null)?.getReader !== 'function') return response;
+    // The core's fetch parsed it already, to check it is JSON: that value, not a second parse.
+    const parsed = parsedJsonOf(body as ReadableStream);
+    if (parsed) return { ...response, data: parsed.value };
     const text = await new Response(body as ReadableStream).text();
     const type = String(response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     let data: unknown = text;

@@ -195,25 +195,33 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
       // otherwise trip over it with a TypeError; say what came back instead.
       const type = response.headers.get('content-type') ?? '';
       const wantsJson = /json/i.test(request.headers.get('accept') ?? '');
-      if (wantsJson && response.status >= 200 && response.status < 300 && (method === 'GET' || method === 'POST') && response.status !== 204) {
-        const problem = /json/i.test(type) ? jsonProblem(body) : `got ${type.split(';')[0].trim() || 'a body without a content type'}`;
-        if (problem) {
+      const revalidated = entry !== undefined && response.status === 304;
+      // The body the caller gets: for a 304, the cached 200 it confirmed.
+      const given = revalidated ? entry.body : body;
+      const givenStatus = revalidated ? entry.status : response.status;
+      // Parsed once, here, to check it is JSON; the value is handed on with the answer (parsedJsonOf) so the SDK need not parse it again.
+      let parsed: { value: unknown } | undefined;
+      if (wantsJson && givenStatus >= 200 && givenStatus < 300 && (method === 'GET' || method === 'POST') && givenStatus !== 204) {
+        const givenType = revalidated ? (entry.headers['content-type'] ?? type) : type;
+        const checked = /json/i.test(givenType) ? parseJson(given) : { problem: `got ${givenType.split(';')[0].trim() || 'a body without a content type'}` };
+        if ('problem' in checked) {
           failed++;
-          throw new CollectError('malformed', `malformed response from ${where}: expected JSON, ${problem} (HTTP ${response.status}, ${body.length} bytes)`, { url: where, status: response.status, evidence: id });
+          throw new CollectError('malformed', `malformed response from ${where}: expected JSON, ${checked.problem} (HTTP ${givenStatus}, ${given.length} bytes)`, { url: where, status: givenStatus, evidence: id });
         }
+        parsed = checked.parsed;
       }
-      if (entry && response.status === 304) {
+      if (revalidated) {
         const headers = new Headers(revalidatedHeaders(entry, Object.fromEntries(response.headers)));
         headers.set(EVIDENCE_HEADER, id);
         headers.set(REVALIDATED_HEADER, entry.storedAt);
-        return withUrl(new Response(new Uint8Array(entry.body), { status: entry.status, statusText: 'OK (not modified, from cache)', headers }), request.url);
+        return withParsed(withUrl(new Response(view(entry.body), { status: entry.status, statusText: 'OK (not modified, from cache)', headers }), request.url), parsed);
       }
       if (key && response.status === 200) cache!.store(key, { status: 200, headers: Object.fromEntries(response.headers), body, sha256 }, new Date());
       const headers = new Headers(response.headers);
       headers.set(EVIDENCE_HEADER, id);
       const nullBody = [101, 204, 205, 304].includes(response.status) || method === 'HEAD';
-      const out = new Response(nullBody ? null : new Uint8Array(body), { status: response.status, statusText: response.statusText, headers });
-      return withUrl(out, request.url);
+      const out = new Response(nullBody ? null : view(body), { status: response.status, statusText: response.statusText, headers });
+      return withParsed(withUrl(out, request.url), nullBody ? undefined : parsed);
     }
   };
   Object.defineProperty(recording, 'failedCount', { get: () => failed });
@@ -268,15 +276,52 @@ export function graphqlWriteOperation(document: string): string | undefined {
   return undefined;
 }
 
-/** Why a body that says it is JSON is not: empty, or does not parse. */
-function jsonProblem(body: Buffer): string | undefined {
-  if (body.length === 0) return undefined; // octokit reads an empty 2xx body as no data
+/** A body that says it is JSON, parsed; or why it is not JSON. Empty is no value (octokit reads an empty 2xx body as no data). */
+function parseJson(body: Buffer): { parsed?: { value: unknown } } | { problem: string } {
+  if (body.length === 0) return {};
   try {
-    JSON.parse(body.toString('utf8'));
-    return undefined;
+    return { parsed: { value: JSON.parse(body.toString('utf8')) } };
   } catch (err) {
-    return `got invalid JSON (${(err as Error).message})`;
+    return { problem: `got invalid JSON (${(err as Error).message})` };
   }
+}
+
+/**
+ * A Response's body of the bytes read, without a copy: a Response built from a Uint8Array copies
+ * it at once, while a stream hands the Buffer over only if someone reads it (an SDK that takes the
+ * value from parsedJsonOf never does).
+ */
+function view(body: Buffer): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (body.length) controller.enqueue(new Uint8Array(body.buffer, body.byteOffset, body.length));
+      controller.close();
+    },
+  });
+}
+
+/**
+ * The JSON value of an answer's body, parsed once by the recording fetch, by the body's stream: an
+ * SDK that is handed the stream rather than the Response (Octokit with parseSuccessResponseBody
+ * off) finds it there, and a Response rebuilt around the same stream (a retry wrapper) keeps it.
+ * Weak: a value nobody asks for goes with its stream.
+ */
+const parsedBodies = new WeakMap<object, { value: unknown }>();
+
+function withParsed(response: Response, parsed: { value: unknown } | undefined): Response {
+  if (parsed && response.body) parsedBodies.set(response.body, parsed);
+  return response;
+}
+
+/**
+ * The body of an answer of this fetch, already parsed (`{ value }`), given the Response or its
+ * body stream; undefined when it was not JSON asked for as JSON, or the stream was read (the value
+ * goes with the first reader, so a body is never taken twice).
+ */
+export function parsedJsonOf(body: Response | ReadableStream | null | undefined): { value: unknown } | undefined {
+  const stream = body instanceof Response ? body.body : body;
+  if (!stream || (stream as ReadableStream).locked) return undefined;
+  return parsedBodies.get(stream);
 }
 
 async function readBounded(response: Response, max: number, where: string): Promise<Buffer> {
@@ -288,7 +333,8 @@ async function readBounded(response: Response, max: number, where: string): Prom
     if (size > max) {
       throw new CollectError('malformed', `response from ${where} is larger than ${max} bytes`);
     }
-    chunks.push(Buffer.from(chunk));
+    // A view of the chunk, not a copy (Buffer.from(uint8Array) copies): the concat below copies once.
+    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
-  return Buffer.concat(chunks);
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
 }
