@@ -121,19 +121,27 @@ evalMs.sort((a, b) => a - b);
 const againStart = performance.now();
 const again = await runScan();
 const againMs = performance.now() - againStart;
+/** The GitHub answers of a scan (an answer reused without a request included: see `fromCache`). */
 const ghRequests = (r: typeof report) => r.evidence.filter((e) => e.collector === 'github');
-/** Per collector: requests of the scan and the share answered 304 from the cache. */
-const revalidated = (r: typeof report) => [...new Set(r.evidence.map((e) => e.collector))].sort().map((c) => {
+type Ev = (typeof report)['evidence'][number];
+/** Answered from the cache: a 304 (the server confirmed the kept body) or, for GraphQL, an answer reused without any request because what it depends on answered unchanged. */
+const fromCache = (e: Ev) => e.status === 304 || e.reused_because !== undefined;
+const sentOf = (list: Ev[]) => list.filter((e) => e.reused_because === undefined);
+/** Per collector: answers of the scan and the share answered from the cache. */
+const cacheShare = (r: typeof report, c: string) => {
   const all = r.evidence.filter((e) => e.collector === c);
-  const hits = all.filter((e) => e.status === 304).length;
-  return `${c} ${hits}/${all.length} (${((100 * hits) / Math.max(1, all.length)).toFixed(0)} %)`;
+  return { hits: all.filter(fromCache).length, all: all.length, reused: all.filter((e) => e.reused_because !== undefined).length };
+};
+const revalidated = (r: typeof report) => [...new Set(r.evidence.map((e) => e.collector))].sort().map((c) => {
+  const { hits, all } = cacheShare(r, c);
+  return `${c} ${hits}/${all} (${((100 * hits) / Math.max(1, all)).toFixed(0)} %)`;
 }).join(', ');
 
 // BENCH_MISSES=1: what the repeated scan did not answer from the cache, by collector, method, status and path shape.
 if (process.env.BENCH_MISSES) {
   const misses = new Map<string, number>();
-  for (const e of again.evidence.filter((x) => x.status !== 304)) {
-    const shape = new URL(e.url).pathname.replace(/\/\d+/g, '/N').replace(/\/(repos|projects)\/[^/]+(\/[^/]+)?/, '/$1/X');
+  for (const e of again.evidence.filter((x) => !fromCache(x))) {
+    const shape = new URL(e.url).pathname.replace(/\/\d+/g, '/N').replace(/\/repos\/[^/]+\/[^/]+/, '/repos/X');
     const k = `${e.collector} ${e.method} ${e.status ?? e.error} ${shape}`;
     misses.set(k, (misses.get(k) ?? 0) + 1);
   }
@@ -202,8 +210,9 @@ const rows: [string, string][] = [
   ['evaluating all criteria', `${evalMs[2].toFixed(1)} ms median, ${evalMs[4].toFixed(1)} ms slowest of 5 (${model.criteria.size} criteria${evalSame ? '' : '; VERDICTS DIFFER FROM THE REPORT'})`],
   ['scan requests (evidence records)', String(report.evidence.length)],
   ['GitHub: first scan', `${ghRequests(report).length} requests, ${ghRequests(report).filter((e) => e.status === 304).length} answered 304, ${value('github.repos.count')} repositories, ${value('github.deployments.count')} production deployments`],
-  ['GitHub: repeated scan', `${ghRequests(again).length} requests, ${ghRequests(again).filter((e) => e.status === 304).length} answered 304 (not counted by GitHub's rate limit), ${againMs.toFixed(0)} ms for the whole scan`],
-  ['repeated scan: answered 304, per collector', revalidated(again)],
+  ['GitHub: repeated scan', `${ghRequests(again).length} answers: ${sentOf(ghRequests(again)).length} requests sent, ${ghRequests(again).filter((e) => e.status === 304).length} answered 304 (not counted by GitHub's rate limit), ${cacheShare(again, 'github').reused} GraphQL answers reused without a request; ${againMs.toFixed(0)} ms for the whole scan`],
+  ['GitLab: repeated scan', `${cacheShare(again, 'gitlab').all} answers: ${cacheShare(again, 'gitlab').all - cacheShare(again, 'gitlab').reused} requests sent, ${again.evidence.filter((e) => e.collector === 'gitlab' && e.status === 304).length} answered 304, ${cacheShare(again, 'gitlab').reused} GraphQL answers reused without a request`],
+  ['repeated scan: answered from the cache (304, or GraphQL reused unchanged), per collector', revalidated(again)],
   ['GitHub: requests per repository', `${(gh.length / ghRepos).toFixed(1)} (${ghGets} REST GETs + ${ghQueries} GraphQL queries for ${ghRepos} repositories)`],
   ['GitHub: at the secondary limit', `${secondaryMinutes.toFixed(1)} min on a real GitHub (900 REST points/min, 2,000 GraphQL points/min, 1 point a query here)`],
   ['GitHub: fits a 5,000/h token', `${fits ? 'yes' : 'no'} (${ghGets} REST requests, ${ghQueries} GraphQL points of 5,000 each an hour)`],
@@ -231,7 +240,7 @@ try {
 }
 // One line for bench/scales.ts, which runs several scales and sets BENCH_SUMMARY.
 if (process.env.BENCH_SUMMARY) {
-  console.log(`BENCH_SUMMARY ${JSON.stringify({ factor, evalMs: Number(evalMs[4].toFixed(1)), scanMs: Math.round(scanMs), floorMs: Math.round(floorMs), peakRssMiB: Math.round(peakRss / 1048576), ghRepos, ghRequests: gh.length, ghQueries, glProjects, glRequests, secondaryMinutes: Number(secondaryMinutes.toFixed(1)), fits })}`);
+  console.log(`BENCH_SUMMARY ${JSON.stringify({ factor, evalMs: Number(evalMs[4].toFixed(1)), scanMs: Math.round(scanMs), floorMs: Math.round(floorMs), peakRssMiB: Math.round(peakRss / 1048576), ghRepos, ghRequests: gh.length, ghQueries, glProjects, glRequests, ghCachePct: Math.round((100 * cacheShare(again, 'github').hits) / Math.max(1, cacheShare(again, 'github').all)), glCachePct: Math.round((100 * cacheShare(again, 'gitlab').hits) / Math.max(1, cacheShare(again, 'gitlab').all)), secondaryMinutes: Number(secondaryMinutes.toFixed(1)), fits })}`);
 }
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

@@ -27,9 +27,9 @@ for (const scale of scales) {
   if (code !== 0) process.exitCode = 1;
 }
 console.log('\n== summary ==');
-console.log('scale  scan ms  floor ms  ratio  peak RSS  GitHub req/repo  at 900/min  fits 5,000/h  GitLab req/project');
-for (const s of summaries as { factor: number; scanMs: number; floorMs: number; peakRssMiB: number; ghRequests: number; ghRepos: number; secondaryMinutes: number; fits: boolean; glRequests: number; glProjects: number }[]) {
+console.log('scale  scan ms  floor ms  ratio  peak RSS  GitHub req/repo  at 900/min  fits 5,000/h  GitLab req/project  repeated from cache GH/GL  evaluate ms');
+for (const s of summaries as { factor: number; scanMs: number; floorMs: number; peakRssMiB: number; ghRequests: number; ghRepos: number; secondaryMinutes: number; fits: boolean; glRequests: number; glProjects: number; ghCachePct: number; glCachePct: number; evalMs: number }[]) {
   console.log([`x${s.factor}`.padEnd(5), String(s.scanMs).padStart(7), String(s.floorMs).padStart(8), (s.scanMs / Math.max(1, s.floorMs)).toFixed(2).padStart(5),
     `${s.peakRssMiB} MiB`.padStart(8), (s.ghRequests / s.ghRepos).toFixed(1).padStart(15), `${s.secondaryMinutes} min`.padStart(10), (s.fits ? 'yes' : 'no').padStart(12),
-    (s.glRequests / s.glProjects).toFixed(1).padStart(18)].join('  '));
+    (s.glRequests / s.glProjects).toFixed(1).padStart(18), `${s.ghCachePct} % / ${s.glCachePct} %`.padStart(25), String(s.evalMs).padStart(11)].join('  '));
 }

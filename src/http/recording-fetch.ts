@@ -24,6 +24,22 @@ export const EVIDENCE_HEADER = 'x-techops-evidence';
  */
 export const REVALIDATED_HEADER = 'x-techops-revalidated-from';
 
+/**
+ * On a GraphQL POST (to `reads.graphql`): a watermark the caller computed from the validated
+ * answers the query's answer depends on (their SHA-256s, say). With a cache, the answer is stored
+ * under it, and the next identical query under the same watermark is answered from the cache
+ * without a request (evidence with `reused_because`: WATERMARK_REASON_HEADER's text). Neither header
+ * is sent.
+ */
+export const WATERMARK_HEADER = 'x-techops-watermark';
+export const WATERMARK_REASON_HEADER = 'x-techops-watermark-reason';
+/** With a watermark: ask anyway (the reused answer did not hold all the caller needs), and keep the new answer. */
+export const WATERMARK_REFRESH_HEADER = 'x-techops-watermark-refresh';
+/** On an answer reused without a request under its watermark: when it was stored. */
+export const REUSED_HEADER = 'x-techops-reused-from';
+/** On every answer with a body: its SHA-256 (for a 304 or a reuse, the cached body's), as the evidence records it. */
+export const DIGEST_HEADER = 'x-techops-sha256';
+
 export interface RecordingFetchOptions {
   collector: string;
   instance: string;
@@ -157,7 +173,26 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
     const redirects: string[] = [];
     // The caller's own validators leave the cache out of this request (it handles the 304 itself).
     const conditional = cache !== undefined && method === 'GET' && !hasValidators(request.headers);
+    let watermark = request.headers.get(WATERMARK_HEADER) ?? undefined;
+    const reason = request.headers.get(WATERMARK_REASON_HEADER) ?? 'what it depends on is unchanged';
+    const refresh = request.headers.has(WATERMARK_REFRESH_HEADER);
+    if (watermark !== undefined || request.headers.has(WATERMARK_REASON_HEADER) || refresh) {
+      const headers: Record<string, string> = {};
+      request.headers.forEach((value, name) => {
+        if (name !== WATERMARK_HEADER && name !== WATERMARK_REASON_HEADER && name !== WATERMARK_REFRESH_HEADER) headers[name] = value;
+      });
+      request = new Request(request.url, { method, headers });
+    }
+    // Only a GraphQL query (a read whose answer has no validator) is kept under a watermark.
+    if (!(method === 'POST' && opts.reads?.graphql && request.url.split('?')[0] === opts.reads.graphql)) watermark = undefined;
     const credential = credentialIdentity(request.headers);
+    if (watermark !== undefined && cache) {
+      const key = cache.key({ method, url: request.url, accept: request.headers.get('accept'), credential, body: posted });
+      const entry = refresh ? undefined : await cache.get(key);
+      if (entry && entry.watermark === watermark) return reuse(request, entry, reason);
+      const answer = await exchange(request, redirects, posted);
+      return answered(request, answer, { key, watermark });
+    }
     for (;;) {
       const target = new URL(request.url);
       if (origin && target.origin !== origin) {
@@ -172,7 +207,8 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
         for (const [name, value] of Object.entries(conditionalHeaders(entry))) headers.set(name, value);
         asked = new Request(request, { headers });
       }
-      const { response, body, id, sha256 } = await exchange(asked, redirects, posted, entry);
+      const answer = await exchange(asked, redirects, posted, entry);
+      const { response, id } = answer;
       const location = response.headers.get('location');
       // A POST is never sent on to another URL: its body was checked for the one it names.
       if (REDIRECTS.includes(response.status) && location && method !== 'POST') {
@@ -190,6 +226,19 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
         request = new Request(next, { method, headers: request.headers });
         continue;
       }
+      return answered(request, answer, key ? { key, entry } : undefined);
+    }
+  };
+
+  /**
+   * The answer handed to the SDK: JSON checked (and parsed once), a 304 turned into the cached 200
+   * it confirmed, a fresh 200 kept in the cache (under its validators, or the caller's watermark).
+   */
+  const answered = (request: Request, answer: { response: Response; body: Buffer; id: string; sha256?: string }, caching?: { key: string; entry?: CachedAnswer; watermark?: string }): Response => {
+      const { response, body, id, sha256 } = answer;
+      const method = request.method.toUpperCase();
+      const entry = caching?.entry;
+      const key = caching?.key;
       const where = `${method} ${opts.redactor.url(request.url)}`;
       // An SDK asking for JSON and given an HTML page (a login portal, a proxy's error page) would
       // otherwise trip over it with a TypeError; say what came back instead.
@@ -214,15 +263,34 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
         const headers = new Headers(revalidatedHeaders(entry, Object.fromEntries(response.headers)));
         headers.set(EVIDENCE_HEADER, id);
         headers.set(REVALIDATED_HEADER, entry.storedAt);
+        headers.set(DIGEST_HEADER, entry.sha256);
         return withParsed(withUrl(new Response(view(entry.body), { status: entry.status, statusText: 'OK (not modified, from cache)', headers }), request.url), parsed);
       }
-      if (key && response.status === 200) cache!.store(key, { status: 200, headers: Object.fromEntries(response.headers), body, sha256 }, new Date());
+      if (key && response.status === 200) {
+        // A GraphQL answer with errors is a failure to read, not an answer to keep.
+        const failedQuery = caching?.watermark !== undefined && (parsed === undefined || (parsed.value as { errors?: unknown } | null)?.errors !== undefined);
+        if (!failedQuery) cache!.store(key, { status: 200, headers: Object.fromEntries(response.headers), body, sha256 }, new Date(), caching?.watermark);
+      }
       const headers = new Headers(response.headers);
       headers.set(EVIDENCE_HEADER, id);
+      if (sha256) headers.set(DIGEST_HEADER, sha256);
       const nullBody = [101, 204, 205, 304].includes(response.status) || method === 'HEAD';
       const out = new Response(nullBody ? null : view(body), { status: response.status, statusText: response.statusText, headers });
       return withParsed(withUrl(out, request.url), nullBody ? undefined : parsed);
-    }
+  };
+
+  /** A GraphQL answer kept under the watermark the caller gives again: no request, one evidence record saying why. */
+  const reuse = (request: Request, entry: CachedAnswer, reason: string): Response => {
+    const rec = recordExchange({
+      method: request.method, url: request.url, status: entry.status, attempt: 1, startedAt: Date.now(),
+      body: entry.body, sha256: entry.sha256, revalidatedFrom: entry.storedAt, reusedBecause: reason,
+    });
+    const checked = parseJson(entry.body);
+    const headers = new Headers(entry.headers);
+    headers.set(EVIDENCE_HEADER, rec.id);
+    headers.set(REUSED_HEADER, entry.storedAt);
+    headers.set(DIGEST_HEADER, entry.sha256);
+    return withParsed(withUrl(new Response(view(entry.body), { status: entry.status, statusText: 'OK (reused from cache, no request)', headers }), request.url), 'parsed' in checked ? checked.parsed : undefined);
   };
   Object.defineProperty(recording, 'failedCount', { get: () => failed });
   return Object.defineProperty(recording, 'requestCount', { get: () => count }) as unknown as RecordingFetch;
