@@ -6,7 +6,7 @@ import type { EvidenceLog } from '../evidence/types.js';
 import type { Redactor } from '../redact.js';
 import { formatIssues } from '../zod-path.js';
 import { HTTP_DEFAULTS, withHttpDefaults } from './defaults.js';
-import { conditionalHeaders, credentialIdentity, hasValidators, revalidatedHeaders, type CachedAnswer, type ConditionalCache } from './conditional-cache.js';
+import { ConditionalCache, conditionalHeaders, credentialIdentity, hasValidators, revalidatedHeaders, type CachedAnswer } from './conditional-cache.js';
 import { ConcurrencyCap } from './concurrency.js';
 import { CollectError } from './errors.js';
 import { exchangeRecorder } from './evidence-record.js';
@@ -295,7 +295,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // the digest the evidence record already took, not a second pass over the body
       const digest = (res as { sha256?: string }).sha256;
       const answer = { status: res.status, headers: flatHeaders(res), body, id, url: where, digest };
-      if (key && res.status === 200) cache!.store(key, { ...answer, sha256: digest }, new Date());
+      if (key && res.status === 200) {
+        cache!.store(key, { ...answer, sha256: digest }, new Date());
+        // Back-pressure: while the cache's writes are behind, the answer waits.
+        await ConditionalCache.room();
+      }
       return answer;
     }
   };

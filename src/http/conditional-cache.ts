@@ -85,6 +85,22 @@ export class ConditionalCache {
   private static folders = new Map<string, Folder>();
 
   /**
+   * Bytes of bodies handed to `store` and not yet on disk, across every instance of the process:
+   * each holds its body until written, and a slow disk (or libuv's four threads busy elsewhere)
+   * would otherwise let them pile up. `room()` waits while they are over PENDING_LIMIT.
+   */
+  private static pending = 0;
+  private static readonly pendingWrites = new Set<Promise<void>>();
+  static readonly PENDING_LIMIT = 16 * 1024 * 1024;
+
+  /** Resolves once the bodies waiting to be written are under PENDING_LIMIT (at once, mostly). */
+  static async room(): Promise<void> {
+    while (ConditionalCache.pending > ConditionalCache.PENDING_LIMIT && ConditionalCache.pendingWrites.size) {
+      await Promise.race(ConditionalCache.pendingWrites);
+    }
+  }
+
+  /**
    * The cache in `dir` (created with mode 0700 when missing), for one collector instance: its
    * writes are its own (`settled()` waits for them only), the folder's key and listing are shared.
    * Undefined, with a warning, when the folder cannot be used.
@@ -140,8 +156,15 @@ export class ConditionalCache {
    */
   store(key: string, answer: { status: number; headers: Record<string, string>; body: Buffer; sha256?: string }, now: Date, watermark?: string): void {
     const write = this.put(key, answer, now, watermark);
+    const bytes = answer.body.length;
+    ConditionalCache.pending += bytes;
     this.writing.add(write);
-    void write.finally(() => this.writing.delete(write));
+    ConditionalCache.pendingWrites.add(write);
+    void write.finally(() => {
+      this.writing.delete(write);
+      ConditionalCache.pendingWrites.delete(write);
+      ConditionalCache.pending -= bytes;
+    });
   }
 
   /** Resolves when every write started so far has ended (never rejects). */
