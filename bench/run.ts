@@ -91,7 +91,7 @@ const sampler = setInterval(() => {
   const m = process.memoryUsage();
   peaks.heapUsed = Math.max(peaks.heapUsed, m.heapUsed);
   peaks.heapTotal = Math.max(peaks.heapTotal, m.heapTotal);
-  peaks.external = Math.max(peaks.external, m.external + m.arrayBuffers);
+  peaks.external = Math.max(peaks.external, m.external); // arrayBuffers is a part of external
 }, 20);
 
 const runScan = () => scan({ config, registry: collectors, model, attestations: [], claims: new Map(), clock: systemClock, log: silentLogger, redactor, version: packageVersion(), derived: catalog.derived, cross: catalog.cross });

@@ -7,7 +7,7 @@ import type { Redactor } from '../redact.js';
 import { formatIssues } from '../zod-path.js';
 import { HTTP_DEFAULTS, withHttpDefaults } from './defaults.js';
 import { ConditionalCache, conditionalHeaders, credentialIdentity, hasValidators, revalidatedHeaders, type CachedAnswer } from './conditional-cache.js';
-import { ConcurrencyCap } from './concurrency.js';
+import { ConcurrencyCap, processCap } from './concurrency.js';
 import { CollectError } from './errors.js';
 import { exchangeRecorder } from './evidence-record.js';
 
@@ -253,7 +253,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (entry) revalidating.set(ref!, entry);
       let res: AxiosResponse;
       try {
-        res = await cap.run(() => instance.request({
+        res = await cap.run(() => processCap.run(() => instance.request({
           url,
           method,
           params,
@@ -261,7 +261,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           signal: opts.signal,
           techopsCacheRef: ref,
           validateStatus: (s) => (s >= 200 && s < 300) || (ro.acceptStatus ?? []).includes(s) || REDIRECTS.includes(s) || (entry !== undefined && s === 304),
-        } as Parameters<AxiosInstance['request']>[0]));
+        } as Parameters<AxiosInstance['request']>[0])));
       } catch (err) {
         throw classify(err, path, opts, redactor);
       } finally {

@@ -3,7 +3,7 @@ import type { Redactor } from '../redact.js';
 import { RequestBudget } from './client.js';
 import { HTTP_DEFAULTS, withHttpDefaults } from './defaults.js';
 import { ConditionalCache, conditionalHeaders, credentialIdentity, hasValidators, revalidatedHeaders, type CachedAnswer } from './conditional-cache.js';
-import { ConcurrencyCap } from './concurrency.js';
+import { ConcurrencyCap, processCap } from './concurrency.js';
 import { CollectError } from './errors.js';
 import { exchangeRecorder } from './evidence-record.js';
 
@@ -101,7 +101,7 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
   };
 
   /** One exchange with the server, recorded as one evidence record; the body read within the limits. */
-  const exchange = (request: Request, redirects: string[], sent?: string, entry?: CachedAnswer) => cap.run(async (): Promise<{ response: Response; body: Buffer; id: string; sha256?: string }> => {
+  const exchange = (request: Request, redirects: string[], sent?: string, entry?: CachedAnswer) => cap.run(() => processCap.run(async (): Promise<{ response: Response; body: Buffer; id: string; sha256?: string }> => {
     const method = request.method.toUpperCase();
     const url = opts.redactor.url(request.url);
     if (!budget.take()) throw new CollectError('budget', `request budget of ${budget.limit} spent for ${opts.collector}/${opts.instance}`, { url });
@@ -158,7 +158,7 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
     }
     const rec = record({ status: response.status, body });
     return { response, body, id: rec.id, sha256: rec.sha256 };
-  });
+  }));
 
   const recording = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     let request = new Request(input, init);
