@@ -102,6 +102,10 @@ const scanMs = performance.now() - started;
 const peakRss = process.resourceUsage().maxRSS * 1024;
 clearInterval(sampler);
 capturing = false;
+// With --expose-gc: the heap still live once the scan is over (the report and what it holds), against the peak above.
+const gc = (globalThis as { gc?: () => void }).gc;
+gc?.();
+const liveAfter = gc ? process.memoryUsage().heapUsed : undefined;
 // Evaluating every criterion on the first scan's signals, alone (the scan does it once, inside its
 // wall time): five times, the slowest and the median; the verdicts must be the report's.
 const states = new Map(report.signals.map((sig) => [sig.id, {
@@ -220,7 +224,7 @@ const rows: [string, string][] = [
   ['requests served by the estate (scan + floor)', String(served.requests)],
   ['bytes received', mib(report.evidence.reduce((n, e) => n + (e.bytes ?? 0), 0))],
   ['peak RSS', `${mib(peakRss)} (before scan ${mib(rssBefore)})`],
-  ['peak heap used / heap / outside the heap', `${mib(peaks.heapUsed)} / ${mib(peaks.heapTotal)} / ${mib(peaks.external)} (sampled every 20 ms)`],
+  ['peak heap used / heap / outside the heap', `${mib(peaks.heapUsed)} / ${mib(peaks.heapTotal)} / ${mib(peaks.external)} (sampled every 20 ms)${liveAfter === undefined ? '' : `; live heap after the scan ${mib(liveAfter)}`}`],
   ['floor: same requests, sequential, bodies discarded', `${floorMs.toFixed(0)} ms for ${gets.length} GETs and ${posted.length} GraphQL POSTs, ${mib(floorBytes)}${floorOtherStatus ? `; ${floorOtherStatus} answered another status than in the scan` : ''}`],
   ['scan overhead over the floor', `${(scanMs - floorMs).toFixed(0)} ms (x${(scanMs / Math.max(1, floorMs)).toFixed(2)})`],
 ];
