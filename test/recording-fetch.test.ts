@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { EvidenceLog } from '../src/evidence/types.js';
 import { RequestBudget } from '../src/http/client.js';
 import { CollectError } from '../src/http/errors.js';
-import { createRecordingFetch, EVIDENCE_HEADER } from '../src/http/recording-fetch.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConditionalCache } from '../src/http/conditional-cache.js';
+import { createRecordingFetch, EVIDENCE_HEADER, parsedJsonOf, REUSED_HEADER, WATERMARK_HEADER, WATERMARK_REASON_HEADER } from '../src/http/recording-fetch.js';
 import { Redactor } from '../src/redact.js';
 import { startServer } from './helpers/http-server.js';
 
@@ -30,6 +34,50 @@ describe('the recording fetch', () => {
       expect.objectContaining({ id, collector: 'github', instance: 'org', method: 'GET', url: `${API}/orgs/acme/repos?per_page=100`, status: 200, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') }),
     ]);
     expect(JSON.stringify(evidence.records)).not.toContain('ghp_secret');
+  });
+
+  it('hands the JSON it parsed to check the body on with the answer, once, so an SDK need not parse it again', async () => {
+    nock(API).get('/j').reply(200, '{"a":[1,2]}', { 'Content-Type': 'application/json' });
+    const { fetch } = make();
+    const res = await fetch(`${API}/j`, { headers: { Accept: 'application/json' } });
+    expect(parsedJsonOf(res)).toEqual({ value: { a: [1, 2] } });
+    expect(parsedJsonOf(res.body)).toEqual({ value: { a: [1, 2] } });
+    // the bytes are there still for a reader that wants them; a read stream has no value left to hand on
+    expect(await res.text()).toBe('{"a":[1,2]}');
+    expect(parsedJsonOf(res)).toBeUndefined();
+  });
+
+  it('reuses a GraphQL answer without a request only under the same watermark, and never keeps one with errors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'techops-watermark-'));
+    try {
+      const cache = ConditionalCache.open(dir)!;
+      const { evidence, fetch } = make({ cache, baseURL: API, reads: { graphql: `${API}/graphql` } });
+      const query = (watermark: string, q = 'query A { viewer { login } }') => fetch(`${API}/graphql`, {
+        method: 'POST', body: JSON.stringify({ query: q }),
+        headers: { Authorization: 'bearer ghp_secretsecretsecret1234', Accept: 'application/json', [WATERMARK_HEADER]: watermark, [WATERMARK_REASON_HEADER]: `list ${watermark} unchanged` },
+      });
+      // neither header reaches the server (an interceptor with badheaders does not match a request carrying them)
+      let calls = 0;
+      nock(API, { badheaders: [WATERMARK_HEADER, WATERMARK_REASON_HEADER] }).post('/graphql').times(2)
+        .reply(() => [200, { data: { viewer: { login: `call${++calls}` } } }, { 'Content-Type': 'application/json' }]);
+      nock(API).post('/graphql').reply(200, { data: null, errors: [{ message: 'boom' }] }, { 'Content-Type': 'application/json' });
+      expect(await (await query('w1')).json()).toEqual({ data: { viewer: { login: 'call1' } } });
+      await cache.settled();
+      const again = await query('w1');
+      expect(again.headers.get(REUSED_HEADER)).toBeTruthy();
+      expect(parsedJsonOf(again)).toEqual({ value: { data: { viewer: { login: 'call1' } } } });
+      expect(await (await query('w2')).json()).toEqual({ data: { viewer: { login: 'call2' } } }); // another watermark: asked again
+      const q2 = 'query B { viewer { id } }';
+      expect((await query('w3', q2)).status).toBe(200); // answered with errors: not kept
+      await cache.settled();
+      nock(API).post('/graphql').reply(200, { data: { viewer: { id: 'x' } } }, { 'Content-Type': 'application/json' });
+      expect(await (await query('w3', q2)).json()).toEqual({ data: { viewer: { id: 'x' } } });
+      expect(evidence.records.map((r) => `${r.status} ${r.reused_because ?? '-'}`)).toEqual(['200 -', '200 list w1 unchanged', '200 -', '200 -', '200 -']);
+      expect(evidence.records[1].revalidated_from).toBeTruthy();
+      expect(evidence.records[1].sha256).toBe(evidence.records[0].sha256);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('passes 304 and error statuses through to the SDK, recorded', async () => {

@@ -4,7 +4,7 @@ import { Octokit } from '@octokit/rest';
 import type { z } from 'zod';
 import type { CollectContext } from '../../src/collector/types.js';
 import { CollectError, isCollectError } from '../../src/http/errors.js';
-import { EVIDENCE_HEADER, REVALIDATED_HEADER } from '../../src/http/recording-fetch.js';
+import { DIGEST_HEADER, EVIDENCE_HEADER, parsedJsonOf, REUSED_HEADER, REVALIDATED_HEADER, WATERMARK_HEADER, WATERMARK_REASON_HEADER, WATERMARK_REFRESH_HEADER } from '../../src/http/recording-fetch.js';
 import type { GithubConfig } from './config.js';
 import { classifyError, FatalGithubError, malformed, parse } from './errors.js';
 import { retryingFetch } from './retry.js';
@@ -20,8 +20,23 @@ import { retryingFetch } from './retry.js';
 
 
 
-/** What a request gave: its parsed data and the evidence ids of every answer it took. */
-type Answered<T> = { data: T; evidence: string[] };
+/**
+ * What a request gave: its parsed data, the evidence ids of every answer it took, and the SHA-256
+ * of each answer's body (what a GraphQL answer that depends on them is kept under: `Reuse`).
+ */
+type Answered<T> = { data: T; evidence: string[]; digests: string[] };
+
+/**
+ * A GraphQL query whose answer may be reused without a request while `watermark` (computed from
+ * the bodies of the validated REST answers it depends on, or a constant for what cannot change)
+ * is the same as when it was stored; `why` says so in the evidence.
+ */
+export interface Reuse {
+  watermark: string;
+  why: string;
+  /** A reused answer this refuses (one that names something that may yet come to exist) is asked for again. */
+  holds?: (data: unknown) => boolean;
+}
 
 export interface GithubApiStats {
   /** Answers revalidated by a 304 Not Modified and served from the core's cache. */
@@ -32,6 +47,8 @@ export interface GithubApiStats {
   evidenceByUrl: Map<string, string>;
   /** Answers received (any status). */
   requests: number;
+  /** GraphQL answers reused from the cache without a request (their watermark unchanged). */
+  reused: number;
 }
 
 /**
@@ -54,7 +71,7 @@ function nextLink(link: unknown): string | undefined {
 
 export class GithubApi {
   readonly octokit: InstanceType<ReturnType<typeof makeOctokitClass>>;
-  readonly stats: GithubApiStats = { notModified: 0, graphql: { queries: 0, cost: 0 }, evidenceByUrl: new Map(), requests: 0 };
+  readonly stats: GithubApiStats = { notModified: 0, graphql: { queries: 0, cost: 0 }, evidenceByUrl: new Map(), requests: 0, reused: 0 };
 
   /** GitHub's GraphQL endpoint: /graphql on github.com, /api/graphql on Enterprise Server (whose REST root is /api/v3). */
   readonly graphqlUrl: string;
@@ -93,6 +110,7 @@ export class GithubApi {
       const response = await inner(input, init);
       this.stats.requests++;
       if (response.headers.has(REVALIDATED_HEADER)) this.stats.notModified++;
+      if (response.headers.has(REUSED_HEADER)) this.stats.reused++;
       const id = response.headers.get(EVIDENCE_HEADER);
       if (id) this.stats.evidenceByUrl.set(normalUrl(response.url || String(input instanceof Request ? input.url : input)), id);
       return response;
@@ -102,6 +120,11 @@ export class GithubApi {
   private evidenceOf(headers: Record<string, string | number | undefined>): string | undefined {
     const id = headers[EVIDENCE_HEADER];
     return typeof id === 'string' ? id : undefined;
+  }
+
+  private digestOf(headers: Record<string, string | number | undefined>): string[] {
+    const digest = headers[DIGEST_HEADER];
+    return typeof digest === 'string' ? [digest] : [];
   }
 
   /** One GET, its body parsed with `schema`. */
@@ -114,7 +137,7 @@ export class GithubApi {
       throw this.classify(err, where);
     }
     const evidence = this.evidenceOf(response.headers);
-    return { data: parse(schema, response.data, where, evidence), evidence: evidence ? [evidence] : [] };
+    return { data: parse(schema, response.data, where, evidence), evidence: evidence ? [evidence] : [], digests: this.digestOf(response.headers) };
   }
 
   /**
@@ -126,6 +149,7 @@ export class GithubApi {
     const where = describe(route, params);
     const items: T[] = [];
     const evidence: string[] = [];
+    const digests: string[] = [];
     const all = { per_page: 100, ...params };
     let url = this.octokit.request.endpoint(route, all).url;
     const seen = new Set([normalUrl(url)]);
@@ -133,6 +157,7 @@ export class GithubApi {
       for await (const response of this.octokit.paginate.iterator(route, all)) {
         const id = this.evidenceOf(response.headers as Record<string, string | undefined>);
         if (id) evidence.push(id);
+        digests.push(...this.digestOf(response.headers as Record<string, string | undefined>));
         const data: unknown = response.data;
         if (!Array.isArray(data)) throw malformed(where, 'expected a list', id);
         const page = data.map((x, i) => parse(item, x, `${where} (item ${i})`, id));
@@ -143,7 +168,7 @@ export class GithubApi {
     } catch (err) {
       throw this.classify(err, where, url);
     }
-    return { data: items, evidence };
+    return { data: items, evidence, digests };
   }
 
   /**
@@ -155,19 +180,21 @@ export class GithubApi {
     const where = describe(route, params);
     const data: T[] = [];
     const evidence: string[] = [];
+    const digests: string[] = [];
     let url = this.octokit.request.endpoint(route, params).url;
     const seen = new Set([normalUrl(url)]);
     try {
       for await (const response of this.octokit.paginate.iterator(route, params)) {
         const id = this.evidenceOf(response.headers as Record<string, string | undefined>);
         if (id) evidence.push(id);
+        digests.push(...this.digestOf(response.headers as Record<string, string | undefined>));
         data.push(parse(schema, response.data, where, id));
         url = nextPage(response.headers.link, seen, where, id) ?? url;
       }
     } catch (err) {
       throw this.classify(err, where, url);
     }
-    return { data, evidence };
+    return { data, evidence, digests };
   }
 
   /**
@@ -175,11 +202,12 @@ export class GithubApi {
    * graphqlUrl), its `data` parsed with `schema`. An answer with `errors` fails as a whole
    * (RATE_LIMITED stops the collection, as a spent REST quota does); `rateLimit` is counted.
    */
-  async graphql<T>(name: string, query: string, variables: Record<string, unknown>, schema: z.ZodType<T>): Promise<Answered<T>> {
+  async graphql<T>(name: string, query: string, variables: Record<string, unknown>, schema: z.ZodType<T>, reuse?: Reuse, refresh = false): Promise<Answered<T>> {
     const where = `POST ${new URL(this.graphqlUrl).pathname} (${name})`;
     let response;
     try {
-      response = await this.octokit.request(`POST ${this.graphqlUrl}`, { query, variables });
+      const headers = reuse ? { [WATERMARK_HEADER]: reuse.watermark, [WATERMARK_REASON_HEADER]: reuse.why, ...(refresh ? { [WATERMARK_REFRESH_HEADER]: '1' } : {}) } : {};
+      response = await this.octokit.request(`POST ${this.graphqlUrl}`, { query, variables, headers });
     } catch (err) {
       throw this.classify(err, where);
     }
@@ -199,13 +227,16 @@ export class GithubApi {
     }
     const data = parse(schema, body?.data, where, evidence);
     const rate = (data as { rateLimit?: { cost: number; remaining: number; resetAt: string } | null }).rateLimit;
-    this.stats.graphql.queries++;
-    if (rate) {
+    // A reused answer cost nothing now: its rateLimit is of when it was asked.
+    const reused = response.headers[REUSED_HEADER] !== undefined;
+    if (reused && reuse?.holds && !reuse.holds(data)) return this.graphql(name, query, variables, schema, reuse, true);
+    if (!reused) this.stats.graphql.queries++;
+    if (rate && !reused) {
       this.stats.graphql.cost += rate.cost;
       this.stats.graphql.remaining = rate.remaining;
       this.stats.graphql.resetAt = rate.resetAt;
     }
-    return { data, evidence: evidence ? [evidence] : [] };
+    return { data, evidence: evidence ? [evidence] : [], digests: this.digestOf(response.headers) };
   }
 
   /** Turns whatever a request threw into one CollectError naming the request. */
@@ -220,7 +251,7 @@ function makeOctokitClass() {
 }
 
 /**
- * Success bodies parsed with `JSON.parse` instead of Octokit's BigInt-safe parser, which on Node 20
+ * Success bodies as the core's fetch parsed them (it checks every JSON body), or else parsed with `JSON.parse` instead of Octokit's BigInt-safe parser, which on Node 20
  * (no source text in JSON.parse's reviver) rewrites every body with a regular expression first and
  * revives every value: 6-7 times slower, and one more copy of each body. No integer GitHub sends
  * that this collector reads comes near 2^53 (ids are below 2^40). As Octokit does, a JSON body that
@@ -233,6 +264,9 @@ function plainJson(octokit: CoreOctokit) {
     const response = await request(options);
     const body: unknown = response.data;
     if (typeof (body as ReadableStream | null)?.getReader !== 'function') return response;
+    // The core's fetch parsed it already, to check it is JSON: that value, not a second parse.
+    const parsed = parsedJsonOf(body as ReadableStream);
+    if (parsed) return { ...response, data: parsed.value };
     const text = await new Response(body as ReadableStream).text();
     const type = String(response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     let data: unknown = text;

@@ -158,7 +158,7 @@ export const userIdOf = (gid: string): number | undefined => {
 };
 
 /** A GraphQL query's answer with the evidence id of its request. */
-export type GraphqlQuery = (query: string, variables: Record<string, unknown>) => Promise<{ data: unknown; evidence: string }>;
+export type GraphqlQuery = (query: string, variables: Record<string, unknown>, reuse?: { watermark: string; why: string }) => Promise<{ data: unknown; evidence: string }>;
 
 /** GET /projects/:id/pipelines?source=merge_request_event */
 export const pipelineSchema = z.object({
@@ -168,6 +168,8 @@ export const pipelineSchema = z.object({
   ref: z.string().nullish(),
   status: z.string(),
   created_at: dateTime,
+  /** What `updated_after` filters on (the list is asked from the day's start: see dayStart). */
+  updated_at: dateTime.nullish(),
 });
 export type Pipeline = z.infer<typeof pipelineSchema>;
 

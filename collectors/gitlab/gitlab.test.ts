@@ -63,7 +63,8 @@ function approvedBy(project: string, iids: number[]) {
 /** The REST approvals, read one by one when GraphQL is not answered. */
 const APPROVALS_ONE_BY_ONE = [11, 12, 13, 14, 15].map((iid) => ({ path: `/api/v4/projects/101/merge_requests/${iid}/approvals`, file: `shop-api/merge_request-${iid}-approvals.json` }))
   .concat([{ path: '/api/v4/projects/102/merge_requests/3/approvals', file: 'docs-site/merge_request-3-approvals.json' }]);
-const since = (after: string) => ({ updated_after: after, order_by: 'updated_at', sort: 'desc', per_page: '100' });
+/** The collector asks from the start of the bound's UTC day (a URL the same all day, for the conditional cache) and filters to the bound itself. */
+const since = (after: string) => ({ updated_after: new Date(Math.floor(Date.parse(after) / 86_400_000) * 86_400_000).toISOString(), order_by: 'updated_at', sort: 'desc', per_page: '100' });
 const treeLink = (rels: [string, number][]) =>
   rels.map(([rel, p]) => `<${BASE}/api/v4/projects/101/repository/tree?page=${p}&per_page=100&recursive=true&ref=main>; rel="${rel}"`).join(', ');
 

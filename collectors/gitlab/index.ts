@@ -3,7 +3,7 @@ import { emitAll, mapPool, type CollectContext, type Collector } from '../../src
 import { HISTORY_BEFORE_WINDOW } from '../../src/delivery/deployments.js';
 import { errorMessage } from '../../src/errors.js';
 import { CollectError } from '../../src/http/errors.js';
-import { EVIDENCE_HEADER } from '../../src/http/recording-fetch.js';
+import { EVIDENCE_HEADER, parsedJsonOf, WATERMARK_HEADER, WATERMARK_REASON_HEADER } from '../../src/http/recording-fetch.js';
 import type { GraphqlQuery } from './api.js';
 import { gitlabConfigSchema, type GitlabConfig } from './config.js';
 import { measureGitlab, measureGitlabIncidents } from './measure.js';
@@ -72,15 +72,19 @@ function publishRecords(ctx: CollectContext<GitlabConfig>, scans: ProjectScan[],
 
 /** Posts a GraphQL query; a refused or failed one throws, so the reader falls back to REST. */
 function graphqlClient(fetch: typeof globalThis.fetch, url: string, token: string): GraphqlQuery {
-  return async (query, variables) => {
+  return async (query, variables, reuse) => {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: {
+        Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json',
+        ...(reuse ? { [WATERMARK_HEADER]: reuse.watermark, [WATERMARK_REASON_HEADER]: reuse.why } : {}),
+      },
       body: JSON.stringify({ query, variables }),
     });
     const evidence = res.headers.get(EVIDENCE_HEADER) ?? '';
     if (res.status !== 200) throw new CollectError('unavailable', `GitLab GraphQL answered HTTP ${res.status}`, { status: res.status, evidence });
-    return { data: await res.json(), evidence };
+    // The core's fetch parsed the body already, to check it is JSON.
+    return { data: parsedJsonOf(res)?.value ?? (await res.json()), evidence };
   };
 }
 

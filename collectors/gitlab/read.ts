@@ -3,6 +3,7 @@ import { mapRead, readAbsent, readOk, type Read } from '../../src/collector/kit.
 import { errorMessage } from '../../src/errors.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { CollectError, isCollectError } from '../../src/http/errors.js';
+import { sha256 } from '../../src/http/evidence-record.js';
 import {
   approvalRuleSchema, deploymentSchema, ENDPOINTS, environmentSchema, mergeRequestApprovalsSchema, mergeRequestDetailSchema,
   mergeRequestSchema, nextQuery, pipelineSchema, PREMIUM, projectSchema, protectedBranchSchema, protectedEnvironmentSchema, releaseSchema, tagSchema, treeEntrySchema,
@@ -163,6 +164,8 @@ const FILE_READS = 8;
 export interface Page<T> {
   items: T[];
   evidence: string[];
+  /** The SHA-256 of each page's body, where every page has one. */
+  digests: string[];
   /** More pages existed than were read (maxPages). */
   truncated: boolean;
 }
@@ -186,24 +189,37 @@ export async function listAll<T>(
   let query: Params = { ...params, per_page: 100 };
   const items: T[] = [];
   const evidence: string[] = [];
+  const digests: string[] = [];
   const keyOf = (q: Params) => JSON.stringify(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]).sort());
   const seen = new Set<string>([keyOf(query)]);
   for (let page = 1; ; page++) {
     const res = await http.getJson(path, schema, { params: query });
     evidence.push(res.evidence);
+    if (res.digest) digests.push(res.digest);
     items.push(...res.data);
-    if (opts.stop && res.data.some(opts.stop)) return { items, evidence, truncated: false };
+    const done = (truncated: boolean) => ({ items, evidence, digests: digests.length === evidence.length ? digests : [], truncated });
+    if (opts.stop && res.data.some(opts.stop)) return done(false);
     const next = nextQuery(res.headers, query);
-    if (!next) return { items, evidence, truncated: false };
+    if (!next) return done(false);
     const key = keyOf(next);
     // A server repeating itself: the list cannot be read whole, so it is not taken as complete.
     if (seen.has(key)) {
       throw new CollectError('malformed', `paging loop: GET ${path} page ${page} links to a page already read (${new URLSearchParams(Object.entries(next).map(([k, v]) => [k, String(v)])).toString()}); the list cannot be read whole`, { evidence: res.evidence });
     }
     seen.add(key);
-    if (page >= maxPages) return { items, evidence, truncated: true };
+    if (page >= maxPages) return done(true);
     query = next;
   }
+}
+
+/**
+ * A time bound of a list's query, rounded down to the start of its UTC day: the window's start
+ * moves with every scan, and a URL that changes every scan can never be answered 304 from the
+ * conditional cache. The list asked for is a superset (a day more at most); each reader keeps
+ * only what the exact bound would have given.
+ */
+export function dayStart(t: number): number {
+  return Math.floor(t / 86_400_000) * 86_400_000;
 }
 
 export async function scanProject(http: HttpClient, project: Project, opts: ScanOptions): Promise<ProjectScan> {
@@ -235,10 +251,11 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
     for (const env of production) {
       try {
         const page = await listAll(http, `${base}/deployments`, deploymentSchema, {
-          environment: env, updated_after: iso(opts.historyStart), order_by: 'updated_at', sort: 'desc',
+          environment: env, updated_after: iso(dayStart(opts.historyStart)), order_by: 'updated_at', sort: 'desc',
         });
         evidence.push(...page.evidence);
-        for (const d of page.items) {
+        // The day asked from is the history's start, rounded down: only those updated since the start itself.
+        for (const d of page.items.filter((x) => Date.parse(x.updated_at) >= opts.historyStart)) {
           deploys.push(deploymentRecord(path, d));
           gitlabStatus.set(d.id, d.status);
         }
@@ -275,11 +292,14 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
     });
   });
 
+  /** The bodies of the merge request list's pages: the watermark of the approvals read in bulk. */
+  let mergeDigests: string[] = [];
   const merges = read('merge_requests', path, async () => {
     if (mrsOff) return { value: [] as MergeRequest[], evidence: [] };
     const page = await listAll(http, `${base}/merge_requests`, mergeRequestSchema, {
-      state: 'merged', updated_after: iso(w.start), order_by: 'updated_at', sort: 'desc',
+      state: 'merged', updated_after: iso(dayStart(w.start)), order_by: 'updated_at', sort: 'desc',
     });
+    mergeDigests = page.digests;
     return { value: page.items.filter((m) => m.merged_at && inWindow(m.merged_at)), evidence: page.evidence };
   });
 
@@ -289,9 +309,9 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
   const listedPipelines = read('pipelines', path, async () => {
     if (mrsOff || project.builds_access_level === 'disabled') return { value: [] as Pipeline[], evidence: [] };
     const page = await listAll(http, `${base}/pipelines`, pipelineSchema, {
-      source: 'merge_request_event', updated_after: iso(w.start), order_by: 'updated_at', sort: 'desc',
+      source: 'merge_request_event', updated_after: iso(dayStart(w.start)), order_by: 'updated_at', sort: 'desc',
     });
-    return { value: page.items, evidence: page.evidence };
+    return { value: page.items.filter((x) => x.updated_at == null || Date.parse(x.updated_at) >= w.start), evidence: page.evidence };
   });
   const pipelines = listedPipelines.then((p) => mapRead(p, (items) => items.filter((x) => inWindow(x.created_at))));
 
@@ -307,7 +327,13 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
   // Approved by someone other than the author: one GraphQL query per 100 merge requests where the
   // instance answers it, else (an old GitLab, GraphQL turned off, a refused query) one REST request each.
   const reviewed = merges.then(async (m) => {
-    const bulk = opts.graphql && m.status === 'ok' && m.data.length ? await approvedInBulk(opts.graphql, path, m.data) : undefined;
+    // A kept answer serves while the merge request list is the same to the byte: an approval is a
+    // note on its merge request, which sets the merge request's updated_at.
+    const reuse = m.status === 'ok' && mergeDigests.length ? {
+      watermark: `merge requests ${sha256(mergeDigests.join(' '))}`,
+      why: `the merged merge requests of ${path} (${m.evidence.join(', ')}) are the same as when this answer was kept: no approval given or withdrawn since (each sets its merge request's updated_at)`,
+    } : undefined;
+    const bulk = opts.graphql && m.status === 'ok' && m.data.length ? await approvedInBulk(opts.graphql, path, m.data, reuse) : undefined;
     if (bulk) return bulk;
     return perMergeRequest(m, 'merge_request_approvals', path, async (mr) => {
       const res = await http.getJson(`${base}/merge_requests/${mr.iid}/approvals`, mergeRequestApprovalsSchema);
@@ -443,7 +469,7 @@ async function readIncidents(http: HttpClient, project: Project, w: Span): Promi
  * pages of 100; undefined when the query fails or answers with errors or without a merge request
  * asked for, so the caller reads them one by one instead (the figure must not rest on a part).
  */
-async function approvedInBulk(graphql: GraphqlQuery, path: string, merges: MergeRequest[]): Promise<Read<Map<number, boolean>> | undefined> {
+async function approvedInBulk(graphql: GraphqlQuery, path: string, merges: MergeRequest[], reuse?: { watermark: string; why: string }): Promise<Read<Map<number, boolean>> | undefined> {
   const out = new Map<number, boolean>();
   const evidence: string[] = [];
   try {
@@ -451,7 +477,7 @@ async function approvedInBulk(graphql: GraphqlQuery, path: string, merges: Merge
       const chunk = merges.slice(i, i + 100);
       let after: string | null | undefined;
       do {
-        const res = await graphql(APPROVED_BY_QUERY, { path, iids: chunk.map((m) => String(m.iid)), after });
+        const res = await graphql(APPROVED_BY_QUERY, { path, iids: chunk.map((m) => String(m.iid)), after }, reuse);
         evidence.push(res.evidence);
         const parsed = approvedByResponseSchema.safeParse(res.data);
         const page = parsed.success ? parsed.data.data?.project?.mergeRequests : undefined;

@@ -25,6 +25,12 @@ export interface EvidenceRecord {
    * sha256, excerpt) is the cached one the 304 confirmed, stored at this time.
    */
   revalidated_from?: string;
+  /**
+   * Set when no request was sent at all: the answer stored at `revalidated_from` was reused
+   * because what it depends on is unchanged (this says what, naming the evidence that shows it).
+   * Only for answers without validators of their own (GraphQL); `status` is the stored answer's.
+   */
+  reused_because?: string;
 }
 
 export class EvidenceLog {

@@ -6,10 +6,11 @@ import type { EvidenceLog } from '../evidence/types.js';
 import type { Redactor } from '../redact.js';
 import { formatIssues } from '../zod-path.js';
 import { HTTP_DEFAULTS, withHttpDefaults } from './defaults.js';
-import { conditionalHeaders, credentialIdentity, hasValidators, revalidatedHeaders, type CachedAnswer, type ConditionalCache } from './conditional-cache.js';
-import { ConcurrencyCap } from './concurrency.js';
+import { ConditionalCache, conditionalHeaders, credentialIdentity, hasValidators, revalidatedHeaders, type CachedAnswer } from './conditional-cache.js';
+import { ConcurrencyCap, processCap } from './concurrency.js';
 import { CollectError } from './errors.js';
 import { exchangeRecorder } from './evidence-record.js';
+import { boundHeapGrowth } from './heap-growth.js';
 
 /**
  * The one HTTP client every collector uses (axios, with axios-retry for the retry loop).
@@ -55,6 +56,8 @@ export interface HttpResponse<T> {
   evidence: string;
   /** Set when the server answered 304 and this is the cached answer: when it was stored. */
   revalidatedFrom?: string;
+  /** The SHA-256 of the body given (for a 304, the cached body's), as the evidence records it. */
+  digest?: string;
 }
 
 export interface RequestOptions {
@@ -92,6 +95,7 @@ export class RequestBudget {
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
+  boundHeapGrowth();
   const opts = withHttpDefaults(options);
   const { redactor, evidence } = opts;
   const headers: Record<string, string> = { 'User-Agent': 'techops', Accept: 'application/json', ...opts.headers };
@@ -251,7 +255,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (entry) revalidating.set(ref!, entry);
       let res: AxiosResponse;
       try {
-        res = await cap.run(() => instance.request({
+        res = await cap.run(() => processCap.run(() => instance.request({
           url,
           method,
           params,
@@ -259,7 +263,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           signal: opts.signal,
           techopsCacheRef: ref,
           validateStatus: (s) => (s >= 200 && s < 300) || (ro.acceptStatus ?? []).includes(s) || REDIRECTS.includes(s) || (entry !== undefined && s === 304),
-        } as Parameters<AxiosInstance['request']>[0]));
+        } as Parameters<AxiosInstance['request']>[0])));
       } catch (err) {
         throw classify(err, path, opts, redactor);
       } finally {
@@ -287,12 +291,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       const where = fullUrl(res.config);
       if (entry && res.status === 304) {
-        return { status: entry.status, headers: revalidatedHeaders(entry, flatHeaders(res)), body: entry.body, id, url: where, revalidatedFrom: entry.storedAt };
+        return { status: entry.status, headers: revalidatedHeaders(entry, flatHeaders(res)), body: entry.body, id, url: where, revalidatedFrom: entry.storedAt, digest: entry.sha256 };
       }
       const body = toBuffer(res.data) ?? Buffer.alloc(0);
-      const answer = { status: res.status, headers: flatHeaders(res), body, id, url: where };
       // the digest the evidence record already took, not a second pass over the body
-      if (key && res.status === 200) cache!.store(key, { ...answer, sha256: (res as { sha256?: string }).sha256 }, new Date());
+      const digest = (res as { sha256?: string }).sha256;
+      const answer = { status: res.status, headers: flatHeaders(res), body, id, url: where, digest };
+      if (key && res.status === 200) {
+        cache!.store(key, { ...answer, sha256: digest }, new Date());
+        // Back-pressure: while the cache's writes are behind, the answer waits.
+        await ConditionalCache.room();
+      }
       return answer;
     }
   };
@@ -327,8 +336,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return client;
 
   async function getText(path: string, ro?: RequestOptions): Promise<HttpResponse<string>> {
-      const { status, headers, body, id, revalidatedFrom } = await request(path, ro);
-      return { data: body.toString('utf8'), status, headers, evidence: id, revalidatedFrom };
+      const { status, headers, body, id, revalidatedFrom, digest } = await request(path, ro);
+      return { data: body.toString('utf8'), status, headers, evidence: id, revalidatedFrom, digest };
   }
 
   async function getJson<T>(path: string, schema: z.ZodType<T>, ro?: RequestOptions): Promise<HttpResponse<T>> {
@@ -354,7 +363,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const issues = formatIssues(parsed.error).slice(0, 3).join('; ');
         throw new CollectError('malformed', `unexpected response from ${where}: ${issues}`, { url: where, status: res.status, evidence: id });
       }
-      return { data: parsed.data, status: res.status, headers: res.headers, evidence: id, revalidatedFrom: res.revalidatedFrom };
+      return { data: parsed.data, status: res.status, headers: res.headers, evidence: id, revalidatedFrom: res.revalidatedFrom, digest: res.digest };
   }
 }
 
@@ -368,6 +377,7 @@ interface Answer {
   /** The URL answered (after redirects), with its query, credentials not yet removed. */
   url: string;
   revalidatedFrom?: string;
+  digest?: string;
 }
 
 const REDIRECTS = [301, 302, 303, 307, 308];

@@ -22,3 +22,13 @@ export class ConcurrencyCap {
     }
   }
 }
+
+/**
+ * Requests in flight in the whole process, across every collector instance: each instance may
+ * have its own `max_concurrency` (10 by default) in flight, and eleven systems scanned at once
+ * would hold a hundred bodies and their parsed copies in memory at the same moment, on a machine
+ * whose cores cannot process more than a few at a time. An instance's request takes its own slot
+ * first, then one of these.
+ */
+export const PROCESS_MAX_CONCURRENCY = 16;
+export const processCap = new ConcurrencyCap(PROCESS_MAX_CONCURRENCY);

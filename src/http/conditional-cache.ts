@@ -35,6 +35,11 @@ export interface CachedAnswer {
   storedAt: string;
   sha256: string;
   body: Buffer;
+  /**
+   * For an answer that has no validator of its own (a GraphQL POST): what it was read under, as
+   * its caller computed it from the validated answers it depends on; reused only under the same.
+   */
+  watermark?: string;
 }
 
 interface Folder {
@@ -53,6 +58,7 @@ interface Metadata {
   stored_at: string;
   sha256: string;
   bytes: number;
+  watermark?: string;
 }
 
 /** Headers never kept: they describe one connection or one exchange, not the representation. */
@@ -79,6 +85,22 @@ export class ConditionalCache {
   private static folders = new Map<string, Folder>();
 
   /**
+   * Bytes of bodies handed to `store` and not yet on disk, across every instance of the process:
+   * each holds its body until written, and a slow disk (or libuv's four threads busy elsewhere)
+   * would otherwise let them pile up. `room()` waits while they are over PENDING_LIMIT.
+   */
+  private static pending = 0;
+  private static readonly pendingWrites = new Set<Promise<void>>();
+  static readonly PENDING_LIMIT = 16 * 1024 * 1024;
+
+  /** Resolves once the bodies waiting to be written are under PENDING_LIMIT (at once, mostly). */
+  static async room(): Promise<void> {
+    while (ConditionalCache.pending > ConditionalCache.PENDING_LIMIT && ConditionalCache.pendingWrites.size) {
+      await Promise.race(ConditionalCache.pendingWrites);
+    }
+  }
+
+  /**
    * The cache in `dir` (created with mode 0700 when missing), for one collector instance: its
    * writes are its own (`settled()` waits for them only), the folder's key and listing are shared.
    * Undefined, with a warning, when the folder cannot be used.
@@ -102,10 +124,11 @@ export class ConditionalCache {
   }
 
   /** The entry's name: method, URL, Accept and credential identity, under the folder's secret. */
-  key(parts: { method: string; url: string; accept?: string | null; credential: string }): string {
-    return createHmac('sha256', this.secret)
-      .update([parts.method.toUpperCase(), parts.url, parts.accept ?? '', parts.credential].join('\0'))
-      .digest('hex');
+  key(parts: { method: string; url: string; accept?: string | null; credential: string; body?: string }): string {
+    const fields = [parts.method.toUpperCase(), parts.url, parts.accept ?? '', parts.credential];
+    // A POST's document and variables are part of what is asked (a GET's key is as it always was).
+    if (parts.body !== undefined) fields.push(parts.body);
+    return createHmac('sha256', this.secret).update(fields.join('\0')).digest('hex');
   }
 
   async get(key: string): Promise<CachedAnswer | undefined> {
@@ -113,13 +136,13 @@ export class ConditionalCache {
     try {
       const meta = JSON.parse(await readFile(join(this.dir, `${key}.json`), 'utf8')) as Metadata;
       if (meta?.v !== 1 || meta.key !== key || typeof meta.sha256 !== 'string' || typeof meta.status !== 'number') return undefined;
-      if (!meta.etag && !meta.last_modified) return undefined;
+      if (!meta.etag && !meta.last_modified && !meta.watermark) return undefined;
       if (typeof meta.headers !== 'object' || meta.headers === null) return undefined;
       const body = await readFile(join(this.dir, `${key}.body`));
       if (body.length !== meta.bytes || sha256(body) !== meta.sha256) return undefined;
       return {
         status: meta.status, etag: meta.etag, lastModified: meta.last_modified, contentType: meta.content_type,
-        headers: meta.headers, storedAt: meta.stored_at, sha256: meta.sha256, body,
+        headers: meta.headers, storedAt: meta.stored_at, sha256: meta.sha256, body, watermark: meta.watermark,
       };
     } catch {
       // missing, unreadable or corrupt: as if never stored
@@ -131,10 +154,17 @@ export class ConditionalCache {
    * Keeps a 200 answer that carries a validator (anything else is not kept), in the background:
    * the answer goes to its caller at once; `settled()` waits for the writes.
    */
-  store(key: string, answer: { status: number; headers: Record<string, string>; body: Buffer; sha256?: string }, now: Date): void {
-    const write = this.put(key, answer, now);
+  store(key: string, answer: { status: number; headers: Record<string, string>; body: Buffer; sha256?: string }, now: Date, watermark?: string): void {
+    const write = this.put(key, answer, now, watermark);
+    const bytes = answer.body.length;
+    ConditionalCache.pending += bytes;
     this.writing.add(write);
-    void write.finally(() => this.writing.delete(write));
+    ConditionalCache.pendingWrites.add(write);
+    void write.finally(() => {
+      this.writing.delete(write);
+      ConditionalCache.pendingWrites.delete(write);
+      ConditionalCache.pending -= bytes;
+    });
   }
 
   /** Resolves when every write started so far has ended (never rejects). */
@@ -142,17 +172,17 @@ export class ConditionalCache {
     while (this.writing.size) await Promise.all([...this.writing]);
   }
 
-  async put(key: string, answer: { status: number; headers: Record<string, string>; body: Buffer; sha256?: string }, now: Date): Promise<void> {
+  async put(key: string, answer: { status: number; headers: Record<string, string>; body: Buffer; sha256?: string }, now: Date, watermark?: string): Promise<void> {
     if (this.broken || answer.status !== 200) return;
     const etag = answer.headers.etag;
     const lastModified = answer.headers['last-modified'];
-    if (!etag && !lastModified) return;
+    if (!etag && !lastModified && !watermark) return;
     if (/no-store/i.test(answer.headers['cache-control'] ?? '')) return;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(answer.headers)) if (!DROPPED.has(name)) headers[name] = value;
     const meta: Metadata = {
       v: 1, key, status: answer.status, etag, last_modified: lastModified, content_type: answer.headers['content-type'],
-      headers, stored_at: now.toISOString(), sha256: answer.sha256 ?? sha256(answer.body), bytes: answer.body.length,
+      headers, stored_at: now.toISOString(), sha256: answer.sha256 ?? sha256(answer.body), bytes: answer.body.length, watermark,
     };
     const tmp = `.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     const bodyFile = join(this.dir, `${key}.body`);

@@ -23,6 +23,8 @@ export interface Exchange {
   redirects?: string[];
   /** When the body came from the conditional cache after a 304: when it was stored. */
   revalidatedFrom?: string;
+  /** No request was sent: the cached answer (stored at revalidatedFrom) still holds, for this reason. */
+  reusedBecause?: string;
 }
 
 /** Records one exchange; the record (its id, and the body's digest for the cache to reuse). */
@@ -54,6 +56,7 @@ export function exchangeRecorder(opts: {
       excerpt: x.body ? excerpt(x.body, opts.excerptChars, redactor) : undefined,
       redirects: x.redirects?.length ? x.redirects.map((r) => redactor.url(r)) : undefined,
       revalidated_from: x.revalidatedFrom,
+      reused_because: x.reusedBecause,
     });
 }
 

@@ -2,10 +2,11 @@ import type { EvidenceLog } from '../evidence/types.js';
 import type { Redactor } from '../redact.js';
 import { RequestBudget } from './client.js';
 import { HTTP_DEFAULTS, withHttpDefaults } from './defaults.js';
-import { conditionalHeaders, credentialIdentity, hasValidators, revalidatedHeaders, type CachedAnswer, type ConditionalCache } from './conditional-cache.js';
-import { ConcurrencyCap } from './concurrency.js';
+import { ConditionalCache, conditionalHeaders, credentialIdentity, hasValidators, revalidatedHeaders, type CachedAnswer } from './conditional-cache.js';
+import { ConcurrencyCap, processCap } from './concurrency.js';
 import { CollectError } from './errors.js';
 import { exchangeRecorder } from './evidence-record.js';
+import { boundHeapGrowth } from './heap-growth.js';
 
 /**
  * A WHATWG `fetch` for SDKs that take one (Octokit's `request.fetch`, for instance), so that
@@ -23,6 +24,22 @@ export const EVIDENCE_HEADER = 'x-techops-evidence';
  * a caller that wants the 304 itself sends its own If-None-Match / If-Modified-Since.
  */
 export const REVALIDATED_HEADER = 'x-techops-revalidated-from';
+
+/**
+ * On a GraphQL POST (to `reads.graphql`): a watermark the caller computed from the validated
+ * answers the query's answer depends on (their SHA-256s, say). With a cache, the answer is stored
+ * under it, and the next identical query under the same watermark is answered from the cache
+ * without a request (evidence with `reused_because`: WATERMARK_REASON_HEADER's text). Neither header
+ * is sent.
+ */
+export const WATERMARK_HEADER = 'x-techops-watermark';
+export const WATERMARK_REASON_HEADER = 'x-techops-watermark-reason';
+/** With a watermark: ask anyway (the reused answer did not hold all the caller needs), and keep the new answer. */
+export const WATERMARK_REFRESH_HEADER = 'x-techops-watermark-refresh';
+/** On an answer reused without a request under its watermark: when it was stored. */
+export const REUSED_HEADER = 'x-techops-reused-from';
+/** On every answer with a body: its SHA-256 (for a 304 or a reuse, the cached body's), as the evidence records it. */
+export const DIGEST_HEADER = 'x-techops-sha256';
 
 export interface RecordingFetchOptions {
   collector: string;
@@ -65,6 +82,7 @@ const REDIRECTS = [301, 302, 303, 307, 308];
 const MAX_REDIRECTS = 3;
 
 export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetch {
+  boundHeapGrowth();
   const budget = opts.budget ?? new RequestBudget(HTTP_DEFAULTS.budget);
   const settings = withHttpDefaults({ maxBodyBytes: opts.maxBodyBytes, timeoutMs: opts.timeoutMs, excerptChars: opts.excerptChars, maxConcurrency: opts.maxConcurrency });
   const cap = opts.cap ?? new ConcurrencyCap(settings.maxConcurrency);
@@ -85,7 +103,7 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
   };
 
   /** One exchange with the server, recorded as one evidence record; the body read within the limits. */
-  const exchange = (request: Request, redirects: string[], sent?: string, entry?: CachedAnswer) => cap.run(async (): Promise<{ response: Response; body: Buffer; id: string; sha256?: string }> => {
+  const exchange = (request: Request, redirects: string[], sent?: string, entry?: CachedAnswer) => cap.run(() => processCap.run(async (): Promise<{ response: Response; body: Buffer; id: string; sha256?: string }> => {
     const method = request.method.toUpperCase();
     const url = opts.redactor.url(request.url);
     if (!budget.take()) throw new CollectError('budget', `request budget of ${budget.limit} spent for ${opts.collector}/${opts.instance}`, { url });
@@ -142,7 +160,7 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
     }
     const rec = record({ status: response.status, body });
     return { response, body, id: rec.id, sha256: rec.sha256 };
-  });
+  }));
 
   const recording = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     let request = new Request(input, init);
@@ -157,7 +175,26 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
     const redirects: string[] = [];
     // The caller's own validators leave the cache out of this request (it handles the 304 itself).
     const conditional = cache !== undefined && method === 'GET' && !hasValidators(request.headers);
+    let watermark = request.headers.get(WATERMARK_HEADER) ?? undefined;
+    const reason = request.headers.get(WATERMARK_REASON_HEADER) ?? 'what it depends on is unchanged';
+    const refresh = request.headers.has(WATERMARK_REFRESH_HEADER);
+    if (watermark !== undefined || request.headers.has(WATERMARK_REASON_HEADER) || refresh) {
+      const headers: Record<string, string> = {};
+      request.headers.forEach((value, name) => {
+        if (name !== WATERMARK_HEADER && name !== WATERMARK_REASON_HEADER && name !== WATERMARK_REFRESH_HEADER) headers[name] = value;
+      });
+      request = new Request(request.url, { method, headers });
+    }
+    // Only a GraphQL query (a read whose answer has no validator) is kept under a watermark.
+    if (!(method === 'POST' && opts.reads?.graphql && request.url.split('?')[0] === opts.reads.graphql)) watermark = undefined;
     const credential = credentialIdentity(request.headers);
+    if (watermark !== undefined && cache) {
+      const key = cache.key({ method, url: request.url, accept: request.headers.get('accept'), credential, body: posted });
+      const entry = refresh ? undefined : await cache.get(key);
+      if (entry && entry.watermark === watermark) return reuse(request, entry, reason);
+      const answer = await exchange(request, redirects, posted);
+      return answered(request, answer, { key, watermark });
+    }
     for (;;) {
       const target = new URL(request.url);
       if (origin && target.origin !== origin) {
@@ -172,7 +209,10 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
         for (const [name, value] of Object.entries(conditionalHeaders(entry))) headers.set(name, value);
         asked = new Request(request, { headers });
       }
-      const { response, body, id, sha256 } = await exchange(asked, redirects, posted, entry);
+      const answer = await exchange(asked, redirects, posted, entry);
+      const { response, id } = answer;
+      // Back-pressure: while the cache's writes are behind, the answer waits (and its slot stays taken).
+      if (cache) await ConditionalCache.room();
       const location = response.headers.get('location');
       // A POST is never sent on to another URL: its body was checked for the one it names.
       if (REDIRECTS.includes(response.status) && location && method !== 'POST') {
@@ -190,31 +230,71 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
         request = new Request(next, { method, headers: request.headers });
         continue;
       }
+      return answered(request, answer, key ? { key, entry } : undefined);
+    }
+  };
+
+  /**
+   * The answer handed to the SDK: JSON checked (and parsed once), a 304 turned into the cached 200
+   * it confirmed, a fresh 200 kept in the cache (under its validators, or the caller's watermark).
+   */
+  const answered = (request: Request, answer: { response: Response; body: Buffer; id: string; sha256?: string }, caching?: { key: string; entry?: CachedAnswer; watermark?: string }): Response => {
+      const { response, body, id, sha256 } = answer;
+      const method = request.method.toUpperCase();
+      const entry = caching?.entry;
+      const key = caching?.key;
       const where = `${method} ${opts.redactor.url(request.url)}`;
       // An SDK asking for JSON and given an HTML page (a login portal, a proxy's error page) would
       // otherwise trip over it with a TypeError; say what came back instead.
       const type = response.headers.get('content-type') ?? '';
       const wantsJson = /json/i.test(request.headers.get('accept') ?? '');
-      if (wantsJson && response.status >= 200 && response.status < 300 && (method === 'GET' || method === 'POST') && response.status !== 204) {
-        const problem = /json/i.test(type) ? jsonProblem(body) : `got ${type.split(';')[0].trim() || 'a body without a content type'}`;
-        if (problem) {
+      const revalidated = entry !== undefined && response.status === 304;
+      // The body the caller gets: for a 304, the cached 200 it confirmed.
+      const given = revalidated ? entry.body : body;
+      const givenStatus = revalidated ? entry.status : response.status;
+      // Parsed once, here, to check it is JSON; the value is handed on with the answer (parsedJsonOf) so the SDK need not parse it again.
+      let parsed: { value: unknown } | undefined;
+      if (wantsJson && givenStatus >= 200 && givenStatus < 300 && (method === 'GET' || method === 'POST') && givenStatus !== 204) {
+        const givenType = revalidated ? (entry.headers['content-type'] ?? type) : type;
+        const checked = /json/i.test(givenType) ? parseJson(given) : { problem: `got ${givenType.split(';')[0].trim() || 'a body without a content type'}` };
+        if ('problem' in checked) {
           failed++;
-          throw new CollectError('malformed', `malformed response from ${where}: expected JSON, ${problem} (HTTP ${response.status}, ${body.length} bytes)`, { url: where, status: response.status, evidence: id });
+          throw new CollectError('malformed', `malformed response from ${where}: expected JSON, ${checked.problem} (HTTP ${givenStatus}, ${given.length} bytes)`, { url: where, status: givenStatus, evidence: id });
         }
+        parsed = checked.parsed;
       }
-      if (entry && response.status === 304) {
+      if (revalidated) {
         const headers = new Headers(revalidatedHeaders(entry, Object.fromEntries(response.headers)));
         headers.set(EVIDENCE_HEADER, id);
         headers.set(REVALIDATED_HEADER, entry.storedAt);
-        return withUrl(new Response(new Uint8Array(entry.body), { status: entry.status, statusText: 'OK (not modified, from cache)', headers }), request.url);
+        headers.set(DIGEST_HEADER, entry.sha256);
+        return withParsed(withUrl(new Response(view(entry.body), { status: entry.status, statusText: 'OK (not modified, from cache)', headers }), request.url), parsed);
       }
-      if (key && response.status === 200) cache!.store(key, { status: 200, headers: Object.fromEntries(response.headers), body, sha256 }, new Date());
+      if (key && response.status === 200) {
+        // A GraphQL answer with errors is a failure to read, not an answer to keep.
+        const failedQuery = caching?.watermark !== undefined && (parsed === undefined || (parsed.value as { errors?: unknown } | null)?.errors !== undefined);
+        if (!failedQuery) cache!.store(key, { status: 200, headers: Object.fromEntries(response.headers), body, sha256 }, new Date(), caching?.watermark);
+      }
       const headers = new Headers(response.headers);
       headers.set(EVIDENCE_HEADER, id);
+      if (sha256) headers.set(DIGEST_HEADER, sha256);
       const nullBody = [101, 204, 205, 304].includes(response.status) || method === 'HEAD';
-      const out = new Response(nullBody ? null : new Uint8Array(body), { status: response.status, statusText: response.statusText, headers });
-      return withUrl(out, request.url);
-    }
+      const out = new Response(nullBody ? null : view(body), { status: response.status, statusText: response.statusText, headers });
+      return withParsed(withUrl(out, request.url), nullBody ? undefined : parsed);
+  };
+
+  /** A GraphQL answer kept under the watermark the caller gives again: no request, one evidence record saying why. */
+  const reuse = (request: Request, entry: CachedAnswer, reason: string): Response => {
+    const rec = recordExchange({
+      method: request.method, url: request.url, status: entry.status, attempt: 1, startedAt: Date.now(),
+      body: entry.body, sha256: entry.sha256, revalidatedFrom: entry.storedAt, reusedBecause: reason,
+    });
+    const checked = parseJson(entry.body);
+    const headers = new Headers(entry.headers);
+    headers.set(EVIDENCE_HEADER, rec.id);
+    headers.set(REUSED_HEADER, entry.storedAt);
+    headers.set(DIGEST_HEADER, entry.sha256);
+    return withParsed(withUrl(new Response(view(entry.body), { status: entry.status, statusText: 'OK (reused from cache, no request)', headers }), request.url), 'parsed' in checked ? checked.parsed : undefined);
   };
   Object.defineProperty(recording, 'failedCount', { get: () => failed });
   return Object.defineProperty(recording, 'requestCount', { get: () => count }) as unknown as RecordingFetch;
@@ -268,15 +348,52 @@ export function graphqlWriteOperation(document: string): string | undefined {
   return undefined;
 }
 
-/** Why a body that says it is JSON is not: empty, or does not parse. */
-function jsonProblem(body: Buffer): string | undefined {
-  if (body.length === 0) return undefined; // octokit reads an empty 2xx body as no data
+/** A body that says it is JSON, parsed; or why it is not JSON. Empty is no value (octokit reads an empty 2xx body as no data). */
+function parseJson(body: Buffer): { parsed?: { value: unknown } } | { problem: string } {
+  if (body.length === 0) return {};
   try {
-    JSON.parse(body.toString('utf8'));
-    return undefined;
+    return { parsed: { value: JSON.parse(body.toString('utf8')) } };
   } catch (err) {
-    return `got invalid JSON (${(err as Error).message})`;
+    return { problem: `got invalid JSON (${(err as Error).message})` };
   }
+}
+
+/**
+ * A Response's body of the bytes read, without a copy: a Response built from a Uint8Array copies
+ * it at once, while a stream hands the Buffer over only if someone reads it (an SDK that takes the
+ * value from parsedJsonOf never does).
+ */
+function view(body: Buffer): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (body.length) controller.enqueue(new Uint8Array(body.buffer, body.byteOffset, body.length));
+      controller.close();
+    },
+  });
+}
+
+/**
+ * The JSON value of an answer's body, parsed once by the recording fetch, by the body's stream: an
+ * SDK that is handed the stream rather than the Response (Octokit with parseSuccessResponseBody
+ * off) finds it there, and a Response rebuilt around the same stream (a retry wrapper) keeps it.
+ * Weak: a value nobody asks for goes with its stream.
+ */
+const parsedBodies = new WeakMap<object, { value: unknown }>();
+
+function withParsed(response: Response, parsed: { value: unknown } | undefined): Response {
+  if (parsed && response.body) parsedBodies.set(response.body, parsed);
+  return response;
+}
+
+/**
+ * The body of an answer of this fetch, already parsed (`{ value }`), given the Response or its
+ * body stream; undefined when it was not JSON asked for as JSON, or the stream was read (the value
+ * goes with the first reader, so a body is never taken twice).
+ */
+export function parsedJsonOf(body: Response | ReadableStream | null | undefined): { value: unknown } | undefined {
+  const stream = body instanceof Response ? body.body : body;
+  if (!stream || (stream as ReadableStream).locked) return undefined;
+  return parsedBodies.get(stream);
 }
 
 async function readBounded(response: Response, max: number, where: string): Promise<Buffer> {
@@ -288,7 +405,8 @@ async function readBounded(response: Response, max: number, where: string): Prom
     if (size > max) {
       throw new CollectError('malformed', `response from ${where} is larger than ${max} bytes`);
     }
-    chunks.push(Buffer.from(chunk));
+    // A view of the chunk, not a copy (Buffer.from(uint8Array) copies): the concat below copies once.
+    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
-  return Buffer.concat(chunks);
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
 }

@@ -125,6 +125,7 @@ export const reportSchema = z
         sha256: z.string().optional(), excerpt: z.string().optional(),
         redirects: z.array(z.string()).optional().describe('The URLs that redirected to this one, first to last'),
         revalidated_from: z.string().optional().describe('The server answered 304 Not Modified: bytes, sha256 and excerpt are of the cached body it confirmed, stored at this time'),
+        reused_because: z.string().optional().describe('No request was sent: the cached answer stored at revalidated_from was reused because what it depends on is unchanged (this says what, naming the evidence that shows it)'),
       }),
     ),
     dora: z

@@ -87,7 +87,13 @@ class Containment {
     const { owner, name } = this.repo;
     for (const batch of batches(shas, HISTORIES_PER_QUERY)) {
       const variables = Object.fromEntries([['owner', owner], ['name', name], ...batch.map((sha, i) => [`o${i}`, sha])]);
-      const got = await this.api.graphql('deployment histories', historiesQuery(batch.length), variables, historiesAnswerSchema);
+      // A commit's ancestors cannot change (its id is a hash of them): a kept answer holds as long as
+      // it knew every commit asked for (one GitHub did not know may have been pushed since).
+      const got = await this.api.graphql('deployment histories', historiesQuery(batch.length), variables, historiesAnswerSchema, {
+        watermark: 'commit ancestry is immutable',
+        why: 'a commit\'s ancestors cannot change (its id is a hash of them), and the kept answer knew every commit asked for',
+        holds: (data) => batch.every((_, i) => (data as { repository?: Record<string, { history?: unknown } | null> | null }).repository?.[`h${i}`]?.history !== undefined),
+      });
       this.evidence.push(...got.evidence);
       batch.forEach((sha, i) => {
         const history = got.data.repository?.[`h${i}`]?.history;
