@@ -88,7 +88,7 @@ export const githubCollector: Collector<GithubConfig> = {
     }
 
     const { requests, notModified, reused } = api.stats;
-    const reusedNote = reused ? `, ${reused} GraphQL answers reused unchanged without a request` : '';
+    const reusedNote = reused ? `, ${reused} GraphQL ${reused === 1 ? 'answer' : 'answers'} reused unchanged without a request` : '';
     measured.set('github.api.reachable', value(true, evidence.slice(0, 1), `${cfg.api_url}: ${requests} answers, ${notModified} of them 304 Not Modified served from the ETag cache${reusedNote}`));
     emitAll(ctx, GITHUB_SIGNALS, new Map([...measured].map(([id, m]) => [id, noted(m)])), 'not measured');
   },

@@ -1,5 +1,4 @@
 import { readFailed, type Read } from '../../../src/collector/kit.js';
-import { sha256 } from '../../../src/http/evidence-record.js';
 import type { Window } from '../../../src/collector/types.js';
 import { HISTORY_BEFORE_WINDOW } from '../../../src/delivery/deployments.js';
 import { inWindow, type DeploymentRecord } from '../../../src/delivery/records.js';
@@ -33,14 +32,11 @@ export async function readDeployments(api: GithubApi, repo: Repo, w: Window, isP
   const { owner, name } = repo;
   const start = w.start.getTime();
   let nodeIds = new Map<number, string>();
-  /** The bodies of the deployment list's pages, for the watermark of the statuses read in bulk. */
-  let listDigests: string[] = [];
   const list = await settle<DeploymentList>(async (evidence) => {
     // Newest first: stop once a page reaches past the window's start.
     const page = await api.list('GET /repos/{owner}/{repo}/deployments', { owner, repo: name }, deploymentSchema,
       (items) => items.some((d) => Date.parse(d.created_at) < start));
     evidence.push(...page.evidence);
-    listDigests = page.digests.length === page.evidence.length ? page.digests : [];
     // Production only, from HISTORY_BEFORE_WINDOW before the window (the page may reach further back).
     const since = start - HISTORY_BEFORE_WINDOW;
     const prod = page.data
@@ -62,14 +58,10 @@ export async function readDeployments(api: GithubApi, repo: Repo, w: Window, isP
     // answer whole (no node id, more than 100 statuses).
     const bulk = new Map<number, DeploymentStatus[]>();
     for (const batch of batches(prod.filter((d) => nodeIds.has(d.id)))) {
-      // Kept under the list's bodies: a deployment cannot be edited, only given statuses, and each
-      // status sets its updated_at, so a list the same to the byte (every page answered as before)
-      // means no deployment and no status is new since the kept answer.
-      const reuse = listDigests.length ? {
-        watermark: `deployments ${sha256(listDigests.join(' '))}`,
-        why: `the deployment list of ${repo.full} (${list.evidence.join(', ')}) is the same as when this answer was kept: no deployment or status added since (a status sets its deployment's updated_at)`,
-      } : undefined;
-      const got = await api.graphql('deployment statuses', DEPLOYMENT_STATUSES_QUERY, { ids: batch.map((d) => nodeIds.get(d.id)!) }, nodesAnswerSchema(deploymentNodeSchema), reuse);
+      // Never reused from the cache: that a new status changes its deployment's updated_at (so
+      // that an unchanged deployment list would mean no new status) is nowhere documented, and a
+      // stale status would misstate the success rate.
+      const got = await api.graphql('deployment statuses', DEPLOYMENT_STATUSES_QUERY, { ids: batch.map((d) => nodeIds.get(d.id)!) }, nodesAnswerSchema(deploymentNodeSchema));
       evidence.push(...got.evidence);
       got.data.nodes.forEach((node, k) => {
         if (!node?.statuses || node.statuses.pageInfo.hasNextPage) return;
