@@ -172,7 +172,6 @@ claims: claims.yaml
         att('8.2.2-1.1', 'Budget requests go through the quarterly budget process in the finance system.', `${wiki}/finance/budget-process`, 'Zhou Lin, finance partner', -45, 200),
         att('8.2.1-2.1', 'Servers and volumes carry a lifecycle state (ordered, in use, idle, retired) in the asset register, with their monthly cost per state.', `${wiki}/finance/asset-lifecycle`, 'Zhou Lin, finance partner', -45, 200),
         att('8.2.1-2.2', 'The software lifecycle norm (proposal, launch, change, retirement) sets who approves the cost at each stage; the catalogue marks the stage.', `${wiki}/engineering/software-lifecycle`, 'Zhang Min, head of SRE', -45, 200),
-        att('8.2.1-2.3', 'A weekly job compares the service catalogue with the cluster; its mismatches are fixed within the sprint.', `${wiki}/platform/catalogue-reconciliation`, 'Li Wei, monitoring lead', -20, 160),
         att('8.2.2-1.2', 'The asset register is the CMDB plus the service catalogue (servers, databases, applications); finance adds each asset\'s cost monthly.', `${wiki}/finance/asset-register`, 'Zhou Lin, finance partner', -45, 200),
         att('10.1.1-2.3', 'The measured PostgreSQL replicas run in the second machine room in the same city.', `${wiki}/dba/replication-topology`, 'Chen Jie, DBA lead', -30, 150),
         // Visualisation and user experience (issue 14): what dashboards and probes do not show.
