@@ -4,6 +4,7 @@
  * and the collector process's peak RSS, and the drift join over the published inventory.
  */
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { netboxCollector } from '../collectors/netbox/index.js';
@@ -22,17 +23,8 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 const server = spawn(process.execPath, [fileURLToPath(new URL('./cmdb-server.js', import.meta.url)), String(items), token], { stdio: ['pipe', 'pipe', 'inherit'] });
 process.on('exit', () => server.kill('SIGTERM'));
-const lines = (async function* () {
-  let buf = '';
-  for await (const chunk of server.stdout!) {
-    buf += chunk;
-    let i;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      yield buf.slice(0, i);
-      buf = buf.slice(i + 1);
-    }
-  }
-})();
+// The server answers on stdout, one JSON line per question.
+const lines = createInterface({ input: server.stdout! })[Symbol.asyncIterator]();
 const started = JSON.parse((await lines.next()).value as string) as { url: string; items: number };
 
 const redactor = new Redactor();

@@ -4,6 +4,7 @@
  * floor the scan's overhead is measured against). Talks to 127.0.0.1 only.
  */
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,17 +28,8 @@ const factor = Number(process.env.BENCH_SCALE ?? process.argv[2] ?? '50');
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 const server = spawn(process.execPath, [fileURLToPath(new URL('./estate-server.js', import.meta.url)), String(factor)], { stdio: ['pipe', 'pipe', 'inherit'] });
-const lines = (async function* () {
-  let buf = '';
-  for await (const chunk of server.stdout!) {
-    buf += chunk;
-    let i;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      yield buf.slice(0, i);
-      buf = buf.slice(i + 1);
-    }
-  }
-})();
+// The server answers on stdout, one JSON line per question.
+const lines = createInterface({ input: server.stdout! })[Symbol.asyncIterator]();
 const { githubLogin, ...urls } = JSON.parse((await lines.next()).value as string) as Record<string, string>;
 const cacheDir = mkdtempSync(join(tmpdir(), 'techops-bench-cache-'));
 process.on('exit', () => server.kill('SIGTERM'));

@@ -1,3 +1,4 @@
+import { original } from '../engine/signal-reasons.js';
 export type Lang = 'en' | 'zh';
 
 const LABELS = {
@@ -146,7 +147,7 @@ export function collectorStatusLabel(t: Labels, status: 'ok' | 'partial' | 'fail
  * src/engine/signal-reasons.ts): rewording a system's error would put words in its mouth.
  */
 export function verbatim(lang: Lang, text: string): string {
-  return lang === 'zh' ? `原文「${text}」` : text;
+  return lang === 'zh' ? original(text) : text;
 }
 
 /** The Chinese twin of an English report field where the report has one, else the English. */

@@ -8,12 +8,13 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
  * The plan as an HTML fragment (a <section>, no <html> or styles of its own) for the HTML
  * report: every text escaped, classes `techops-plan`, `plan-item`, `needs-…` for its stylesheet.
  */
-export function planHtml(plan: Plan, lang: Lang): string {
+/** `idPrefix` keeps anchors unique where a page carries the plan more than once (once per language). */
+export function planHtml(plan: Plan, lang: Lang, idPrefix = 'plan-'): string {
   const p = planLabels(lang);
   const t = labels(lang);
   const out: string[] = [`<section class="techops-plan" lang="${lang === 'zh' ? 'zh-CN' : 'en'}">`, `<h2>${esc(planTitle(plan, lang))}</h2>`];
   for (const item of plan.items) {
-    out.push(`<article class="plan-item" id="plan-${esc(item.id)}">`, `<h3>${esc(itemHeading(item, lang))}</h3>`);
+    out.push(`<article class="plan-item" id="${esc(idPrefix)}${esc(item.id)}">`, `<h3>${esc(itemHeading(item, lang))}</h3>`);
     const steps = stepLines(item, lang);
     if (steps.length || item.beyondCeiling) {
       out.push('<ul class="plan-steps">', ...steps.map((s) => `<li>${esc(s)}</li>`));

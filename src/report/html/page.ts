@@ -66,7 +66,7 @@ ${runFacts(report)}
 ${claimsSection(report)}
 ${doraSection(report, lookup)}
 <section id="items"><h2>${label('items')}</h2>${report.capabilities.map((cap) => itemBlock(cap, byItem.get(cap.id) ?? [], lookup))}</section>
-${plan.items.length ? html`<section id="plan"><div class="en" lang="en">${trusted(planHtml(plan, 'en'))}</div><div class="zh" lang="zh">${trusted(planHtml(plan, 'zh').replace(/ id="plan-/g, ' id="plan-zh-'))}</div></section>` : ''}
+${plan.items.length ? html`<section id="plan"><div class="en" lang="en">${trusted(planHtml(plan, 'en'))}</div><div class="zh" lang="zh">${trusted(planHtml(plan, 'zh', 'plan-zh-'))}</div></section>` : ''}
 ${attestationsSection(report)}
 ${conflictsSection(report)}
 ${parametersSection(report)}
