@@ -206,11 +206,15 @@ interface GraphqlEndpoint {
   query: RegExp;
   node?: (id: string) => unknown;
   answer?: (variables: Record<string, string>) => unknown;
+  /** Queries of this kind a scan sends (1 unless said). */
+  times?: number;
 }
 
 const GRAPHQL: Record<string, GraphqlEndpoint> = {
   'shop.statuses.graphql': { query: /^query DeploymentStatuses\(/, node: deploymentNode },
-  'shop.reviews.graphql': { query: /^query PullRequestReviewsAndChecks\(/, node: pullNode },
+  // Asked twice: #104, whose head has a successful workflow run, in the repository's own query
+  // (reusable, see the second scan), the other four in the query pooled across repositories.
+  'shop.reviews.graphql': { query: /^query PullRequestReviewsAndChecks\(/, node: pullNode, times: 2 },
   'shop.histories.graphql': { query: /^query DeploymentHistories\(/, answer: histories },
 };
 
@@ -254,7 +258,7 @@ function serve(replies: Partial<Record<EndpointKey, Reply | Reply[] | null>> = {
   for (const [key, ep] of Object.entries(GRAPHQL)) {
     const r = replies[key];
     if (r === null) continue;
-    for (const one of r === undefined ? [{}] : Array.isArray(r) ? r : [r]) {
+    for (const one of r === undefined ? Array<Reply>(ep.times ?? 1).fill({}) : Array.isArray(r) ? r : [r]) {
       let variables: Record<string, string> & { ids?: string[] } = {};
       scope
         .post('/graphql', (body: { query?: string; variables?: Record<string, string> & { ids?: string[] } }) => {
@@ -357,9 +361,9 @@ const EXPECTED: Partial<Record<GithubSignalId, number | boolean>> = {
   'github.releases.per_week': 1,
 };
 /** 22 GETs (the rate limit among them) and 3 GraphQL queries (the REST API needed 21 more: one per deployment, pull request, head commit or compare). */
-const FIRST_SCAN_REQUESTS = 25;
+const FIRST_SCAN_REQUESTS = 26;
 /** The GraphQL answers (POST: no validator; kept only under a watermark, see the second-scan test). */
-const GRAPHQL_REQUESTS = 3;
+const GRAPHQL_REQUESTS = 4;
 
 describe('github collector: an organisation with a deploying repository, a releasing one and an archived one', () => {
   it('measures every signal from documented payloads, paging deployments until the window ends', async () => {
@@ -416,24 +420,26 @@ describe('github collector: an organisation with a deploying repository, a relea
     expect(first.scope.isDone()).toBe(true);
     expect(first.log.every((l) => !l.conditional)).toBe(true);
     const files = readdirSync(cacheDir).filter((f) => f.endsWith('.json'));
-    // every GET answered 200 with an ETag, not web's 404; of the POSTs, the one kept under a watermark
-    // (histories), not the statuses' (nothing documented says a new status changes the deployment
-    // list) nor the reviews' (a head's checks come from it, and nothing validates them)
-    expect(files).toHaveLength(FIRST_SCAN_REQUESTS - 1 - GRAPHQL_REQUESTS + 1);
+    // every GET answered 200 with an ETag, not web's 404; of the POSTs, the two kept under a
+    // watermark (the histories; the reviews of #104, whose head has a successful workflow run), not
+    // the statuses' (nothing documented says a new status changes the deployment list) nor the
+    // pooled reviews' (those heads' checks come from it, and nothing validates them)
+    expect(files).toHaveLength(FIRST_SCAN_REQUESTS - 1 - GRAPHQL_REQUESTS + 2);
     // keyed by URL, never by token
     expect(files.map((f) => readFileSync(join(cacheDir, f), 'utf8')).join('')).not.toContain(TOKEN);
 
-    const second = serve({ 'shop.histories.graphql': null }); // reused: see below
+    const second = serve({ 'shop.histories.graphql': null, 'shop.reviews.graphql': {} }); // reused, and asked once: see below
     const r2 = await scan();
     expect(unmatched).toEqual([]);
     expect(second.scope.isDone()).toBe(true);
-    // One GraphQL answer is reused without a request: the histories (a commit's ancestors cannot
-    // change). The deployment statuses are asked again (that a new status changes the deployment
-    // list is nowhere documented), and so are the reviews and checks: a merged head has no
-    // successful workflow run, so its checks come from GraphQL, and nothing validates them.
+    // Two GraphQL answers are reused without a request: the histories (a commit's ancestors cannot
+    // change) and the reviews of #104 (the pull list and the runs are the same, and its head's
+    // check is a successful workflow run). The deployment statuses are asked again (that a new
+    // status changes the deployment list is nowhere documented), and so are the reviews and checks
+    // of the four merged heads with no successful workflow run: nothing validates their checks.
     const reused = r2.evidence.records.filter((e) => e.reused_because !== undefined);
-    expect(reused.map((e) => `${e.method} ${e.status} ${e.revalidated_from !== undefined}`)).toEqual(['POST 200 true']);
-    expect(reused.map((e) => e.reused_because)).toEqual([expect.stringMatching(/^a commit's ancestors cannot change/)]);
+    expect(reused.map((e) => `${e.method} ${e.status} ${e.revalidated_from !== undefined}`)).toEqual(['POST 200 true', 'POST 200 true']);
+    expect(reused.map((e) => e.reused_because).sort()).toEqual([expect.stringMatching(/^a commit's ancestors cannot change/), expect.stringMatching(/^the pull list and the workflow runs of acme\/shop-api \(.+\) are the same as when this answer was kept/)]);
     expect(r2.runs[0].requests).toBe(FIRST_SCAN_REQUESTS - reused.length);
     const statuses = r2.evidence.records.map((e) => e.status);
     expect(statuses.filter((s) => s === 304)).toHaveLength(FIRST_SCAN_REQUESTS - 1 - GRAPHQL_REQUESTS);
@@ -442,7 +448,7 @@ describe('github collector: an organisation with a deploying repository, a relea
     expect(r2.values()).toEqual(r1.values());
     expect(r2.values()).toEqual(EXPECTED);
     expect(r1.detail('github.api.reachable')).toBe(`${API}: ${FIRST_SCAN_REQUESTS} answers, 0 of them 304 Not Modified served from the ETag cache`);
-    expect(r2.detail('github.api.reachable')).toBe(`${API}: ${FIRST_SCAN_REQUESTS} answers, ${FIRST_SCAN_REQUESTS - 1 - GRAPHQL_REQUESTS} of them 304 Not Modified served from the ETag cache, 1 GraphQL answer reused unchanged without a request`);
+    expect(r2.detail('github.api.reachable')).toBe(`${API}: ${FIRST_SCAN_REQUESTS} answers, ${FIRST_SCAN_REQUESTS - 1 - GRAPHQL_REQUESTS} of them 304 Not Modified served from the ETag cache, 2 GraphQL answers reused unchanged without a request`);
     // a 304 evidence record has no body; the signals still point at it
     expect(r2.get('github.deployments.count').evidence.every((id) => r2.evidence.records.find((e) => e.id === id)?.status === 304)).toBe(true);
   });
@@ -525,8 +531,9 @@ describe('github collector: an organisation with a deploying repository, a relea
     serve({ 'shop.environments': { body: open } });
     expect((await scan()).value('github.environments.gated_ratio')).toBe(0);
     const timer = { ...env, environments: env.environments.map((e) => ({ ...e, protection_rules: e.name === 'production' ? [{ id: 2, node_id: 'GA_2', type: 'wait_timer', wait_timer: 30 }] : e.protection_rules })) };
-    // The second scan's lists are the same: the histories are reused, not asked (the statuses are asked again).
-    serve({ 'shop.environments': { body: timer }, 'shop.histories.graphql': null });
+    // The second scan's lists are the same: the histories and #104's reviews are reused, not asked
+    // (the statuses and the pooled pull requests are asked again).
+    serve({ 'shop.environments': { body: timer }, 'shop.histories.graphql': null, 'shop.reviews.graphql': {} });
     const r = await scan();
     expect(r.value('github.environments.gated_ratio')).toBe(1);
     expect(r.detail('github.environments.gated_ratio')).toContain('production: wait timer 30 min');

@@ -7,9 +7,9 @@ import { measureProtection, measureTree } from './measure/governance.js';
 import { measurePulls } from './measure/pulls.js';
 import { measureReleases } from './measure/releases.js';
 import { readLeadTimes } from './read/compare.js';
-import { readDeployments } from './read/deployments.js';
+import { deploymentStatusesInBulk, listDeployments, readDeployments } from './read/deployments.js';
 import { readProtection, readTree } from './read/governance.js';
-import { readPulls } from './read/pulls.js';
+import { listPulls, readPulls, unsettledPullsInBulk } from './read/pulls.js';
 import { readReleases } from './read/releases.js';
 import { readScope, type Repo } from './read/repositories.js';
 import { GITHUB_SIGNALS } from './signals.js';
@@ -66,7 +66,9 @@ export const githubCollector: Collector<GithubConfig> = {
       measureReleases(measured, repos, await eachRepo((r) => readReleases(api, r, w)), w);
 
       const production = cfg.production_environments.map((re) => new RegExp(re, 'i'));
-      const deployments = await eachRepo((r) => readDeployments(api, r, w, (env) => production.some((re) => re.test(env))));
+      const listed = await eachRepo((r) => listDeployments(api, r, w, (env) => production.some((re) => re.test(env))));
+      const statuses = await deploymentStatusesInBulk(api, listed);
+      const deployments = await eachRepo((r, i) => readDeployments(api, r, listed[i], statuses[i], w));
       measureDeployments(measured, repos, deployments, w);
       // For cross signals (change failure from incidents): only a whole reading, every repository's
       // production deployments with their final states, never a sample.
@@ -75,8 +77,10 @@ export const githubCollector: Collector<GithubConfig> = {
           [...new Set(deployments.flatMap((d) => [...d.list.evidence, ...d.statuses.evidence]))]);
       }
 
+      const pullLists = await eachRepo((r) => listPulls(api, r, w));
+      const unsettled = await unsettledPullsInBulk(api, pullLists);
       const pulls = await eachRepo(async (r, i) => {
-        const read = await readPulls(api, r, w);
+        const read = await readPulls(api, r, pullLists[i], unsettled[i]);
         const lead = await readLeadTimes(api, r, read.merged.status === 'ok' ? read.merged.data : [], deployments[i], w);
         return { read, lead };
       });

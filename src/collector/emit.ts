@@ -4,13 +4,17 @@ import type { CollectContext } from './types.js';
 
 type Emitter = Pick<CollectContext<unknown>, 'emit' | 'notAvailable' | 'failed'>;
 
-/** Emits one measured result under its signal id. */
+/**
+ * Emits one measured result under its signal id, each evidence record named once (a request that
+ * answered for several items, such as one query for many repositories, is named by each).
+ */
 export function emitMeasured(ctx: Emitter, id: string, m: Measured): void {
+  const evidence = [...new Set(m.evidence)];
   if (m.status === 'value') {
     const { detail, objects, notes } = m;
-    ctx.emit(id, m.value, m.evidence, detail === undefined && !objects && !notes ? undefined : { detail, objects, notes });
-  } else if (m.status === 'not_available') ctx.notAvailable(id, m.reason, m.evidence);
-  else ctx.failed(id, m.reason, m.evidence);
+    ctx.emit(id, m.value, evidence, detail === undefined && !objects && !notes ? undefined : { detail, objects, notes });
+  } else if (m.status === 'not_available') ctx.notAvailable(id, m.reason, evidence);
+  else ctx.failed(id, m.reason, evidence);
 }
 
 /**

@@ -1,10 +1,12 @@
-import { readFailed, type Read } from '../../../src/collector/kit.js';
+import { mapRead, readFailed, type Read } from '../../../src/collector/kit.js';
+import { CollectError } from '../../../src/http/errors.js';
 import type { Window } from '../../../src/collector/types.js';
 import { HISTORY_BEFORE_WINDOW } from '../../../src/delivery/deployments.js';
 import { inWindow, type DeploymentRecord } from '../../../src/delivery/records.js';
 import { deploymentSchema, deploymentStatusSchema, environmentSchema, type DeploymentStatus, type Environment } from '../api.js';
 import type { GithubApi } from '../client.js';
-import { batches, DEPLOYMENT_STATUSES_QUERY, deploymentNodeSchema, nodesAnswerSchema, restState } from '../graphql.js';
+import { DEPLOYMENT_STATUSES_QUERY, deploymentNodeSchema, restState } from '../graphql.js';
+import { nodesAcrossRepositories } from './nodes.js';
 import { deploymentRecord, withStatuses } from '../translate.js';
 import type { Repo } from './repositories.js';
 import { settle } from './settle.js';
@@ -28,7 +30,14 @@ export interface DeploymentReads {
 
 const span = (w: Window) => ({ start: w.start.getTime(), end: w.end.getTime() });
 
-export async function readDeployments(api: GithubApi, repo: Repo, w: Window, isProduction: (environment: string) => boolean): Promise<DeploymentReads> {
+/** A repository's production deployments listed, and the GraphQL node id of each deployment listed. */
+export interface ListedDeployments {
+  list: Read<DeploymentList>;
+  nodeIds: Map<number, string>;
+}
+
+/** Lists a repository's deployments: the window and the history before it. */
+export async function listDeployments(api: GithubApi, repo: Repo, w: Window, isProduction: (environment: string) => boolean): Promise<ListedDeployments> {
   const { owner, name } = repo;
   const start = w.start.getTime();
   let nodeIds = new Map<number, string>();
@@ -46,32 +55,53 @@ export async function readDeployments(api: GithubApi, repo: Repo, w: Window, isP
     nodeIds = new Map(page.data.filter((d) => d.node_id).map((d) => [d.id, d.node_id!]));
     return { prod, fetched: page.data.length, deploysToProduction: page.data.some((d) => isProduction(d.environment)) };
   });
+  return { list, nodeIds };
+}
+
+/**
+ * The statuses of every repository's production deployments (the history before the window too:
+ * a rollback is a return to a version that was live), over GraphQL, 100 deployments a query
+ * whatever their repository. Never reused from the cache: that a new status changes its
+ * deployment's updated_at (so that an unchanged deployment list would mean no new status) is
+ * nowhere documented, and a stale status would misstate the success rate. Pooled across
+ * repositories, this is one request per 100 deployments of the organisation, not one per repository.
+ */
+export async function deploymentStatusesInBulk(api: GithubApi, listed: readonly ListedDeployments[]): Promise<Read<Map<number, DeploymentStatus[]>>[]> {
+  const wanted = listed.map((l) => (l.list.status === 'ok' ? l.list.data.prod.filter((d) => l.nodeIds.has(d.id)).map((d) => l.nodeIds.get(d.id)!) : []));
+  const nodes = await nodesAcrossRepositories(api, 'deployment statuses', DEPLOYMENT_STATUSES_QUERY, deploymentNodeSchema, wanted);
+  return nodes.map((read, i) => mapRead(read, (byId) => {
+    const statuses = new Map<number, DeploymentStatus[]>();
+    for (const [id, nodeId] of listed[i].nodeIds) {
+      const node = byId.get(nodeId);
+      // More than 100 statuses: read over REST.
+      if (!node?.statuses || node.statuses.pageInfo.hasNextPage) continue;
+      const found = node.statuses.nodes;
+      // GitHub lists statuses newest first, as REST does: ids that order them the same way break ties of created_at.
+      statuses.set(id, found.map((st, j) => ({ id: found.length - j, state: restState(st.state), created_at: st.createdAt })));
+    }
+    return statuses;
+  }));
+}
+
+/**
+ * A repository's deployments with their final states: from the pooled statuses, and over REST one
+ * by one where GraphQL could not answer whole (no node id, more than 100 statuses); and its
+ * environments when it deployed to production in the window.
+ */
+export async function readDeployments(api: GithubApi, repo: Repo, listed: ListedDeployments, bulk: Read<Map<number, DeploymentStatus[]>>, w: Window): Promise<DeploymentReads> {
+  const { owner, name } = repo;
+  const { list } = listed;
   if (list.status !== 'ok') {
     const none = { ...readFailed(new Error(list.reason)), evidence: [] };
     return { list, statuses: none, environments: none };
   }
-
-  // The statuses of the history before the window are read too: a rollback is a return to a version that was live.
   const prod = list.data.prod;
   const statuses = await settle(async (evidence) => {
-    // In bulk over GraphQL, 100 deployments a query; one by one over REST only where GraphQL cannot
-    // answer whole (no node id, more than 100 statuses).
-    const bulk = new Map<number, DeploymentStatus[]>();
-    for (const batch of batches(prod.filter((d) => nodeIds.has(d.id)))) {
-      // Never reused from the cache: that a new status changes its deployment's updated_at (so
-      // that an unchanged deployment list would mean no new status) is nowhere documented, and a
-      // stale status would misstate the success rate.
-      const got = await api.graphql('deployment statuses', DEPLOYMENT_STATUSES_QUERY, { ids: batch.map((d) => nodeIds.get(d.id)!) }, nodesAnswerSchema(deploymentNodeSchema));
-      evidence.push(...got.evidence);
-      got.data.nodes.forEach((node, k) => {
-        if (!node?.statuses || node.statuses.pageInfo.hasNextPage) return;
-        const found = node.statuses.nodes;
-        // GitHub lists statuses newest first, as REST does: ids that order them the same way break ties of created_at.
-        bulk.set(batch[k].id, found.map((st, j) => ({ id: found.length - j, state: restState(st.state), created_at: st.createdAt })));
-      });
-    }
+    evidence.push(...bulk.evidence);
+    if (bulk.status === 'failed') throw new CollectError(bulk.kind ?? 'rejected', bulk.reason);
+    if (bulk.status !== 'ok') throw new CollectError('rejected', bulk.reason);
     for (let i = 0; i < prod.length; i++) {
-      const known = bulk.get(prod[i].id);
+      const known = bulk.data.get(prod[i].id);
       if (known) {
         prod[i] = withStatuses(prod[i], known);
         continue;

@@ -1,4 +1,4 @@
-import { mapRead, type Read } from '../../../src/collector/kit.js';
+import { mapRead, readOk, type Read } from '../../../src/collector/kit.js';
 import { sha256 } from '../../../src/http/evidence-record.js';
 import type { Window } from '../../../src/collector/types.js';
 import { inWindow } from '../../../src/delivery/records.js';
@@ -6,6 +6,7 @@ import { CollectError } from '../../../src/http/errors.js';
 import { checkRunSchema, combinedStatusSchema, pullSchema, reviewSchema, workflowRunSchema, type Pull, type WorkflowRun } from '../api.js';
 import type { GithubApi } from '../client.js';
 import { batches, nodesAnswerSchema, PULL_CHECKS_QUERY, pullNodeSchema, type PullNode } from '../graphql.js';
+import { nodesAcrossRepositories } from './nodes.js';
 import type { Repo } from './repositories.js';
 import { settle } from './settle.js';
 
@@ -30,7 +31,17 @@ export interface PullReads {
 
 const span = (w: Window) => ({ start: w.start.getTime(), end: w.end.getTime() });
 
-export async function readPulls(api: GithubApi, repo: Repo, w: Window): Promise<PullReads> {
+/** A repository's merged pull requests and pull-request workflow runs, listed. */
+export interface ListedPulls {
+  listed: Read<Pull[]>;
+  runs: Read<{ runs: WorkflowRun[]; digests: string[] }>;
+  /** The SHA-256s of the pull list's pages, when every page has one. */
+  listDigests: string[];
+  /** Head commits with a successful workflow run. */
+  succeeded: Set<string>;
+}
+
+export async function listPulls(api: GithubApi, repo: Repo, w: Window): Promise<ListedPulls> {
   const { owner, name, branch } = repo;
   const start = w.start.getTime();
   let listDigests: string[] = [];
@@ -43,9 +54,7 @@ export async function readPulls(api: GithubApi, repo: Repo, w: Window): Promise<
     listDigests = page.digests.length === page.evidence.length ? page.digests : [];
     return page.data.filter((p) => p.merged_at && p.base.ref === branch && inWindow(Date.parse(p.merged_at), span(w))).sort((a, b) => a.number - b.number);
   });
-  const merged = listed.status === 'ok' ? listed.data : [];
-
-  // Read before the bulk query: which heads have a successful run decides whether a kept answer may serve.
+  // Which heads have a successful run decides whether a kept answer may serve.
   const runs = await settle<{ runs: WorkflowRun[]; digests: string[] }>(async (evidence) => {
     const page = await api.list('GET /repos/{owner}/{repo}/actions/runs', { owner, repo: name, event: 'pull_request' }, workflowRunSchema,
       (items) => items.some((r) => Date.parse(r.created_at) < start));
@@ -53,16 +62,49 @@ export async function readPulls(api: GithubApi, repo: Repo, w: Window): Promise<
     return { runs: page.data.filter((r) => inWindow(Date.parse(r.created_at), span(w))), digests: page.digests.length === page.evidence.length ? page.digests : [] };
   });
   const succeeded = new Set(runs.status === 'ok' ? runs.data.runs.filter((r) => r.conclusion === 'success').map((r) => r.head_sha) : []);
+  return { listed, runs, listDigests, succeeded };
+}
 
-  // Reviews and the head commit's checks of every merged pull request, 100 a GraphQL query.
-  const bulk = await settle(async (evidence) => {
+/** Merged pull requests whose head has no successful workflow run: their checks can change with no list showing it. */
+const unsettled = (l: ListedPulls): Pull[] => (l.listed.status === 'ok' ? l.listed.data.filter((p) => p.node_id && !l.succeeded.has(p.head.sha)) : []);
+
+/**
+ * The reviews and head checks of every repository's unsettled pull requests, 100 a GraphQL query
+ * whatever their repository: these are asked anew on every scan (no list shows a new check run or
+ * commit status of a head), so pooled they cost one request per 100 such pull requests of the
+ * organisation rather than one per repository.
+ */
+export async function unsettledPullsInBulk(api: GithubApi, listed: readonly ListedPulls[]): Promise<Read<Map<number, PullNode>>[]> {
+  const wanted = listed.map((l) => unsettled(l).map((p) => p.node_id!));
+  const nodes = await nodesAcrossRepositories(api, 'pull request reviews and checks', PULL_CHECKS_QUERY, pullNodeSchema, wanted);
+  return nodes.map((read, i) => mapRead(read, (byId) => {
+    const out = new Map<number, PullNode>();
+    for (const p of unsettled(listed[i])) {
+      const node = byId.get(p.node_id!);
+      if (node) out.set(p.number, node);
+    }
+    return out;
+  }));
+}
+
+/**
+ * A repository's pull requests read whole: the reviews and checks of those whose every head
+ * check comes from a successful workflow run in one query per 100 (kept under a watermark, see
+ * below), the others' from the pooled read, and over REST what GraphQL did not answer whole.
+ */
+export async function readPulls(api: GithubApi, repo: Repo, listedPulls: ListedPulls, pooled: Read<Map<number, PullNode>>): Promise<PullReads> {
+  const { owner, name } = repo;
+  const { listed, runs, listDigests, succeeded } = listedPulls;
+  const merged = listed.status === 'ok' ? listed.data : [];
+
+  const settled = await settle(async (evidence) => {
     const nodes = new Map<number, PullNode>();
-    for (const batch of batches(merged.filter((p) => p.node_id))) {
+    for (const batch of batches(merged.filter((p) => p.node_id && succeeded.has(p.head.sha)))) {
       // A kept answer serves while the pull list and the runs list are the same to the byte (a
-      // review sets its pull request's updated_at) and only for a batch whose every head has a
-      // successful workflow run there, so that no check or status of the head commit, which change
-      // nothing in either list, is read from it.
-      const reuse = listDigests.length && runs.status === 'ok' && runs.data.digests.length && batch.every((p) => succeeded.has(p.head.sha)) ? {
+      // review sets its pull request's updated_at); every head of the batch has a successful
+      // workflow run there, so that no check or status of the head commit, which change nothing
+      // in either list, is read from it.
+      const reuse = listDigests.length && runs.status === 'ok' && runs.data.digests.length ? {
         watermark: `pulls ${sha256([...listDigests, '|', ...runs.data.digests].join(' '))}`,
         why: `the pull list and the workflow runs of ${repo.full} (${[...listed.evidence, ...runs.evidence].join(', ')}) are the same as when this answer was kept: no review added (a review sets its pull request's updated_at), and every head's checks come from the runs`,
       } : undefined;
@@ -74,6 +116,10 @@ export async function readPulls(api: GithubApi, repo: Repo, w: Window): Promise<
     }
     return nodes;
   });
+  const bulk: Read<Map<number, PullNode>> = settled.status !== 'ok' ? settled : pooled.status !== 'ok'
+    ? { ...pooled, evidence: [...settled.evidence, ...pooled.evidence] }
+    : readOk(new Map([...settled.data, ...pooled.data]), [...settled.evidence, ...pooled.evidence]);
+
   const fromBulk = (evidence: string[]): Map<number, PullNode> => {
     evidence.push(...bulk.evidence);
     if (bulk.status !== 'ok') throw new CollectError('rejected', bulk.status === 'failed' ? bulk.reason : 'not read');
