@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvidenceRecord } from '../src/evidence/types.js';
-import { renderMarkdown, withoutRuleHistory } from '../src/report/markdown.js';
+import { renderMarkdown } from '../src/report/markdown.js';
 import { attestation } from './helpers/engine.js';
 import { fixtureReport } from './helpers/report.js';
 
@@ -74,12 +74,6 @@ describe('the auditor\'s Markdown', () => {
     expect(md).not.toContain('AUTHOR-COMMENT');
     expect(md).not.toContain('AUTHOR-CASE-NOTE');
     expect(md).not.toMatch(/\bcases\b|\bmeasurement\b|"missing"|schema_version/);
-  });
-
-  it('drops sentences about a rule\'s history from why, keeps the rest', () => {
-    expect(withoutRuleHistory('Records must exist to show they are kept. The former `fired_window >= 0` was always true.')).toBe('Records must exist to show they are kept.');
-    expect(withoutRuleHistory('A reachable API alone (the former check) shows data, not charts. One panel shows the capability.')).toBe('One panel shows the capability.');
-    expect(withoutRuleHistory('Nothing historical here; the text stays.')).toBe('Nothing historical here; the text stays.');
   });
 
   it('is Chinese under --lang zh, using the report\'s Chinese prose where it has it and English where not', () => {

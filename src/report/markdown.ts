@@ -150,12 +150,6 @@ function collectors(report: Report, t: Labels, a: AuditLabels, out: string[]): v
   out.push('');
 }
 
-/** Sentences in `why` that tell the rule's history ("The former check …") are for rule authors, not auditors. */
-export function withoutRuleHistory(s: string): string {
-  const sentences = s.split(/(?<=[.。；;])\s*(?=\S)/);
-  return sentences.filter((x) => !/\bformer\b|原先|此前的检查|原检查/i.test(x)).join(' ').trim();
-}
-
 function criteria(report: Report, lang: Lang, t: Labels, a: AuditLabels, out: string[]): void {
   const evidenceById = new Map(report.evidence.map((e) => [e.id, e] as const));
   const byCap = new Map<string, Criterion[]>();
@@ -206,8 +200,7 @@ function criterion(c: Criterion, evidenceById: Map<string, Evidence>, lang: Lang
   }
   if (c.attest && (c.status !== 'met' || !att)) lines.push(`${lbl(a.attestNeeded)}${text(prose(c, 'attest', lang) ?? '')}`);
   const why = prose(c, 'why', lang);
-  const shownWhy = why ? withoutRuleHistory(why) : '';
-  if (shownWhy) lines.push(`${lbl(t.why)}${text(shownWhy)}`);
+  if (why) lines.push(`${lbl(t.why)}${text(why)}`);
   const reading = prose(c, 'reading', lang);
   if (reading) lines.push(`${lbl(a.reading)}${text(reading)}`);
   const ids = [...new Set(c.signals.flatMap((s) => s.evidence))];
