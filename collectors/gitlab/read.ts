@@ -452,9 +452,10 @@ async function readIncidents(http: HttpClient, project: Project, w: Span): Promi
   if (project.issues_access_level === 'disabled') return readOk([], []);
   const got = await read('incidents', path, async () => {
     const page = await listAll(http, `/projects/${project.id}/issues`, incidentIssueSchema, {
-      issue_type: 'incident', created_after: new Date(w.start).toISOString(), order_by: 'created_at', sort: 'desc',
+      issue_type: 'incident', created_after: new Date(dayStart(w.start)).toISOString(), order_by: 'created_at', sort: 'desc',
     });
-    return { value: page.items, evidence: page.evidence };
+    // Asked from the start of the window's first day (see dayStart): only those created since the start itself.
+    return { value: page.items.filter((i) => Date.parse(i.created_at) >= w.start), evidence: page.evidence };
   });
   // Issues turned off, or not visible: no incident can be recorded there.
   if (got.status === 'failed' && got.kind === 'not_found') return readAbsent(`${got.reason}: issues are turned off or not visible`, got.evidence);
