@@ -686,7 +686,7 @@ describe('gitlab collector: the fake GitLab API', () => {
       expect(owners).not.toContainEqual(['.gitlab%2FCODEOWNERS/raw', 404]); // docs/ comes first in GitLab's order
       // Incident issues: every project with issues on is asked (200); design-system has them turned off and is not asked.
       const asked = r.evidence.records.filter((e) => e.url.includes('/issues?')).map((e) => [new URL(e.url).pathname, e.status]);
-      expect(asked.length).toBe(r.value('gitlab.repos.count') - 1);
+      expect(asked.length).toBe(Number(r.value('gitlab.repos.count')) - 1);
       expect(asked.every(([, status]) => status === 200)).toBe(true);
       expect(asked.map(([path]) => path)).not.toContain('/api/v4/projects/1006/issues');
       // The 18 incident signals the REST API can show, but a grade's durations where the window holds no incident of that grade.
