@@ -678,12 +678,14 @@ describe('gitlab collector: the fake GitLab API', () => {
       expect(r.value('gitlab.deployments.count')).toBeGreaterThan(30);
       expect(r.value('gitlab.repos.count')).toBeGreaterThanOrEqual(7);
       expect(server.requests).toBe(r.runs[0].requests);
-      // design-system's tree is over 3,000 entries: read in part, then CODEOWNERS asked for by name
+      // design-system's tree is over 3,000 entries: read in part, then the folders GitLab looks in
+      // for CODEOWNERS are listed (the root, then docs/, which the root shows) and the one found is read
       expect(r.detail('gitlab.iac.repos')).toContain('trees read in part (over 3,000 entries): shop/design-system');
-      const owners = r.evidence.records.filter((e) => e.url.includes('CODEOWNERS')).map((e) => [new URL(e.url).pathname.replace(/^.*\/files\//, ''), e.status]);
-      expect(owners).toContainEqual(['CODEOWNERS/raw', 404]);
-      expect(owners).toContainEqual(['docs%2FCODEOWNERS/raw', 200]);
-      expect(owners).not.toContainEqual(['.gitlab%2FCODEOWNERS/raw', 404]); // docs/ comes first in GitLab's order
+      const ds = r.evidence.records.filter((e) => e.url.includes('/projects/1006/repository/') && !new URL(e.url).searchParams.has('recursive'));
+      expect(ds.map((e) => [new URL(e.url).pathname.replace(/^.*\/repository\//, ''), new URL(e.url).searchParams.get('path'), e.status])).toEqual([
+        ['tree', null, 200], ['tree', 'docs', 200], ['files/docs%2FCODEOWNERS/raw', null, 200],
+      ]);
+      expect(r.evidence.records.filter((e) => e.status === 404)).toEqual([]); // nothing asked for that is not there
       // Incident issues: every project with issues on is asked (200); design-system has them turned off and is not asked.
       const asked = r.evidence.records.filter((e) => e.url.includes('/issues?')).map((e) => [new URL(e.url).pathname, e.status]);
       expect(asked.length).toBe(Number(r.value('gitlab.repos.count')) - 1);
@@ -728,9 +730,9 @@ describe('gitlab collector: the fake GitLab API', () => {
       const gets = (r: typeof first) => r.evidence.records.filter((e) => e.method === 'GET');
       const statuses = gets(second).map((e) => e.status);
       const revalidated = statuses.filter((s) => s === 304).length;
-      // every GET answered 200 in the first scan is a 304 now; the rest are the 404s GitLab sends again
+      // every GET answered 200 in the first scan is a 304 now, and there is no other (a 404 has no validator, and none is asked for)
       expect(revalidated).toBe(gets(first).filter((e) => e.status === 200).length);
-      expect(statuses.filter((s) => s !== 304 && s !== 404)).toEqual([]);
+      expect(statuses.filter((s) => s !== 304)).toEqual([]);
       expect(second.evidence.records.filter((e) => e.method === 'POST').map((e) => e.status)).toEqual(first.evidence.records.filter((e) => e.method === 'POST').map(() => 200));
       const values = (r: typeof first) => [...r.signals.values()].map((x) => [x.id, x.status, x.value]);
       expect(values(second)).toEqual(values(first));

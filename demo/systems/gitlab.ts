@@ -492,7 +492,12 @@ export function gitlabApiHandler(data: FakeGroup): (req: IncomingMessage, res: S
     if (rest === '/repository/tree') {
       const ref = q.get('ref');
       if (ref && ref !== p.project.default_branch) return notFound('404 Tree Not Found');
-      const entries = (q.get('recursive') === 'true' ? p.tree : p.tree.filter((e) => !e.path.includes('/')))
+      // `path`: a folder's entries (all below it with recursive=true); a path that is no folder: 404.
+      const folder = (q.get('path') ?? '').replace(/^\/+|\/+$/g, '');
+      if (folder && !p.tree.some((e) => e.type === 'tree' && e.path === folder)) return notFound('404 Tree Not Found');
+      const prefix = folder ? `${folder}/` : '';
+      const below = p.tree.filter((e) => e.path.startsWith(prefix));
+      const entries = (q.get('recursive') === 'true' ? below : below.filter((e) => !e.path.slice(prefix.length).includes('/')))
         .map((e) => ({ id: sha(e.path), name: e.path.split('/').pop(), type: e.type, path: e.path, mode: e.type === 'tree' ? '040000' : '100644' }));
       return page(entries);
     }
