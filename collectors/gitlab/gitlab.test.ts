@@ -19,7 +19,7 @@ import { readFailed, readOk } from '../../src/collector/kit.js';
 import type { ProjectScan } from './read.js';
 import { generateGroup, gitlabApiHandler, GITLAB_POSTS } from '../../demo/systems/gitlab.js';
 import { gitlabCollector } from './index.js';
-import { GITLAB_SIGNAL_IDS, type GitlabSignalId } from './signals.js';
+import { GITLAB_INCIDENT_SIGNALS, GITLAB_SIGNAL_IDS, type GitlabSignalId } from './signals.js';
 import { scanCollector } from '../../test/helpers/scan.js';
 
 /*
@@ -64,7 +64,10 @@ function approvedBy(project: string, iids: number[]) {
 const APPROVALS_ONE_BY_ONE = [11, 12, 13, 14, 15].map((iid) => ({ path: `/api/v4/projects/101/merge_requests/${iid}/approvals`, file: `shop-api/merge_request-${iid}-approvals.json` }))
   .concat([{ path: '/api/v4/projects/102/merge_requests/3/approvals', file: 'docs-site/merge_request-3-approvals.json' }]);
 /** The collector asks from the start of the bound's UTC day (a URL the same all day, for the conditional cache) and filters to the bound itself. */
-const since = (after: string) => ({ updated_after: new Date(Math.floor(Date.parse(after) / 86_400_000) * 86_400_000).toISOString(), order_by: 'updated_at', sort: 'desc', per_page: '100' });
+const dayOf = (after: string) => new Date(Math.floor(Date.parse(after) / 86_400_000) * 86_400_000).toISOString();
+const since = (after: string) => ({ updated_after: dayOf(after), order_by: 'updated_at', sort: 'desc', per_page: '100' });
+/** Incident issues the same way, by creation: #38 (created that day, before the window's start) is listed and left out. */
+const incidentsSince = (after: string) => ({ issue_type: 'incident', created_after: dayOf(after), order_by: 'created_at', sort: 'desc', per_page: '100' });
 const treeLink = (rels: [string, number][]) =>
   rels.map(([rel, p]) => `<${BASE}/api/v4/projects/101/repository/tree?page=${p}&per_page=100&recursive=true&ref=main>; rel="${rel}"`).join(', ');
 
@@ -103,7 +106,7 @@ const ROUTES: Record<string, Route> = {
   'shop.file.argocd': { path: '/api/v4/projects/101/repository/files/argocd%2Fapplication.yaml/raw', query: { ref: 'main' }, file: 'shop-api/file-argocd-application.yaml', text: true },
   'shop.file.codeowners': { path: '/api/v4/projects/101/repository/files/.gitlab%2FCODEOWNERS/raw', query: { ref: 'main' }, file: 'shop-api/file-codeowners', text: true },
   'shop.releases': { path: '/api/v4/projects/101/releases', query: { order_by: 'created_at', sort: 'desc', per_page: '100' }, file: '' },
-  'shop.incidents': { path: '/api/v4/projects/101/issues', query: { issue_type: 'incident', created_after: START, order_by: 'created_at', sort: 'desc', per_page: '100' }, file: 'shop-api/incidents.json' },
+  'shop.incidents': { path: '/api/v4/projects/101/issues', query: incidentsSince(START), file: 'shop-api/incidents.json' },
   'shop.tags': { path: '/api/v4/projects/101/repository/tags', query: { order_by: 'updated', sort: 'desc', per_page: '100' }, file: 'shop-api/tags.json' },
   'docs.environments': { path: '/api/v4/projects/102/environments', query: list, file: 'docs-site/environments.json' },
   'docs.protected_branches': { path: '/api/v4/projects/102/protected_branches', query: list, file: 'docs-site/protected_branches.json' },
@@ -111,7 +114,7 @@ const ROUTES: Record<string, Route> = {
   'docs.approved_by': { method: 'POST', path: '/api/graphql', query: {}, file: '', project: 'acme/platform/docs-site', json: approvedBy('docs-site', [3]) },
   'docs.pipelines': { path: '/api/v4/projects/102/pipelines', query: { source: 'merge_request_event', ...since(START) }, file: 'docs-site/pipelines.json' },
   'docs.tree': { path: '/api/v4/projects/102/repository/tree', query: { ref: 'main', recursive: 'true', per_page: '100' }, file: 'docs-site/tree.json' },
-  'docs.incidents': { path: '/api/v4/projects/102/issues', query: { issue_type: 'incident', created_after: START, order_by: 'created_at', sort: 'desc', per_page: '100' }, file: '' },
+  'docs.incidents': { path: '/api/v4/projects/102/issues', query: incidentsSince(START), file: '' },
   'docs.releases': { path: '/api/v4/projects/102/releases', query: { order_by: 'created_at', sort: 'desc', per_page: '100' }, file: 'docs-site/releases.json' },
 };
 type RouteName = keyof typeof ROUTES;
@@ -432,7 +435,8 @@ describe('gitlab collector: permissions, editions and failures', () => {
 });
 
 describe('gitlab collector: incident issues', () => {
-  // shop-api: #44 open (alert-bot, MEDIUM), #43 closed by a person after 2 h (CRITICAL), #41 closed by alert-bot after 30 min (LOW); docs-site: none
+  // shop-api: #44 open (alert-bot, MEDIUM), #43 closed by a person after 2 h (CRITICAL), #41 closed by alert-bot after 30 min (LOW);
+  // #38 (HIGH) was created on the window's first day but before its start: listed (the list is asked from that day's start), not counted; docs-site: none
   it('translates incident issues into the shared incident measures, and what the REST API cannot show is not available', async () => {
     const scope = serve();
     const r = await scan();
@@ -459,7 +463,7 @@ describe('gitlab collector: incident issues', () => {
 
   it('pages the incident list through Link', async () => {
     const all = json('shop-api/incidents.json') as unknown[];
-    const next = `<${BASE}/api/v4/projects/101/issues?created_after=${encodeURIComponent(START)}&issue_type=incident&order_by=created_at&page=2&per_page=100&sort=desc>; rel="next"`;
+    const next = `<${BASE}/api/v4/projects/101/issues?created_after=${encodeURIComponent(dayOf(START))}&issue_type=incident&order_by=created_at&page=2&per_page=100&sort=desc>; rel="next"`;
     const scope = serve({ 'shop.incidents': { body: all.slice(0, 2), headers: { link: next, 'x-next-page': '2' } } });
     scope.get('/api/v4/projects/101/issues').query({ ...ROUTES['shop.incidents'].query, page: '2' }).reply(200, JSON.stringify(all.slice(2)), { 'Content-Type': 'application/json' });
     const r = await scan();
@@ -619,6 +623,46 @@ describe('gitlab collector: the fake GitLab API', () => {
     expect(deployments.length).toBeLessThan(260);
   });
 
+  it('lists issues as GitLab\'s issues API does: filtered by type, state and time, ordered, paged, 400 on a bad value, 404 with issues turned off', async () => {
+    const now = new Date(NOW);
+    const group = generateGroup(1, now, 7);
+    const server = await serveLoopback(gitlabApiHandler(group));
+    const get = async (path: string) => {
+      const res = await fetch(`${server.url}/api/v4${path}`, { headers: { 'PRIVATE-TOKEN': 'fake-token-123' } });
+      return { status: res.status, headers: res.headers, body: await res.json() as Record<string, unknown>[] & Record<string, unknown> };
+    };
+    try {
+      const start = new Date(now.getTime() - 30 * 86_400_000).toISOString();
+      const withIncidents = group.projects.find((p) => !p.project.archived && p.issues.some((i) => i.issue_type === 'incident' && String(i.created_at) >= start))!;
+      const id = withIncidents.project.id;
+      const all = await get(`/projects/${id}/issues?per_page=100`);
+      expect(all.status).toBe(200);
+      // plain issues and incidents share the project's iids; the default is all states, newest first
+      expect(new Set(all.body.map((i) => i.issue_type))).toEqual(new Set(['issue', 'incident']));
+      expect(all.body.map((i) => Date.parse(String(i.created_at)))).toEqual([...all.body.map((i) => Date.parse(String(i.created_at)))].sort((a, b) => b - a));
+      const incidents = await get(`/projects/${id}/issues?issue_type=incident&created_after=${start}&order_by=created_at&sort=asc&per_page=100`);
+      expect(incidents.body.length).toBeGreaterThan(0);
+      expect(incidents.body.every((i) => i.issue_type === 'incident' && i.type === 'INCIDENT' && Date.parse(String(i.created_at)) >= Date.parse(start))).toBe(true);
+      expect(incidents.body.map((i) => i.iid)).toEqual([...incidents.body.map((i) => Number(i.iid))].sort((a, b) => a - b));
+      expect(incidents.body[0]).toMatchObject({ project_id: id, severity: expect.stringMatching(/^(UNKNOWN|LOW|MEDIUM|HIGH|CRITICAL)$/), web_url: expect.stringContaining('/-/issues/incident/') });
+      const closed = await get(`/projects/${id}/issues?state=closed&per_page=100`);
+      expect(closed.body.every((i) => i.state === 'closed' && i.closed_at !== null)).toBe(true);
+      const opened = await get(`/projects/${id}/issues?state=opened&per_page=100`);
+      expect(opened.body.length + closed.body.length).toBe(all.body.length);
+      const firstPage = await get(`/projects/${id}/issues?per_page=5`);
+      expect(firstPage.body.length).toBe(5);
+      expect(firstPage.headers.get('x-total')).toBe(String(all.body.length));
+      expect(firstPage.headers.get('link')).toContain('rel="next"');
+      expect((await get(`/projects/${id}/issues?issue_type=bug`))).toMatchObject({ status: 400, body: { error: 'issue_type does not have a valid value' } });
+      expect((await get(`/projects/${id}/issues?created_after=yesterday`))).toMatchObject({ status: 400, body: { error: 'created_after is invalid' } });
+      const off = group.projects.find((p) => p.project.issues_access_level === 'disabled')!;
+      expect(off.project.issues_enabled).toBe(false);
+      expect((await get(`/projects/${off.project.id}/issues?issue_type=incident`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a scan of it observes every signal', async () => {
     const now = new Date(NOW);
     const server = await serveLoopback(gitlabApiHandler(generateGroup(1, now, 7)), { posts: GITLAB_POSTS });
@@ -634,12 +678,26 @@ describe('gitlab collector: the fake GitLab API', () => {
       expect(r.value('gitlab.deployments.count')).toBeGreaterThan(30);
       expect(r.value('gitlab.repos.count')).toBeGreaterThanOrEqual(7);
       expect(server.requests).toBe(r.runs[0].requests);
-      // design-system's tree is over 3,000 entries: read in part, then CODEOWNERS asked for by name
+      // design-system's tree is over 3,000 entries: read in part, then the folders GitLab looks in
+      // for CODEOWNERS are listed (the root, then docs/, which the root shows) and the one found is read
       expect(r.detail('gitlab.iac.repos')).toContain('trees read in part (over 3,000 entries): shop/design-system');
-      const owners = r.evidence.records.filter((e) => e.url.includes('CODEOWNERS')).map((e) => [new URL(e.url).pathname.replace(/^.*\/files\//, ''), e.status]);
-      expect(owners).toContainEqual(['CODEOWNERS/raw', 404]);
-      expect(owners).toContainEqual(['docs%2FCODEOWNERS/raw', 200]);
-      expect(owners).not.toContainEqual(['.gitlab%2FCODEOWNERS/raw', 404]); // docs/ comes first in GitLab's order
+      const ds = r.evidence.records.filter((e) => e.url.includes('/projects/1006/repository/') && !new URL(e.url).searchParams.has('recursive'));
+      expect(ds.map((e) => [new URL(e.url).pathname.replace(/^.*\/repository\//, ''), new URL(e.url).searchParams.get('path'), e.status])).toEqual([
+        ['tree', null, 200], ['tree', 'docs', 200], ['files/docs%2FCODEOWNERS/raw', null, 200],
+      ]);
+      expect(r.evidence.records.filter((e) => e.status === 404)).toEqual([]); // nothing asked for that is not there
+      // Incident issues: every project with issues on is asked (200); design-system has them turned off and is not asked.
+      const asked = r.evidence.records.filter((e) => e.url.includes('/issues?')).map((e) => [new URL(e.url).pathname, e.status]);
+      expect(asked.length).toBe(Number(r.value('gitlab.repos.count')) - 1);
+      expect(asked.every(([, status]) => status === 200)).toBe(true);
+      expect(asked.map(([path]) => path)).not.toContain('/api/v4/projects/1006/issues');
+      // The 18 incident signals the REST API can show, but a grade's durations where the window holds no incident of that grade.
+      const unobserved = GITLAB_INCIDENT_SIGNALS.map((d) => d.id).filter((id) => r.get(id).status !== 'observed');
+      const noneOf = (id: string) => /^gitlab\.incidents\.(critical|high|low)\.resolve_/.exec(id)?.[1];
+      const readable = unobserved.filter((id) => !/(ack|first_action)_|review|reopened|services\.|escalation\.|oncall\./.test(id));
+      expect(readable.filter((id) => !noneOf(id) || r.value(`gitlab.incidents.${noneOf(id)}_count`) !== 0)).toEqual([]);
+      expect(GITLAB_INCIDENT_SIGNALS.length - unobserved.length + readable.length).toBe(18);
+      expect(r.value('gitlab.incidents.count')).toBeGreaterThan(0);
     } finally {
       await server.close();
     }
@@ -672,9 +730,9 @@ describe('gitlab collector: the fake GitLab API', () => {
       const gets = (r: typeof first) => r.evidence.records.filter((e) => e.method === 'GET');
       const statuses = gets(second).map((e) => e.status);
       const revalidated = statuses.filter((s) => s === 304).length;
-      // every GET answered 200 in the first scan is a 304 now; the rest are the 404s GitLab sends again
+      // every GET answered 200 in the first scan is a 304 now, and there is no other (a 404 has no validator, and none is asked for)
       expect(revalidated).toBe(gets(first).filter((e) => e.status === 200).length);
-      expect(statuses.filter((s) => s !== 304 && s !== 404)).toEqual([]);
+      expect(statuses.filter((s) => s !== 304)).toEqual([]);
       expect(second.evidence.records.filter((e) => e.method === 'POST').map((e) => e.status)).toEqual(first.evidence.records.filter((e) => e.method === 'POST').map(() => 200));
       const values = (r: typeof first) => [...r.signals.values()].map((x) => [x.id, x.status, x.value]);
       expect(values(second)).toEqual(values(first));

@@ -160,6 +160,8 @@ export interface ScanOptions {
 
 const TREE_PAGES = 30;
 const FILE_READS = 8;
+/** Pages of one folder's listing (the root, docs/, .gitlab/) when looking for CODEOWNERS in a tree read in part. */
+const FOLDER_PAGES = 10;
 
 export interface Page<T> {
   items: T[];
@@ -407,10 +409,11 @@ async function scanRepository(http: HttpClient, base: string, project: string, r
       }
     }
     // The CODEOWNERS file GitLab uses counts when it holds a rule (src/delivery/repository.ts). In
-    // a tree read only in part, every place GitLab looks is asked for.
+    // a tree read only in part, the folders GitLab looks in are listed instead.
     let codeowners: string | undefined;
-    const listed = codeownersPath(tree.items.filter((e) => e.type === 'blob').map((e) => e.path), 'gitlab');
-    for (const file of listed ? [listed] : tree.truncated ? CODEOWNERS_LOCATIONS.gitlab : []) {
+    const blobs = tree.items.filter((e) => e.type === 'blob').map((e) => e.path);
+    const used = tree.truncated ? await codeownersByListing(http, base, ref, evidence) : { file: codeownersPath(blobs, 'gitlab') };
+    for (const file of used ? (used.file ? [used.file] : []) : CODEOWNERS_LOCATIONS.gitlab) {
       const text = await raw(file);
       if (text === undefined) continue;
       if (codeownersHasRule(text)) codeowners = file;
@@ -421,6 +424,39 @@ async function scanRepository(http: HttpClient, base: string, project: string, r
     const out = outcomeOf(err, 'files', project);
     return { ...out, evidence: [...evidence, ...out.evidence] };
   }
+}
+
+/**
+ * The CODEOWNERS file GitLab would use in a tree read only in part, from the listings of the
+ * folders it looks in (the root, then each of docs/ and .gitlab/ the root shows), in GitLab's
+ * order; undefined when a listing is itself too long to read whole (the caller then asks for each
+ * file by name). A listing is a 200 that a repeated scan gets back as 304; asking for each file by
+ * name got a 404 wherever it is not, which carries no validator and was asked again every scan.
+ */
+async function codeownersByListing(http: HttpClient, base: string, ref: string, evidence: string[]): Promise<{ file?: string } | undefined> {
+  const listings = new Map<string, { blobs: Set<string>; folders: Set<string> } | undefined>();
+  const list = async (folder: string) => {
+    if (!listings.has(folder)) {
+      const page = await listAll(http, `${base}/repository/tree`, treeEntrySchema, folder ? { ref, path: folder } : { ref }, { maxPages: FOLDER_PAGES });
+      evidence.push(...page.evidence);
+      const of = (type: string) => new Set(page.items.filter((e) => e.type === type).map((e) => e.path));
+      listings.set(folder, page.truncated ? undefined : { blobs: of('blob'), folders: of('tree') });
+    }
+    return listings.get(folder);
+  };
+  for (const file of CODEOWNERS_LOCATIONS.gitlab) {
+    const folder = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+    const parent = folder.includes('/') ? folder.slice(0, folder.lastIndexOf('/')) : '';
+    if (folder) {
+      const above = await list(parent);
+      if (!above) return undefined;
+      if (!above.folders.has(folder)) continue;
+    }
+    const here = await list(folder);
+    if (!here) return undefined;
+    if (here.blobs.has(file)) return { file };
+  }
+  return {};
 }
 
 async function scanReleases(http: HttpClient, base: string, project: string, w: Span): Promise<Read<{ count: number; from: 'releases' | 'tags' }>> {
@@ -452,9 +488,10 @@ async function readIncidents(http: HttpClient, project: Project, w: Span): Promi
   if (project.issues_access_level === 'disabled') return readOk([], []);
   const got = await read('incidents', path, async () => {
     const page = await listAll(http, `/projects/${project.id}/issues`, incidentIssueSchema, {
-      issue_type: 'incident', created_after: new Date(w.start).toISOString(), order_by: 'created_at', sort: 'desc',
+      issue_type: 'incident', created_after: new Date(dayStart(w.start)).toISOString(), order_by: 'created_at', sort: 'desc',
     });
-    return { value: page.items, evidence: page.evidence };
+    // Asked from the start of the window's first day (see dayStart): only those created since the start itself.
+    return { value: page.items.filter((i) => Date.parse(i.created_at) >= w.start), evidence: page.evidence };
   });
   // Issues turned off, or not visible: no incident can be recorded there.
   if (got.status === 'failed' && got.kind === 'not_found') return readAbsent(`${got.reason}: issues are turned off or not visible`, got.evidence);

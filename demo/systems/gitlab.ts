@@ -8,6 +8,9 @@ import { pick, seeded } from '../random.js';
  * Entities carry the fields GitLab returns that matter here (and a few more); lists are paged
  * with per_page/page and GitLab's headers (x-page, x-per-page, x-next-page, x-prev-page,
  * x-total, x-total-pages, Link). Factor 1 ≈ 8 projects and ~200 deployments over 90 days.
+ * Issues: every project with issues on has a few plain issues; some services also record their
+ * incidents as incident issues (issue_type incident, with a severity), a few a month; the
+ * design-system team tracks its work elsewhere, so its projects have issues turned off.
  */
 
 type Json = Record<string, unknown>;
@@ -37,6 +40,8 @@ export interface FakeProject {
   files: Record<string, string>;
   releases: Json[];
   tags: Json[];
+  /** Plain and incident issues (API::Entities::Issue), oldest first; empty where issues are turned off. */
+  issues: Json[];
 }
 
 export interface FakeGroup {
@@ -54,6 +59,8 @@ const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'].map((u, i) => (
   avatar_url: `https://secure.gravatar.com/avatar/${i}?s=80&d=identicon`, web_url: `${HOST}/${u}`,
 }));
 const deployBot = { id: 99, username: 'deploy-bot', name: 'Deploy Bot', state: 'active', locked: false, avatar_url: null, web_url: `${HOST}/deploy-bot` };
+/** The user GitLab opens incidents from alerts as, and closes them as when the alert resolves. */
+const alertBot = { id: 2, username: 'alert-bot', name: 'GitLab Alert Bot', state: 'active', locked: false, avatar_url: null, web_url: `${HOST}/alert-bot` };
 
 const sha = (seed: string) => createHash('sha1').update(seed).digest('hex');
 const iso = (t: number) => new Date(t).toISOString();
@@ -61,6 +68,8 @@ const iso = (t: number) => new Date(t).toISOString();
 /** A deterministic group: the same factor, time and seed give the same data. */
 export function generateGroup(factor: number, now: Date, seed = 1): FakeGroup {
   const rand = seeded(seed);
+  // Issues draw from a stream of their own, so adding them moved none of the other figures.
+  const issueRand = seeded(seed + 0x1556e5);
   const end = now.getTime();
   const start = end - 90 * DAY;
   const count = Math.max(1, Math.round(NAMES.length * factor));
@@ -71,11 +80,13 @@ export function generateGroup(factor: number, now: Date, seed = 1): FakeGroup {
     const service = !/^(docs|design-system)/.test(name);
     const archived = name.startsWith('legacy-');
     const path = `shop/${name}`;
+    const issuesOn = !name.startsWith('design-system');
     const p: FakeProject = {
-      project: projectEntity(id, name, path, archived, rand() < 0.7, iso(end - Math.floor(rand() * 3 * DAY))),
+      project: projectEntity(id, name, path, archived, rand() < 0.7, iso(end - Math.floor(rand() * 3 * DAY)), issuesOn),
       environments: [], deployments: [], protectedEnvironments: [], protectedBranches: [], approvalRules: [], mergeRequests: [],
-      pipelines: [], tree: [], files: {}, releases: [], tags: [],
+      pipelines: [], tree: [], files: {}, releases: [], tags: [], issues: [],
     };
+    if (issuesOn) p.issues = generateIssues(issueRand, { id, name, path, service }, start, end);
     // ---- environments and deployments ----
     if (service && !archived) {
       p.environments = [env(1, 'production', 'production'), env(2, 'staging', 'staging'), env(3, `review/feature-${i}`, 'development')];
@@ -206,15 +217,98 @@ export function generateGroup(factor: number, now: Date, seed = 1): FakeGroup {
   return { group: { id: 7, full_path: 'shop', name: 'Shop' }, projects };
 }
 
-function projectEntity(id: number, name: string, path: string, archived: boolean, onlyIfPipeline: boolean, lastActivity: string): Json {
+function projectEntity(id: number, name: string, path: string, archived: boolean, onlyIfPipeline: boolean, lastActivity: string, issuesOn: boolean): Json {
   return {
     id, name, path: name, path_with_namespace: path, name_with_namespace: `Shop / ${name}`, description: '', default_branch: 'main',
     created_at: '2024-01-10T09:00:00.000Z', last_activity_at: lastActivity, archived, empty_repo: false, visibility: 'private',
     web_url: `${HOST}/${path}`, http_url_to_repo: `${HOST}/${path}.git`, ssh_url_to_repo: `git@gitlab.shop.example.invalid:${path}.git`,
     namespace: { id: 7, name: 'Shop', path: 'shop', kind: 'group', full_path: 'shop', parent_id: null },
+    issues_enabled: issuesOn, issues_access_level: issuesOn ? 'enabled' : 'disabled',
     merge_requests_access_level: 'enabled', repository_access_level: 'enabled', builds_access_level: 'enabled', environments_access_level: 'enabled',
     only_allow_merge_if_pipeline_succeeds: onlyIfPipeline, only_allow_merge_if_all_discussions_are_resolved: false, merge_method: 'merge',
     approvals_before_merge: 0, forks_count: 0, star_count: 0,
+  };
+}
+
+/** A plain issue or an incident before it is rendered as GitLab's issue entity. */
+interface IssueEvent {
+  incident: boolean;
+  title: string;
+  created: number;
+  closed?: number;
+  author: Json;
+  closedBy?: Json;
+  severity: string;
+  labels: string[];
+  assignee?: Json;
+}
+
+const ALERTS = ['HighErrorRate', 'EndpointDown', 'LatencyAnomaly', 'DiskWillFillIn4h', 'PostgresReplicationLag'];
+const SEVERITY_LABEL: Record<string, string> = { CRITICAL: 'severity::1', HIGH: 'severity::2', MEDIUM: 'severity::3', LOW: 'severity::4' };
+
+/**
+ * A project's issues over the 90 days: a plain issue every week or so, and for the services whose
+ * team records incidents in GitLab (about half) an incident every two weeks or so. An incident
+ * GitLab opened from an alert carries the alert's severity and is authored by the Alert Bot,
+ * which closes about half of them itself when the alert resolves; a person opens the others
+ * (often without setting a severity) and closes them when done, or forgets to.
+ */
+function generateIssues(rand: () => number, p: { id: number; name: string; path: string; service: boolean }, start: number, end: number): Json[] {
+  const events: IssueEvent[] = [];
+  const recordsIncidents = p.service && rand() < 0.5;
+  for (let day = start; day < end; day += DAY) {
+    if (rand() < 0.15) {
+      const created = day + Math.floor(rand() * 10 * HOUR) + 8 * HOUR;
+      const done = created + (1 + Math.floor(rand() * 10)) * DAY + Math.floor(rand() * 8) * HOUR;
+      const closed = rand() < 0.6 && done < end ? done : undefined;
+      const author = pick(rand, users);
+      const kind = pick(rand, ['bug', 'feature', 'tech-debt', 'documentation']);
+      if (created < end) events.push({
+        incident: false, title: `${kind === 'bug' ? 'Fix' : 'Improve'} ${p.name} ${pick(rand, ['pagination', 'error messages', 'caching', 'logging', 'retries'])}`,
+        created, closed, author, closedBy: closed ? pick(rand, users) : undefined, severity: 'UNKNOWN', labels: [kind], assignee: rand() < 0.7 ? pick(rand, users) : undefined,
+      });
+    }
+    if (!recordsIncidents || rand() > 0.07) continue;
+    const created = day + Math.floor(rand() * DAY);
+    const fromAlert = rand() < 0.55;
+    const severity = fromAlert ? pick(rand, ['CRITICAL', 'HIGH', 'HIGH', 'MEDIUM', 'MEDIUM', 'LOW']) : pick(rand, ['UNKNOWN', 'UNKNOWN', 'MEDIUM', 'HIGH', 'CRITICAL', 'LOW']);
+    const byBot = fromAlert && rand() < 0.5;
+    const responder = pick(rand, users);
+    // Minutes when the alert clears by itself; otherwise half an hour to two days, most of them short.
+    const took = byBot ? (5 + Math.floor(rand() * 85)) * 60_000 : Math.round((0.5 + rand() * rand() * 47.5) * HOUR);
+    const forgotten = !byBot && rand() < 0.08;
+    const closed = !forgotten && created + took < end ? created + took : undefined;
+    const labels = fromAlert ? ['incident'] : [...(SEVERITY_LABEL[severity] ? [SEVERITY_LABEL[severity]] : []), ...(rand() < 0.3 ? ['customer-impact'] : [])];
+    if (created < end) events.push({
+      incident: true, title: fromAlert ? `${pick(rand, ALERTS)} firing for ${p.name}` : `${p.name}: ${pick(rand, ['elevated error rate', 'slow responses', 'partial outage', 'failed jobs piling up'])}`,
+      created, closed, author: fromAlert ? alertBot : responder, closedBy: closed ? (byBot ? alertBot : responder) : undefined, severity, labels, assignee: byBot ? undefined : responder,
+    });
+  }
+  events.sort((a, b) => a.created - b.created);
+  // Issues filed before the 90 days took the first iids.
+  const first = 1 + Math.floor(rand() * 60);
+  return events.map((e, k) => issueEntity(p, first + k, e, end));
+}
+
+/** GitLab's issue entity (GET /projects/:id/issues), for a plain issue or an incident. */
+function issueEntity(p: { id: number; path: string }, iid: number, e: IssueEvent, end: number): Json {
+  const id = p.id * 100_000 + iid;
+  const api = `${HOST}/api/v4/projects/${p.id}/issues/${iid}`;
+  const notes = e.incident ? 2 + (iid % 7) : iid % 4;
+  return {
+    id, iid, project_id: p.id, title: e.title, description: e.incident && e.author === alertBot ? `Opened from an alert of the ${p.path} integration` : '',
+    state: e.closed !== undefined ? 'closed' : 'opened',
+    created_at: iso(e.created), updated_at: iso(Math.min(end, e.closed ?? e.created + 20 * 60_000)),
+    closed_at: e.closed !== undefined ? iso(e.closed) : null, closed_by: e.closedBy ?? null,
+    labels: e.labels, milestone: null, assignees: e.assignee ? [e.assignee] : [], assignee: e.assignee ?? null, author: e.author,
+    type: e.incident ? 'INCIDENT' : 'ISSUE', issue_type: e.incident ? 'incident' : 'issue', severity: e.severity,
+    user_notes_count: notes, merge_requests_count: e.incident ? iid % 2 : 0, upvotes: 0, downvotes: 0, due_date: null,
+    imported: false, imported_from: 'none', moved_to_id: null, service_desk_reply_to: null, confidential: false, discussion_locked: null,
+    web_url: `${HOST}/${p.path}/-/issues/${e.incident ? 'incident/' : ''}${iid}`,
+    references: { short: `#${iid}`, relative: `#${iid}`, full: `${p.path}#${iid}` },
+    time_stats: { time_estimate: 0, total_time_spent: 0, human_time_estimate: null, human_total_time_spent: null },
+    has_tasks: false, task_completion_status: { count: 0, completed_count: 0 },
+    _links: { self: api, notes: `${api}/notes`, award_emoji: `${api}/award_emoji`, project: `${HOST}/api/v4/projects/${p.id}`, closed_as_duplicate_of: null },
   };
 }
 
@@ -297,6 +391,49 @@ export function gitlabApiHandler(data: FakeGroup): (req: IncomingMessage, res: S
     };
     const desc = (field: string) => (a: Json, b: Json) => Date.parse(String(b[field])) - Date.parse(String(a[field]));
 
+    /**
+     * GET /projects/:id/issues with the filters of GitLab's issues API that change what is
+     * listed (issue_type, state, created_after/before, updated_after/before, labels) and its
+     * order (order_by created_at, updated_at or title; sort), validated the way its Grape
+     * parameters are (400 `{"error": "… does not have a valid value"}`). Issues turned off: 404.
+     */
+    const issues = (p: FakeProject) => {
+      if (p.project.issues_access_level === 'disabled') return notFound();
+      const oneOf = (name: string, values: string[], fallback: string) => {
+        const v = q.get(name) ?? fallback;
+        return values.includes(v) ? v : undefined;
+      };
+      const state = oneOf('state', ['opened', 'closed', 'all'], 'all');
+      const type = q.has('issue_type') ? oneOf('issue_type', ['issue', 'incident', 'test_case', 'task'], '') : '';
+      const orderBy = oneOf('order_by', ['created_at', 'due_date', 'label_priority', 'milestone_due', 'popularity', 'priority', 'relative_position', 'title', 'updated_at', 'weight'], 'created_at');
+      const sort = oneOf('sort', ['asc', 'desc'], 'desc');
+      for (const [name, v] of [['state', state], ['issue_type', type], ['order_by', orderBy], ['sort', sort]] as const) {
+        if (v === undefined) return send(400, { error: `${name} does not have a valid value` });
+      }
+      if (!['created_at', 'updated_at', 'title'].includes(orderBy!)) return send(400, { error: `this fake GitLab orders issues only by created_at, updated_at or title, not ${orderBy}` });
+      const bounds: [string, string, (t: number, b: number) => boolean][] = [
+        ['created_after', 'created_at', (t, b) => t >= b], ['created_before', 'created_at', (t, b) => t <= b],
+        ['updated_after', 'updated_at', (t, b) => t >= b], ['updated_before', 'updated_at', (t, b) => t <= b],
+      ];
+      let list = p.issues;
+      for (const [name, field, keep] of bounds) {
+        const v = q.get(name);
+        if (v === null) continue;
+        const b = Date.parse(v);
+        if (Number.isNaN(b)) return send(400, { error: `${name} is invalid` });
+        list = list.filter((x) => keep(Date.parse(String(x[field])), b));
+      }
+      const labels = (q.get('labels') ?? '').split(',').map((l) => l.trim()).filter(Boolean);
+      list = list
+        .filter((x) => !type || x.issue_type === type)
+        .filter((x) => state === 'all' || x.state === state)
+        .filter((x) => labels.every((l) => (x.labels as string[]).some((have) => have.toLowerCase() === l.toLowerCase())));
+      const key = (x: Json) => (orderBy === 'title' ? String(x.title) : String(Date.parse(String(x[orderBy!]))).padStart(16, '0'));
+      // Ties broken by id, as GitLab does, so pages never overlap.
+      const sorted = [...list].sort((a, b) => key(a).localeCompare(key(b)) || Number(a.id) - Number(b.id));
+      return page(sort === 'desc' ? sorted.reverse() : sorted);
+    };
+
     const path = url.pathname.replace(/^\/api\/v4/, '');
     const group = /^\/groups\/([^/]+)\/projects$/.exec(path);
     if (group) {
@@ -355,7 +492,12 @@ export function gitlabApiHandler(data: FakeGroup): (req: IncomingMessage, res: S
     if (rest === '/repository/tree') {
       const ref = q.get('ref');
       if (ref && ref !== p.project.default_branch) return notFound('404 Tree Not Found');
-      const entries = (q.get('recursive') === 'true' ? p.tree : p.tree.filter((e) => !e.path.includes('/')))
+      // `path`: a folder's entries (all below it with recursive=true); a path that is no folder: 404.
+      const folder = (q.get('path') ?? '').replace(/^\/+|\/+$/g, '');
+      if (folder && !p.tree.some((e) => e.type === 'tree' && e.path === folder)) return notFound('404 Tree Not Found');
+      const prefix = folder ? `${folder}/` : '';
+      const below = p.tree.filter((e) => e.path.startsWith(prefix));
+      const entries = (q.get('recursive') === 'true' ? below : below.filter((e) => !e.path.slice(prefix.length).includes('/')))
         .map((e) => ({ id: sha(e.path), name: e.path.split('/').pop(), type: e.type, path: e.path, mode: e.type === 'tree' ? '040000' : '100644' }));
       return page(entries);
     }
@@ -371,6 +513,7 @@ export function gitlabApiHandler(data: FakeGroup): (req: IncomingMessage, res: S
       const meta = { file_name: name.split('/').pop(), file_path: name, size: Buffer.byteLength(text), encoding: 'base64', ref: q.get('ref') ?? 'main', blob_id: sha(text), last_commit_id: sha(name) };
       return send(200, { ...meta, content: Buffer.from(text).toString('base64') }, { 'X-Gitlab-File-Path': name, 'X-Gitlab-Size': String(meta.size), 'X-Gitlab-Ref': meta.ref });
     }
+    if (rest === '/issues') return issues(p);
     if (rest === '/releases') return page([...p.releases].sort(desc('created_at')));
     if (rest === '/repository/tags') return page(p.tags);
     return notFound();
