@@ -96,13 +96,17 @@ export class RateLimitPacer {
         s.resetAt,
       );
     }
-    this.opts.onWait?.(wait, s);
-    try {
-      await sleep(wait, undefined, { signal });
-    } catch {
+    // One timer (and one abort listener) for every request held until the same reset.
+    if (this.waiting?.resetAt !== s.resetAt) {
+      this.opts.onWait?.(wait, s);
+      this.waiting = { resetAt: s.resetAt, done: sleep(wait, undefined, { signal }).then(() => true, () => false) };
+    }
+    if (!(await this.waiting.done)) {
       throw new CollectError('aborted', `deadline passed while waiting for the rate limit of ${this.opts.name} to reset at ${until}, before ${what}`);
     }
   }
+
+  private waiting: { resetAt: number; done: Promise<boolean> } | undefined;
 }
 
 function seconds(ms: number): string {
