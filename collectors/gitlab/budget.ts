@@ -22,7 +22,9 @@ export function affordableProjects(r: RateLimitReading, deadline: Date | undefin
   if (!deadline) return undefined;
   const limit = r.limit ?? r.remaining;
   const after = Math.max(0, deadline.getTime() - Math.max(now, r.resetAt));
-  const requests = r.remaining + Math.floor((limit * after) / RATE_LIMIT_WINDOW_MS);
+  // An answer from a window that has reset since: its remaining count is of the past.
+  const left = r.resetAt <= now ? limit : r.remaining;
+  const requests = left + Math.floor((limit * after) / RATE_LIMIT_WINDOW_MS);
   const fit = Math.floor(requests / GITLAB_REQUESTS_PER_PROJECT);
   const why = `${r.remaining} of ${limit} requests a minute left until ${new Date(r.resetAt).toISOString()}, `
     + `${requests} in all before the collector's deadline ${deadline.toISOString()}, about ${GITLAB_REQUESTS_PER_PROJECT} a project`;
