@@ -19,6 +19,7 @@ import { readFailed, readOk } from '../../src/collector/kit.js';
 import type { ProjectScan } from './read.js';
 import { generateGroup, gitlabApiHandler, GITLAB_POSTS } from '../../demo/systems/gitlab.js';
 import { gitlabCollector } from './index.js';
+import { affordableProjects, GITLAB_REQUESTS_PER_PROJECT } from './budget.js';
 import { GITLAB_SIGNAL_IDS, type GitlabSignalId } from './signals.js';
 import { scanCollector } from '../../test/helpers/scan.js';
 
@@ -763,6 +764,17 @@ describe('gitlab collector: the rate limit as a budget', () => {
     expect(r.runs[0].error).toContain(message);
     expect(r.runs[0].error).toMatch(/beyond http\.max_retry_after \(1 s\), so GET https:\/\/gitlab\.example\.com\/api\/v4\/projects\/10[12]\/\S+ was not sent$/);
     for (const id of GITLAB_SIGNAL_IDS) expect(r.get(id)).toMatchObject({ status: 'failed', reason: expect.stringContaining(message) });
+  });
+
+  it('counts the requests left in this minute, then the per-minute limit from the reset to the deadline', () => {
+    const now = Date.parse('2026-11-30T07:00:00Z');
+    const deadline = new Date(now + 30_000);
+    expect(affordableProjects({ limit: 2000, remaining: 20, resetAt: now + 60_000 }, deadline, now)?.fit).toBe(1); // 20 requests
+    expect(affordableProjects({ limit: 2000, remaining: 20, resetAt: now + 10_000 }, deadline, now)?.fit).toBe(Math.floor((20 + 2000 * 20 / 60) / GITLAB_REQUESTS_PER_PROJECT));
+    // an answer from a window that has reset since: a whole minute's quota, then the rest until the deadline
+    expect(affordableProjects({ limit: 2000, remaining: 0, resetAt: now - 1000 }, deadline, now)?.fit).toBe(Math.floor(3000 / GITLAB_REQUESTS_PER_PROJECT));
+    // without a deadline, waiting for resets pays for any scan
+    expect(affordableProjects({ limit: 2000, remaining: 0, resetAt: now + 60_000 }, undefined, now)).toBeUndefined();
   });
 
   it('without RateLimit headers (most self-managed GitLabs) scans every project and notes nothing', async () => {
