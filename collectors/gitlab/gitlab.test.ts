@@ -19,6 +19,7 @@ import { readFailed, readOk } from '../../src/collector/kit.js';
 import type { ProjectScan } from './read.js';
 import { generateGroup, gitlabApiHandler, GITLAB_POSTS } from '../../demo/systems/gitlab.js';
 import { gitlabCollector } from './index.js';
+import { affordableProjects, GITLAB_REQUESTS_PER_PROJECT } from './budget.js';
 import { GITLAB_INCIDENT_SIGNALS, GITLAB_SIGNAL_IDS, type GitlabSignalId } from './signals.js';
 import { scanCollector } from '../../test/helpers/scan.js';
 
@@ -739,5 +740,109 @@ describe('gitlab collector: the fake GitLab API', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+/*
+ * GitLab's rate limit headers as GitLab documents them ("User and IP rate limits", "GitLab.com rate
+ * limits"): the quota of each minute, the requests counted in it, those left, and when it resets,
+ * in Unix seconds and as an HTTP date. GitLab.com sends them on ordinary answers; most
+ * self-managed instances send none (the fixtures above).
+ */
+function rateLimited(limit: number, remaining: number, resetSeconds: number): Record<string, string> {
+  return {
+    'RateLimit-Limit': String(limit), 'RateLimit-Observed': String(limit - remaining), 'RateLimit-Remaining': String(remaining),
+    'RateLimit-Reset': String(resetSeconds), 'RateLimit-ResetTime': new Date(resetSeconds * 1000).toUTCString(),
+  };
+}
+/** Unix seconds `s` seconds from now, rounded up. */
+const secondsAhead = (s: number) => Math.ceil(Date.now() / 1000) + s;
+const DEADLINE_MS = 60_000;
+
+describe('gitlab collector: the rate limit as a budget', () => {
+  const scanWithin = (inst: InstanceConfig = instance()) => scanCollector<GitlabSignalId>({
+    collector: gitlabCollector, instances: [inst], window: WINDOW, now: NOW, collectorDeadlineMs: DEADLINE_MS, scanDeadlineMs: DEADLINE_MS + 30_000,
+  });
+  const notes = (r: Awaited<ReturnType<typeof scanWithin>>) => GITLAB_SIGNAL_IDS.flatMap((id) => r.get(id).instances.flatMap((i) => i.notes ?? []));
+
+  it('scans every project, saying nothing, when the minute\'s quota and those until the deadline pay for the scan', async () => {
+    // 20 requests left this minute (one project's worth), then 2,000 a minute until the deadline.
+    const scope = serve({ projects: { headers: rateLimited(2000, 20, secondsAhead(2)) } });
+    const r = await scanWithin();
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(r.runs[0]).toMatchObject({ status: 'ok', requests: REQUESTS });
+    expect(r.detail('gitlab.repos.count')).toBe('2 projects; not scanned: 1 archived');
+    expect(notes(r)).toEqual([]);
+    expect(r.publications.find((p) => p.kind === 'deployments')).toMatchObject({ status: 'published' });
+  });
+
+  it('scans only the most recently active projects the quota pays for before the deadline, and notes the sample on every value', async () => {
+    // 20 requests left in a window that resets after the deadline: one project's worth (18 each).
+    const reset = secondsAhead(DEADLINE_MS / 1000 + 60);
+    const docs = Object.keys(ROUTES).filter((k) => k.startsWith('docs.'));
+    const scope = serve({ projects: { headers: rateLimited(2000, 20, reset) }, ...Object.fromEntries(docs.map((k) => [k, null])) });
+    const r = await scanWithin();
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(r.evidence.records.filter((e) => e.url.includes('/projects/102/'))).toEqual([]);
+    expect(r.value('gitlab.repos.count')).toBe(1);
+    const sampled = `1 of 2 projects, by recent activity (20 of 2000 requests a minute left until ${new Date(reset * 1000).toISOString()}, 20 in all before the collector's deadline`;
+    expect(r.detail('gitlab.repos.count')).toContain(`1 projects; not scanned: 1 archived, 1 the rate limit does not pay for (sampled: ${sampled}`);
+    // shop-api was active last (2026-11-24), docs-site before (2026-11-20): shop-api's figures alone
+    expect(r.value('gitlab.deployments.count')).toBe(9);
+    expect(r.get('gitlab.releases.per_week').instances[0].notes).toEqual([expect.stringContaining(`sampled: ${sampled}`)]);
+    const observed = GITLAB_SIGNAL_IDS.filter((id) => r.get(id).status === 'observed');
+    expect(observed.length).toBeGreaterThan(20);
+    for (const id of observed) expect(r.get(id).instances[0].notes, id).toEqual([expect.stringMatching(/^sampled: 1 of 2 projects, by recent activity/)]);
+    // cross signals join whole readings only
+    expect(r.publications.find((p) => p.kind === 'deployments')).toMatchObject({ status: 'missing' });
+  });
+
+  it('waits for the reset when the window is spent and the reset is within http.max_retry_after, then reads everything', async () => {
+    const reset = secondsAhead(2);
+    const scope = serve({ projects: { headers: rateLimited(2000, 0, reset) } });
+    const r = await scanWithin();
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(r.runs[0]).toMatchObject({ status: 'ok', requests: REQUESTS });
+    const after = r.evidence.records.filter((e) => !e.url.includes('/groups/'));
+    expect(after).toHaveLength(REQUESTS - 1);
+    // no request after the listing left before the window reset (the GraphQL queries do not go through the paced client, but follow REST reads)
+    for (const e of after) expect(Date.parse(e.started_at), e.url).toBeGreaterThanOrEqual(reset * 1000);
+    expect(r.value('gitlab.deployments.count')).toBe(9);
+    expect(notes(r)).toEqual([]);
+  });
+
+  it('stops with one message naming the instance and the reset time when the reset is beyond http.max_retry_after', async () => {
+    const reset = secondsAhead(5);
+    const scope = serve({ ...Object.fromEntries(Object.keys(ROUTES).map((k) => [k, null])), projects: { headers: rateLimited(2000, 0, reset) } });
+    const r = await scanWithin(instance({}, { retries: 0, maxRetryAfterMs: 1000 }));
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(r.evidence.records).toHaveLength(1);
+    expect(r.runs[0]).toMatchObject({ status: 'failed' });
+    const message = `rate limit of gitlab/main spent: 0 of 2000 requests left until ${new Date(reset * 1000).toISOString()} (RateLimit-Reset); waiting`;
+    expect(r.runs[0].error).toContain(message);
+    expect(r.runs[0].error).toMatch(/beyond http\.max_retry_after \(1 s\), so GET https:\/\/gitlab\.example\.com\/api\/v4\/projects\/10[12]\/\S+ was not sent$/);
+    for (const id of GITLAB_SIGNAL_IDS) expect(r.get(id)).toMatchObject({ status: 'failed', reason: expect.stringContaining(message) });
+  });
+
+  it('counts the requests left in this minute, then the per-minute limit from the reset to the deadline', () => {
+    const now = Date.parse('2026-11-30T07:00:00Z');
+    const deadline = new Date(now + 30_000);
+    expect(affordableProjects({ limit: 2000, remaining: 20, resetAt: now + 60_000 }, deadline, now)?.fit).toBe(1); // 20 requests
+    expect(affordableProjects({ limit: 2000, remaining: 20, resetAt: now + 10_000 }, deadline, now)?.fit).toBe(Math.floor((20 + 2000 * 20 / 60) / GITLAB_REQUESTS_PER_PROJECT));
+    // an answer from a window that has reset since: a whole minute's quota, then the rest until the deadline
+    expect(affordableProjects({ limit: 2000, remaining: 0, resetAt: now - 1000 }, deadline, now)?.fit).toBe(Math.floor(3000 / GITLAB_REQUESTS_PER_PROJECT));
+    // without a deadline, waiting for resets pays for any scan
+    expect(affordableProjects({ limit: 2000, remaining: 0, resetAt: now + 60_000 }, undefined, now)).toBeUndefined();
+  });
+
+  it('without RateLimit headers (most self-managed GitLabs) scans every project and notes nothing', async () => {
+    const scope = serve();
+    const r = await scanWithin();
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(r.evidence.records.some((e) => e.url.includes('/projects/102/'))).toBe(true);
+    expect(r.value('gitlab.repos.count')).toBe(2);
+    expect(r.detail('gitlab.repos.count')).toBe('2 projects; not scanned: 1 archived');
+    expect(notes(r)).toEqual([]);
+    expect(r.publications.find((p) => p.kind === 'deployments')).toMatchObject({ status: 'published' });
   });
 });

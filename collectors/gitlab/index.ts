@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { emitAll, mapPool, type CollectContext, type Collector } from '../../src/collector/kit.js';
+import { emitAll, mapPool, type CollectContext, type Collector, type Measured } from '../../src/collector/kit.js';
+import { notedSample, sampledWarning } from '../../src/collector/sample.js';
 import { HISTORY_BEFORE_WINDOW } from '../../src/delivery/deployments.js';
 import { errorMessage } from '../../src/errors.js';
 import { CollectError } from '../../src/http/errors.js';
 import { EVIDENCE_HEADER, parsedJsonOf, WATERMARK_HEADER, WATERMARK_REASON_HEADER } from '../../src/http/recording-fetch.js';
 import type { GraphqlQuery } from './api.js';
+import { affordableProjects } from './budget.js';
 import { gitlabConfigSchema, type GitlabConfig } from './config.js';
 import { measureGitlab, measureGitlabIncidents } from './measure.js';
 import { listProjects, scanProject, type ProjectScan } from './read.js';
@@ -12,6 +14,7 @@ import { GITLAB_SIGNALS } from './signals.js';
 import { incidentRecord, type Span } from './translate.js';
 
 export { gitlabConfigSchema, type GitlabConfig } from './config.js';
+export { GITLAB_REQUESTS_PER_PROJECT } from './budget.js';
 
 /**
  * Projects read at once. The instance's concurrency cap (`http.max_concurrency`, in the core)
@@ -39,16 +42,21 @@ export const gitlabCollector: Collector<GitlabConfig> = {
     const graphql = config.tls ? undefined : graphqlClient(ctx.fetch({ baseURL: root, reads: { graphql: `${root}/api/graphql` } }), `${root}/api/graphql`, config.token);
 
     // Without the project list nothing can be measured: any failure here fails every signal.
-    const listed = await listProjects(http, config);
+    const listed = await listProjects(http, config, (rateLimit) => affordableProjects(rateLimit, ctx.deadline));
+    if (listed.sampled) ctx.log.warn(sampledWarning('gitlab', listed.sampled));
     const w: Span = { start: ctx.window.start.getTime(), end: ctx.window.end.getTime() };
     const production = config.production_environments.map((p) => new RegExp(p, 'i'));
     const scans = await mapPool(listed.projects, PROJECT_CONCURRENCY,
       (p) => scanProject(http, p, { window: w, historyStart: w.start - HISTORY_BEFORE_WINDOW, production, incidents: config.incidents, graphql }), ctx.signal);
-    publishRecords(ctx, scans, listed.evidence);
-    emitAll(ctx, GITLAB_SIGNALS, {
+    // Cross signals join whole readings only, never a sample.
+    if (!listed.sampled) publishRecords(ctx, scans, listed.evidence);
+    const measured: Record<string, Measured | undefined> = {
       ...measureGitlab({ scans, listed, window: w, productionPatterns: config.production_environments }),
       ...measureGitlabIncidents(scans, listed, w, config.incidents),
-    }, 'not measured');
+    };
+    // Every value comes from the sample: say so beside each.
+    for (const [id, m] of Object.entries(measured)) if (m) measured[id] = notedSample(m, listed.sampled);
+    emitAll(ctx, GITLAB_SIGNALS, measured, 'not measured');
   },
 };
 

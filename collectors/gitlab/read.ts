@@ -3,6 +3,8 @@ import { mapRead, readAbsent, readOk, type Read } from '../../src/collector/kit.
 import { errorMessage } from '../../src/errors.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { CollectError, isCollectError } from '../../src/http/errors.js';
+import { rateLimitOf, RateLimitSpent, type RateLimitReading } from '../../src/http/rate-limit.js';
+import { sampleByActivity, sampledOut } from '../../src/collector/sample.js';
 import { sha256 } from '../../src/http/evidence-record.js';
 import {
   approvalRuleSchema, deploymentSchema, ENDPOINTS, environmentSchema, mergeRequestApprovalsSchema, mergeRequestDetailSchema,
@@ -27,10 +29,19 @@ export interface Listed {
   projects: Project[];
   evidence: string[];
   detail: string;
+  /** Why only the most recently active projects are scanned (the rate limit does not pay for all). */
+  sampled?: string;
 }
 
-/** The project listing; without it nothing can be measured, so any failure here is thrown. */
-export async function listProjects(http: HttpClient, config: GitlabConfig): Promise<Listed> {
+/** How many projects the rate limit stated by the listing's answers pays for, and why; undefined: no limit known. */
+export type Afford = (rateLimit: RateLimitReading) => { fit: number; why: string } | undefined;
+
+/**
+ * The project listing; without it nothing can be measured, so any failure here is thrown. When
+ * the listing's answers state a rate limit (RateLimit-* headers) that does not pay for every
+ * project, only the most recently active that fit are kept.
+ */
+export async function listProjects(http: HttpClient, config: GitlabConfig, afford?: Afford): Promise<Listed> {
   const include = (config.include ?? []).map((r) => new RegExp(r, 'i'));
   const exclude = (config.exclude ?? []).map((r) => new RegExp(r, 'i'));
   /** Why a project is not scanned, or undefined when it is. */
@@ -43,6 +54,8 @@ export async function listProjects(http: HttpClient, config: GitlabConfig): Prom
   };
   const evidence: string[] = [];
   const byId = new Map<number, Project>();
+  /** The window the latest listing answer stated. */
+  let rateLimit: RateLimitReading | undefined;
   if (config.group) {
     let kept = 0;
     try {
@@ -55,6 +68,7 @@ export async function listProjects(http: HttpClient, config: GitlabConfig): Prom
         maxPages: 1000,
       });
       evidence.push(...page.evidence);
+      rateLimit = rateLimitOf(page.headers) ?? rateLimit;
       for (const p of page.items) byId.set(p.id, p);
     } catch (err) {
       throw explain(err, `group '${config.group}'`);
@@ -64,6 +78,7 @@ export async function listProjects(http: HttpClient, config: GitlabConfig): Prom
     try {
       const res = await http.getJson(`/projects/${encodeURIComponent(path)}`, projectSchema);
       evidence.push(res.evidence);
+      rateLimit = rateLimitOf(res.headers) ?? rateLimit;
       byId.set(res.data.id, res.data);
     } catch (err) {
       throw explain(err, `project '${path}'`);
@@ -77,10 +92,14 @@ export async function listProjects(http: HttpClient, config: GitlabConfig): Prom
     else all.push(p);
   }
   all.sort((a, b) => (Date.parse(b.last_activity_at ?? '') || 0) - (Date.parse(a.last_activity_at ?? '') || 0) || a.id - b.id);
-  const projects = all.slice(0, config.max_projects);
+  const wanted = all.slice(0, config.max_projects);
+  // The budget: scan what the rate limit pays for, the most recently active first, rather than run into it.
+  const budget = rateLimit && wanted.length && afford ? afford(rateLimit) : undefined;
+  const { kept: projects, sampled } = budget ? sampleByActivity(wanted, budget.fit, 'projects', budget.why) : { kept: wanted, sampled: undefined };
   const notes = ['archived', 'forks', 'filtered by include/exclude'].filter((why) => skipped.has(why)).map((why) => `${skipped.get(why)} ${why}`);
-  if (all.length > projects.length) notes.push(`${all.length - projects.length}${config.group ? ' or more' : ''} over max_projects (${config.max_projects})`);
-  return { projects, evidence, detail: `${projects.length} projects${notes.length ? `; not scanned: ${notes.join(', ')}` : ''}` };
+  if (all.length > wanted.length) notes.push(`${all.length - wanted.length}${config.group ? ' or more' : ''} over max_projects (${config.max_projects})`);
+  if (sampled) notes.push(sampledOut(wanted.length - projects.length, sampled));
+  return { projects, evidence, detail: `${projects.length} projects${notes.length ? `; not scanned: ${notes.join(', ')}` : ''}`, sampled };
 }
 
 function explain(err: unknown, what: string): unknown {
@@ -88,9 +107,12 @@ function explain(err: unknown, what: string): unknown {
   return err;
 }
 
-/** Why a project-level read is not a value; a 401 or a passed deadline ends the whole collection. */
+/**
+ * Why a project-level read is not a value; a 401, a passed deadline or a rate limit spent until
+ * after the longest wait ends the whole collection.
+ */
 export function outcomeOf(err: unknown, endpoint: EndpointName, project: string): Read<never> {
-  if (isCollectError(err, 'aborted')) throw err;
+  if (isCollectError(err, 'aborted') || err instanceof RateLimitSpent) throw err;
   if (isCollectError(err, 'credentials') && err.detail.status === 401) throw err;
   const ep = ENDPOINTS[endpoint];
   const evidence = isCollectError(err) && err.detail.evidence ? [err.detail.evidence] : [];
@@ -170,6 +192,8 @@ export interface Page<T> {
   digests: string[];
   /** More pages existed than were read (maxPages). */
   truncated: boolean;
+  /** The last page's answer headers (lower-case names). */
+  headers: Record<string, string>;
 }
 
 /**
@@ -199,7 +223,7 @@ export async function listAll<T>(
     evidence.push(res.evidence);
     if (res.digest) digests.push(res.digest);
     items.push(...res.data);
-    const done = (truncated: boolean) => ({ items, evidence, digests: digests.length === evidence.length ? digests : [], truncated });
+    const done = (truncated: boolean) => ({ items, evidence, digests: digests.length === evidence.length ? digests : [], truncated, headers: res.headers });
     if (opts.stop && res.data.some(opts.stop)) return done(false);
     const next = nextQuery(res.headers, query);
     if (!next) return done(false);

@@ -6,6 +6,7 @@ import { createHttpClient, RequestBudget } from '../http/client.js';
 import { ConditionalCache } from '../http/conditional-cache.js';
 import { ConcurrencyCap } from '../http/concurrency.js';
 import { withHttpDefaults } from '../http/defaults.js';
+import { RateLimitPacer } from '../http/rate-limit.js';
 import { createRecordingFetch } from '../http/recording-fetch.js';
 import { createCommandRecorder } from '../evidence/command.js';
 import { CollectError, isCollectError } from '../http/errors.js';
@@ -89,6 +90,7 @@ export async function runCollectors(opts: HarnessOptions): Promise<CollectResult
   const runs: CollectorRun[] = [];
   const published = new Map<string, Publication>();
   const scanAbort = new AbortController();
+  const scanDeadlineAt = Date.now() + opts.scanDeadlineMs;
   const scanTimer = setTimeout(() => scanAbort.abort(new Error('scan deadline')), opts.scanDeadlineMs);
   scanTimer.unref?.();
 
@@ -104,7 +106,7 @@ export async function runCollectors(opts: HarnessOptions): Promise<CollectResult
         if (!(collector.publishes ?? []).includes(kind)) throw new Error(`${collector.id} publishes ${kind} records but does not declare them in publishes`);
         published.set(`${collector.id}\0${inst.name}\0${kind}`, { kind, collector: collector.id, instance: inst.name, status: 'published', records, evidence } as Publication);
       };
-      const run = await runOne(collector, next, values, scanAbort.signal, opts, publish);
+      const run = await runOne(collector, next, values, scanAbort.signal, opts, publish, scanDeadlineAt);
       // A failed run's records are not the whole of what it should have read.
       if (run.status === 'failed') for (const kind of collector.publishes ?? []) published.delete(`${collector.id}\0${inst.name}\0${kind}`);
       runs.push(run);
@@ -157,6 +159,7 @@ async function runOne(
   scanSignal: AbortSignal,
   opts: HarnessOptions,
   publish: (kind: PublicationKind, records: unknown[], evidence: string[]) => void,
+  scanDeadlineAt: number,
 ): Promise<CollectorRun> {
   const started = Date.now();
   const startedAt = opts.clock.now().toISOString();
@@ -170,6 +173,11 @@ async function runOne(
   const budget = new RequestBudget(settings.budget);
   // One cap and one cache for all the instance's clients and fetches.
   const cap = new ConcurrencyCap(settings.maxConcurrency);
+  // One view of the server's RateLimit-* window for all the instance's clients.
+  const pacer = new RateLimitPacer({
+    name: `${collector.id}/${inst.name}`, reserve: settings.maxConcurrency, maxWaitMs: settings.maxRetryAfterMs,
+    onWait: (ms, r) => log.warn('rate limit window spent: waiting for its reset', { seconds: Math.ceil(ms / 1000), remaining: r.remaining, limit: r.limit, reset: new Date(r.resetAt).toISOString() }),
+  });
   const cache = inst.http.cacheDir ? ConditionalCache.open(inst.http.cacheDir, log) : undefined;
   const commands = createCommandRecorder({ collector: collector.id, instance: inst.name, evidence: opts.evidence, redactor: opts.redactor });
   clients.push(commands);
@@ -217,10 +225,11 @@ async function runOne(
         window: opts.window,
         log,
         signal: abort.signal,
+        deadline: new Date(Math.min(started + opts.collectorDeadlineMs, scanDeadlineAt)),
         resolvePath: (path) => resolve(inst.baseDir ?? process.cwd(), path),
         http: (o) => {
           const client = createHttpClient({
-            ...settings, ...o, collector: collector.id, instance: inst.name, sharedBudget: budget, cap, cache,
+            ...settings, ...o, collector: collector.id, instance: inst.name, sharedBudget: budget, cap, cache, pacer,
             evidence: opts.evidence, redactor: opts.redactor, signal: abort.signal,
           });
           clients.push(client);

@@ -50,6 +50,12 @@ export interface CollectContext<C> {
   resolvePath(path: string): string;
   /** Aborted when the collector's or the scan's deadline passes. */
   signal: AbortSignal;
+  /**
+   * When `signal` aborts at the latest: the collector's deadline (`limits.collector_deadline`
+   * from its start) or the scan's, whichever comes first; for estimating what fits before it
+   * (e.g. the requests a per-minute rate limit allows). Absent where a test builds a context by hand.
+   */
+  deadline?: Date;
   /** The shared HTTP client, bound to this instance's evidence, budget and deadline. */
   http(options: Pick<HttpClientOptions, 'baseURL' | 'auth' | 'headers' | 'tls'>): HttpClient;
   /**

@@ -11,6 +11,7 @@ import { ConcurrencyCap, processCap } from './concurrency.js';
 import { CollectError } from './errors.js';
 import { exchangeRecorder } from './evidence-record.js';
 import { boundHeapGrowth } from './heap-growth.js';
+import { RateLimitPacer } from './rate-limit.js';
 
 /**
  * The one HTTP client every collector uses (axios, with axios-retry for the retry loop).
@@ -43,6 +44,11 @@ export interface HttpClientOptions {
   cap?: ConcurrencyCap;
   /** The instance's conditional-request cache; none: every GET is unconditional. */
   cache?: ConditionalCache;
+  /**
+   * The instance's view of its server's `RateLimit-*` headers (src/http/rate-limit.ts), shared by
+   * its clients; absent: the client keeps its own.
+   */
+  pacer?: RateLimitPacer;
   /** PEM strings; cert and key for client-certificate authentication (e.g. a kubeconfig user). */
   tls?: { insecureSkipVerify?: boolean; ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer };
   signal?: AbortSignal;
@@ -119,6 +125,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const credential = credentialIdentity(headers, opts.tls?.cert);
   const cache = opts.cache;
   const cap = opts.cap ?? new ConcurrencyCap(opts.maxConcurrency);
+  const pacer = opts.pacer ?? new RateLimitPacer({ name: `${opts.collector}/${opts.instance}`, reserve: cap.limit, maxWaitMs: opts.maxRetryAfterMs });
 
   const instance: AxiosInstance = axios.create({
     baseURL: opts.baseURL,
@@ -182,12 +189,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   instance.interceptors.response.use(
     (response) => {
+      pacer.observe(flatHeaders(response));
       const rec = record(response.config as WithMeta, response);
       Object.assign(response, { evidence: rec.id, sha256: rec.sha256 });
       return response;
     },
     (err) => {
       if (err instanceof AxiosError) {
+        if (err.response) pacer.observe(flatHeaders(err.response));
         const noUsableResponse = !err.response || bodyFailed(err);
         const id = record(err.config as WithMeta, err.response, noUsableResponse ? describeNetworkError(err, opts.timeoutMs, opts.signal) : undefined).id;
         (err as AxiosError & { evidence?: string }).evidence = id;
@@ -255,7 +264,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (entry) revalidating.set(ref!, entry);
       let res: AxiosResponse;
       try {
-        res = await cap.run(() => processCap.run(() => instance.request({
+        // A spent rate limit window holds the request (its slot in the instance's cap too: every
+        // other request of the instance would wait as well) until it resets.
+        res = await cap.run(() => pacer.pass(`${method} ${redactor.url(target.toString())}`, opts.signal).then(() => processCap.run(() => instance.request({
           url,
           method,
           params,
@@ -263,7 +274,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           signal: opts.signal,
           techopsCacheRef: ref,
           validateStatus: (s) => (s >= 200 && s < 300) || (ro.acceptStatus ?? []).includes(s) || REDIRECTS.includes(s) || (entry !== undefined && s === 304),
-        } as Parameters<AxiosInstance['request']>[0])));
+        } as Parameters<AxiosInstance['request']>[0]))));
       } catch (err) {
         throw classify(err, path, opts, redactor);
       } finally {
