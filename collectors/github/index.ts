@@ -1,4 +1,5 @@
 import { emitAll, emitMeasured, mapPool, notAvailable, type Collector, type Measured } from '../../src/collector/kit.js';
+import { notedSample } from '../../src/collector/sample.js';
 import { GithubApi } from './client.js';
 import { githubConfigSchema, type GithubConfig } from './config.js';
 import { value, type Measures } from './measure/common.js';
@@ -33,7 +34,7 @@ export const githubCollector: Collector<GithubConfig> = {
     const { repos, evidence } = scope;
     const measured: Measures = new Map();
     // Every value below comes from the sample: say so beside each.
-    const noted = (m: Measured): Measured => (scope.sampled && m.status === 'value' ? { ...m, notes: [...(m.notes ?? []), `sampled: ${scope.sampled}`] } : m);
+    const noted = (m: Measured): Measured => notedSample(m, scope.sampled);
     measured.set('github.api.reachable', value(true, evidence.slice(0, 1), cfg.api_url));
     measured.set('github.repos.count', value(repos.length, evidence, scope.detail));
     if (repos.length === 0) {

@@ -4,7 +4,7 @@ import type { Measured } from './measured.js';
  * A scan the rate limit does not pay for whole is sampled, not failed: the most recently active
  * repositories (projects) that fit are scanned, one warning says so, the count's detail names
  * what was left out, and every value carries the note `sampled: …`. The words are GitHub's
- * (collectors/github/read/repositories.ts), kept here so that every collector says it alike.
+ * (its GitHub collector was first), kept here so that every collector says it alike.
  */
 
 export interface Sampled<T> {

@@ -1,4 +1,5 @@
 import type { Logger } from '../../../src/log.js';
+import { sampleByActivity, sampledOut, sampledWarning } from '../../../src/collector/sample.js';
 import { errorMessage } from '../../../src/errors.js';
 import { CollectError, isCollectError } from '../../../src/http/errors.js';
 import { rateLimitSchema, repositorySchema, type Repository } from '../api.js';
@@ -105,14 +106,9 @@ export async function readScope(api: GithubApi, cfg: GithubConfig, log: Logger):
   const wanted = all.slice(0, cfg.max_repositories);
   // The budget: scan what the quota pays for, the most recently pushed first, rather than fail after an hour.
   const budget = wanted.length ? await affordable(api, evidence, log) : undefined;
-  let sampled: string | undefined;
-  let kept = wanted;
-  if (budget && budget.fit < wanted.length) {
-    kept = wanted.slice(0, Math.max(1, budget.fit));
-    sampled = `${kept.length} of ${wanted.length} repositories, by recent activity (${budget.why})`;
-    log.warn(`github: the rate limit does not pay for the whole scan: ${sampled}`);
-  }
-  kept = [...kept].sort((a, b) => a.full_name.localeCompare(b.full_name));
+  const { kept: fitting, sampled } = budget ? sampleByActivity(wanted, budget.fit, 'repositories', budget.why) : { kept: wanted, sampled: undefined };
+  if (sampled) log.warn(sampledWarning('github', sampled));
+  const kept = [...fitting].sort((a, b) => a.full_name.localeCompare(b.full_name));
   const repos = kept.map((r) => ({ owner: r.owner.login, name: r.name, full: r.full_name, branch: r.default_branch }));
   const parts = [`${repos.length} repositories: ${list(repos.map((r) => r.full))}`];
   const left = [
@@ -121,7 +117,7 @@ export async function readScope(api: GithubApi, cfg: GithubConfig, log: Logger):
     skipped.filtered && `${skipped.filtered} by include/exclude`,
     all.length > wanted.length && `${all.length - wanted.length} beyond max_repositories (${cfg.max_repositories}; the least recently pushed)`,
   ].filter(Boolean);
-  if (sampled) left.push(`${wanted.length - kept.length} the rate limit does not pay for (sampled: ${sampled})`);
+  if (sampled) left.push(sampledOut(wanted.length - kept.length, sampled));
   if (left.length) parts.push(`left out: ${left.join(', ')}`);
   if (all.length > wanted.length) log.warn('github: more repositories than max_repositories', { found: all.length, scanned: kept.length });
   return { repos, evidence, detail: parts.join('; '), sampled };
