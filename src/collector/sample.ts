@@ -3,8 +3,8 @@ import type { Measured } from './measured.js';
 /**
  * A scan the rate limit does not pay for whole is sampled, not failed: the most recently active
  * repositories (projects) that fit are scanned, one warning says so, the count's detail names
- * what was left out, and every value carries the note `sampled: …`. The words are GitHub's
- * (its GitHub collector was first), kept here so that every collector says it alike.
+ * what was left out, and every value carries the note `sampled: …`. One wording for every
+ * collector that samples (GitHub's and GitLab's).
  */
 
 export interface Sampled<T> {
