@@ -12,6 +12,7 @@ import { systemClock } from '../src/clock.js';
 import { parseConfig } from '../src/config/load.js';
 import { silentLogger } from '../src/log.js';
 import { loadModel } from '../src/model/load.js';
+import { boundHeapGrowth } from '../src/heap-growth.js';
 import { defaultRulesDir, packageVersion } from '../src/package-info.js';
 import { Redactor } from '../src/redact.js';
 import { scan } from '../src/scan.js';
@@ -27,6 +28,8 @@ const redactor = new Redactor();
 const config = parseConfig({ assessment: { name: 'fault: one endpoint answers 1 GiB' }, collectors: { prometheus: [{ name: 'bench', url }] } }, '/bench/fault.yaml', collectors, { env: {}, redactor });
 const catalog = signalCatalog(collectors);
 const model = loadModel(defaultRulesDir(), { declaredSignals: catalog.ids });
+// As the CLI does before a scan.
+boundHeapGrowth();
 const rssBefore = process.memoryUsage().rss;
 const started = performance.now();
 const report = await scan({ config, registry: collectors, model, attestations: [], claims: new Map(), clock: systemClock, log: silentLogger, redactor, version: packageVersion(), derived: catalog.derived, cross: catalog.cross });

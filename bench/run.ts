@@ -16,6 +16,7 @@ import { systemClock } from '../src/clock.js';
 import { parseConfig } from '../src/config/load.js';
 import { silentLogger } from '../src/log.js';
 import { loadModel } from '../src/model/load.js';
+import { boundHeapGrowth } from '../src/heap-growth.js';
 import { defaultRulesDir, packageVersion } from '../src/package-info.js';
 import { Redactor } from '../src/redact.js';
 import { scan } from '../src/scan.js';
@@ -87,6 +88,8 @@ const sampler = setInterval(() => {
 }, 20);
 
 const runScan = () => scan({ config, registry: collectors, model, attestations: [], claims: new Map(), clock: systemClock, log: silentLogger, redactor, version: packageVersion(), derived: catalog.derived, cross: catalog.cross });
+// As the CLI does before a scan.
+boundHeapGrowth();
 const rssBefore = process.memoryUsage().rss;
 const started = performance.now();
 const report = await runScan();

@@ -8,6 +8,7 @@ import { attestationWarnings, attestationWarningsIn, loadAttestations, type Atte
 import { loadClaims, type Claims } from '../engine/claims.js';
 import { resolveParameters } from '../engine/parameters.js';
 import { errorMessage, UsageError, UserError } from '../errors.js';
+import { boundHeapGrowth } from '../heap-growth.js';
 import { createLogger, type Logger, type LogLevel } from '../log.js';
 import { loadModel } from '../model/load.js';
 import type { Model } from '../model/types.js';
@@ -112,6 +113,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
       const claims: Claims = claimsFile ? loadClaims(claimsFile, m) : new Map();
       for (const w of attestationWarnings(attestations, m, clock.now())) log.warn(`attestation not used: ${w}`);
       if (config.instances.length === 0) log.warn('no collector instances configured: criteria are decided by attestations or stay unknown');
+      boundHeapGrowth();
       const report = await scan({
         config, registry, model: m, attestations, claims, clock, log, redactor, version: packageVersion(), derived: catalog().derived, cross: catalog().cross,
         onProgress: (e) => {

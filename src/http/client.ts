@@ -10,7 +10,6 @@ import { ConditionalCache, conditionalHeaders, credentialIdentity, hasValidators
 import { ConcurrencyCap, processCap } from './concurrency.js';
 import { CollectError } from './errors.js';
 import { exchangeRecorder } from './evidence-record.js';
-import { boundHeapGrowth } from './heap-growth.js';
 import { RateLimitPacer } from './rate-limit.js';
 
 /**
@@ -101,7 +100,6 @@ export class RequestBudget {
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  boundHeapGrowth();
   const opts = withHttpDefaults(options);
   const { redactor, evidence } = opts;
   const headers: Record<string, string> = { 'User-Agent': 'techops', Accept: 'application/json', ...opts.headers };

@@ -6,7 +6,6 @@ import { ConditionalCache, conditionalHeaders, credentialIdentity, hasValidators
 import { ConcurrencyCap, processCap } from './concurrency.js';
 import { CollectError } from './errors.js';
 import { exchangeRecorder } from './evidence-record.js';
-import { boundHeapGrowth } from './heap-growth.js';
 
 /**
  * A WHATWG `fetch` for SDKs that take one (Octokit's `request.fetch`, for instance), so that
@@ -82,7 +81,6 @@ const REDIRECTS = [301, 302, 303, 307, 308];
 const MAX_REDIRECTS = 3;
 
 export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetch {
-  boundHeapGrowth();
   const budget = opts.budget ?? new RequestBudget(HTTP_DEFAULTS.budget);
   const settings = withHttpDefaults({ maxBodyBytes: opts.maxBodyBytes, timeoutMs: opts.timeoutMs, excerptChars: opts.excerptChars, maxConcurrency: opts.maxConcurrency });
   const cap = opts.cap ?? new ConcurrencyCap(settings.maxConcurrency);

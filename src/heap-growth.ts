@@ -6,8 +6,10 @@ import { setFlagsFromString } from 'node:v8';
  * bodies are parsed and dropped). A scan's live heap is small (80 MiB at the benchmark's x50,
  * everything loaded and the report built); its peak was the garbage between two full collections:
  * peak RSS at x50 went from 373–395 MiB to 266 MiB with this, at the price of more frequent,
- * shorter full collections (the scan took no longer against its floor). Set once, when the first
- * HTTP client or fetch of the process is made, so that a process that never scans is untouched.
+ * shorter full collections (the scan took no longer against its floor). Set once, by the entry
+ * point of a process that scans (the CLI's scan, demo and serve, the benchmark) just before its
+ * first scan: a process that never scans, or a program that uses the HTTP layer as a library, is
+ * untouched.
  */
 export const HEAP_GROWING_PERCENT = 20;
 
