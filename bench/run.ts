@@ -146,6 +146,10 @@ if (process.env.BENCH_MISSES) {
   }
   for (const [k, n] of [...misses].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.error(`miss ${String(n).padStart(5)}  ${k}`);
 }
+// BENCH_LARGEST=1: the largest answers of the first scan (a body is held whole while it is parsed).
+if (process.env.BENCH_LARGEST) {
+  for (const e of [...report.evidence].sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0)).slice(0, 15)) console.error(`largest ${mib(e.bytes ?? 0).padStart(10)}  ${e.collector} ${e.method} ${new URL(e.url).pathname}`);
+}
 // The floor: the same requests, one after another, with nothing done to the bodies: every first
 // attempt's GET and every GraphQL query posted (until this session the floor left the POSTs out,
 // so the scan was measured against less work than it did).
