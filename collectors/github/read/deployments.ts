@@ -1,5 +1,4 @@
 import { mapRead, readFailed, type Read } from '../../../src/collector/kit.js';
-import { CollectError } from '../../../src/http/errors.js';
 import type { Window } from '../../../src/collector/types.js';
 import { HISTORY_BEFORE_WINDOW } from '../../../src/delivery/deployments.js';
 import { inWindow, type DeploymentRecord } from '../../../src/delivery/records.js';
@@ -9,7 +8,7 @@ import { DEPLOYMENT_STATUSES_QUERY, deploymentNodeSchema, restState } from '../g
 import { nodesAcrossRepositories } from './nodes.js';
 import { deploymentRecord, withStatuses } from '../translate.js';
 import type { Repo } from './repositories.js';
-import { settle } from './settle.js';
+import { dataOf, settle } from './settle.js';
 
 export interface DeploymentList {
   /** Production deployments fetched (the window and the rest of the last page before it), oldest first; their statuses once read. */
@@ -97,13 +96,11 @@ export async function readDeployments(api: GithubApi, repo: Repo, listed: Listed
   }
   const prod = list.data.prod;
   const statuses = await settle(async (evidence) => {
-    evidence.push(...bulk.evidence);
-    if (bulk.status === 'failed') throw new CollectError(bulk.kind ?? 'rejected', bulk.reason);
-    if (bulk.status !== 'ok') throw new CollectError('rejected', bulk.reason);
+    const known = dataOf(bulk, evidence);
     for (let i = 0; i < prod.length; i++) {
-      const known = bulk.data.get(prod[i].id);
-      if (known) {
-        prod[i] = withStatuses(prod[i], known);
+      const found = known.get(prod[i].id);
+      if (found) {
+        prod[i] = withStatuses(prod[i], found);
         continue;
       }
       const page = await api.list('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', { owner, repo: name, deployment_id: prod[i].id }, deploymentStatusSchema);

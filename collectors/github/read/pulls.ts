@@ -2,13 +2,12 @@ import { mapRead, readOk, type Read } from '../../../src/collector/kit.js';
 import { sha256 } from '../../../src/http/evidence-record.js';
 import type { Window } from '../../../src/collector/types.js';
 import { inWindow } from '../../../src/delivery/records.js';
-import { CollectError } from '../../../src/http/errors.js';
 import { checkRunSchema, combinedStatusSchema, pullSchema, reviewSchema, workflowRunSchema, type Pull, type WorkflowRun } from '../api.js';
 import type { GithubApi } from '../client.js';
 import { batches, nodesAnswerSchema, PULL_CHECKS_QUERY, pullNodeSchema, type PullNode } from '../graphql.js';
 import { nodesAcrossRepositories } from './nodes.js';
 import type { Repo } from './repositories.js';
-import { settle } from './settle.js';
+import { dataOf, settle } from './settle.js';
 
 /** A review of a merged pull request, from GraphQL or REST alike. */
 export interface ReviewRaw {
@@ -120,11 +119,7 @@ export async function readPulls(api: GithubApi, repo: Repo, listedPulls: ListedP
     ? { ...pooled, evidence: [...settled.evidence, ...pooled.evidence] }
     : readOk(new Map([...settled.data, ...pooled.data]), [...settled.evidence, ...pooled.evidence]);
 
-  const fromBulk = (evidence: string[]): Map<number, PullNode> => {
-    evidence.push(...bulk.evidence);
-    if (bulk.status !== 'ok') throw new CollectError('rejected', bulk.status === 'failed' ? bulk.reason : 'not read');
-    return bulk.data;
-  };
+  const fromBulk = (evidence: string[]): Map<number, PullNode> => dataOf(bulk, evidence);
 
   const reviews = await settle(async (evidence) => {
     const nodes = fromBulk(evidence);

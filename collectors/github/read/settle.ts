@@ -1,4 +1,5 @@
 import { readFailed, readOk, type Read } from '../../../src/collector/kit.js';
+import { CollectError } from '../../../src/http/errors.js';
 import { isFatal } from '../errors.js';
 
 /**
@@ -15,4 +16,14 @@ export async function settle<T>(run: (evidence: string[]) => Promise<T>): Promis
     if (isFatal(err)) throw err;
     return readFailed(err, evidence);
   }
+}
+
+/**
+ * Inside a settle: the data of a read made before (a bulk query shared with other reads), its
+ * evidence added to this one's; its failure, of the same kind, fails this one too.
+ */
+export function dataOf<T>(read: Read<T>, evidence: string[]): T {
+  evidence.push(...read.evidence);
+  if (read.status === 'ok') return read.data;
+  throw new CollectError(read.status === 'failed' ? (read.kind ?? 'rejected') : 'rejected', read.reason);
 }
