@@ -26,6 +26,8 @@ import type { SignalState } from '../src/signals/types.js';
 import { signalCatalog } from '../src/signals/catalog.js';
 
 const factor = Number(process.env.BENCH_SCALE ?? process.argv[2] ?? '50');
+// BENCH_ONLY=gitlab,opsgenie: scan only those systems of the estate (to see what one system's memory and time grow with).
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 const server = spawn(process.execPath, [fileURLToPath(new URL('./estate-server.js', import.meta.url)), String(factor)], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -61,7 +63,7 @@ const config = parseConfig(
     assessment: { name: `benchmark estate x${factor}` },
     window: '30d',
     limits: { collector_deadline: '30m', scan_deadline: '60m' },
-    collectors: Object.fromEntries(Object.entries(urls).map(([id]) => [id, [{ name: 'bench', ...instances[id], http: budget }]])),
+    collectors: Object.fromEntries(Object.entries(urls).filter(([id]) => only === undefined || only.includes(id)).map(([id]) => [id, [{ name: 'bench', ...instances[id], http: budget }]])),
   },
   '/bench/techops.yaml',
   collectors,
@@ -204,7 +206,7 @@ const secondaryMinutes = Math.max(ghGets / 900, ghQueries / 2000);
 const fits = ghGets <= 5000 && ghQueries <= 5000;
 const rows: [string, string][] = [
   ['estate scale', `x${factor}`],
-  ['systems', Object.keys(urls).join(', ')],
+  ['systems', Object.keys(urls).filter((id) => only === undefined || only.includes(id)).join(', ')],
   ['targets / rules / alerts firing', `${value('prometheus.targets.count')} / ${Number(value('prometheus.rules.alerting_count')) + Number(value('prometheus.rules.recording_count'))} / ${value('prometheus.alerts.firing')}`],
   ['signals observed', `${report.signals.filter((s) => s.status === 'observed').length} of ${report.signals.length}`],
   ['criteria met / not met / unknown', `${report.summary.criteria.met} / ${report.summary.criteria.not_met} / ${report.summary.criteria.unknown}`],
