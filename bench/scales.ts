@@ -5,11 +5,13 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SCAN_NODE_FLAGS } from '../src/heap-growth.js';
 
 const scales = (process.env.BENCH_SCALES ?? process.argv[2] ?? '5,50,100').split(',').map(Number).filter((n) => n > 0);
 const summaries: Record<string, unknown>[] = [];
 for (const scale of scales) {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./run.js', import.meta.url)), String(scale)], {
+  // Started as the CLI starts a scan (its node flags), so that each peak RSS is what a user's scan would have.
+  const child = spawn(process.execPath, [...SCAN_NODE_FLAGS, fileURLToPath(new URL('./run.js', import.meta.url)), String(scale)], {
     stdio: ['ignore', 'pipe', 'inherit'],
     // The 1 GiB fault row at every scale: the 64 MiB cap cuts it off in about a second. (It used
     // to be shrunk to 1 MiB after the first scale, under the 1 GiB label, where a megabyte of
