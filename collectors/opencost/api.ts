@@ -20,7 +20,6 @@ export const allocationSchema = z.object({
   start: z.string().nullish(),
   end: z.string().nullish(),
   minutes: amount,
-  properties: z.object({ cluster: z.string().optional(), node: z.string().optional(), namespace: z.string().optional(), controller: z.string().optional(), controllerKind: z.string().optional() }).passthrough().nullish(),
   cpuCoreHours: amount,
   cpuCoreRequestAverage: amount,
   cpuCoreUsageAverage: amount,
