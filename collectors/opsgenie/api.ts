@@ -72,28 +72,26 @@ export const timelineSchema = z.object({
 });
 export type Timeline = z.infer<typeof timelineSchema>['data'];
 
-// GET /v2/alerts → ListAlertsResponse; report.ackTime / closeTime are milliseconds after createdAt
+// GET /v2/alerts → ListAlertsResponse; report.ackTime / closeTime are milliseconds after createdAt.
+// Only what alertRecord reads: thousands of alerts per window, each parsed (message, tags, source … are not).
 export const alertsSchema = z.object({
   data: z.array(z.object({
     id: z.string(),
     tinyId: z.string().optional(),
-    message: z.string().optional(),
     status: z.string(),
-    acknowledged: z.boolean().optional(),
     createdAt: dateTime,
     updatedAt: dateTime.optional(),
-    source: z.string().optional(),
     owner: z.string().optional(),
     priority: z.string().optional(),
-    tags: z.array(z.string()).optional(),
-    integration: z.object({ id: z.string().optional(), name: z.string().optional(), type: z.string().optional() }).optional(),
-    report: z.object({ ackTime: z.number().optional(), closeTime: z.number().optional(), acknowledgedBy: z.string().optional(), closedBy: z.string().optional() }).optional(),
+    integration: z.object({ name: z.string().optional(), type: z.string().optional() }).optional(),
+    report: z.object({ ackTime: z.number().optional(), closeTime: z.number().optional(), closedBy: z.string().optional() }).optional(),
   })),
   paging: pageDetails,
 });
 export type Alert = z.infer<typeof alertsSchema>['data'][number];
 
-// GET /v1/incidents → ListIncidentsResponse (BaseIncident); impactedServices is in the live API, not in the description
+// GET /v1/incidents → ListIncidentsResponse (BaseIncident); impactedServices is in the live API, not in the description.
+// Only what the declared-incident figures and records read.
 export const incidentsSchema = z.object({
   data: z.array(z.object({
     id: z.string(),
@@ -101,12 +99,9 @@ export const incidentsSchema = z.object({
     message: z.string().optional(),
     status: z.string(),
     createdAt: dateTime,
-    updatedAt: dateTime.optional(),
     priority: z.string().optional(),
     ownerTeam: z.string().optional(),
-    tags: z.array(z.string()).optional(),
     impactedServices: z.array(z.string()).optional(),
-    extraProperties: z.record(z.string(), z.string()).optional(),
   })),
   paging: pageDetails,
 });
@@ -114,7 +109,7 @@ export type Incident = z.infer<typeof incidentsSchema>['data'][number];
 
 // GET /v1/incidents/{id}/logs → like ListAlertLogsResponse: log entries with an opaque `offset` cursor
 export const logsSchema = z.object({
-  data: z.array(z.object({ log: z.string(), type: z.string().optional(), owner: z.string().optional(), createdAt: dateTime, offset: z.string().optional() })),
+  data: z.array(z.object({ log: z.string(), createdAt: dateTime, offset: z.string().optional() })),
   paging: pageDetails,
 });
 export type LogEntry = z.infer<typeof logsSchema>['data'][number];

@@ -96,19 +96,22 @@ async function collectOncall(ctx: Ctx, api: OpsgenieApi, settle: Settle): Promis
 }
 
 async function collectAlerts(ctx: Ctx, api: OpsgenieApi, settle: Settle): Promise<Measures> {
-  // the whole listing as data: its `truncated` says whether it is the whole window
-  const alerts = await settle(async () => { const list = await readAlerts(api, ctx.window); return { data: list, evidence: list.evidence }; });
+  const translation = { grades: DEFAULT_GRADES, majorPriorities: ['P1'] };
+  // Each page translated into records as it arrives: the window's alerts are never held whole.
+  // The whole listing as data: its `truncated` says whether it is the whole window.
+  const alerts = await settle(async () => {
+    const list = await readAlerts(api, ctx.window, (page) => page.map((a) => alertRecord(a, translation)));
+    return { data: list, evidence: list.evidence };
+  });
   if (alerts.status !== 'ok') return settledFrom('alerts', alerts);
   const { truncated } = alerts.data;
   if (truncated) {
     // A partial list would bias every figure; say so rather than measure part of the window.
     return new Map(signalsFrom('alerts').map((id) => [id, { status: 'failed', reason: `GET /v2/alerts: ${truncated}; shorten the window`, evidence: alerts.evidence }]));
   }
-  const translation = { grades: DEFAULT_GRADES, majorPriorities: ['P1'] };
   const records: IncidentRecord[] = [];
   const ungraded = new Map<string, number>();
-  for (const a of alerts.data.data) {
-    const r = alertRecord(a, translation);
+  for (const r of alerts.data.data) {
     if ('ungraded' in r) ungraded.set(r.ungraded, (ungraded.get(r.ungraded) ?? 0) + 1);
     else records.push(r);
   }

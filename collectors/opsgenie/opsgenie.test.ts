@@ -192,6 +192,21 @@ describe('opsgenie collector on an account of documented shape', () => {
     expect(res.truncated).toMatch(/at most 20000/);
   });
 
+  it('translates each page as it arrives; a repeated page is still recognised among the items as read, a page that only starts alike is not one', async () => {
+    const pages: Record<number, number[]> = { 0: [1, 2], 2: [1, 3], 4: [5] };
+    const given: number[][] = [];
+    const serve = (offset: number) => ({ data: { data: pages[offset], paging: offset < 4 ? { next: 'more' } : {} }, status: 200, headers: {}, evidence: `ev${offset}` });
+    const res = await readOffsetPaged(async (offset) => serve(offset), 2, '/v2/alerts', (page) => {
+      given.push(page);
+      return page.map((n) => `#${n}`);
+    });
+    expect(given).toEqual([[1, 2], [1, 3], [5]]);
+    expect(res).toEqual({ data: ['#1', '#2', '#1', '#3', '#5'], evidence: ['ev0', 'ev2', 'ev4'] });
+    pages[2] = [1, 2];
+    const loop = readOffsetPaged(async (offset) => serve(offset), 2, '/v2/alerts', (page) => page.map((n) => `#${n}`));
+    await expect(loop).rejects.toThrow('paging loop: GET /v2/alerts answered offset 2 with the items of offset 0');
+  });
+
   it('a server that ignores offset while giving paging.next is a paging loop naming the list, not alerts counted again', async () => {
     const calls: number[] = [];
     const read = readOffsetPaged(async (offset, limit) => {

@@ -24,9 +24,20 @@ type Page<T> = { data: T[]; paging?: { next?: string } };
  * The `next` URL itself is not followed: it names the vendor's host, and the key goes only to
  * the configured base URL. A page with the items of the page before is a server that ignores the
  * offset while saying `next`: a paging loop (named by `path`), not items to count again.
+ *
+ * `translate`, when given, turns each page into what the caller keeps as it arrives, so that a
+ * long list (thousands of alerts) is never held whole as parsed objects; only the page before is
+ * kept as read, to recognise a repeated page.
  */
-export async function readOffsetPaged<T>(fetch: (offset: number, limit: number) => Promise<HttpResponse<Page<T>>>, limit = PAGE_LIMIT, path = 'the list'): Promise<Paged<T>> {
-  const items: T[] = [];
+export function readOffsetPaged<T>(fetch: (offset: number, limit: number) => Promise<HttpResponse<Page<T>>>, limit?: number, path?: string): Promise<Paged<T>>;
+export function readOffsetPaged<T, U>(fetch: (offset: number, limit: number) => Promise<HttpResponse<Page<T>>>, limit: number, path: string, translate: (page: T[]) => U[]): Promise<Paged<U>>;
+export async function readOffsetPaged<T, U>(
+  fetch: (offset: number, limit: number) => Promise<HttpResponse<Page<T>>>,
+  limit = PAGE_LIMIT,
+  path = 'the list',
+  translate: (page: T[]) => (T | U)[] = (page) => page,
+): Promise<Paged<T | U>> {
+  const items: (T | U)[] = [];
   const evidence: string[] = [];
   let previous: T[] = [];
   for (let offset = 0; ; offset += limit) {
@@ -34,14 +45,23 @@ export async function readOffsetPaged<T>(fetch: (offset: number, limit: number) 
       return { data: items, evidence, truncated: `Opsgenie lists at most ${MAX_OFFSET} items per query; ${items.length} read` };
     }
     const res = await fetch(offset, limit);
-    if (offset > 0 && repeatsPage(res.data.data, previous)) {
+    if (offset > 0 && sameFirstItem(res.data.data, previous) && repeatsPage(res.data.data, previous)) {
       throw pagingLoop(`GET ${path}`, `answered offset ${offset} with the items of offset ${offset - limit} (the server ignores offset)`, res.evidence);
     }
     previous = res.data.data;
-    items.push(...res.data.data);
+    for (const item of translate(res.data.data)) items.push(item);
     evidence.push(res.evidence);
     if (!res.data.paging?.next || res.data.data.length === 0) return { data: items, evidence };
   }
+}
+
+/**
+ * Whether two pages start with the same item: what a repeated page must do, tested before the
+ * whole pages are compared (two ~70 KB strings per page of alerts, 12 MiB of garbage over the
+ * benchmark's x100 window, for lists that almost never repeat).
+ */
+function sameFirstItem(page: readonly unknown[], earlier: readonly unknown[]): boolean {
+  return page.length > 0 && page.length === earlier.length && JSON.stringify(page[0]) === JSON.stringify(earlier[0]);
 }
 
 /** Cursor paging of log lists: the last entry's `offset` is the cursor of the next page. */
@@ -69,7 +89,9 @@ export const readTeams = async (api: OpsgenieApi): Promise<Paged<Team>> => one(a
 export const readEscalations = async (api: OpsgenieApi): Promise<Paged<Escalation>> => one(await api.escalations());
 export const readSchedules = async (api: OpsgenieApi): Promise<Paged<Schedule>> => one(await api.schedules());
 export const readServices = (api: OpsgenieApi): Promise<Paged<Service>> => readOffsetPaged((o, l) => api.services(o, l), PAGE_LIMIT, '/v1/services');
-export const readAlerts = (api: OpsgenieApi, window: Window): Promise<Paged<Alert>> => readOffsetPaged((o, l) => api.alerts(windowQuery(window), o, l), PAGE_LIMIT, '/v2/alerts');
+/** The window's alerts, each page given to `translate` as it arrives (8,700 alerts at the benchmark's x100: only what the caller keeps of them is held). */
+export const readAlerts = <U>(api: OpsgenieApi, window: Window, translate: (page: Alert[]) => U[]): Promise<Paged<U>> =>
+  readOffsetPaged((o, l) => api.alerts(windowQuery(window), o, l), PAGE_LIMIT, '/v2/alerts', translate);
 export const readIncidents = (api: OpsgenieApi, window: Window): Promise<Paged<Incident>> => readOffsetPaged((o, l) => api.incidents(windowQuery(window), o, l), PAGE_LIMIT, '/v1/incidents');
 
 export async function readRoutingRules(api: OpsgenieApi, team: Team): Promise<{ rules: RoutingRule[]; evidence: string }> {

@@ -50,7 +50,10 @@ export function foldPdb(acc: PdbFacts, p: api.Pdb): void {
   // policy/v1: a null selector selects no pod, an empty one every pod of the namespace.
   if (!p.spec.selector) return;
   const ns = p.metadata.namespace ?? '';
-  acc.index.set(ns, [...(acc.index.get(ns) ?? []), p.spec.selector]);
+  // Appended in place: a copy of the namespace's list per PDB grew with the square of their number.
+  const selectors = acc.index.get(ns);
+  if (selectors) selectors.push(p.spec.selector);
+  else acc.index.set(ns, [p.spec.selector]);
 }
 
 export interface ResilienceReads extends WorkloadReads {

@@ -85,7 +85,10 @@ function scaled(v: number | string, total: number, roundUp: boolean): number | u
  * selects everything; a null one (an absent PDB selector) nothing — the caller leaves those out.
  */
 export function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
+  // Called for every multi-replica workload against every PDB of its namespace: no array of
+  // entries per call (Object.entries here was 77 MiB of garbage at the benchmark's x100).
+  const matchLabels = selector.matchLabels ?? {};
+  for (const k in matchLabels) if (Object.prototype.hasOwnProperty.call(matchLabels, k) && labels[k] !== matchLabels[k]) return false;
   for (const e of selector.matchExpressions ?? []) {
     const has = Object.prototype.hasOwnProperty.call(labels, e.key);
     const values = e.values ?? [];
