@@ -1,9 +1,10 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=20
 /**
  * The techops command: the core CLI (src/cli) with the collectors techops ships and, for
  * `techops demo`, the sample estate. The wiring lives here so that src/ imports neither
  * collectors/ nor demo/ (test/layering.test.ts); the estate is loaded only for `demo`.
- * The shebang starts node with a small young generation (src/heap-growth.ts says why).
+ * The shebang starts node with a small young generation and a bounded heap growth
+ * (src/heap-growth.ts says why).
  */
 import { collectors } from '../collectors/index.js';
 import { main, type DemoEstate } from '../src/cli/main.js';
