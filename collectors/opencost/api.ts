@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { HttpClient, HttpResponse } from '../../src/http/client.js';
+import { container, values, type JsonValues } from '../../src/http/json-stream.js';
 
 /**
  * The part of OpenCost's allocation API techops reads (opencost/opencost, docs/api.md and
@@ -39,13 +40,22 @@ export const allocationSchema = z.object({
   ramEfficiency: optionalAmount,
 });
 
-export const allocationResponse = z.object({
-  code: z.number(),
-  status: z.string().optional(),
-  message: z.string().optional(),
-  // an empty step is null or {}; allocations OpenCost drops are null too
-  data: z.array(z.record(z.string(), allocationSchema.nullable()).nullable()),
-});
+/**
+ * How `GET /allocation/compute` answers, read value by value (an allocation set by service of a
+ * large cluster is megabytes): `code` a number; `data` an array of sets, each an object (or null:
+ * an empty step) from the aggregate's key to an allocation (null: one OpenCost dropped).
+ */
+function allocationAnswer(sets: AllocationSet[]): JsonValues[] {
+  return [
+    values('$.code', z.number(), () => {}, { required: true }),
+    container('$.data'),
+    // every set, the empty ones too: a day without allocations is still a day of the window
+    values('$.data.*.*', allocationSchema.nullable(), (a, key, path) => {
+      // defined, not assigned: a key named __proto__ stays a key
+      if (a) Object.defineProperty(sets[path[1] as number], key as string, { value: a, enumerable: true, writable: true, configurable: true });
+    }, { in: 'object', nullable: true, opened: (path) => { sets[path[1] as number] = {}; } }),
+  ];
+}
 
 export type Allocation = z.infer<typeof allocationSchema>;
 /** One step of the window: aggregate key → allocation. */
@@ -64,10 +74,10 @@ export interface AllocationQuery {
 export function opencostApi(http: HttpClient) {
   return {
     allocation: async (q: AllocationQuery): Promise<HttpResponse<AllocationSet[]>> => {
-      const res = await http.getJson('/allocation/compute', allocationResponse, {
+      const sets: AllocationSet[] = [];
+      const res = await http.getJsonValues('/allocation/compute', allocationAnswer(sets), {
         params: { window: q.window, aggregate: q.aggregate, accumulate: q.accumulate, ...(q.step ? { step: q.step } : {}), ...(q.includeIdle ? { includeIdle: true } : {}) },
       });
-      const sets = res.data.data.map((s) => Object.fromEntries(Object.entries(s ?? {}).filter((e): e is [string, Allocation] => e[1] !== null)));
       return { ...res, data: sets };
     },
   };

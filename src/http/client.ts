@@ -10,6 +10,7 @@ import { ConditionalCache, conditionalHeaders, credentialIdentity, hasValidators
 import { ConcurrencyCap, processCap } from './concurrency.js';
 import { CollectError } from './errors.js';
 import { exchangeRecorder } from './evidence-record.js';
+import { JsonShapeError, readJsonValues, type JsonValues } from './json-stream.js';
 import { RateLimitPacer } from './rate-limit.js';
 
 /**
@@ -76,6 +77,12 @@ export interface RequestOptions {
 export interface HttpClient {
   getJson<T>(path: string, schema: z.ZodType<T>, opts?: RequestOptions): Promise<HttpResponse<T>>;
   getText(path: string, opts?: RequestOptions): Promise<HttpResponse<string>>;
+  /**
+   * A JSON answer read value by value (src/http/json-stream.ts): each value at a selection's path
+   * is validated and handed to its `each` as it is parsed; nothing else of the document is kept.
+   * For answers that grow with the estate as one document.
+   */
+  getJsonValues(path: string, selections: readonly JsonValues[], opts?: RequestOptions): Promise<HttpResponse<undefined>>;
   readonly requestCount: number;
   /** Calls that ended in a failure other than 404 (retries spent, refused, malformed …). */
   readonly failedCount?: number;
@@ -341,6 +348,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     },
     getText: (path, ro) => counted(getText(path, ro)),
     getJson: (path, schema, ro) => counted(getJson(path, schema, ro)),
+    getJsonValues: (path, selections, ro) => counted(getJsonValues(path, selections, ro)),
   };
   return client;
 
@@ -349,16 +357,37 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       return { data: body.toString('utf8'), status, headers, evidence: id, revalidatedFrom, digest };
   }
 
-  async function getJson<T>(path: string, schema: z.ZodType<T>, ro?: RequestOptions): Promise<HttpResponse<T>> {
+  /** The answer, refused when it says it is HTML (a login page, a proxy's error page) rather than JSON. */
+  async function jsonAnswer(path: string, ro?: RequestOptions): Promise<Answer & { where: string }> {
       const res = await request(path, ro);
-      const { body, id } = res;
       const where = `${(ro?.method ?? 'GET')} ${redactor.url(res.url)}`;
       const type = res.headers['content-type'];
       if (type && !/json/i.test(type) && /html/i.test(type)) {
-        throw new CollectError('malformed', `malformed response from ${where}: expected JSON, got ${type.split(';')[0].trim()} (HTTP ${res.status}, ${body.length} bytes)`, {
-          url: where, status: res.status, evidence: id,
+        throw new CollectError('malformed', `malformed response from ${where}: expected JSON, got ${type.split(';')[0].trim()} (HTTP ${res.status}, ${res.body.length} bytes)`, {
+          url: where, status: res.status, evidence: res.id,
         });
       }
+      return { ...res, where };
+  }
+
+  async function getJsonValues(path: string, selections: readonly JsonValues[], ro?: RequestOptions): Promise<HttpResponse<undefined>> {
+      const res = await jsonAnswer(path, ro);
+      const { body, id, where } = res;
+      try {
+        await readJsonValues(body, selections);
+      } catch (err) {
+        if (!(err instanceof JsonShapeError)) throw err;
+        const message = err.kind === 'syntax'
+          ? `invalid JSON from ${where} (HTTP ${res.status}, ${body.length} bytes): ${err.message}`
+          : `unexpected response from ${where}: ${err.message}`;
+        throw new CollectError('malformed', message, { url: where, status: res.status, evidence: id });
+      }
+      return { data: undefined, status: res.status, headers: res.headers, evidence: id, revalidatedFrom: res.revalidatedFrom, digest: res.digest };
+  }
+
+  async function getJson<T>(path: string, schema: z.ZodType<T>, ro?: RequestOptions): Promise<HttpResponse<T>> {
+      const res = await jsonAnswer(path, ro);
+      const { body, id, where } = res;
       let json: unknown;
       try {
         json = JSON.parse(body.toString('utf8'));
