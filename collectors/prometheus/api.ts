@@ -118,9 +118,7 @@ export class PrometheusApi {
     const res = await this.http.getJson(path, envelope(schema), { params, acceptStatus: API_ERROR_STATUSES });
     const body = res.data as { status: 'success'; data: z.infer<T> } | { status: 'error'; errorType: string; error: string };
     if (body.status === 'error') {
-      throw new CollectError('rejected', `Prometheus answered ${describe(path, params)} with an error (HTTP ${res.status}, ${body.errorType}): ${body.error}`, {
-        url: path, status: res.status, evidence: res.evidence,
-      });
+      throw answeredError(path, params, res, body);
     }
     return { data: body.data, evidence: [res.evidence] };
   }
@@ -140,9 +138,7 @@ export class PrometheusApi {
       values(`$.data.${list}.*`, item, (v) => each(v), { required: () => status === 'success' }),
     ], { params, acceptStatus: API_ERROR_STATUSES });
     if (status === 'error') {
-      throw new CollectError('rejected', `Prometheus answered ${describe(path, params)} with an error (HTTP ${res.status}, ${errorType}): ${error}`, {
-        url: path, status: res.status, evidence: res.evidence,
-      });
+      throw answeredError(path, params, res, { errorType, error });
     }
     return [res.evidence];
   }
@@ -156,6 +152,13 @@ export class PrometheusApi {
       evidence: res.evidence,
     };
   }
+}
+
+/** Prometheus's own `{status: "error"}` answer, in its words. */
+function answeredError(path: string, params: Record<string, string> | undefined, res: { status: number; evidence: string }, body: { errorType: string; error: string }): CollectError {
+  return new CollectError('rejected', `Prometheus answered ${describe(path, params)} with an error (HTTP ${res.status}, ${body.errorType}): ${body.error}`, {
+    url: path, status: res.status, evidence: res.evidence,
+  });
 }
 
 function describe(path: string, params?: Record<string, string>): string {

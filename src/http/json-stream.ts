@@ -55,6 +55,8 @@ export class JsonShapeError extends Error {
 const CHUNK = 256 * 1024;
 
 type Segment = string | number;
+type Kind = 'array' | 'object' | 'null' | 'scalar';
+const KIND_WORDS: Record<Kind, string> = { array: 'an array', object: 'an object', null: 'null', scalar: 'a value' };
 
 /**
  * Reads `body` (UTF-8 JSON) and hands every value at each selection's path to its `each`.
@@ -84,16 +86,17 @@ export async function readJsonValues(body: Buffer, selections: readonly JsonValu
   // Where the parser is, from its tokens: the kind of each container as it opens is checked here
   // (the value parser reports only the values selected, not the containers that hold them).
   const frames: { array: boolean; key: Segment | undefined; expectKey: boolean }[] = [];
-  const valueStarts = (kind: 'array' | 'object' | 'null' | 'scalar') => {
-    // Each open container's key for its child being read: the path of the value starting here.
-    const path = frames.map((f) => f.key as Segment);
+  const valueStarts = (kind: Kind) => {
+    // Called for every value of the document: compared with the frames as they are, the path
+    // built only for a container checked.
     for (const c of containers) {
-      if (!matches(c.parent, path)) continue;
+      if (c.parent.length !== frames.length || !c.parent.every((p, i) => p === '*' || String(p) === String(frames[i].key))) continue;
+      const path = frames.map((f) => f.key as Segment);
       const want = c.s.in ?? 'array';
       if (kind === want || (kind === 'null' && c.s.nullable)) {
         c.opened = true;
         c.s.opened?.(path);
-      } else throw new JsonShapeError('shape', `${formatPath(path)}: expected ${want === 'array' ? 'an array' : 'an object'}, got ${kind === 'scalar' ? 'a value' : kind === 'null' ? 'null' : kind === 'array' ? 'an array' : 'an object'}`);
+      } else throw new JsonShapeError('shape', `${formatPath(path)}: expected ${KIND_WORDS[want]}, got ${KIND_WORDS[kind]}`);
     }
   };
   let tokens = 0;
@@ -163,7 +166,7 @@ export async function readJsonValues(body: Buffer, selections: readonly JsonValu
     const container = containers.find((c) => c.s === s);
     if (container ? container.opened : seen.has(s)) continue;
     const where = formatPath(container ? container.parent : path);
-    throw new JsonShapeError('shape', container ? `${where}: missing (expected ${(s.in ?? 'array') === 'array' ? 'an array' : 'an object'})` : `${where}: missing`);
+    throw new JsonShapeError('shape', container ? `${where}: missing (expected ${KIND_WORDS[s.in ?? 'array']})` : `${where}: missing`);
   }
 }
 
