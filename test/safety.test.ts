@@ -190,6 +190,29 @@ describe('defect 3 and 4: redaction by value, never by words', () => {
     }
   });
 
+  it('scrub masks a report in place as value masks a copy: the same objects, secrets gone, frozen parts copied', () => {
+    const r = new Redactor();
+    r.add('s3cret-value-123');
+    const evidence = [{ id: 'ev-1', url: 'https://x.example/api?token=abc', excerpt: 'said s3cret-value-123' }];
+    const frozen = Object.freeze({ note: 'frozen s3cret-value-123', plain: 'kept' });
+    const report = { evidence, nested: { password: 'hunter2', list: ['ok', 'has s3cret-value-123'], when: new Date(0), n: 3 }, frozen, untouched: Object.freeze({ a: 'b' }) };
+    const expected = r.value(report);
+    const out = r.scrub(report);
+    expect(out).toBe(report);
+    expect(out.evidence).toBe(evidence);
+    expect(JSON.parse(JSON.stringify(out))).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(evidence[0].excerpt).toBe('said <redacted>');
+    expect(evidence[0].url).toBe('https://x.example/api?token=<redacted>');
+    expect(out.nested.password).toBe('<redacted>');
+    expect(out.nested.when).toBeInstanceOf(Date);
+    // A frozen object that needed masking is a masked copy; the frozen original is as it was.
+    expect(out.frozen).not.toBe(frozen);
+    expect(out.frozen.note).toBe('frozen <redacted>');
+    expect(frozen.note).toBe('frozen s3cret-value-123');
+    // A frozen object with nothing to mask is left as it is, the same object.
+    expect(out.untouched).toBe(report.untouched);
+  });
+
   it('a secret shorter than 4 characters is masked where it stands alone, not inside other words', () => {
     const r = new Redactor();
     r.add('x7');

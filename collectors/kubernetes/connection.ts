@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { RequestOptions as HttpsRequestOptions } from 'node:https';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { KubeConfig, type Cluster, type User } from '@kubernetes/client-node';
+import type { Cluster, KubeConfig as KubeConfigType, User } from '@kubernetes/client-node';
 import { errorMessage } from '../../src/errors.js';
 import type { HttpClientOptions } from '../../src/http/client.js';
 import type { KubernetesConfig } from './config.js';
@@ -41,6 +41,10 @@ export async function connect(config: KubernetesConfig, env: ConnectEnv): Promis
     };
   }
 
+  // @kubernetes/client-node is loaded only to read a kubeconfig or the service account: loading it
+  // (every generated API with it) costs about a second and ~70 MiB of the process's memory for the
+  // whole scan, which a `server` and `token` never need.
+  const { KubeConfig } = await import('@kubernetes/client-node');
   const vars = env.env ?? process.env;
   const kc = new KubeConfig();
   let source: string;
@@ -85,7 +89,7 @@ export async function connect(config: KubernetesConfig, env: ConnectEnv): Promis
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error(`${source}: the context names a cluster the kubeconfig does not define`);
   const user = kc.getCurrentUser() ?? { name: 'anonymous' };
-  return { options: await credentials(cluster, user, source), source };
+  return { options: await credentials(KubeConfig, cluster, user, source), source };
 }
 
 function kubeconfigFiles(config: KubernetesConfig, env: ConnectEnv, vars: NodeJS.ProcessEnv): string[] {
@@ -105,7 +109,7 @@ function kubeconfigFiles(config: KubernetesConfig, env: ConnectEnv, vars: NodeJS
  * its own agent but not needed here: the options are computed against the https form of the URL
  * and the http server is then reached without TLS.
  */
-async function credentials(cluster: Cluster, user: User, source: string): Promise<Connection['options']> {
+async function credentials(KubeConfig: new () => KubeConfigType, cluster: Cluster, user: User, source: string): Promise<Connection['options']> {
   if (cluster.proxyUrl) throw new Error(`${source}: the cluster sets proxy-url, which techops does not support (it connects to the API server directly)`);
   const probe = new KubeConfig();
   probe.loadFromClusterAndUser({ ...cluster, server: cluster.server.replace(/^http:/, 'https:') }, user);

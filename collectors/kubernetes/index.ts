@@ -1,6 +1,7 @@
 import { emitAll, type CollectContext, type Collector } from '../../src/collector/kit.js';
 import { versionSchema } from './api.js';
 import { kubernetesConfigSchema, type KubernetesConfig } from './config.js';
+import { connect } from './connection.js';
 import { measureAll } from './measure/index.js';
 import { inventoryOf } from './measure/inventory.js';
 import { KubeReader } from './read/reader.js';
@@ -24,8 +25,6 @@ export const kubernetesCollector: Collector<KubernetesConfig> = {
 
 async function collect(ctx: CollectContext<KubernetesConfig>): Promise<void> {
   const { config } = ctx;
-  // @kubernetes/client-node costs about a second to load: only a configured instance pays it.
-  const { connect } = await import('./connection.js');
   const connection = await connect(config, { resolvePath: ctx.resolvePath });
   const http = ctx.http(connection.options);
   ctx.log.debug('connecting', { source: connection.source, server: connection.options.baseURL });

@@ -877,3 +877,26 @@ describe('kubernetes collector: SLO objects (Sloth, Pyrra)', () => {
     expect(r.urls(/^\/apis\/pyrra\.dev\/v1alpha1\/namespaces\/legacy\/servicelevelobjectives$/)).toHaveLength(1);
   });
 });
+
+describe('kubernetes collector: what it loads', () => {
+  // Run against the build (test/global-setup.ts compiles it), in a process of its own, with a
+  // resolve hook that says which specifiers are asked for.
+  const loads = (config: string): string[] => {
+    const hook = `data:text/javascript,${encodeURIComponent('export async function resolve(s, c, next) { if (s === "@kubernetes/client-node") process.stdout.write("LOADED client-node\\n"); return next(s, c); }')}`;
+    const script = `import { register } from 'node:module';
+register(${JSON.stringify(hook)});
+const { connect } = await import(${JSON.stringify(new URL('../../dist/collectors/kubernetes/connection.js', import.meta.url).href)});
+try { await connect(${config}, { resolvePath: (p) => p, env: {}, home: '/nonexistent' }); } catch (err) { process.stdout.write('FAILED ' + err.message + '\\n'); }`;
+    return execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim().split('\n');
+  };
+
+  it('a server and a token never load @kubernetes/client-node (~70 MiB for the whole scan)', () => {
+    expect(loads(`{ server: 'http://127.0.0.1:9', token: 't' }`)).toEqual(['']);
+  });
+
+  it('a kubeconfig does load it', () => {
+    const out = loads(`{ kubeconfig: '/nonexistent/kubeconfig' }`);
+    expect(out[0]).toBe('LOADED client-node');
+    expect(out[1]).toMatch(/^FAILED cannot read kubeconfig \/nonexistent\/kubeconfig: no such file/);
+  });
+});
