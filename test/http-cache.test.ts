@@ -170,7 +170,7 @@ describe('conditional requests: the axios client', () => {
     await again.http.getText('/per-token');
     expect(again.evidence.records[0].status).toBe(304);
     const files = readdirSync(cache.dir);
-    expect(files.some((f) => f.endsWith('.body'))).toBe(true);
+    expect(files.some((f) => f.endsWith('.entry'))).toBe(true);
     for (const f of files) {
       const text = readFileSync(join(cache.dir, f), 'latin1');
       expect(text).not.toContain('token-first');
@@ -179,23 +179,38 @@ describe('conditional requests: the axios client', () => {
     }
   });
 
-  it('the body is stored once, as received (not re-serialised)', async () => {
+  it('an entry is one file: a line of metadata, then the body as received (not re-serialised); no temporary file is left', async () => {
     const cache = freshCache();
     await axiosClient(cache).http.getText('/etag');
     await cache.settled();
-    const bodies = readdirSync(cache.dir).filter((f) => f.endsWith('.body'));
-    expect(bodies).toHaveLength(1);
-    expect(readFileSync(join(cache.dir, bodies[0]), 'utf8')).toBe(ETAG_BODY);
+    const files = readdirSync(cache.dir).filter((f) => f !== 'key');
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^[0-9a-f]{64}\.entry$/);
+    const entry = readFileSync(join(cache.dir, files[0]));
+    const eol = entry.indexOf(0x0a);
+    expect(JSON.parse(entry.toString('utf8', 0, eol))).toMatchObject({ v: 2, status: 200, bytes: Buffer.byteLength(ETAG_BODY), sha256: digest(ETAG_BODY) });
+    expect(entry.subarray(eol + 1).toString('utf8')).toBe(ETAG_BODY);
   });
 
+  it('entries of the earlier two-file layout are removed when the folder is first opened; other files stay', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'techops-cache-old-'));
+    const old = 'a'.repeat(64);
+    for (const f of [`${old}.json`, `${old}.body`, 'notes.txt']) writeFileSync(join(dir, f), 'x');
+    expect(ConditionalCache.open(dir)).toBeDefined();
+    expect(readdirSync(dir).sort()).toEqual(['key', 'notes.txt']);
+  });
+
+  const rewrite = (edit: (entry: string) => string) => (f: string, dir: string) => writeFileSync(join(dir, f), edit(readFileSync(join(dir, f), 'utf8')));
   it.each([
-    ['metadata that does not parse', (f: string) => f.endsWith('.json'), '{not json'],
-    ['a body that does not match its digest', (f: string) => f.endsWith('.body'), '{"items":[9]}'],
-  ])('%s is ignored: a fresh request, no error', async (_what, which, garbage) => {
+    ['metadata that does not parse', rewrite((e) => `{not json${e.slice(e.indexOf('\n'))}`)],
+    ['a body that does not match its digest', rewrite((e) => `${e.slice(0, e.indexOf('\n') + 1)}{"items":[9]}`)],
+    ['an entry cut short (no end of the metadata line)', rewrite((e) => e.slice(0, 20))],
+    ['a body cut short', rewrite((e) => e.slice(0, -3))],
+  ])('%s is ignored: a fresh request, no error', async (_what, spoil) => {
     const cache = freshCache();
     await axiosClient(cache).http.getText('/etag');
     await cache.settled();
-    for (const f of readdirSync(cache.dir).filter(which)) writeFileSync(join(cache.dir, f), garbage);
+    for (const f of readdirSync(cache.dir).filter((f) => f.endsWith('.entry'))) spoil(f, cache.dir);
     const before = sent('/etag').length;
     const { http, evidence } = axiosClient(cache);
     const res = await http.getText('/etag');
@@ -367,6 +382,6 @@ describe('from the config to the collector', () => {
     writeFileSync(file, `assessment: { name: x }\ncollectors:\n  probe:\n    - name: a\n      url: ${server.url}\n      http: { cache_dir: elsewhere/c, max_concurrency: 2 }\n`);
     const { cfg } = await scanOnce(file);
     expect(cfg.instances[0].http).toMatchObject({ cacheDir: join(dir, 'elsewhere', 'c'), maxConcurrency: 2 });
-    expect(readdirSync(join(dir, 'elsewhere', 'c')).filter((f) => f.endsWith('.body'))).toHaveLength(2);
+    expect(readdirSync(join(dir, 'elsewhere', 'c')).filter((f) => f.endsWith('.entry'))).toHaveLength(2);
   });
 });

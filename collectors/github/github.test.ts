@@ -419,7 +419,7 @@ describe('github collector: an organisation with a deploying repository, a relea
     const r1 = await scan();
     expect(first.scope.isDone()).toBe(true);
     expect(first.log.every((l) => !l.conditional)).toBe(true);
-    const files = readdirSync(cacheDir).filter((f) => f.endsWith('.json'));
+    const files = readdirSync(cacheDir).filter((f) => f.endsWith('.entry'));
     // every GET answered 200 with an ETag, not web's 404; of the POSTs, the two kept under a
     // watermark (the histories; the reviews of #104, whose head has a successful workflow run), not
     // the statuses' (nothing documented says a new status changes the deployment list) nor the
