@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { close, mkdirSync, open, readdirSync, readFile, readFileSync, rename, rmSync, unlink, writeFileSync, writev } from 'node:fs';
+import { close, mkdirSync, open, readdirSync, readFile, readFileSync, rmSync, unlink, writeFileSync, writev } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { errorMessage } from '../errors.js';
@@ -14,18 +14,19 @@ import { sha256 } from './evidence-record.js';
  *
  * An entry is one file, `<key>.entry`: a line of metadata (validators, status, headers, when
  * stored, the body's SHA-256 and size) in JSON, then the raw body as received (one copy, never
- * re-serialised). One file rather than a metadata file and a body file: a first scan stores
- * thousands of answers, and every file costs an open, a write and a close in libuv's small thread
- * pool and a turn of the event loop for each (at x50 in the benchmark, the two-file cache's writes
- * took ~3 s of a 17 s scan). The key is an HMAC, under a secret kept in the cache folder, of the method, the
- * URL, the Accept header and the credential's identity: two credentials never share an entry
- * (an answer one token may see is not served to another), and neither the credential nor the URL
- * (which may carry a token in its query) is written to disk.
+ * re-serialised). One file, written in place: a first scan stores thousands of answers, and each
+ * file operation costs a trip through libuv's small thread pool (at x50 in the benchmark, a
+ * metadata file and a body file each, the metadata under a temporary name and renamed, took ~3 s
+ * of a 17 s scan; one file in place about a third of that). The key is an HMAC, under a secret
+ * kept in the cache folder, of the method, the URL, the Accept header and the credential's
+ * identity: two credentials never share an entry (an answer one token may see is not served to
+ * another), and neither the credential nor the URL (which may carry a token in its query) is
+ * written to disk.
  *
- * The cache is safe to lose or corrupt: an entry is written whole under a temporary name and
- * renamed into place (a reader never sees half of it), and an entry whose metadata does not parse,
- * whose key does not match or whose body does not match its SHA-256 is ignored (a fresh request
- * replaces it). A folder that cannot be used turns caching off with one warning; it never fails a scan.
+ * The cache is safe to lose or corrupt: an entry whose metadata does not parse, whose key does
+ * not match or whose body does not match its size and SHA-256 (one being written, or cut short by
+ * a crash) is ignored, and a fresh request replaces it. A folder that cannot be used turns caching
+ * off with one warning; it never fails a scan.
  */
 export interface CachedAnswer {
   status: number;
@@ -198,17 +199,16 @@ export class ConditionalCache {
       headers, stored_at: now.toISOString(), sha256: answer.sha256 ?? sha256(answer.body), bytes: answer.body.length, watermark,
     };
     const file = join(this.dir, `${key}${ENTRY}`);
-    const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      // Whole under a temporary name, then renamed over the old entry: a reader finds the old
-      // entry or the new one, never a part. The callback API, not fs/promises: no FileHandle
-      // object for each of thousands of files.
-      await writeWhole(tmp, [Buffer.from(`${JSON.stringify(meta)}\n`), answer.body]);
-      await renameAsync(tmp, file);
+      // In place, with no temporary file and rename (each one more file operation, thousands of
+      // them on a first scan): a reader that finds an entry being written, or cut short by a crash,
+      // finds a body that does not match the metadata's size and SHA-256, and asks afresh. The
+      // callback API, not fs/promises: no FileHandle object for each of thousands of files.
+      await writeWhole(file, [Buffer.from(`${JSON.stringify(meta)}\n`), answer.body]);
       this.known.add(key);
     } catch (err) {
       this.broken = true;
-      await unlinkAsync(tmp).catch(() => {});
+      await unlinkAsync(file).catch(() => {});
       this.log?.warn('http cache not written; caching stops for this scan', { dir: this.dir, error: errorMessage(err) });
     }
   }
@@ -216,7 +216,6 @@ export class ConditionalCache {
 
 const ENTRY = '.entry';
 const readFileAsync = promisify(readFile);
-const renameAsync = promisify(rename);
 const unlinkAsync = promisify(unlink);
 const openAsync = promisify(open);
 const writevAsync = promisify(writev);
