@@ -4,6 +4,7 @@
  * floor the scan's overhead is measured against). Talks to 127.0.0.1 only.
  */
 import { spawn } from 'node:child_process';
+import { getHeapStatistics } from 'node:v8';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -83,10 +84,12 @@ globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) => {
 // The heap and the memory outside it (bodies in Buffers) through the first scan, sampled every 20 ms.
 const peaks = { heapUsed: 0, heapTotal: 0, external: 0 };
 const sampler = setInterval(() => {
-  const m = process.memoryUsage();
-  peaks.heapUsed = Math.max(peaks.heapUsed, m.heapUsed);
-  peaks.heapTotal = Math.max(peaks.heapTotal, m.heapTotal);
-  peaks.external = Math.max(peaks.external, m.external); // arrayBuffers is a part of external
+  // V8's heap statistics, not process.memoryUsage(): that one reads the RSS from /proc at every call,
+  // ~150 ms of a 17 s scan at x50 in a profile, charged to the scan being measured.
+  const h = getHeapStatistics();
+  peaks.heapUsed = Math.max(peaks.heapUsed, h.used_heap_size);
+  peaks.heapTotal = Math.max(peaks.heapTotal, h.total_heap_size);
+  peaks.external = Math.max(peaks.external, h.external_memory); // Buffers' memory is a part of it
 }, 20);
 
 const runScan = () => scan({ config, registry: collectors, model, attestations: [], claims: new Map(), clock: systemClock, log: silentLogger, redactor, version: packageVersion(), derived: catalog.derived, cross: catalog.cross });
