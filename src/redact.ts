@@ -104,47 +104,35 @@ export class Redactor {
 
   /** Deep copy of a value with secret-named keys masked and secrets removed from strings. */
   value<T>(input: T): T {
-    const walk = (v: unknown, key?: string): unknown => {
-      if (typeof v === 'string') return key && isSecretKey(key) ? MASK : this.text(v);
-      if (Array.isArray(v)) return v.map((x) => walk(x));
-      if (v && typeof v === 'object' && !(v instanceof Date)) {
-        const out: Record<string, unknown> = {};
-        for (const [k, x] of Object.entries(v)) out[k] = isSecretKey(k) && x != null && typeof x !== 'object' ? MASK : walk(x, k);
-        return out;
-      }
-      return v;
-    };
-    return walk(input) as T;
+    return this.masked(input, undefined, false) as T;
   }
 
   /**
    * What `value` does, in place: secret-named keys masked and secrets removed from strings in
    * the objects and arrays themselves, which are returned. For a value the caller owns and is done
-   * with (a scan's report): a copy of an estate-sized report doubled it for a moment, at the end
-   * of the scan when the most is held. Only what changes is written; a frozen object that would
-   * change is replaced by a masked copy.
+   * with (a scan's report, which a copy would double at the end of the scan). Only what changes is
+   * written; a frozen object that would change is replaced by a masked copy.
    */
   scrub<T>(input: T): T {
-    const walk = (v: unknown, key?: string): unknown => {
-      if (typeof v === 'string') return key && isSecretKey(key) ? MASK : this.text(v);
-      if (!v || typeof v !== 'object' || v instanceof Date) return v;
-      let target = v as Record<string | number, unknown>;
-      const put = (k: string | number, x: unknown, masked: unknown) => {
-        if (masked === x) return;
-        if (Object.isFrozen(target)) target = (Array.isArray(target) ? [...target] : { ...target }) as Record<string | number, unknown>;
-        target[k] = masked;
-      };
-      if (Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) put(i, v[i], walk(v[i]));
-      } else {
-        for (const k of Object.keys(v)) {
-          const x = (v as Record<string, unknown>)[k];
-          put(k, x, isSecretKey(k) && x != null && typeof x !== 'object' ? MASK : walk(x, k));
-        }
-      }
-      return target;
-    };
-    return walk(input) as T;
+    return this.masked(input, undefined, true) as T;
+  }
+
+  /** The one walk of `value` and `scrub`: a copy of every array and object, or (in place) only of a frozen one that changes. */
+  private masked(v: unknown, key: string | undefined, inPlace: boolean): unknown {
+    if (typeof v === 'string') return key && isSecretKey(key) ? MASK : this.text(v);
+    if (!v || typeof v !== 'object' || v instanceof Date) return v;
+    const source = v as Record<string | number, unknown>;
+    const array = Array.isArray(v);
+    let out = (inPlace ? source : array ? [] : {}) as Record<string | number, unknown>;
+    for (const k of array ? v.keys() : Object.keys(v)) {
+      const x = source[k];
+      const named = typeof k === 'string' ? k : undefined;
+      const masked = named && isSecretKey(named) && x != null && typeof x !== 'object' ? MASK : this.masked(x, named, inPlace);
+      if (inPlace && masked === x) continue;
+      if (out === source && Object.isFrozen(source)) out = (array ? [...v] : { ...source }) as Record<string | number, unknown>;
+      out[k] = masked;
+    }
+    return out;
   }
 }
 

@@ -221,7 +221,7 @@ const openAsync = promisify(open);
 const writevAsync = promisify(writev);
 const closeAsync = promisify(close);
 
-/** Writes the buffers, one after the other, to a new file (mode 0600) without joining them first. */
+/** Writes the buffers, one after the other, to the file (created mode 0600, or emptied first) without joining them. */
 async function writeWhole(file: string, parts: Buffer[]): Promise<void> {
   const fd = await openAsync(file, 'w', 0o600);
   try {
