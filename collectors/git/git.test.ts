@@ -454,7 +454,10 @@ describe('git runner', () => {
     const err = await git.run(['log', '--format=%H']).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GitCommandError);
     expect((err as Error).message).toContain('output exceeded 100 bytes');
-    expect(evidence.records).toEqual([expect.objectContaining({ error: 'output exceeded 100 bytes', status: undefined, sha256: undefined })]);
+    const records = evidence.records;
+    expect(records).toEqual([expect.objectContaining({ error: 'output exceeded 100 bytes' })]);
+    expect(records[0].status).toBeUndefined();
+    expect(records[0].sha256).toBeUndefined();
   });
 
   it('stops at the collector\'s deadline', async () => {

@@ -6,7 +6,7 @@ import type { EvidenceLog } from '../evidence/types.js';
 import type { Redactor } from '../redact.js';
 import { formatIssues } from '../zod-path.js';
 import { HTTP_DEFAULTS, withHttpDefaults } from './defaults.js';
-import { ConditionalCache, conditionalHeaders, credentialIdentity, hasValidators, revalidatedHeaders, type CachedAnswer } from './conditional-cache.js';
+import { type ConditionalCache, conditionalHeaders, credentialIdentity, hasValidators, revalidatedHeaders, type CachedAnswer } from './conditional-cache.js';
 import { ConcurrencyCap, processCap } from './concurrency.js';
 import { CollectError } from './errors.js';
 import { exchangeRecorder } from './evidence-record.js';
@@ -177,7 +177,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   let nextRef = 0;
   const record = (config: WithMeta | undefined, response: AxiosResponse | undefined, error?: string) => {
     const meta = config?.[META];
-    const ref = (config as { techopsCacheRef?: number } | undefined)?.techopsCacheRef;
+    const { techopsCacheRef: ref, techopsRedirects: redirects } = (config ?? {}) as { techopsCacheRef?: number; techopsRedirects?: string[] };
     const entry = response?.status === 304 && ref !== undefined ? revalidating.get(ref) : undefined;
     return recordExchange({
       method: config?.method ?? 'get',
@@ -189,6 +189,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       body: entry ? entry.body : toBuffer(response?.data),
       sha256: entry?.sha256,
       revalidatedFrom: entry?.storedAt,
+      redirects,
     });
   };
 
@@ -278,6 +279,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           headers: entry ? { ...ro.headers, ...conditionalHeaders(entry) } : ro.headers,
           signal: opts.signal,
           techopsCacheRef: ref,
+          // the hops that led here, for this attempt's evidence record (a record is not changed once made)
+          techopsRedirects: hops.length ? [...hops] : undefined,
           validateStatus: (s) => (s >= 200 && s < 300) || (ro.acceptStatus ?? []).includes(s) || REDIRECTS.includes(s) || (entry !== undefined && s === 304),
         } as Parameters<AxiosInstance['request']>[0]))));
       } catch (err) {
@@ -301,10 +304,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (REDIRECTS.includes(res.status)) {
         throw new CollectError('rejected', `${redactor.url(fullUrl(res.config))} answered HTTP ${res.status} without a Location header`, { status: res.status, evidence: id });
       }
-      if (hops.length) {
-        const rec = evidence.records.find((r) => r.id === id);
-        if (rec) rec.redirects = hops.map((h) => redactor.url(h));
-      }
       const where = fullUrl(res.config);
       if (entry && res.status === 304) {
         return { status: entry.status, headers: revalidatedHeaders(entry, flatHeaders(res)), body: entry.body, id, url: where, revalidatedFrom: entry.storedAt, digest: entry.sha256 };
@@ -315,8 +314,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const answer = { status: res.status, headers: flatHeaders(res), body, id, url: where, digest };
       if (key && res.status === 200) {
         cache!.store(key, { ...answer, sha256: digest }, new Date());
-        // Back-pressure: while the cache's writes are behind, the answer waits.
-        await ConditionalCache.room();
       }
       return answer;
     }
