@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fixedClock } from '../src/clock.js';
@@ -94,6 +95,16 @@ afterAll(async () => {
   await server.close();
 });
 
+/** The rows of a cache folder's database, read as a bystander would. */
+function rows(dir: string): { key: string; meta: string; body: Buffer }[] {
+  const db = new Database(join(dir, 'answers.sqlite'), { readonly: true });
+  try {
+    return db.prepare('SELECT key, meta, body FROM answers').all() as { key: string; meta: string; body: Buffer }[];
+  } finally {
+    db.close();
+  }
+}
+
 const freshCache = () => ConditionalCache.open(mkdtempSync(join(tmpdir(), 'techops-http-cache-')))!;
 
 function axiosClient(cache: ConditionalCache | undefined, token = 'token-aaaaaaaaaaaa', extra: { cap?: ConcurrencyCap } = {}) {
@@ -169,48 +180,77 @@ describe('conditional requests: the axios client', () => {
     const again = axiosClient(cache, 'token-first-111111');
     await again.http.getText('/per-token');
     expect(again.evidence.records[0].status).toBe(304);
+    // every file of the folder (the database, its journal and the secret): no credential, no URL
     const files = readdirSync(cache.dir);
-    expect(files.some((f) => f.endsWith('.entry'))).toBe(true);
+    expect(files).toContain('answers.sqlite');
     for (const f of files) {
       const text = readFileSync(join(cache.dir, f), 'latin1');
       expect(text).not.toContain('token-first');
       expect(text).not.toContain('token-second');
       expect(text).not.toContain('/per-token');
     }
+    expect(rows(cache.dir)).toHaveLength(2);
   });
 
-  it('an entry is one file: a line of metadata, then the body as received (not re-serialised); no temporary file is left', async () => {
+  it('an answer is one row of one file: metadata, then the body as received (not re-serialised); only that file, its journal and the secret', async () => {
     const cache = freshCache();
     await axiosClient(cache).http.getText('/etag');
     await cache.settled();
-    const files = readdirSync(cache.dir).filter((f) => f !== 'key');
-    expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(/^[0-9a-f]{64}\.entry$/);
-    const entry = readFileSync(join(cache.dir, files[0]));
-    const eol = entry.indexOf(0x0a);
-    expect(JSON.parse(entry.toString('utf8', 0, eol))).toMatchObject({ v: 2, status: 200, bytes: Buffer.byteLength(ETAG_BODY), sha256: digest(ETAG_BODY) });
-    expect(entry.subarray(eol + 1).toString('utf8')).toBe(ETAG_BODY);
+    expect(readdirSync(cache.dir).filter((f) => !/^answers\.sqlite(-wal|-shm)?$/.test(f))).toEqual(['key']);
+    const [row] = rows(cache.dir);
+    expect(JSON.parse(row.meta)).toMatchObject({ v: 3, status: 200, bytes: Buffer.byteLength(ETAG_BODY), sha256: digest(ETAG_BODY) });
+    expect(row.body.toString('utf8')).toBe(ETAG_BODY);
+    expect(statSync(join(cache.dir, 'answers.sqlite')).mode & 0o777).toBe(0o600);
   });
 
-  it('entries of the earlier two-file layout are removed when the folder is first opened; other files stay', () => {
+  it('entries of the earlier layouts (a file per answer, or two) are removed when the folder is first opened; other files stay', () => {
     const dir = mkdtempSync(join(tmpdir(), 'techops-cache-old-'));
     const old = 'a'.repeat(64);
-    for (const f of [`${old}.json`, `${old}.body`, 'notes.txt']) writeFileSync(join(dir, f), 'x');
+    for (const f of [`${old}.json`, `${old}.body`, `${old}.entry`, 'notes.txt']) writeFileSync(join(dir, f), 'x');
     expect(ConditionalCache.open(dir)).toBeDefined();
-    expect(readdirSync(dir).sort()).toEqual(['key', 'notes.txt']);
+    expect(readdirSync(dir).filter((f) => !/^answers\.sqlite(-wal|-shm)?$/.test(f)).sort()).toEqual(['key', 'notes.txt']);
   });
 
-  const rewrite = (edit: (entry: string) => string) => (f: string, dir: string) => writeFileSync(join(dir, f), edit(readFileSync(join(dir, f), 'utf8')));
+  it('a cache file that is not a database is replaced, and the scan goes on caching', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'techops-cache-junk-'));
+    writeFileSync(join(dir, 'answers.sqlite'), 'this is not an SQLite database, but long enough to be read as a header of one'.repeat(20));
+    const cache = ConditionalCache.open(dir)!;
+    expect(cache).toBeDefined();
+    await axiosClient(cache).http.getText('/etag');
+    await cache.settled();
+    const again = axiosClient(cache);
+    await again.http.getText('/etag');
+    expect(again.evidence.records[0].status).toBe(304);
+  });
+
+  it('a folder that cannot be made turns caching off with one warning naming it; requests still go out', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'techops-cache-file-')), 'plain-file');
+    writeFileSync(file, 'x');
+    const warnings: { msg: string; fields?: Record<string, unknown> }[] = [];
+    const log = { ...silentLogger, warn: (msg: string, fields?: Record<string, unknown>) => warnings.push({ msg, fields }) };
+    expect(ConditionalCache.open(join(file, 'http'), log)).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ msg: 'http cache disabled', fields: { dir: join(file, 'http') } });
+    const res = await axiosClient(undefined).http.getText('/etag');
+    expect(res.data).toBe(ETAG_BODY);
+  });
+
+  const edit = (sql: string) => (dir: string) => {
+    const db = new Database(join(dir, 'answers.sqlite'));
+    db.prepare(sql).run();
+    db.close();
+  };
   it.each([
-    ['metadata that does not parse', rewrite((e) => `{not json${e.slice(e.indexOf('\n'))}`)],
-    ['a body that does not match its digest', rewrite((e) => `${e.slice(0, e.indexOf('\n') + 1)}{"items":[9]}`)],
-    ['an entry cut short (no end of the metadata line)', rewrite((e) => e.slice(0, 20))],
-    ['a body cut short', rewrite((e) => e.slice(0, -3))],
+    ['metadata that does not parse', edit("UPDATE answers SET meta = '{not json'")],
+    ['metadata of another key', edit("UPDATE answers SET meta = json_set(meta, '$.key', 'other')")],
+    ['a body that does not match its digest', edit("UPDATE answers SET body = CAST('{\"items\":[9]}' AS BLOB)")],
+    ['a body cut short', edit('UPDATE answers SET body = substr(body, 1, length(body) - 3)')],
+    ['a body stored as text, not bytes', edit('UPDATE answers SET body = CAST(body AS TEXT)')],
   ])('%s is ignored: a fresh request, no error', async (_what, spoil) => {
     const cache = freshCache();
     await axiosClient(cache).http.getText('/etag');
     await cache.settled();
-    for (const f of readdirSync(cache.dir).filter((f) => f.endsWith('.entry'))) spoil(f, cache.dir);
+    spoil(cache.dir);
     const before = sent('/etag').length;
     const { http, evidence } = axiosClient(cache);
     const res = await http.getText('/etag');
@@ -382,6 +422,6 @@ describe('from the config to the collector', () => {
     writeFileSync(file, `assessment: { name: x }\ncollectors:\n  probe:\n    - name: a\n      url: ${server.url}\n      http: { cache_dir: elsewhere/c, max_concurrency: 2 }\n`);
     const { cfg } = await scanOnce(file);
     expect(cfg.instances[0].http).toMatchObject({ cacheDir: join(dir, 'elsewhere', 'c'), maxConcurrency: 2 });
-    expect(readdirSync(join(dir, 'elsewhere', 'c')).filter((f) => f.endsWith('.entry'))).toHaveLength(2);
+    expect(rows(join(dir, 'elsewhere', 'c'))).toHaveLength(2);
   });
 });

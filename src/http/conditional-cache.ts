@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { close, mkdirSync, open, readdirSync, readFile, readFileSync, rmSync, unlink, writeFileSync, writev } from 'node:fs';
-import { promisify } from 'node:util';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { sha256 } from './evidence-record.js';
@@ -12,21 +12,22 @@ import { sha256 } from './evidence-record.js';
  * If-Modified-Since; a 304 Not Modified is answered with the kept body (GitHub does not count a
  * 304 against its rate limit, and no server sends the body again).
  *
- * An entry is one file, `<key>.entry`: a line of metadata (validators, status, headers, when
- * stored, the body's SHA-256 and size) in JSON, then the raw body as received (one copy, never
- * re-serialised). One file, written in place: a first scan stores thousands of answers, and each
- * file operation costs a trip through libuv's small thread pool (at x50 in the benchmark, a
- * metadata file and a body file each, the metadata under a temporary name and renamed, took ~3 s
- * of a 17 s scan; one file in place about a third of that). The key is an HMAC, under a secret
- * kept in the cache folder, of the method, the URL, the Accept header and the credential's
- * identity: two credentials never share an entry (an answer one token may see is not served to
- * another), and neither the credential nor the URL (which may carry a token in its query) is
- * written to disk.
+ * The answers of a folder are rows of one SQLite file, `answers.sqlite` (better-sqlite3, which the
+ * run store already uses): the metadata (validators, status, headers, when stored, the body's
+ * SHA-256 and size) as JSON, and the raw body as received (one copy, never re-serialised). One
+ * file, not one per answer: a first scan stores thousands of answers, and creating a file costs
+ * the kernel ~0.5 ms here; at x50 in the benchmark the files took 0.7–3 s of a 15–17 s scan (the
+ * same scan with the cache off was that much faster), the rows of one transaction per turn of the
+ * event loop a fraction of it. WAL journal, no fsync: losing the last answers to a power cut costs
+ * only fresh requests. The key is an HMAC, under a secret kept in the folder, of the method, the
+ * URL, the Accept header and the credential's identity: two credentials never share an entry (an
+ * answer one token may see is not served to another), and neither the credential nor the URL
+ * (which may carry a token in its query) is written to disk.
  *
- * The cache is safe to lose or corrupt: an entry whose metadata does not parse, whose key does
- * not match or whose body does not match its size and SHA-256 (one being written, or cut short by
- * a crash) is ignored, and a fresh request replaces it. A folder that cannot be used turns caching
- * off with one warning; it never fails a scan.
+ * The cache is safe to lose or corrupt: a row whose metadata does not parse, whose key does not
+ * match or whose body does not match its size and SHA-256 is ignored, and a fresh answer replaces
+ * it; a file SQLite cannot read is removed and started afresh. A folder that cannot be used
+ * turns caching off with one warning; it never fails a scan.
  */
 export interface CachedAnswer {
   status: number;
@@ -45,14 +46,9 @@ export interface CachedAnswer {
   watermark?: string;
 }
 
-interface Folder {
-  secret: Buffer;
-  known: Set<string>;
-}
-
 interface Metadata {
-  /** 2: one file, the metadata line then the body (1 was a file of each). */
-  v: 2;
+  /** 3: a row of answers.sqlite (2 was a file per answer, 1 two files). */
+  v: 3;
   key: string;
   status: number;
   etag?: string;
@@ -68,66 +64,99 @@ interface Metadata {
 /** Headers never kept: they describe one connection or one exchange, not the representation. */
 const DROPPED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'set-cookie', 'date', 'age', 'x-techops-evidence']);
 
-export class ConditionalCache {
+const FILE = 'answers.sqlite';
+/** Files of the earlier layouts (a file per answer, or two), never read again. */
+const OLD_ENTRY = /^[0-9a-f]{64}\.(json|body|entry)$/;
+
+/** One folder's database, shared by every instance caching in it. */
+class Folder {
+  /** Rows waiting for the next write: written together, in one transaction. */
+  private queued: { key: string; meta: string; body: Buffer }[] = [];
+  private queuedBytes = 0;
+  private flushing?: NodeJS.Immediate;
   private broken = false;
-  /** Writes in flight: callers do not wait for them, `settled()` does. */
-  private readonly writing = new Set<Promise<void>>();
+  private readonly select: Database.Statement<[string], { meta: string; body: Buffer }>;
+  private readonly insert: Database.Statement<[string, string, Buffer]>;
+  private readonly writeAll: (rows: { key: string; meta: string; body: Buffer }[]) => void;
 
-  private readonly secret: Buffer;
-  /**
-   * The keys with metadata on disk, listed once per folder and process: a request with no entry
-   * costs no file operation (on a first scan, thousands of failed reads would queue in libuv's
-   * small thread pool ahead of every other collector's file and network work).
-   */
-  private readonly known: Set<string>;
-
-  private constructor(readonly dir: string, folder: Folder, private readonly log?: Logger) {
-    this.secret = folder.secret;
-    this.known = folder.known;
+  constructor(readonly dir: string, readonly secret: Buffer, db: Database.Database, private readonly log?: Logger, private readonly onFail?: () => void) {
+    this.select = db.prepare('SELECT meta, body FROM answers WHERE key = ?');
+    this.insert = db.prepare('INSERT OR REPLACE INTO answers (key, meta, body) VALUES (?, ?, ?)');
+    this.writeAll = db.transaction((rows) => {
+      for (const r of rows) this.insert.run(r.key, r.meta, r.body);
+    });
   }
+
+  read(key: string): { meta: string; body: Buffer } | undefined {
+    if (this.broken) return undefined;
+    this.flush();
+    try {
+      return this.select.get(key);
+    } catch (err) {
+      this.fail(err);
+      return undefined;
+    }
+  }
+
+  /** Queued, and written at the next turn of the event loop (at once past QUEUE_LIMIT bytes). */
+  write(row: { key: string; meta: string; body: Buffer }): void {
+    if (this.broken) return;
+    this.queued.push(row);
+    this.queuedBytes += row.body.length;
+    if (this.queuedBytes > QUEUE_LIMIT) this.flush();
+    else this.flushing ??= setImmediate(() => this.flush());
+  }
+
+  /** Writes what is queued, now. */
+  flush(): void {
+    if (this.flushing) clearImmediate(this.flushing);
+    this.flushing = undefined;
+    if (!this.queued.length) return;
+    const rows = this.queued;
+    this.queued = [];
+    this.queuedBytes = 0;
+    if (this.broken) return;
+    try {
+      this.writeAll(rows);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private fail(err: unknown): void {
+    this.broken = true;
+    this.queued = [];
+    // The next scan (of `serve`) opens the folder afresh.
+    this.onFail?.();
+    this.log?.warn('http cache failed; caching stops for this scan', { dir: this.dir, error: errorMessage(err) });
+    // A file SQLite cannot read would fail every scan: the next one starts afresh.
+    if (/malformed|not a database|SQLITE_CORRUPT|SQLITE_NOTADB/i.test(errorMessage(err) + String((err as { code?: string }).code ?? ''))) removeDatabase(this.dir);
+  }
+}
+
+/** Bytes of bodies queued before they are written at once rather than at the next turn. */
+const QUEUE_LIMIT = 4 * 1024 * 1024;
+
+export class ConditionalCache {
+  private constructor(readonly dir: string, private readonly folder: Folder) {}
 
   private static folders = new Map<string, Folder>();
 
   /**
-   * Bytes of bodies handed to `store` and not yet on disk, across every instance of the process:
-   * each holds its body until written, and a slow disk (or libuv's four threads busy elsewhere)
-   * would otherwise let them pile up. `room()` waits while they are over PENDING_LIMIT. 4 MiB:
-   * with 16, the benchmark's x100 scan (GitHub pull lists of 1.4 MiB a page) had 14–17 MiB of
-   * bodies waiting for the disk at its peak, most of the bodies still alive after a full
-   * collection; with 4, at most 7–9 MiB (the limit is checked before a write is added), and the
-   * scan took no longer against its floor.
-   */
-  private static pending = 0;
-  private static readonly pendingWrites = new Set<Promise<void>>();
-  static readonly PENDING_LIMIT = 4 * 1024 * 1024;
-
-  /** Resolves once the bodies waiting to be written are under PENDING_LIMIT (at once, mostly). */
-  static async room(): Promise<void> {
-    while (ConditionalCache.pending > ConditionalCache.PENDING_LIMIT && ConditionalCache.pendingWrites.size) {
-      await Promise.race(ConditionalCache.pendingWrites);
-    }
-  }
-
-  /**
-   * The cache in `dir` (created with mode 0700 when missing), for one collector instance: its
-   * writes are its own (`settled()` waits for them only), the folder's key and listing are shared.
-   * Undefined, with a warning, when the folder cannot be used.
+   * The cache in `dir` (created with mode 0700 when missing), for one collector instance; the
+   * folder's secret and database are shared by every instance caching in it. Undefined, with a
+   * warning, when the folder cannot be used.
    */
   static open(dir: string, log?: Logger): ConditionalCache | undefined {
     try {
       let folder = ConditionalCache.folders.get(dir);
       if (!folder) {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
-        const files = readdirSync(dir);
-        // Entries of the earlier two-file layout (`.json` and `.body`) are never read again.
-        for (const f of files) if (/^[0-9a-f]{64}\.(json|body)$/.test(f)) rmSync(join(dir, f), { force: true });
-        folder = {
-          secret: readOrCreateSecret(join(dir, 'key')),
-          known: new Set(files.filter((f) => /^[0-9a-f]{64}\.entry$/.test(f)).map((f) => f.slice(0, -ENTRY.length))),
-        };
+        for (const f of readdirSync(dir)) if (OLD_ENTRY.test(f)) rmSync(join(dir, f), { force: true });
+        folder = new Folder(dir, readOrCreateSecret(join(dir, 'key')), openDatabase(dir), log, () => ConditionalCache.folders.delete(dir));
         ConditionalCache.folders.set(dir, folder);
       }
-      return new ConditionalCache(dir, folder, log);
+      return new ConditionalCache(dir, folder);
     } catch (err) {
       log?.warn('http cache disabled', { dir, error: errorMessage(err) });
       return undefined;
@@ -139,55 +168,35 @@ export class ConditionalCache {
     const fields = [parts.method.toUpperCase(), parts.url, parts.accept ?? '', parts.credential];
     // A POST's document and variables are part of what is asked (a GET's key is as it always was).
     if (parts.body !== undefined) fields.push(parts.body);
-    return createHmac('sha256', this.secret).update(fields.join('\0')).digest('hex');
+    return createHmac('sha256', this.folder.secret).update(fields.join('\0')).digest('hex');
   }
 
   async get(key: string): Promise<CachedAnswer | undefined> {
-    if (!this.known.has(key)) return undefined;
+    const row = this.folder.read(key);
+    if (!row) return undefined;
     try {
-      const entry = await readFileAsync(join(this.dir, `${key}${ENTRY}`));
-      const eol = entry.indexOf(0x0a);
-      if (eol < 0) return undefined;
-      const meta = JSON.parse(entry.toString('utf8', 0, eol)) as Metadata;
-      if (meta?.v !== 2 || meta.key !== key || typeof meta.sha256 !== 'string' || typeof meta.status !== 'number') return undefined;
+      const meta = JSON.parse(row.meta) as Metadata;
+      if (meta?.v !== 3 || meta.key !== key || typeof meta.sha256 !== 'string' || typeof meta.status !== 'number') return undefined;
       if (!meta.etag && !meta.last_modified && !meta.watermark) return undefined;
       if (typeof meta.headers !== 'object' || meta.headers === null) return undefined;
-      const body = entry.subarray(eol + 1);
-      if (body.length !== meta.bytes || sha256(body) !== meta.sha256) return undefined;
+      const body = row.body;
+      if (!Buffer.isBuffer(body) || body.length !== meta.bytes || sha256(body) !== meta.sha256) return undefined;
       return {
         status: meta.status, etag: meta.etag, lastModified: meta.last_modified, contentType: meta.content_type,
         headers: meta.headers, storedAt: meta.stored_at, sha256: meta.sha256, body, watermark: meta.watermark,
       };
     } catch {
-      // missing, unreadable or corrupt: as if never stored
+      // corrupt: as if never stored
       return undefined;
     }
   }
 
   /**
-   * Keeps a 200 answer that carries a validator (anything else is not kept), in the background:
-   * the answer goes to its caller at once; `settled()` waits for the writes.
+   * Keeps a 200 answer that carries a validator (anything else is not kept). The row is written
+   * with the others of this turn of the event loop; the answer goes to its caller at once.
    */
   store(key: string, answer: { status: number; headers: Record<string, string>; body: Buffer; sha256?: string }, now: Date, watermark?: string): void {
-    const write = this.put(key, answer, now, watermark);
-    const bytes = answer.body.length;
-    ConditionalCache.pending += bytes;
-    this.writing.add(write);
-    ConditionalCache.pendingWrites.add(write);
-    void write.finally(() => {
-      this.writing.delete(write);
-      ConditionalCache.pendingWrites.delete(write);
-      ConditionalCache.pending -= bytes;
-    });
-  }
-
-  /** Resolves when every write started so far has ended (never rejects). */
-  async settled(): Promise<void> {
-    while (this.writing.size) await Promise.all([...this.writing]);
-  }
-
-  async put(key: string, answer: { status: number; headers: Record<string, string>; body: Buffer; sha256?: string }, now: Date, watermark?: string): Promise<void> {
-    if (this.broken || answer.status !== 200) return;
+    if (answer.status !== 200) return;
     const etag = answer.headers.etag;
     const lastModified = answer.headers['last-modified'];
     if (!etag && !lastModified && !watermark) return;
@@ -195,55 +204,54 @@ export class ConditionalCache {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(answer.headers)) if (!DROPPED.has(name)) headers[name] = value;
     const meta: Metadata = {
-      v: 2, key, status: answer.status, etag, last_modified: lastModified, content_type: answer.headers['content-type'],
+      v: 3, key, status: answer.status, etag, last_modified: lastModified, content_type: answer.headers['content-type'],
       headers, stored_at: now.toISOString(), sha256: answer.sha256 ?? sha256(answer.body), bytes: answer.body.length, watermark,
     };
-    const file = join(this.dir, `${key}${ENTRY}`);
-    try {
-      // In place, with no temporary file and rename (each one more file operation, thousands of
-      // them on a first scan): a reader that finds an entry being written, or cut short by a crash,
-      // finds a body that does not match the metadata's size and SHA-256, and asks afresh. The
-      // callback API, not fs/promises: no FileHandle object for each of thousands of files.
-      await writeWhole(file, [Buffer.from(`${JSON.stringify(meta)}\n`), answer.body]);
-      this.known.add(key);
-    } catch (err) {
-      this.broken = true;
-      await unlinkAsync(file).catch(() => {});
-      this.log?.warn('http cache not written; caching stops for this scan', { dir: this.dir, error: errorMessage(err) });
-    }
+    this.folder.write({ key, meta: JSON.stringify(meta), body: answer.body });
+  }
+
+  /** Writes the rows still queued (the harness calls it as an instance ends). */
+  async settled(): Promise<void> {
+    this.folder.flush();
   }
 }
 
-const ENTRY = '.entry';
-const readFileAsync = promisify(readFile);
-const unlinkAsync = promisify(unlink);
-const openAsync = promisify(open);
-const writevAsync = promisify(writev);
-const closeAsync = promisify(close);
-
-/** Writes the buffers, one after the other, to the file (created mode 0600, or emptied first) without joining them. */
-async function writeWhole(file: string, parts: Buffer[]): Promise<void> {
-  const fd = await openAsync(file, 'w', 0o600);
-  try {
-    const total = parts.reduce((n, p) => n + p.length, 0);
-    let written = 0;
-    while (written < total) {
-      // writev may write less than asked: the rest again, from where it stopped.
-      let skip = written;
-      const rest = parts.flatMap((p) => {
-        if (skip >= p.length) {
-          skip -= p.length;
-          return [];
-        }
-        const out = skip ? p.subarray(skip) : p;
-        skip = 0;
-        return [out];
-      });
-      written += (await writevAsync(fd, rest)).bytesWritten;
+/**
+ * The folder's database, created mode 0600 (SQLite gives its journal files the same). A file
+ * SQLite cannot open as a database (left by something else, or damaged) is removed and created
+ * afresh: it only ever held answers that can be asked again.
+ */
+function openDatabase(dir: string): Database.Database {
+  const file = join(dir, FILE);
+  const attempt = () => {
+    closeSync(openSync(file, 'a', 0o600));
+    const db = new Database(file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = OFF');
+      // Two agents sharing the folder: a write waits a moment for the other, then is dropped.
+      db.pragma('busy_timeout = 200');
+      // SQLite's page cache (2 MB by default) held a first scan's bodies on their way to the disk:
+      // x50 in the benchmark peaked ~15 MiB higher with it. Rows are read once a scan, by key.
+      db.pragma('cache_size = -256');
+      db.exec('CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, meta TEXT NOT NULL, body BLOB NOT NULL)');
+      return db;
+    } catch (err) {
+      db.close();
+      throw err;
     }
-  } finally {
-    await closeAsync(fd);
+  };
+  try {
+    return attempt();
+  } catch (err) {
+    if (!/not a database|malformed/i.test(errorMessage(err))) throw err;
+    removeDatabase(dir);
+    return attempt();
   }
+}
+
+function removeDatabase(dir: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, FILE + suffix), { force: true });
 }
 
 /** The validators a conditional request sends for a cached answer. */

@@ -2,7 +2,7 @@ import type { EvidenceLog } from '../evidence/types.js';
 import type { Redactor } from '../redact.js';
 import { RequestBudget } from './client.js';
 import { HTTP_DEFAULTS, withHttpDefaults } from './defaults.js';
-import { ConditionalCache, conditionalHeaders, credentialIdentity, hasValidators, revalidatedHeaders, type CachedAnswer } from './conditional-cache.js';
+import { type ConditionalCache, conditionalHeaders, credentialIdentity, hasValidators, revalidatedHeaders, type CachedAnswer } from './conditional-cache.js';
 import { ConcurrencyCap, processCap } from './concurrency.js';
 import { CollectError } from './errors.js';
 import { exchangeRecorder } from './evidence-record.js';
@@ -209,8 +209,6 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
       }
       const answer = await exchange(asked, redirects, posted, entry);
       const { response, id } = answer;
-      // Back-pressure: while the cache's writes are behind, the answer waits (and its slot stays taken).
-      if (cache) await ConditionalCache.room();
       const location = response.headers.get('location');
       // A POST is never sent on to another URL: its body was checked for the one it names.
       if (REDIRECTS.includes(response.status) && location && method !== 'POST') {
