@@ -235,6 +235,26 @@ describe('conditional requests: the axios client', () => {
     expect(res.data).toBe(ETAG_BODY);
   });
 
+  it('another process holding the file: fresh requests meanwhile, and caching goes on once it lets go', async () => {
+    const cache = freshCache();
+    await axiosClient(cache).http.getText('/etag');
+    await cache.settled();
+    const other = new Database(join(cache.dir, 'answers.sqlite'));
+    other.exec('BEGIN EXCLUSIVE');
+    const before = sent('/etag').length;
+    const held = axiosClient(cache);
+    expect((await held.http.getText('/etag')).data).toBe(ETAG_BODY);
+    await cache.settled();
+    // unconditional: the row could not be read while the other connection held the file
+    expect(sent('/etag').slice(before)[0].headers['if-none-match']).toBeUndefined();
+    expect(held.evidence.records[0].status).toBe(200);
+    other.exec('ROLLBACK');
+    other.close();
+    const after = axiosClient(cache);
+    await after.http.getText('/etag');
+    expect(after.evidence.records[0].status).toBe(304);
+  });
+
   const edit = (sql: string) => (dir: string) => {
     const db = new Database(join(dir, 'answers.sqlite'));
     db.prepare(sql).run();

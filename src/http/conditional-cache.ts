@@ -93,7 +93,8 @@ class Folder {
     try {
       return this.select.get(key);
     } catch (err) {
-      this.fail(err);
+      // Another process writing the folder: a fresh request this time, the cache goes on.
+      if (!isBusy(err)) this.fail(err);
       return undefined;
     }
   }
@@ -119,7 +120,8 @@ class Folder {
     try {
       this.writeAll(rows);
     } catch (err) {
-      this.fail(err);
+      // Another process holding the file: these answers are not kept (they will be asked afresh).
+      if (!isBusy(err)) this.fail(err);
     }
   }
 
@@ -133,6 +135,9 @@ class Folder {
     if (/malformed|not a database|SQLITE_CORRUPT|SQLITE_NOTADB/i.test(errorMessage(err) + String((err as { code?: string }).code ?? ''))) removeDatabase(this.dir);
   }
 }
+
+/** The file is locked by another connection (another techops sharing the folder) past busy_timeout. */
+const isBusy = (err: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown }).code ?? ''));
 
 /** Bytes of bodies queued before they are written at once rather than at the next turn. */
 const QUEUE_LIMIT = 4 * 1024 * 1024;
