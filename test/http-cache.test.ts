@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import type { Collector } from '../src/collector/types.js';
 import { loadConfig } from '../src/config/load.js';
 import { EvidenceLog, type EvidenceRecord } from '../src/evidence/types.js';
 import { createHttpClient } from '../src/http/client.js';
-import { ConditionalCache } from '../src/http/conditional-cache.js';
+import { ConditionalCache, UNUSED_DAYS } from '../src/http/conditional-cache.js';
 import { ConcurrencyCap } from '../src/http/concurrency.js';
 import { HTTP_DEFAULTS } from '../src/http/defaults.js';
 import { createRecordingFetch, EVIDENCE_HEADER, REVALIDATED_HEADER } from '../src/http/recording-fetch.js';
@@ -253,6 +253,47 @@ describe('conditional requests: the axios client', () => {
     const after = axiosClient(cache);
     await after.http.getText('/etag');
     expect(after.evidence.records[0].status).toBe(304);
+  });
+
+  it(`an answer neither read nor stored for ${UNUSED_DAYS} days is removed when a folder is opened; one read is kept and its use recorded`, async () => {
+    // A folder left by an earlier run: its file, copied before this process opens it.
+    const cache = freshCache();
+    await axiosClient(cache).http.getText('/etag');
+    await axiosClient(cache).http.getText('/last-modified');
+    await cache.settled();
+    const dir = mkdtempSync(join(tmpdir(), 'techops-cache-old-rows-'));
+    for (const f of readdirSync(cache.dir)) copyFileSync(join(cache.dir, f), join(dir, f));
+    const day = 86_400_000;
+    const db = new Database(join(dir, 'answers.sqlite'));
+    const ages = db.prepare('UPDATE answers SET used_at = ? WHERE json_extract(meta, ?) IS NOT NULL');
+    ages.run(Date.now() - (UNUSED_DAYS + 1) * day, '$.etag');
+    ages.run(Date.now() - (UNUSED_DAYS - 1) * day, '$.last_modified');
+    db.close();
+    const old = ConditionalCache.open(dir)!;
+    const left = rows(dir);
+    expect(left).toHaveLength(1);
+    expect(JSON.parse(left[0].meta).last_modified).toBe(LAST_MODIFIED);
+    // the one left is read (answered 304), and its use recorded with the next write
+    const { http, evidence } = axiosClient(old);
+    await http.getText('/last-modified');
+    expect(evidence.records[0].status).toBe(304);
+    await old.settled();
+    const usedAt = (new Database(join(dir, 'answers.sqlite'), { readonly: true }).prepare('SELECT used_at FROM answers').get() as { used_at: number }).used_at;
+    expect(Date.now() - usedAt).toBeLessThan(60_000);
+  });
+
+  it('a cache file of another shape (an earlier build\'s table) is emptied and used', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'techops-cache-shape-'));
+    const db = new Database(join(dir, 'answers.sqlite'));
+    db.exec("CREATE TABLE answers (key TEXT PRIMARY KEY, meta TEXT NOT NULL, body BLOB NOT NULL); INSERT INTO answers VALUES ('k', '{}', x'00')");
+    db.close();
+    const cache = ConditionalCache.open(dir)!;
+    expect(rows(dir)).toEqual([]);
+    await axiosClient(cache).http.getText('/etag');
+    await cache.settled();
+    const again = axiosClient(cache);
+    await again.http.getText('/etag');
+    expect(again.evidence.records[0].status).toBe(304);
   });
 
   const edit = (sql: string) => (dir: string) => {

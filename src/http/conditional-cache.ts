@@ -24,6 +24,9 @@ import { sha256 } from './evidence-record.js';
  * answer one token may see is not served to another), and neither the credential nor the URL
  * (which may carry a token in its query) is written to disk.
  *
+ * An answer no scan has read or stored for UNUSED_DAYS is removed (keys that stop coming up, a
+ * repository gone or a list asked from another day's start, would otherwise stay for good).
+ *
  * The cache is safe to lose or corrupt: a row whose metadata does not parse, whose key does not
  * match or whose body does not match its size and SHA-256 is ignored, and a fresh answer replaces
  * it; a file SQLite cannot read is removed and started afresh. A folder that cannot be used
@@ -72,31 +75,60 @@ const OLD_ENTRY = /^[0-9a-f]{64}\.(json|body|entry)$/;
 class Folder {
   /** Rows waiting for the next write: written together, in one transaction. */
   private queued: { key: string; meta: string; body: Buffer }[] = [];
+  /** Keys read this turn, whose `used_at` is brought up to date with the next write. */
+  private touched = new Set<string>();
   private queuedBytes = 0;
   private flushing?: NodeJS.Immediate;
   private broken = false;
+  private sweptAt = 0;
   private readonly select: Database.Statement<[string], { meta: string; body: Buffer }>;
-  private readonly insert: Database.Statement<[string, string, Buffer]>;
-  private readonly writeAll: (rows: { key: string; meta: string; body: Buffer }[]) => void;
+  private readonly writeAll: (rows: { key: string; meta: string; body: Buffer }[], touched: string[], now: number) => void;
+  private readonly deleteUnused: Database.Statement<[number]>;
 
   constructor(readonly dir: string, readonly secret: Buffer, db: Database.Database, private readonly log?: Logger, private readonly onFail?: () => void) {
     this.select = db.prepare('SELECT meta, body FROM answers WHERE key = ?');
-    this.insert = db.prepare('INSERT OR REPLACE INTO answers (key, meta, body) VALUES (?, ?, ?)');
-    this.writeAll = db.transaction((rows) => {
-      for (const r of rows) this.insert.run(r.key, r.meta, r.body);
+    const insert = db.prepare<[string, number, string, Buffer]>('INSERT OR REPLACE INTO answers (key, used_at, meta, body) VALUES (?, ?, ?, ?)');
+    const touch = db.prepare<[number, string]>('UPDATE answers SET used_at = ? WHERE key = ?');
+    this.writeAll = db.transaction((rows, touched, now) => {
+      for (const r of rows) insert.run(r.key, now, r.meta, r.body);
+      for (const key of touched) touch.run(now, key);
     });
+    this.deleteUnused = db.prepare('DELETE FROM answers WHERE used_at < ?');
+  }
+
+  /**
+   * Removes the answers no scan has read or stored for UNUSED_DAYS (once a day at most): keys
+   * that no longer come up (a repository gone, a list asked from another day's start) would
+   * otherwise stay for good.
+   */
+  sweep(now: number): void {
+    if (this.broken || now - this.sweptAt < DAY_MS) return;
+    this.sweptAt = now;
+    try {
+      const gone = this.deleteUnused.run(now - UNUSED_DAYS * DAY_MS).changes;
+      if (gone) this.log?.debug('http cache: unused answers removed', { dir: this.dir, removed: gone, unused_days: UNUSED_DAYS });
+    } catch (err) {
+      if (!isBusy(err)) this.fail(err);
+    }
   }
 
   read(key: string): { meta: string; body: Buffer } | undefined {
     if (this.broken) return undefined;
     this.flush();
     try {
-      return this.select.get(key);
+      const row = this.select.get(key);
+      if (row) this.touch(key);
+      return row;
     } catch (err) {
       // Another process writing the folder: a fresh request this time, the cache goes on.
       if (!isBusy(err)) this.fail(err);
       return undefined;
     }
+  }
+
+  private touch(key: string): void {
+    this.touched.add(key);
+    this.flushing ??= setImmediate(() => this.flush());
   }
 
   /** Queued, and written at the next turn of the event loop (at once past QUEUE_LIMIT bytes). */
@@ -112,13 +144,15 @@ class Folder {
   flush(): void {
     if (this.flushing) clearImmediate(this.flushing);
     this.flushing = undefined;
-    if (!this.queued.length) return;
+    if (!this.queued.length && !this.touched.size) return;
     const rows = this.queued;
+    const touched = [...this.touched];
     this.queued = [];
+    this.touched = new Set();
     this.queuedBytes = 0;
     if (this.broken) return;
     try {
-      this.writeAll(rows);
+      this.writeAll(rows, touched, Date.now());
     } catch (err) {
       // Another process holding the file: these answers are not kept (they will be asked afresh).
       if (!isBusy(err)) this.fail(err);
@@ -138,6 +172,10 @@ class Folder {
 
 /** The file is locked by another connection (another techops sharing the folder) past busy_timeout. */
 const isBusy = (err: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown }).code ?? ''));
+
+const DAY_MS = 86_400_000;
+/** An answer neither read nor stored for this long is removed: longer than any scan's window and schedule. */
+export const UNUSED_DAYS = 45;
 
 /** Bytes of bodies queued before they are written at once rather than at the next turn. */
 const QUEUE_LIMIT = 4 * 1024 * 1024;
@@ -161,6 +199,7 @@ export class ConditionalCache {
         folder = new Folder(dir, readOrCreateSecret(join(dir, 'key')), openDatabase(dir), log, () => ConditionalCache.folders.delete(dir));
         ConditionalCache.folders.set(dir, folder);
       }
+      folder.sweep(Date.now());
       return new ConditionalCache(dir, folder);
     } catch (err) {
       log?.warn('http cache disabled', { dir, error: errorMessage(err) });
@@ -226,6 +265,9 @@ export class ConditionalCache {
  * SQLite cannot open as a database (left by something else, or damaged) is removed and created
  * afresh: it only ever held answers that can be asked again.
  */
+/** The table's shape; a file of another (an earlier build's) is emptied: it only holds answers. */
+const SCHEMA = 1;
+
 function openDatabase(dir: string): Database.Database {
   const file = join(dir, FILE);
   const attempt = () => {
@@ -244,7 +286,13 @@ function openDatabase(dir: string): Database.Database {
       // SQLite's page cache (2 MB by default) held a first scan's bodies on their way to the disk:
       // x50 in the benchmark peaked ~15 MiB higher with it. Rows are read once a scan, by key.
       db.pragma('cache_size = -256');
-      db.exec('CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, meta TEXT NOT NULL, body BLOB NOT NULL)');
+      // `used_at` before the body, and indexed: the sweep reads it without walking the bodies.
+      if (db.pragma('user_version', { simple: true }) !== SCHEMA) {
+        db.exec(`DROP TABLE IF EXISTS answers;
+          CREATE TABLE answers (key TEXT PRIMARY KEY, used_at INTEGER NOT NULL, meta TEXT NOT NULL, body BLOB NOT NULL);
+          CREATE INDEX answers_used_at ON answers (used_at);
+          PRAGMA user_version = ${SCHEMA};`);
+      }
       return db;
     } catch (err) {
       db.close();
