@@ -274,7 +274,7 @@ async function runOne(
     scanSignal.removeEventListener('abort', onScanAbort);
     // each instance's listener goes with it: a scan of many instances must not pile them up
     abort.abort();
-    // The next scan finds every answer this one stored (writes run beside the requests).
+    // The next scan finds every answer this one stored (rows are written a turn after their answer).
     await cache?.settled();
   }
 
