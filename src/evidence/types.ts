@@ -48,21 +48,19 @@ export class EvidenceLog {
   private lines: string[] = [];
   private chars = 0;
   private readonly blocks: Buffer[] = [];
-  private count = 0;
 
   add(record: Omit<EvidenceRecord, 'id'>): EvidenceRecord {
     const full = { id: `ev-${String(this.next++).padStart(5, '0')}`, ...record };
     const line = JSON.stringify(full);
     this.lines.push(line);
     this.chars += line.length;
-    this.count++;
     if (this.chars >= BLOCK_CHARS) this.seal();
     return full;
   }
 
   /** How many records were added. */
   get size(): number {
-    return this.count;
+    return this.next - 1;
   }
 
   /** Every record, in the order added (a new array each time: inflated from the blocks). */

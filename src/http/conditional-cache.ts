@@ -73,8 +73,8 @@ const OLD_ENTRY = /^[0-9a-f]{64}\.(json|body|entry)$/;
 
 /** One folder's database, shared by every instance caching in it. */
 class Folder {
-  /** Rows waiting for the next write: written together, in one transaction. */
-  private queued: { key: string; meta: string; body: Buffer }[] = [];
+  /** Rows waiting for the next write, by key: written together, in one transaction. */
+  private queued = new Map<string, { key: string; meta: string; body: Buffer }>();
   /** Keys read this turn, whose `used_at` is brought up to date with the next write. */
   private touched = new Set<string>();
   private queuedBytes = 0;
@@ -114,7 +114,9 @@ class Folder {
 
   read(key: string): { meta: string; body: Buffer } | undefined {
     if (this.broken) return undefined;
-    this.flush();
+    // An answer stored this turn is read from the file, so its row goes first; the rest of the
+    // turn's writes and touches wait to be written together.
+    if (this.queued.has(key)) this.flush();
     try {
       const row = this.select.get(key);
       if (row) this.touch(key);
@@ -134,8 +136,8 @@ class Folder {
   /** Queued, and written at the next turn of the event loop (at once past QUEUE_LIMIT bytes). */
   write(row: { key: string; meta: string; body: Buffer }): void {
     if (this.broken) return;
-    this.queued.push(row);
-    this.queuedBytes += row.body.length;
+    this.queuedBytes += row.body.length - (this.queued.get(row.key)?.body.length ?? 0);
+    this.queued.set(row.key, row);
     if (this.queuedBytes > QUEUE_LIMIT) this.flush();
     else this.flushing ??= setImmediate(() => this.flush());
   }
@@ -144,10 +146,10 @@ class Folder {
   flush(): void {
     if (this.flushing) clearImmediate(this.flushing);
     this.flushing = undefined;
-    if (!this.queued.length && !this.touched.size) return;
-    const rows = this.queued;
+    if (!this.queued.size && !this.touched.size) return;
+    const rows = [...this.queued.values()];
     const touched = [...this.touched];
-    this.queued = [];
+    this.queued = new Map();
     this.touched = new Set();
     this.queuedBytes = 0;
     if (this.broken) return;
@@ -161,17 +163,19 @@ class Folder {
 
   private fail(err: unknown): void {
     this.broken = true;
-    this.queued = [];
+    this.queued = new Map();
     // The next scan (of `serve`) opens the folder afresh.
     this.onFail?.();
     this.log?.warn('http cache failed; caching stops for this scan', { dir: this.dir, error: errorMessage(err) });
     // A file SQLite cannot read would fail every scan: the next one starts afresh.
-    if (/malformed|not a database|SQLITE_CORRUPT|SQLITE_NOTADB/i.test(errorMessage(err) + String((err as { code?: string }).code ?? ''))) removeDatabase(this.dir);
+    if (isDamaged(err)) removeDatabase(this.dir);
   }
 }
 
 /** The file is locked by another connection (another techops sharing the folder) past busy_timeout. */
 const isBusy = (err: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown }).code ?? ''));
+/** The file is not a database SQLite can read (left by something else, or damaged). */
+const isDamaged = (err: unknown) => /^SQLITE_(CORRUPT|NOTADB)/.test(String((err as { code?: unknown }).code ?? '')) || /malformed|not a database/i.test(errorMessage(err));
 
 const DAY_MS = 86_400_000;
 /** An answer neither read nor stored for this long is removed: longer than any scan's window and schedule. */
@@ -302,7 +306,7 @@ function openDatabase(dir: string): Database.Database {
   try {
     return attempt();
   } catch (err) {
-    if (!/not a database|malformed/i.test(errorMessage(err))) throw err;
+    if (!isDamaged(err)) throw err;
     removeDatabase(dir);
     return attempt();
   }
