@@ -17,7 +17,7 @@ import { systemClock } from '../src/clock.js';
 import { parseConfig } from '../src/config/load.js';
 import { silentLogger } from '../src/log.js';
 import { loadModel } from '../src/model/load.js';
-import { boundHeapGrowth, SCAN_NODE_FLAGS } from '../src/heap-growth.js';
+import { boundHeapGrowth, SCAN_ENV, SCAN_NODE_FLAGS } from '../src/heap-growth.js';
 import { defaultRulesDir, packageVersion } from '../src/package-info.js';
 import { Redactor } from '../src/redact.js';
 import { scan } from '../src/scan.js';
@@ -235,7 +235,7 @@ const rows: [string, string][] = [
 // The fault row: one endpoint answering 1 GiB, in a process of its own so its peak RSS is its own.
 const faultBytes = Number(process.env.BENCH_FAULT_BYTES ?? String(1024 ** 3));
 const faultLabel = `fault: one endpoint answers ${faultBytes >= 1024 ** 3 ? `${(faultBytes / 1024 ** 3).toFixed(0)} GiB` : mib(faultBytes)}`;
-const faultRun = spawn(process.execPath, [...SCAN_NODE_FLAGS, fileURLToPath(new URL('./fault.js', import.meta.url)), String(faultBytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+const faultRun = spawn(process.execPath, [...SCAN_NODE_FLAGS, fileURLToPath(new URL('./fault.js', import.meta.url)), String(faultBytes)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...SCAN_ENV } });
 let faultOut = '';
 faultRun.stdout!.on('data', (c) => (faultOut += c));
 await once(faultRun, 'exit');

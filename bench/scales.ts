@@ -1,11 +1,11 @@
 /**
  * `npm run bench`: the benchmark at several scales in one run (x5, x50, x100 unless BENCH_SCALES
  * says otherwise), each scan in a process of its own so that each peak RSS is its own; each
- * scale's table, then one summary line per scale.
+ * scale's table, then one summary line per scale; then the CMDB benchmark (bench/cmdb.ts).
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { SCAN_NODE_FLAGS } from '../src/heap-growth.js';
+import { SCAN_ENV, SCAN_NODE_FLAGS } from '../src/heap-growth.js';
 
 const scales = (process.env.BENCH_SCALES ?? process.argv[2] ?? '5,50,100').split(',').map(Number).filter((n) => n > 0);
 // BENCH_RUNS=3: each scale scanned that many times, each in a process of its own; the summary gives
@@ -17,13 +17,13 @@ type Summary = { factor: number; scanMs: number; floorMs: number; peakRssMiB: nu
 const summaries = new Map<number, Summary[]>();
 for (const scale of scales) {
   for (let run = 1; run <= runs; run++) {
-    // Started as the CLI starts a scan (its node flags), so that each peak RSS is what a user's scan would have.
+    // Started as the CLI starts a scan (its node flags and malloc setting), so that each peak RSS is what a user's scan would have.
     const child = spawn(process.execPath, [...SCAN_NODE_FLAGS, fileURLToPath(new URL('./run.js', import.meta.url)), String(scale)], {
       stdio: ['ignore', 'pipe', 'inherit'],
       // The 1 GiB fault row at every scale: the 64 MiB cap cuts it off in about a second. (It used
       // to be shrunk to 1 MiB after the first scale, under the 1 GiB label, where a megabyte of
       // spaces is invalid JSON rather than too large.)
-      env: { ...process.env, BENCH_SUMMARY: '1' },
+      env: { ...process.env, ...SCAN_ENV, BENCH_SUMMARY: '1' },
     });
     let out = '';
     child.stdout!.on('data', (c) => (out += c));
@@ -74,3 +74,8 @@ if (small && large && small !== large) {
   const rss = (all: Summary[]) => median(all.map((x) => x.peakRssMiB));
   console.log(`peak RSS x${large[0].factor} / x${small[0].factor}: ${(rss(large) / rss(small)).toFixed(2)} (${rss(large)} / ${rss(small)} MiB, medians)`);
 }
+
+// Last, the NetBox collector against a 50,000-item CMDB, started the same way.
+console.log('');
+const cmdb = spawn(process.execPath, [...SCAN_NODE_FLAGS, fileURLToPath(new URL('./cmdb.js', import.meta.url))], { stdio: 'inherit', env: { ...process.env, ...SCAN_ENV } });
+if ((await new Promise<number | null>((r) => cmdb.on('exit', r))) !== 0) process.exitCode = 1;

@@ -37,6 +37,25 @@ export const YOUNG_GENERATION_SEMI_SPACE_MIB = 4;
  */
 export const SCAN_NODE_FLAGS = [`--max-semi-space-size=${YOUNG_GENERATION_SEMI_SPACE_MIB}`, `--heap-growing-percent=${HEAP_GROWING_PERCENT}`];
 
+/**
+ * glibc's malloc for a process that scans: blocks of 128 KiB and more always mapped on their own
+ * and given back to the system when freed (`MALLOC_MMAP_THRESHOLD_`, mallopt(3)). By default glibc
+ * raises that threshold to the size of every such block freed, up to 32 MiB: after the first
+ * large response body (a Buffer: Node allocates those with malloc) is freed, every body up to that
+ * size is carved out of the process's heap instead, and the heap keeps what it freed. A scan frees
+ * thousands of bodies of 100 KiB to several MiB, so that memory grew with the estate: at the
+ * benchmark's x100, RSS beyond V8's heap and Buffers was ~98 MiB at the end of collection against
+ * ~68 at x5. Fixed at glibc's own default, peak RSS went from 197–200 to 170–172 MiB at x100 and
+ * from 147 to 133–139 at x5, and the scan took no longer. It is an environment variable, read by
+ * glibc when the process starts, so it sits beside the node flags in the command's shebang
+ * (`env -S` sets it) and the benchmark starts its children with it; other C libraries (musl,
+ * macOS) ignore it.
+ */
+export const MALLOC_MMAP_THRESHOLD_BYTES = 128 * 1024;
+
+/** The environment a scanning process starts with, on top of the caller's own. */
+export const SCAN_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: String(MALLOC_MMAP_THRESHOLD_BYTES) };
+
 let set = false;
 
 export function boundHeapGrowth(): void {
