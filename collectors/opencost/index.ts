@@ -1,9 +1,9 @@
-import { emitAll, type Collector } from '../../src/collector/kit.js';
+import { emitAll, type Collector, type Measured } from '../../src/collector/kit.js';
 import { opencostApi } from './api.js';
 import { opencostConfigSchema, type OpencostConfig } from './config.js';
-import { measureAll } from './measure.js';
+import { measureRead } from './measure.js';
 import { readAllocations } from './read.js';
-import { SIGNALS } from './signals.js';
+import { SIGNALS, type OpencostSignalId } from './signals.js';
 
 export { opencostConfigSchema, type OpencostConfig } from './config.js';
 
@@ -18,8 +18,10 @@ export const opencostCollector: Collector<OpencostConfig> = {
       baseURL: config.url,
       ...(config.token ? { auth: { bearer: config.token } } : config.basic_auth ? { auth: { basic: config.basic_auth } } : {}),
     });
-    const reads = await readAllocations(opencostApi(http), config, ctx.window);
-    const measured = measureAll(reads, ctx.window, { team: config.team_label, service: config.service_label, environment: config.environment_label });
+    const labels = { team: config.team_label, service: config.service_label, environment: config.environment_label };
+    const measured: Partial<Record<OpencostSignalId, Measured>> = {};
+    // Each query measured as it is read, its allocation sets dropped before the next is asked.
+    await readAllocations(opencostApi(http), config, ctx.window, (kind, read) => Object.assign(measured, measureRead(kind, read, ctx.window, labels)));
     emitAll(ctx, SIGNALS, measured, 'not measured');
   },
 };

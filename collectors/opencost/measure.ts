@@ -1,7 +1,7 @@
-import { fromRead, measuredValue, notAvailable, ratioOf, type Measured, type Window } from '../../src/collector/kit.js';
+import { fromRead, measuredValue, notAvailable, ratioOf, type Measured, type Read, type Window } from '../../src/collector/kit.js';
 import { SAMPLE_MAX } from '../../src/signals/types.js';
 import type { Allocation, AllocationSet } from './api.js';
-import type { OpencostReads } from './read.js';
+import type { AllocationRead, OpencostReads } from './read.js';
 import type { OpencostSignalId } from './signals.js';
 
 /**
@@ -150,23 +150,34 @@ export function measureDaily(sets: readonly AllocationSet[], w: Window): Partial
   return out;
 }
 
-/** Every signal from the reads; what a failed or absent read feeds is failed or not available with its reason. */
-export function measureAll(reads: OpencostReads, w: Window, labels: { team: string; service: string; environment: string }): Partial<Record<OpencostSignalId, Measured>> {
-  const out: Partial<Record<OpencostSignalId, Measured>> = {
-    'opencost.api.reachable': fromRead(reads.namespaces, () => true, () => ({ detail: 'allocation API answered' })),
-  };
-  const spread = <K extends OpencostSignalId>(ids: readonly K[], read: OpencostReads[keyof OpencostReads], measure: (sets: AllocationSet[]) => Partial<Record<K, Measured>>) => {
-    for (const id of ids) out[id] = fromRead(read, (sets) => measure(sets)[id] ?? notAvailable(`${id} not measured`));
-  };
-  spread(['opencost.cost.total', 'opencost.cost.idle_ratio', 'opencost.cpu.core_hour_cost', 'opencost.memory.gib_hour_cost', 'opencost.efficiency.cpu', 'opencost.efficiency.memory', 'opencost.cost.dimensions'] as const,
-    reads.namespaces, measureNamespaces);
-  out['opencost.cost.team_allocated_ratio'] = fromRead(reads.teams, (s) => measureLabel(s, labels.team).allocated);
-  out['opencost.teams.count'] = fromRead(reads.teams, (s) => measureLabel(s, labels.team).values);
-  out['opencost.environments.count'] = fromRead(reads.environments, (s) => measureLabel(s, labels.environment).values);
-  out['opencost.nodes.count'] = fromRead(reads.nodes, measureNodes);
-  out['opencost.cost.service_allocated_ratio'] = fromRead(reads.services, (s) => measureLabel(s, labels.service).allocated);
-  out['opencost.services.count'] = fromRead(reads.services, (s) => measureLabel(s, labels.service).values);
-  spread(['opencost.cost.days_with_data_ratio'] as const, reads.daily, (s) => measureDaily(s, w));
-  spread(['opencost.cost.weekly_change'] as const, reads.weekly, (s) => measureDaily(s, w));
-  return out;
+type Measures = Partial<Record<OpencostSignalId, Measured>>;
+type Labels = { team: string; service: string; environment: string };
+
+/** What one read feeds; a failed or absent read makes each of those signals failed or not available with its reason. */
+const FROM: { [K in AllocationRead]: (read: OpencostReads[K], w: Window, labels: Labels) => Measures } = {
+  namespaces: (read) => ({
+    'opencost.api.reachable': fromRead(read, () => true, () => ({ detail: 'allocation API answered' })),
+    ...spread(read, ['opencost.cost.total', 'opencost.cost.idle_ratio', 'opencost.cpu.core_hour_cost', 'opencost.memory.gib_hour_cost', 'opencost.efficiency.cpu', 'opencost.efficiency.memory', 'opencost.cost.dimensions'], measureNamespaces),
+  }),
+  teams: (read, _w, labels) => ({
+    'opencost.cost.team_allocated_ratio': fromRead(read, (s) => measureLabel(s, labels.team).allocated),
+    'opencost.teams.count': fromRead(read, (s) => measureLabel(s, labels.team).values),
+  }),
+  environments: (read, _w, labels) => ({ 'opencost.environments.count': fromRead(read, (s) => measureLabel(s, labels.environment).values) }),
+  nodes: (read) => ({ 'opencost.nodes.count': fromRead(read, measureNodes) }),
+  services: (read, _w, labels) => ({
+    'opencost.cost.service_allocated_ratio': fromRead(read, (s) => measureLabel(s, labels.service).allocated),
+    'opencost.services.count': fromRead(read, (s) => measureLabel(s, labels.service).values),
+  }),
+  daily: (read, w) => spread(read, ['opencost.cost.days_with_data_ratio'], (s) => measureDaily(s, w)),
+  weekly: (read, w) => spread(read, ['opencost.cost.weekly_change'], (s) => measureDaily(s, w)),
+};
+
+function spread(read: Read<AllocationSet[]>, ids: readonly OpencostSignalId[], measure: (sets: AllocationSet[]) => Measures): Measures {
+  return Object.fromEntries(ids.map((id) => [id, fromRead(read, (sets) => measure(sets)[id] ?? notAvailable(`${id} not measured`))]));
+}
+
+/** The signals one read feeds, measured as soon as it is read (./read.ts: the sets are not kept). */
+export function measureRead<K extends AllocationRead>(kind: K, read: OpencostReads[K], w: Window, labels: Labels): Measures {
+  return FROM[kind](read, w, labels);
 }
