@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import type { Redactor } from '../redact.js';
 import { aggregate } from '../signals/aggregate.js';
 import { SAMPLE_MAX, validateAnnotations, validateValue, type InstanceValue, type SignalAnnotations, type SignalState } from '../signals/types.js';
+import { SealedRecords } from './sealed-records.js';
 import type { Collector, HttpSettings, PublicationKind, Publications, Registry, Window } from './types.js';
 
 export interface InstanceConfig {
@@ -104,7 +105,13 @@ export async function runCollectors(opts: HarnessOptions): Promise<CollectResult
       const inst = next;
       const publish = (kind: PublicationKind, records: unknown[], evidence: string[]) => {
         if (!(collector.publishes ?? []).includes(kind)) throw new Error(`${collector.id} publishes ${kind} records but does not declare them in publishes`);
-        published.set(`${collector.id}\0${inst.name}\0${kind}`, { kind, collector: collector.id, instance: inst.name, status: 'published', records, evidence } as Publication);
+        const sealed = new SealedRecords(records);
+        published.set(`${collector.id}\0${inst.name}\0${kind}`, {
+          kind, collector: collector.id, instance: inst.name, status: 'published', evidence,
+          get records() {
+            return sealed.open();
+          },
+        } as Publication);
       };
       const run = await runOne(collector, next, values, scanAbort.signal, opts, publish, scanDeadlineAt);
       // A failed run's records are not the whole of what it should have read.
