@@ -1,16 +1,17 @@
-import { emitAll, emitMeasured, mapPool, notAvailable, type Collector, type Measured } from '../../src/collector/kit.js';
+import { emitAll, emitMeasured, mapPool, notAvailable, type Collector, type Measured, type Read } from '../../src/collector/kit.js';
 import { notedSample } from '../../src/collector/sample.js';
 import { GithubApi } from './client.js';
 import { githubConfigSchema, type GithubConfig } from './config.js';
 import { value, type Measures } from './measure/common.js';
 import { measureDeployments } from './measure/deployments.js';
 import { measureProtection, measureTree } from './measure/governance.js';
-import { measurePulls } from './measure/pulls.js';
+import { measurePulls, summarizePulls } from './measure/pulls.js';
 import { measureReleases } from './measure/releases.js';
 import { readLeadTimes } from './read/compare.js';
 import { deploymentStatusesInBulk, listDeployments, readDeployments } from './read/deployments.js';
 import { readProtection, readTree } from './read/governance.js';
-import { listPulls, readPulls, unsettledPullsInBulk } from './read/pulls.js';
+import { listPulls, readPulls, unsettledPullsInBulk, type ListedPulls } from './read/pulls.js';
+import type { PullNode } from './graphql.js';
 import { readReleases } from './read/releases.js';
 import { readScope, type Repo } from './read/repositories.js';
 import { GITHUB_SIGNALS } from './signals.js';
@@ -59,6 +60,14 @@ export const githubCollector: Collector<GithubConfig> = {
       return results;
     };
 
+    // In a function of its own so that the lists and statuses are let go once the deployments are read.
+    const readAllDeployments = async () => {
+      const production = cfg.production_environments.map((re) => new RegExp(re, 'i'));
+      const listed = await eachRepo((r) => listDeployments(api, r, w, (env) => production.some((re) => re.test(env))));
+      const statuses = await deploymentStatusesInBulk(api, listed);
+      return eachRepo((r, i) => readDeployments(api, r, listed[i], statuses[i], w));
+    };
+
     try {
       const governance = await eachRepo(async (r) => ({ protection: await readProtection(api, r), tree: await readTree(api, r) }));
       measureProtection(measured, repos, governance.map((g) => g.protection));
@@ -66,10 +75,7 @@ export const githubCollector: Collector<GithubConfig> = {
 
       measureReleases(measured, repos, await eachRepo((r) => readReleases(api, r, w)), w);
 
-      const production = cfg.production_environments.map((re) => new RegExp(re, 'i'));
-      const listed = await eachRepo((r) => listDeployments(api, r, w, (env) => production.some((re) => re.test(env))));
-      const statuses = await deploymentStatusesInBulk(api, listed);
-      const deployments = await eachRepo((r, i) => readDeployments(api, r, listed[i], statuses[i], w));
+      const deployments = await readAllDeployments();
       measureDeployments(measured, repos, deployments, w);
       // For cross signals (change failure from incidents): only a whole reading, every repository's
       // production deployments with their final states, never a sample.
@@ -78,14 +84,17 @@ export const githubCollector: Collector<GithubConfig> = {
           [...new Set(deployments.flatMap((d) => [...d.list.evidence, ...d.statuses.evidence]))]);
       }
 
-      const pullLists = await eachRepo((r) => listPulls(api, r, w));
-      const unsettled = await unsettledPullsInBulk(api, pullLists);
+      // Every repository's pull lists are read before any one's checks (those of the unsettled pull
+      // requests are read for the whole organisation, 100 a query); each repository's lists are
+      // then handed to its reader and let go, and what it read is summed up for the measures.
+      const pullLists: (ListedPulls | undefined)[] = await eachRepo((r) => listPulls(api, r, w));
+      const unsettled: (Read<Map<number, PullNode>> | undefined)[] = await unsettledPullsInBulk(api, pullLists as ListedPulls[]);
       const pulls = await eachRepo(async (r, i) => {
-        const read = await readPulls(api, r, pullLists[i], unsettled[i]);
+        const read = await readPulls(api, r, handOver(pullLists, i), handOver(unsettled, i));
         const lead = await readLeadTimes(api, r, read.merged.status === 'ok' ? read.merged.data : [], deployments[i], w);
-        return { read, lead };
+        return summarizePulls(read, lead);
       });
-      measurePulls(measured, repos, pulls.map((p) => p.read), pulls.map((p) => p.lead), deployments);
+      measurePulls(measured, repos, pulls, deployments);
     } catch (err) {
       // What was measured before the failure stays; the harness fails the rest with the error.
       for (const [id, m] of measured) emitMeasured(ctx, id, noted(m));
@@ -98,3 +107,10 @@ export const githubCollector: Collector<GithubConfig> = {
     emitAll(ctx, GITHUB_SIGNALS, new Map([...measured].map(([id, m]) => [id, noted(m)])), 'not measured');
   },
 };
+
+/** A repository's entry, given to the one reader that needs it and no longer held in the list. */
+function handOver<T>(list: (T | undefined)[], i: number): T {
+  const entry = list[i] as T;
+  list[i] = undefined;
+  return entry;
+}

@@ -7,9 +7,9 @@ import { githubConfigSchema } from './config.js';
 import { allRepos, type Measures } from './measure/common.js';
 import { gatedVerdict } from './measure/deployments.js';
 import { gitopsOf, iacKinds, measureTree, protectionFacts } from './measure/governance.js';
-import { approved, measurePulls } from './measure/pulls.js';
+import { approved, measurePulls, summarizePulls } from './measure/pulls.js';
 import { releaseCounts } from './measure/releases.js';
-import type { PullReads } from './read/pulls.js';
+import { countRuns, type PullReads } from './read/pulls.js';
 import type { DeploymentReads } from './read/deployments.js';
 
 // The measures on plain objects, no HTTP: what github.test.ts checks through nock, one rule at a time.
@@ -75,25 +75,58 @@ describe('github measures', () => {
       .toEqual({ gated: false, how: 'live: not configured as an environment, production: required reviewers' });
   });
 
+  it('counts as concluded only the runs that judged the code', () => {
+    const run = (id: number, status: string, conclusion: string | null) => ({ id, event: 'pull_request', head_sha: `h${id}`, status, conclusion, created_at: '2026-02-09T00:00:00Z' });
+    expect(countRuns([run(1, 'completed', 'success'), run(2, 'completed', 'failure'), run(3, 'completed', 'timed_out'), run(4, 'completed', 'startup_failure'),
+      run(5, 'completed', 'cancelled'), run(6, 'completed', 'skipped'), run(7, 'completed', 'neutral'), run(8, 'in_progress', null)]))
+      .toEqual({ listed: 8, concluded: 4, succeeded: 1 });
+  });
+
+  it('sums the repositories\' summaries as it measured the pull requests themselves, a failed read failing its signals', () => {
+    const prs = (n: number) => [pull(n, '2026-02-10T00:00:00Z'), pull(n + 1, '2026-02-11T00:00:00Z')];
+    const counts = { listed: 3, concluded: 2, succeeded: 1 };
+    const read = (n: number, checks: (string | undefined)[]): PullReads => ({
+      merged: readOk(prs(n), [`list${n}`]),
+      reviews: readOk(new Map([[n, { author: 'ann', reviews: [{ state: 'APPROVED', by: 'bob' }] }]]), [`gql${n}`]),
+      runs: readOk(counts, [`runs${n}`]),
+      checks: readOk(new Map(checks.map((c, k) => [n + k, c])), [`gql${n}`]),
+    });
+    const deployed: DeploymentReads = { list: readOk({ prod: [], fetched: 0, deploysToProduction: false }, ['deps']), statuses: readOk(null, []), environments: readOk(undefined, []) };
+    const lead = readOk({ samples: [{ pr: 1, seconds: 60 }], unpaired: 1 }, ['cmp']);
+    const out: Measures = new Map();
+    measurePulls(out, [repo('acme/a'), repo('acme/b')], [summarizePulls(read(1, ['check run ci', undefined]), lead), summarizePulls(read(10, ['workflow run', 'status ci/x']), lead)], [deployed, deployed]);
+    expect(out.get('github.review.merged_reviewed_ratio')).toMatchObject({ status: 'value', value: 0.5 });
+    expect(out.get('github.ci.pr_checked_ratio')).toMatchObject({ status: 'value', value: 0.75, detail: '3 of 4 merged pull requests had a successful CI run on their head commit (1 by a check run, 1 by a workflow run, 1 by a commit status)' });
+    expect(out.get('github.ci.pr_checked_ratio')?.evidence).toEqual(['list1', 'list10', 'runs1', 'runs10', 'gql1', 'gql10']);
+    expect(out.get('github.ci.success_ratio')).toMatchObject({ status: 'value', value: 0.5, detail: '2 of 4 concluded pull-request runs succeeded (2 cancelled, skipped, neutral or still running left out)' });
+    expect(out.get('github.changes.lead_time_median_seconds')).toMatchObject({ status: 'value', value: 60 });
+
+    const failed: Measures = new Map();
+    measurePulls(failed, [repo('acme/a'), repo('acme/b')], [summarizePulls(read(1, []), lead), summarizePulls({ ...read(10, []), reviews: readFailed(new Error('HTTP 502'), ['gql10']) }, lead)], [deployed, deployed]);
+    expect(failed.get('github.review.merged_reviewed_ratio')).toMatchObject({ status: 'failed' });
+    expect(failed.get('github.review.merged_reviewed_ratio')).toHaveProperty('reason', expect.stringContaining('acme/b'));
+    expect(failed.get('github.ci.success_ratio')).toMatchObject({ status: 'value' });
+  });
+
   it('measures reviews, checks and CI runs of merged pull requests, and not available without any', () => {
     const prs = [pull(1, '2026-02-10T00:00:00Z'), pull(2, '2026-02-11T00:00:00Z')];
     const read: PullReads = {
       merged: readOk(prs, ['list']),
       reviews: readOk(new Map([[1, { author: 'ann', reviews: [{ state: 'APPROVED', by: 'bob' }] }], [2, { author: 'ann', reviews: [] }]]), ['gql']),
-      runs: readOk([{ id: 1, event: 'pull_request', head_sha: 'h1', status: 'completed', conclusion: 'success', created_at: '2026-02-09T00:00:00Z' },
-        { id: 2, event: 'pull_request', head_sha: 'h2', status: 'completed', conclusion: 'cancelled', created_at: '2026-02-09T00:00:00Z' }], ['runs']),
+      runs: readOk(countRuns([{ id: 1, event: 'pull_request', head_sha: 'h1', status: 'completed', conclusion: 'success', created_at: '2026-02-09T00:00:00Z' },
+        { id: 2, event: 'pull_request', head_sha: 'h2', status: 'completed', conclusion: 'cancelled', created_at: '2026-02-09T00:00:00Z' }]), ['runs']),
       checks: readOk(new Map([[1, 'workflow run'], [2, undefined]]), ['gql']),
     };
     const deployed: DeploymentReads = { list: readOk({ prod: [], fetched: 0, deploysToProduction: false }, ['deps']), statuses: readOk(null, []), environments: readOk(undefined, []) };
     const out: Measures = new Map();
-    measurePulls(out, [repo('acme/api')], [read], [readOk({ samples: [], unpaired: 2 }, [])], [deployed]);
+    measurePulls(out, [repo('acme/api')], [summarizePulls(read, readOk({ samples: [], unpaired: 2 }, []))], [deployed]);
     expect(out.get('github.review.merged_reviewed_ratio')).toMatchObject({ status: 'value', value: 0.5 });
     expect(out.get('github.ci.pr_checked_ratio')).toMatchObject({ status: 'value', value: 0.5, detail: '1 of 2 merged pull requests had a successful CI run on their head commit (1 by a workflow run)' });
     expect(out.get('github.ci.success_ratio')).toMatchObject({ status: 'value', value: 1 });
     expect(out.get('github.changes.lead_time_median_seconds')).toMatchObject({ status: 'not_available', reason: 'none of the 2 pull requests merged in the window reached a successful production deployment that contains it' });
 
     const none: Measures = new Map();
-    measurePulls(none, [repo('acme/api')], [{ ...read, merged: readOk([], ['list']), runs: readOk([], ['runs']) }], [readOk({ samples: [], unpaired: 0 }, [])], [deployed]);
+    measurePulls(none, [repo('acme/api')], [summarizePulls({ ...read, merged: readOk([], ['list']), runs: readOk(countRuns([]), ['runs']) }, readOk({ samples: [], unpaired: 0 }, []))], [deployed]);
     expect(none.get('github.review.merged_reviewed_ratio')).toMatchObject({ status: 'not_available' });
     expect(none.get('github.ci.success_ratio')).toMatchObject({ status: 'not_available' });
   });

@@ -22,18 +22,37 @@ export interface PullReads {
   merged: Read<Pull[]>;
   /** The author and reviews of each merged pull request. */
   reviews: Read<Map<number, { author?: string; reviews: ReviewRaw[] }>>;
-  /** GitHub Actions runs for pull requests created in the window. */
-  runs: Read<WorkflowRun[]>;
+  /** GitHub Actions runs for pull requests created in the window, counted. */
+  runs: Read<RunCounts>;
   /** For each merged pull request, the successful CI run found on its head commit (`workflow run`, `check run NAME`, `status CONTEXT`), or undefined. */
   checks: Read<Map<number, string | undefined>>;
 }
 
 const span = (w: Window) => ({ start: w.start.getTime(), end: w.end.getTime() });
 
-/** A repository's merged pull requests and pull-request workflow runs, listed. */
+/** Pull-request workflow runs created in the window: all listed, those concluded (success or failure of the code), those that succeeded. */
+export interface RunCounts {
+  listed: number;
+  concluded: number;
+  succeeded: number;
+}
+
+/** Cancelled, skipped, neutral or still running: not a verdict on the code. */
+const CONCLUSIONS = ['success', 'failure', 'timed_out', 'startup_failure'];
+
+export function countRuns(runs: readonly WorkflowRun[]): RunCounts {
+  const concluded = runs.filter((r) => r.status === 'completed' && CONCLUSIONS.includes(r.conclusion ?? ''));
+  return { listed: runs.length, concluded: concluded.length, succeeded: concluded.filter((r) => r.conclusion === 'success').length };
+}
+
+/**
+ * A repository's merged pull requests and pull-request workflow runs, listed. The runs are kept
+ * counted, with the heads that succeeded: every repository's lists are held until the pooled
+ * GraphQL read of their checks, and the runs themselves were a quarter of that.
+ */
 export interface ListedPulls {
   listed: Read<Pull[]>;
-  runs: Read<{ runs: WorkflowRun[]; digests: string[] }>;
+  runs: Read<{ counts: RunCounts; digests: string[] }>;
   /** The SHA-256s of the pull list's pages, when every page has one. */
   listDigests: string[];
   /** Head commits with a successful workflow run. */
@@ -54,13 +73,15 @@ export async function listPulls(api: GithubApi, repo: Repo, w: Window): Promise<
     return page.data.filter((p) => p.merged_at && p.base.ref === branch && inWindow(Date.parse(p.merged_at), span(w))).sort((a, b) => a.number - b.number);
   });
   // Which heads have a successful run decides whether a kept answer may serve.
-  const runs = await settle<{ runs: WorkflowRun[]; digests: string[] }>(async (evidence) => {
+  const succeeded = new Set<string>();
+  const runs = await settle<{ counts: RunCounts; digests: string[] }>(async (evidence) => {
     const page = await api.list('GET /repos/{owner}/{repo}/actions/runs', { owner, repo: name, event: 'pull_request' }, workflowRunSchema,
       (items) => items.some((r) => Date.parse(r.created_at) < start));
     evidence.push(...page.evidence);
-    return { runs: page.data.filter((r) => inWindow(Date.parse(r.created_at), span(w))), digests: page.digests.length === page.evidence.length ? page.digests : [] };
+    const inSpan = page.data.filter((r) => inWindow(Date.parse(r.created_at), span(w)));
+    for (const r of inSpan) if (r.conclusion === 'success') succeeded.add(r.head_sha);
+    return { counts: countRuns(inSpan), digests: page.digests.length === page.evidence.length ? page.digests : [] };
   });
-  const succeeded = new Set(runs.status === 'ok' ? runs.data.runs.filter((r) => r.conclusion === 'success').map((r) => r.head_sha) : []);
   return { listed, runs, listDigests, succeeded };
 }
 
@@ -179,5 +200,5 @@ export async function readPulls(api: GithubApi, repo: Repo, listedPulls: ListedP
     }
     return checked;
   });
-  return { merged: listed, reviews, runs: mapRead(runs, (r) => r.runs), checks };
+  return { merged: listed, reviews, runs: mapRead(runs, (r) => r.counts), checks };
 }
