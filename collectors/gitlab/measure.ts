@@ -178,10 +178,10 @@ export function measureGitlab({ scans, listed, window: w, productionPatterns }: 
     ratio('gitlab.ci.pr_checked_ratio', yes, merged.length, ev, 'merge requests merged in the window had a successful head pipeline', 'no merge request was merged in the window');
   });
   signal(['gitlab.ci.success_ratio'], scans.map((s) => s.pipelines), (ev) => {
-    const pipes = scans.flatMap((s) => ok(s.pipelines) ?? []);
-    const succeeded = pipes.filter((p) => p.status === 'success').length;
-    const concluded = succeeded + pipes.filter((p) => p.status === 'failed').length;
-    ratio('gitlab.ci.success_ratio', succeeded, concluded, ev, `merge request pipelines created in the window succeeded (${countBy(pipes.map((p) => p.status)) || 'none'}; canceled and skipped not counted)`,
+    const statuses = scans.flatMap((s) => ok(s.pipelines) ?? []);
+    const succeeded = statuses.filter((status) => status === 'success').length;
+    const concluded = succeeded + statuses.filter((status) => status === 'failed').length;
+    ratio('gitlab.ci.success_ratio', succeeded, concluded, ev, `merge request pipelines created in the window succeeded (${countBy(statuses) || 'none'}; canceled and skipped not counted)`,
       'no merge request pipeline (source merge_request_event) succeeded or failed in the window');
   });
 

@@ -162,7 +162,8 @@ export interface ProjectScan {
   checked: Read<Map<number, boolean>>;
   /** Approved by someone other than the author, per merged iid. */
   reviewed: Read<Map<number, boolean>>;
-  pipelines: Read<Pipeline[]>;
+  /** The status of each merge request pipeline created in the window. */
+  pipelines: Read<string[]>;
   repo: Read<RepoFacts>;
   releases: Read<{ count: number; from: 'releases' | 'tags' }>;
   /** Incident issues created in the window; read only with `incidents: true`. */
@@ -339,7 +340,9 @@ export async function scanProject(http: HttpClient, project: Project, opts: Scan
     });
     return { value: page.items.filter((x) => x.updated_at == null || Date.parse(x.updated_at) >= w.start), evidence: page.evidence };
   });
-  const pipelines = listedPipelines.then((p) => mapRead(p, (items) => items.filter((x) => inWindow(x.created_at))));
+  // Only their statuses are kept: the pipelines themselves, held for every project until the last
+  // was read, grew with the group.
+  const pipelines = listedPipelines.then((p) => mapRead(p, (items) => items.filter((x) => inWindow(x.created_at)).map((x) => x.status)));
 
   const checked = Promise.all([merges, listedPipelines]).then(([m, listed]) => {
     const headOf = headPipelineIn(listed.status === 'ok' ? listed.data : []);

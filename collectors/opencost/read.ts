@@ -35,7 +35,7 @@ const WEEK_MS = 7 * 86_400_000;
  * (OpenCost's 500 when a Prometheus query fails) fails only that query.
  *
  * Each read goes to `use` as soon as it is settled and is not kept here: a large cluster's sets
- * are megabytes each (7.7 MiB by namespace at the benchmark's x100), and holding all seven until
+ * are megabytes each (the largest 7.7 MiB at the benchmark's x100), and holding all seven until
  * the last one arrived made the collector's memory grow with the cluster.
  */
 export async function readAllocations(api: OpencostApi, config: OpencostConfig, w: Window, use: <K extends AllocationRead>(kind: K, read: OpencostReads[K]) => void): Promise<void> {
