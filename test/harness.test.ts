@@ -365,6 +365,30 @@ describe('runCollectors: HTTP and secrets', () => {
     },
   );
 
+  it('lets every request of an instance in flight wait on its signal without a leak warning', async () => {
+    // Each request in flight listens on the instance's signal, and so does each retry's wait: with
+    // ten in flight (the default cap) Node's default of ten listeners printed a leak warning on
+    // stderr during a scan where there was no leak.
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const FLAKY = 'http://flaky.test';
+      for (let i = 0; i < 12; i++) nock(FLAKY).get(`/item/${i}`).reply(503, 'busy').get(`/item/${i}`).reply(200, { ok: true });
+      const many = collector('many', [{ id: 'many.items.count', type: 'number', aggregation: 'sum' }], empty, async (ctx) => {
+        const http = ctx.http({ baseURL: FLAKY });
+        const got = await Promise.all(Array.from({ length: 12 }, (_, i) => http.getJson(`/item/${i}`, z.object({ ok: z.boolean() }))));
+        ctx.emit('many.items.count', got.length, got.map((g) => g.evidence));
+      });
+      const { runs } = await run([many], [inst('many', 'one', {}, { retries: 1, retryBaseMs: 50 } as InstanceConfig['http'])]).promise;
+      await new Promise((r) => setImmediate(r));
+      expect([runs[0].status, runs[0].error, runs[0].requests]).toEqual(['ok', undefined, 24]);
+      expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('counts the requests made through ctx.http and records them as evidence of the collector and instance', async () => {
     nock(BASE)
       .get('/api/v1/targets').reply(200, { up: 7 })

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import type { Clock } from '../clock.js';
 import { errorMessage } from '../errors.js';
@@ -177,6 +178,10 @@ async function runOne(
   const declared = new Map(collector.signals.map((s) => [s.id, s] as const));
   const clients: { requestCount: number; failedCount?: number; notFoundCount?: number }[] = [];
   const settings = withHttpDefaults(inst.http);
+  // Every request of the instance in flight listens on its signal, and so does each retry's wait
+  // (axios-retry), each removing its listener when done: with the default ten in flight, Node's
+  // default of ten listeners printed a leak warning on stderr during scans with no leak.
+  setMaxListeners(settings.maxConcurrency * 3 + 10, abort.signal);
   const budget = new RequestBudget(settings.budget);
   // One cap and one cache for all the instance's clients and fetches.
   const cap = new ConcurrencyCap(settings.maxConcurrency);
