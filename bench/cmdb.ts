@@ -53,7 +53,7 @@ const rows: [string, string][] = [
   ['CMDB (NetBox) items', `${started.items} (devices ${value('netbox.devices.count')}, virtual machines ${value('netbox.virtual_machines.count')})`],
   ['collector', `${run.status}${run.error ? `: ${run.error}` : ''}`],
   ['wall time', `${scanMs.toFixed(0)} ms`],
-  ['requests', `${evidence.records.length} (served ${served.requests})`],
+  ['requests', `${evidence.size} (served ${served.requests})`],
   ['bytes received', mib(evidence.records.reduce((n, e) => n + (e.bytes ?? 0), 0))],
   ['peak RSS', `${mib(peakRss)} (before ${mib(rssBefore)})`],
   ['owner / related / fresh ratio', `${value('netbox.items.owner_ratio')} / ${value('netbox.items.related_ratio')} / ${value('netbox.items.fresh_ratio')}`],

@@ -66,4 +66,20 @@ describe('cross signals from published records', () => {
     expect(got.runs[0].error).toContain('does not declare them in publishes');
     expect(got.publications).toEqual([]);
   });
+  it('opens each publication once, however many cross signals join it', async () => {
+    const got = await collect([publisher('live', [item('live', 'shop/cart')]), publisher('cmdb', [item('registered', 'shop/cart')])]);
+    let opens = 0;
+    const counted = got.publications.map((p) => (p.status !== 'published' ? p : {
+      ...p,
+      get records() {
+        opens++;
+        return p.records;
+      },
+    }));
+    const again: CrossSignal<'inventory'> = { ...unrecorded, declaration: count('test.inventory.again_count', 'the same, twice') };
+    const out = computeCross([unrecorded, again], counted, WINDOW);
+    expect(out.get('test.inventory.unrecorded_count')).toMatchObject({ status: 'observed', value: 0 });
+    expect(out.get('test.inventory.again_count')).toMatchObject({ status: 'observed', value: 0 });
+    expect(opens).toBe(2);
+  });
 });

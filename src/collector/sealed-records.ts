@@ -7,8 +7,8 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
  * the rest of the scan, and they grow with the estate: ~16,000 deployment, incident and inventory
  * records, 4.9 MiB of the live heap late in the benchmark's x100 scan. V8's structured clone
  * (not JSON) so that what comes back is what was published, undefined and NaN included; zlib at
- * level 1, as the evidence log. Each call returns new objects: a cross signal cannot change what
- * the next one reads.
+ * level 1, as the evidence log. Each `open` inflates and returns new objects; the cross signals'
+ * computation opens each publication once (src/signals/cross.ts).
  */
 export class SealedRecords<T> {
   private readonly sealed: Buffer;

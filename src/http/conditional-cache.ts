@@ -264,14 +264,14 @@ export class ConditionalCache {
   }
 }
 
+/** The table's shape; a file of another (an earlier build's) is emptied: it only holds answers. */
+const SCHEMA = 1;
+
 /**
  * The folder's database, created mode 0600 (SQLite gives its journal files the same). A file
  * SQLite cannot open as a database (left by something else, or damaged) is removed and created
  * afresh: it only ever held answers that can be asked again.
  */
-/** The table's shape; a file of another (an earlier build's) is emptied: it only holds answers. */
-const SCHEMA = 1;
-
 function openDatabase(dir: string): Database.Database {
   const file = join(dir, FILE);
   const attempt = () => {
@@ -351,7 +351,7 @@ export function credentialIdentity(headers: Record<string, string | undefined> |
     .filter(([k, v]) => v !== undefined && /auth|token|key|cookie/i.test(k))
     .map(([k, v]) => `${k.toLowerCase()}=${v}`)
     .sort();
-  if (cert) parts.push(`cert=${sha256(typeof cert === 'string' ? cert : cert)}`);
+  if (cert) parts.push(`cert=${sha256(cert)}`);
   return parts.join('\n');
 }
 

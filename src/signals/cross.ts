@@ -32,6 +32,14 @@ export interface CrossSignal<K extends PublicationKind = PublicationKind> {
  */
 export function computeCross(cross: readonly CrossSignal[], publications: readonly Publication[], window: Window): Map<string, SignalState> {
   const out = new Map<string, SignalState>();
+  // Each publication opened once, whichever cross signals join it (its records are kept sealed
+  // until now, src/collector/sealed-records.ts: four drift signals read the same inventory).
+  const opened = new Map<Publication, unknown[]>();
+  const recordsOf = (p: Extract<Publication, { status: 'published' }>): unknown[] => {
+    let records = opened.get(p);
+    if (!records) opened.set(p, (records = p.records as unknown[]));
+    return records;
+  };
   for (const c of cross) {
     const decl = c.declaration;
     const state = (s: Omit<SignalState, 'id' | 'collector' | 'declaration' | 'instances'>, instances: InstanceValue[] = []): SignalState =>
@@ -49,7 +57,7 @@ export function computeCross(cross: readonly CrossSignal[], publications: readon
     }
     const input = Object.fromEntries([...byKind].map(([k, list]) => {
       const got = list.filter((p): p is Extract<Publication, { status: 'published' }> => p.status === 'published');
-      return [k, { records: got.flatMap((p) => p.records as unknown[]), evidence: [...new Set(got.flatMap((p) => p.evidence))], sources: got.map((p) => `${p.collector}/${p.instance}`) }];
+      return [k, { records: got.flatMap(recordsOf), evidence: [...new Set(got.flatMap((p) => p.evidence))], sources: got.map((p) => `${p.collector}/${p.instance}`) }];
     })) as Parameters<CrossSignal['measure']>[0];
     let m: Measured;
     try {
