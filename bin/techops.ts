@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=4 --heap-growing-percent=20
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=4 --heap-growing-percent=20 --liftoff-only
 /**
  * The techops command: the core CLI (src/cli) with the collectors techops ships and, for
  * `techops demo`, the sample estate. The wiring lives here so that src/ imports neither

@@ -34,8 +34,17 @@ export const YOUNG_GENERATION_SEMI_SPACE_MIB = 4;
  * package.json's `demo` and `bench` scripts, the benchmark's child processes;
  * test/heap-flags.test.ts checks that they agree. `boundHeapGrowth` stays for a process started
  * without them (`node dist/bin/techops.js scan`).
+ *
+ * `--liftoff-only`: WebAssembly compiled by V8's baseline compiler alone. The only WebAssembly a
+ * scan runs is undici's HTTP parser (llhttp), behind Node's fetch, which the GitHub and GitLab
+ * collectors use; at its first use V8 also compiled it with its optimizing compiler on a
+ * background thread, ~22 MiB of memory for ~50 ms (watched in /proc: anonymous memory rising
+ * linearly, then gone at once). That set the peak of small scans: GitLab alone at the benchmark's
+ * x5 peaked at 128–131 MiB with it, 108–111 without, and no request was slower (GitHub alone at
+ * x100: 9.3–9.6 s against 9.7–10.9). V8 reads the flag only at start (set at run time it changed
+ * nothing), so it is on the command line too.
  */
-export const SCAN_NODE_FLAGS = [`--max-semi-space-size=${YOUNG_GENERATION_SEMI_SPACE_MIB}`, `--heap-growing-percent=${HEAP_GROWING_PERCENT}`];
+export const SCAN_NODE_FLAGS = [`--max-semi-space-size=${YOUNG_GENERATION_SEMI_SPACE_MIB}`, `--heap-growing-percent=${HEAP_GROWING_PERCENT}`, '--liftoff-only'];
 
 /**
  * glibc's malloc for a process that scans: blocks of 128 KiB and more always mapped on their own

@@ -9,7 +9,7 @@ import { HEAP_GROWING_PERCENT, MALLOC_MMAP_THRESHOLD_BYTES, SCAN_ENV, SCAN_NODE_
  * These must agree.
  */
 const root = new URL('../', import.meta.url);
-const flag = `--max-semi-space-size=${YOUNG_GENERATION_SEMI_SPACE_MIB} --heap-growing-percent=${HEAP_GROWING_PERCENT}`;
+const flag = `--max-semi-space-size=${YOUNG_GENERATION_SEMI_SPACE_MIB} --heap-growing-percent=${HEAP_GROWING_PERCENT} --liftoff-only`;
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
 
 describe('the settings of scanning processes', () => {
