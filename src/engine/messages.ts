@@ -92,16 +92,37 @@ const CATALOGUE = {
 
 export type MessageCode = keyof typeof CATALOGUE;
 
+/**
+ * A template split once at its `{name}` placeholders: even indexes literal text, odd ones a
+ * parameter's name. Evaluating every criterion renders a few thousand messages, and a regular
+ * expression with a callback per message was a sixth of the evaluation's time.
+ */
+type Compiled = readonly string[];
+const compiled = new Map<string, Compiled>();
+
+function compile(template: string): Compiled {
+  let parts = compiled.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    compiled.set(template, parts);
+  }
+  return parts;
+}
+
+function render(code: MessageCode, lang: keyof Bilingual, params: Record<string, Param>): string {
+  const parts = compile(CATALOGUE[code][lang]);
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 2) {
+    const v = params[parts[i]];
+    if (v === undefined) throw new Error(`message ${code}: no parameter ${parts[i]}`);
+    out += (typeof v === 'object' ? v[lang] : String(v)) + parts[i + 1];
+  }
+  return out;
+}
+
 /** The message `code` with its parameters filled in, in both languages. */
 export function say(code: MessageCode, params: Record<string, Param> = {}): Bilingual {
-  const template = CATALOGUE[code];
-  const fill = (lang: keyof Bilingual) =>
-    template[lang].replace(/\{(\w+)\}/g, (_, name: string) => {
-      const v = params[name];
-      if (v === undefined) throw new Error(`message ${code}: no parameter ${name}`);
-      return typeof v === 'object' ? v[lang] : String(v);
-    });
-  return { en: fill('en'), zh: fill('zh') };
+  return { en: render(code, 'en', params), zh: render(code, 'zh', params) };
 }
 
 /** Language-neutral text: the same in both (an id, a CEL expression, a value). */
