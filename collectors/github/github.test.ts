@@ -16,7 +16,7 @@ import type { SignalState } from '../../src/signals/types.js';
 import { githubConfigSchema } from './config.js';
 import { deploymentRecord, finalStatus, withStatuses } from './translate.js';
 import { generateOrg, githubApiHandler } from '../../demo/systems/github.js';
-import { githubCollector } from './index.js';
+import { githubCollector, POOLED_GROUP } from './index.js';
 import { GITHUB_SIGNALS, type GithubSignalId } from './signals.js';
 import { scanCollector } from '../../test/helpers/scan.js';
 
@@ -718,6 +718,31 @@ describe('github collector: the fake GitHub API', () => {
       const bad = await scan([instance({ api_url: server.url, token: 'ghp_wrongwrongwrongwrong0000' })]);
       expect(bad.get('github.repos.count').reason).toMatch(/401 Bad credentials/);
     } finally {
+      await server.close();
+    }
+  });
+
+  it('measures the same when repositories are read in groups, the pooled GraphQL queries asked per group', async () => {
+    const org = generateOrg(1, NOW);
+    org.token = TOKEN;
+    const server = await serveLoopback(githubApiHandler(org), { posts: (p) => p === '/graphql' || p === '/api/graphql' });
+    const window = { start: new Date(NOW.getTime() - 30 * 86400_000), end: NOW, seconds: 30 * 86400 };
+    const saved = POOLED_GROUP.repositories;
+    try {
+      const whole = await scan([instance({ api_url: server.url }, { budget: 5000, cacheDir: undefined })], window);
+      POOLED_GROUP.repositories = 3; // 10 repositories: groups of 3, 3, 3 and 1
+      const grouped = await scan([instance({ api_url: server.url }, { budget: 5000, cacheDir: undefined })], window);
+      expect(grouped.values()).toEqual(whole.values());
+      expect(grouped.get('github.deployments.count').evidence.length).toBeGreaterThan(0);
+      // the pooled node queries are asked per group: a few more of them, never fewer
+      const posts = (r: typeof whole) => r.evidence.records.filter((e) => e.method === 'POST').length;
+      expect(posts(grouped)).toBeGreaterThan(posts(whole));
+      // the same REST requests (the cache is off: each scan asks everything)
+      const rest = (r: typeof whole) => r.evidence.records.filter((e) => e.method !== 'POST').map((e) => e.url).sort();
+      expect(rest(grouped)).toEqual(rest(whole));
+      expect(grouped.runs[0].requests - whole.runs[0].requests).toBe(posts(grouped) - posts(whole));
+    } finally {
+      POOLED_GROUP.repositories = saved;
       await server.close();
     }
   });
