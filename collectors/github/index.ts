@@ -124,8 +124,8 @@ export const githubCollector: Collector<GithubConfig> = {
  * (deployment statuses, the checks of pull requests). Pooling keeps a query at 100 items whatever
  * repository each comes from, but holds every listed repository's lists until its query is
  * answered: for the whole organisation, that memory grew with it (at the benchmark's x100, the
- * 9,600 pull requests merged in the window of 240 repositories, 480 at x5). In groups, what is held is bounded by
- * a group; each group costs at most one query that is not full. Tests lower it.
+ * 9,600 pull requests merged in the window of 240 repositories, 480 at x5). In groups, what is
+ * held is bounded by a group; each group costs at most one query that is not full. Tests lower it.
  */
 export const POOLED_GROUP = { repositories: 50 };
 
