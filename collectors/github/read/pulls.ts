@@ -47,8 +47,9 @@ export function countRuns(runs: readonly WorkflowRun[]): RunCounts {
 
 /**
  * A repository's merged pull requests and pull-request workflow runs, listed. The runs are kept
- * counted, with the heads that succeeded: every repository's lists are held until the pooled
- * GraphQL read of their checks, and the runs themselves were a quarter of that.
+ * counted, with the heads that succeeded: a group's lists are held until the pooled GraphQL
+ * read of their checks (POOLED_GROUP in ../index.ts), and the runs themselves were a quarter of
+ * that.
  */
 export interface ListedPulls {
   listed: Read<Pull[]>;
