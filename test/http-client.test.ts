@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { EvidenceLog } from '../src/evidence/types.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../src/http/client.js';
+import { ConditionalCache } from '../src/http/conditional-cache.js';
 import { CollectError } from '../src/http/errors.js';
+import { values } from '../src/http/json-stream.js';
 import { Redactor } from '../src/redact.js';
 
 const BASE = 'http://prom.test:9090';
@@ -372,5 +379,208 @@ describe('createHttpClient: limits and safety', () => {
     const err = await failure(client.getText('/api/v1/x'));
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(err.kind).toBe('aborted');
+  });
+});
+
+/** A loopback server whose every request is answered by `handle`; closed with its connections. */
+async function loopback(handle: (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void): Promise<{ url: string; close: () => Promise<void> }> {
+  let n = 0;
+  const server = http.createServer((req, res) => handle(req, res, ++n));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('createHttpClient: a per-attempt timeout survives garbage collection', () => {
+  it('a body trickling past the timeout times out while a deadline signal is given and the heap is collected', async () => {
+    // AbortSignal.any holds its sources weakly: a timeout signal nobody else held was collected
+    // with its timer, and the trickle was read for as long as it went on.
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const server = await loopback((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[');
+      const timer = setInterval(() => res.write(' '), 20);
+      res.on('close', () => clearInterval(timer));
+    });
+    const collecting = setInterval(gc, 10);
+    try {
+      const { client } = setup({ baseURL: server.url, timeoutMs: 300, retries: 0, signal: new AbortController().signal });
+      const t0 = Date.now();
+      const [text, values_] = await Promise.all([
+        failure(client.getText('/a')),
+        failure(client.getJsonValues('/b', () => [values('$.*', z.number(), () => {})])),
+      ]);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(text.message).toContain('timed out after 300 ms');
+      expect(values_.message).toContain('timed out after 300 ms');
+    } finally {
+      clearInterval(collecting);
+      await server.close();
+    }
+  });
+});
+
+describe('createHttpClient: a document read as it arrives (getJsonValues)', () => {
+  const doc = { status: 'success', data: { items: Array.from({ length: 2000 }, (_, i) => ({ id: i, name: `item ${i} é` })) } };
+  const text = JSON.stringify(doc);
+  const item = z.object({ id: z.number(), name: z.string() });
+
+  it('hands values over before the body has ended, and records the whole body\'s size, digest and excerpt', async () => {
+    // The second half is sent only once the client has handed over a value of the first: a
+    // client that waited for the whole body would wait for ever (and time out).
+    let firstSeen!: () => void;
+    const seen = new Promise<void>((resolve) => (firstSeen = resolve));
+    const half = Math.floor(text.length / 2);
+    const server = await loopback((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(text.slice(0, half));
+      void seen.then(() => res.end(text.slice(half)));
+    });
+    try {
+      const { client, evidence } = setup({ baseURL: server.url, timeoutMs: 5000, retries: 0 });
+      const ids: number[] = [];
+      const res = await client.getJsonValues('/api/v1/items', () => [values('$.data.items.*', item, (v) => {
+        ids.push(v.id);
+        firstSeen();
+      })]);
+      expect(ids).toEqual(doc.data.items.map((i) => i.id));
+      expect(evidence.records).toHaveLength(1);
+      const [rec] = evidence.records;
+      const bytes = Buffer.from(text);
+      expect(rec.bytes).toBe(bytes.length);
+      expect(rec.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(res.digest).toBe(rec.sha256);
+      expect(rec.excerpt).toBe(text.slice(0, rec.excerpt!.length));
+      expect(rec.excerpt!.length).toBeGreaterThan(100);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('asks again for a body cut off midway and reads the new one afresh, each attempt recorded', async () => {
+    const server = await loopback((req, res, n) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (n === 1) {
+        // a first answer that differs, and stops halfway
+        res.write(JSON.stringify({ status: 'success', data: { items: [{ id: 99, name: 'gone' }, { id: 98, name: 'gone' }] } }).slice(0, 60));
+        setTimeout(() => res.destroy(), 20);
+      } else res.end(text);
+    });
+    try {
+      const { client, evidence } = setup({ baseURL: server.url, timeoutMs: 5000, retries: 2 });
+      let ids: number[] = [];
+      let calls = 0;
+      await client.getJsonValues('/api/v1/items', () => {
+        calls++;
+        ids = [];
+        return [values('$.data.items.*', item, (v) => ids.push(v.id))];
+      });
+      expect(calls).toBe(2);
+      expect(ids).toEqual(doc.data.items.map((i) => i.id));
+      expect(evidence.records.map((r) => [r.attempt, r.status])).toEqual([[1, 200], [2, 200]]);
+      expect(evidence.records[0].error).toMatch(/connection lost .* while reading the response body \(HTTP 200\)/);
+      expect(evidence.records[0].sha256).toBeUndefined();
+      expect(evidence.records[1].error).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('gives up on a body cut off at every attempt, as unavailable after them all', async () => {
+    const server = await loopback((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(text.slice(0, 100));
+      setTimeout(() => res.destroy(), 10);
+    });
+    try {
+      const { client, evidence } = setup({ baseURL: server.url, timeoutMs: 5000, retries: 1 });
+      const err = await failure(client.getJsonValues('/api/v1/items', () => [values('$.data.items.*', item, () => {})]));
+      expect(err.kind).toBe('unavailable');
+      expect(err.message).toContain('after 2 attempts');
+      expect(err.message).toContain('while reading the response body');
+      expect(evidence.records.map((r) => r.attempt)).toEqual([1, 2]);
+      expect(err.detail.evidence).toBe(evidence.records[1].id);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('stops reading a body larger than maxBodyBytes, as malformed, without asking again', async () => {
+    const server = await loopback((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(text);
+    });
+    try {
+      const { client, evidence } = setup({ baseURL: server.url, maxBodyBytes: 10_000, retries: 2 });
+      const err = await failure(client.getJsonValues('/api/v1/items', () => [values('$.data.items.*', item, () => {})]));
+      expect(err.kind).toBe('malformed');
+      expect(err.message).toContain('larger than 10000 bytes');
+      expect(evidence.records).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('says invalid JSON with the size of the whole body, and keeps an error status\'s message', async () => {
+    const server = await loopback((req, res) => {
+      if (req.url === '/broken') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(`{"data": [1, 2, oops ${' '.repeat(5000)}]}`);
+      } else {
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end('{"message":"the allocation query failed: prometheus is down"}');
+      }
+    });
+    try {
+      const { client, evidence } = setup({ baseURL: server.url, retries: 0 });
+      const broken = await failure(client.getJsonValues('/broken', () => [values('$.data.*', z.number(), () => {})]));
+      expect(broken.kind).toBe('malformed');
+      expect(broken.message).toMatch(/invalid JSON from GET .*\/broken \(HTTP 200, 5023 bytes\)/);
+      expect(evidence.records[0].bytes).toBe(5023);
+      const down = await failure(client.getJsonValues('/down', () => [values('$.data.*', z.number(), () => {})]));
+      expect(down.message).toContain('server error (HTTP 503)');
+      expect(down.message).toContain('prometheus is down');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps an answer with an ETag in the cache whole, and reads the 304\'s cached body alike', async () => {
+    const etag = '"v1"';
+    const server = await loopback((req, res) => {
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, { etag });
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json', etag });
+      res.end(text);
+    });
+    try {
+      const cache = ConditionalCache.open(mkdtempSync(join(tmpdir(), 'techops-stream-cache-')))!;
+      const read = async () => {
+        const { client, evidence } = setup({ baseURL: server.url, cache });
+        const ids: number[] = [];
+        const res = await client.getJsonValues('/api/v1/items', () => [values('$.data.items.*', item, (v) => ids.push(v.id))]);
+        await cache.settled();
+        return { ids, res, rec: evidence.records[0] };
+      };
+      const first = await read();
+      const second = await read();
+      expect(first.rec.status).toBe(200);
+      expect(second.rec.status).toBe(304);
+      expect(second.res.revalidatedFrom).toBeDefined();
+      expect(second.ids).toEqual(first.ids);
+      expect(first.ids).toHaveLength(2000);
+      expect(second.res.digest).toBe(first.res.digest);
+    } finally {
+      await server.close();
+    }
   });
 });

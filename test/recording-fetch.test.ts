@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { EvidenceLog } from '../src/evidence/types.js';
@@ -124,5 +126,27 @@ describe('the recording fetch', () => {
     await silent.close();
     const refused = make();
     await expect(refused.fetch('http://127.0.0.1:1/')).rejects.toMatchObject({ kind: 'unavailable' });
+  });
+
+  it('times out a body trickling past the timeout while a deadline signal is given and the heap is collected', async () => {
+    // AbortSignal.any holds its sources weakly: a timeout signal nobody else holds is collected with its timer.
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const trickle = await startServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[');
+      const timer = setInterval(() => res.write(' '), 20);
+      res.on('close', () => clearInterval(timer));
+    });
+    const collecting = setInterval(gc, 10);
+    try {
+      const { fetch } = make({ timeoutMs: 300, signal: new AbortController().signal });
+      const t0 = Date.now();
+      await expect(fetch(`${trickle.url}/slow`)).rejects.toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/timed out after 300 ms/) });
+      expect(Date.now() - t0).toBeLessThan(5000);
+    } finally {
+      clearInterval(collecting);
+      await trickle.close();
+    }
   });
 });

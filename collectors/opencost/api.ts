@@ -74,8 +74,9 @@ export interface AllocationQuery {
 export function opencostApi(http: HttpClient) {
   return {
     allocation: async (q: AllocationQuery): Promise<HttpResponse<AllocationSet[]>> => {
-      const sets: AllocationSet[] = [];
-      const res = await http.getJsonValues('/allocation/compute', allocationAnswer(sets), {
+      // a fresh array for each attempt: a body cut off midway is read again from its start
+      let sets: AllocationSet[] = [];
+      const res = await http.getJsonValues('/allocation/compute', () => allocationAnswer((sets = [])), {
         params: { window: q.window, aggregate: q.aggregate, accumulate: q.accumulate, ...(q.step ? { step: q.step } : {}), ...(q.includeIdle ? { includeIdle: true } : {}) },
       });
       return { ...res, data: sets };

@@ -103,13 +103,11 @@ export class PrometheusApi {
   // Both grow with what the server scrapes and evaluates (4.4 and 1.9 MiB at the benchmark's
   // x100): read one target, one rule group at a time.
   activeTargets = async (): Answer<Targets> => {
-    const activeTargets: Targets['activeTargets'] = [];
-    const evidence = await this.getEach('/api/v1/targets', { state: 'active' }, 'activeTargets', targetSchema, (t) => activeTargets.push(t));
+    const { items: activeTargets, evidence } = await this.getEach('/api/v1/targets', { state: 'active' }, 'activeTargets', targetSchema);
     return { data: { activeTargets }, evidence };
   };
   rules = async (): Answer<Rules> => {
-    const groups: Rules['groups'] = [];
-    const evidence = await this.getEach('/api/v1/rules', undefined, 'groups', ruleGroupSchema, (g) => groups.push(g));
+    const { items: groups, evidence } = await this.getEach('/api/v1/rules', undefined, 'groups', ruleGroupSchema);
     return { data: { groups }, evidence };
   };
   alertmanagers = (): Answer<Alertmanagers> => this.get('/api/v1/alertmanagers', alertmanagersSchema);
@@ -127,20 +125,28 @@ export class PrometheusApi {
    * A list in `data` read item by item (src/http/json-stream.ts) within the same envelope as
    * `get`: the list must be there when the status is success; an error answer says why.
    */
-  private async getEach<T>(path: string, params: Record<string, string> | undefined, list: string, item: z.ZodType<T>, each: (item: T) => void): Promise<string[]> {
+  private async getEach<T>(path: string, params: Record<string, string> | undefined, list: string, item: z.ZodType<T>): Promise<{ items: T[]; evidence: string[] }> {
     let status: 'success' | 'error' | undefined;
     let errorType = 'unknown';
     let error = '';
-    const res = await this.http.getJsonValues(path, [
-      values('$.status', z.enum(['success', 'error']), (v) => { status = v; }, { required: true }),
-      values('$.errorType', z.string(), (v) => { errorType = v; }),
-      values('$.error', z.string(), (v) => { error = v; }),
-      values(`$.data.${list}.*`, item, (v) => each(v), { required: () => status === 'success' }),
-    ], { params, acceptStatus: API_ERROR_STATUSES });
+    let items: T[] = [];
+    // what one attempt read, afresh for each: a body cut off midway is read again from its start
+    const res = await this.http.getJsonValues(path, () => {
+      status = undefined;
+      errorType = 'unknown';
+      error = '';
+      items = [];
+      return [
+        values('$.status', z.enum(['success', 'error']), (v) => { status = v; }, { required: true }),
+        values('$.errorType', z.string(), (v) => { errorType = v; }),
+        values('$.error', z.string(), (v) => { error = v; }),
+        values(`$.data.${list}.*`, item, (v) => items.push(v), { required: () => status === 'success' }),
+      ];
+    }, { params, acceptStatus: API_ERROR_STATUSES });
     if (status === 'error') {
       throw answeredError(path, params, res, { errorType, error });
     }
-    return [res.evidence];
+    return { items, evidence: [res.evidence] };
   }
 
   /** An instant query at the end of the scan window, so every query sees the same moment. */

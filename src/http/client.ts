@@ -1,4 +1,5 @@
 import https from 'node:https';
+import { Readable } from 'node:stream';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import axiosRetry, { exponentialDelay, isNetworkError, retryAfter } from 'axios-retry';
 import type { z } from 'zod';
@@ -9,8 +10,8 @@ import { HTTP_DEFAULTS, withHttpDefaults } from './defaults.js';
 import { type ConditionalCache, conditionalHeaders, credentialIdentity, hasValidators, revalidatedHeaders, type CachedAnswer } from './conditional-cache.js';
 import { ConcurrencyCap, processCap } from './concurrency.js';
 import { CollectError } from './errors.js';
-import { exchangeRecorder } from './evidence-record.js';
-import { JsonShapeError, readJsonValues, type JsonValues } from './json-stream.js';
+import { BodyTap, exchangeRecorder, type TappedBody } from './evidence-record.js';
+import { JsonShapeError, jsonValuesReader, readJsonValues, type JsonValues, type JsonValuesReader } from './json-stream.js';
 import { RateLimitPacer } from './rate-limit.js';
 
 /**
@@ -78,11 +79,13 @@ export interface HttpClient {
   getJson<T>(path: string, schema: z.ZodType<T>, opts?: RequestOptions): Promise<HttpResponse<T>>;
   getText(path: string, opts?: RequestOptions): Promise<HttpResponse<string>>;
   /**
-   * A JSON answer read value by value (src/http/json-stream.ts): each value at a selection's path
-   * is validated and handed to its `each` as it is parsed; nothing else of the document is kept.
-   * For answers that grow with the estate as one document.
+   * A JSON answer read value by value (src/http/json-stream.ts) as it arrives: each value at a
+   * selection's path is validated and handed to its `each` as it is parsed; neither the body nor
+   * anything else of the document is kept. For answers that grow with the estate as one document.
+   * `selections` is called once per attempt: a body cut off midway is asked for again and read
+   * afresh, so whatever the selections fill must start empty with each call.
    */
-  getJsonValues(path: string, selections: readonly JsonValues[], opts?: RequestOptions): Promise<HttpResponse<undefined>>;
+  getJsonValues(path: string, selections: () => readonly JsonValues[], opts?: RequestOptions): Promise<HttpResponse<undefined>>;
   readonly requestCount: number;
   /** Calls that ended in a failure other than 404 (retries spent, refused, malformed …). */
   readonly failedCount?: number;
@@ -162,11 +165,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     count++;
     const prev = config[META];
-    config[META] = { startedAt: Date.now(), attempt: (prev?.attempt ?? 0) + 1, waitedMs: prev?.waitedMs ?? 0 };
+    // A streamed body cut off is asked for again by `request`, as a new request: it carries the attempts before it.
+    const { techopsPrior: prior } = config as { techopsPrior?: Pick<Meta, 'attempt' | 'waitedMs'> };
+    config[META] = { startedAt: Date.now(), attempt: (prev?.attempt ?? prior?.attempt ?? 0) + 1, waitedMs: prev?.waitedMs ?? prior?.waitedMs ?? 0 };
     // The whole exchange, body included, within timeoutMs: the socket's idle timeout alone never
     // fires on a server that trickles its body a byte at a time.
     const attemptTimeout = AbortSignal.timeout(opts.timeoutMs);
     config.signal = opts.signal ? AbortSignal.any([opts.signal, attemptTimeout]) : attemptTimeout;
+    // Held by the request: AbortSignal.any holds its sources only weakly, and a timeout signal no
+    // one holds is collected with its timer (a body trickling past the timeout was then read for
+    // as long as it trickled, whenever a garbage collection came first).
+    (config as { techopsTimeout?: AbortSignal }).techopsTimeout = attemptTimeout;
     return config;
   });
 
@@ -175,7 +184,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   // (axios copies a request's config; a number survives the copy).
   const revalidating = new Map<number, CachedAnswer>();
   let nextRef = 0;
-  const record = (config: WithMeta | undefined, response: AxiosResponse | undefined, error?: string) => {
+  const record = (config: WithMeta | undefined, response: AxiosResponse | undefined, error?: string, tapped?: TappedBody) => {
     const meta = config?.[META];
     const { techopsCacheRef: ref, techopsRedirects: redirects } = (config ?? {}) as { techopsCacheRef?: number; techopsRedirects?: string[] };
     const entry = response?.status === 304 && ref !== undefined ? revalidating.get(ref) : undefined;
@@ -188,21 +197,41 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       startedAt: meta?.startedAt ?? Date.now(),
       body: entry ? entry.body : toBuffer(response?.data),
       sha256: entry?.sha256,
+      tapped,
       revalidatedFrom: entry?.storedAt,
       redirects,
     });
   };
 
+  /** A body that failed midway, as the error axios gives for a buffered one (retried, classified alike), recorded. */
+  const bodyFailure = (err: unknown, response: AxiosResponse): AxiosError => {
+    const e = AxiosError.from(err as Error, (err as AxiosError).code, response.config, response.request, { ...response, data: undefined });
+    (e as AxiosError & { evidence?: string }).evidence = record(response.config as WithMeta, e.response, describeNetworkError(e, opts.timeoutMs, opts.signal)).id;
+    return e;
+  };
+
   instance.interceptors.response.use(
-    (response) => {
+    async (response) => {
       pacer.observe(flatHeaders(response));
+      if (response.data instanceof Readable) {
+        // Read by `request` as it arrives, and recorded then.
+        if (streamed(response)) return response;
+        try {
+          response.data = await readWhole(response.data);
+        } catch (err) {
+          throw bodyFailure(err, response);
+        }
+      }
       const rec = record(response.config as WithMeta, response);
       Object.assign(response, { evidence: rec.id, sha256: rec.sha256 });
       return response;
     },
-    (err) => {
+    async (err) => {
       if (err instanceof AxiosError) {
         if (err.response) pacer.observe(flatHeaders(err.response));
+        // An error status asked for as a stream: its body (a message, as a rule) is read whole,
+        // as far as it comes, for the record and the error message.
+        if (err.response?.data instanceof Readable) err.response.data = await readWhole(err.response.data).catch(() => undefined);
         const noUsableResponse = !err.response || bodyFailed(err);
         const id = record(err.config as WithMeta, err.response, noUsableResponse ? describeNetworkError(err, opts.timeoutMs, opts.signal) : undefined).id;
         (err as AxiosError & { evidence?: string }).evidence = id;
@@ -216,6 +245,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     shouldResetTimeout: true,
     retryCondition: (err) => {
       if (opts.signal?.aborted) return false;
+      // Attempts made before this request (a streamed body cut off and asked for again) count too.
+      if (((err.config as WithMeta | undefined)?.[META]?.attempt ?? 0) > opts.retries) return false;
       // Cancelled while the scan's deadline has not passed: this attempt's own timeout.
       if (axios.isCancel(err)) return true;
       // An oversized body would be just as large the next time.
@@ -241,11 +272,48 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const origin = new URL(opts.baseURL).origin;
 
   /**
+   * Whether an answer asked for as a stream is read as it arrives: one that is the document (not a
+   * redirect, a 304, an HTML page refused unread, or an answer the cache keeps, which needs it whole).
+   */
+  const streamed = (response: AxiosResponse): boolean => {
+    const { techopsCacheable: cacheable } = response.config as { techopsCacheable?: boolean };
+    const headers = flatHeaders(response);
+    if (REDIRECTS.includes(response.status) || response.status === 304) return false;
+    if (cacheable && response.status === 200 && (headers.etag !== undefined || headers['last-modified'] !== undefined)) return false;
+    return !isHtml(headers['content-type']);
+  };
+
+  /**
+   * Hands a streamed body to a fresh reader chunk by chunk, taking its size, digest and excerpt for
+   * the record as it goes; nothing of it is kept. A body that fails midway is recorded and thrown
+   * as a body failure (retried by `request`).
+   */
+  const readStream = async (response: AxiosResponse<Readable>, makeReader: () => JsonValuesReader): Promise<{ reader: JsonValuesReader; tapped: TappedBody }> => {
+    const reader = makeReader();
+    const tap = new BodyTap(opts.excerptChars);
+    try {
+      for await (const chunk of response.data) {
+        tap.push(chunk as Buffer);
+        reader.write(chunk as Buffer);
+      }
+    } catch (err) {
+      throw bodyFailure(err, response);
+    }
+    const tapped = tap.taken();
+    const rec = record(response.config as WithMeta, response, undefined, tapped);
+    Object.assign(response, { evidence: rec.id });
+    return { reader, tapped };
+  };
+
+  /**
    * One request, following same-origin redirects (at most MAX_REDIRECTS hops). Credentials go only
    * to the configured origin: an absolute URL (a paging link) or a redirect to another origin is
    * refused, naming both hosts. The final evidence record lists the hops that led to it.
+   *
+   * With `stream`, a document's body is handed to a reader as it arrives (readStream) instead of
+   * being returned; one cut off midway is asked for again, with the attempts before it counted.
    */
-  const request = async (path: string, ro: RequestOptions = {}): Promise<Answer> => {
+  const request = async (path: string, ro: RequestOptions = {}, stream?: () => JsonValuesReader): Promise<Answer> => {
     const hops: string[] = [];
     let url = path;
     let params = ro.params;
@@ -269,20 +337,41 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const ref = entry ? nextRef++ : undefined;
       if (entry) revalidating.set(ref!, entry);
       let res: AxiosResponse;
-      try {
-        // A spent rate limit window holds the request (its slot in the instance's cap too: every
-        // other request of the instance would wait as well) until it resets.
-        res = await cap.run(() => pacer.pass(`${method} ${redactor.url(target.toString())}`, opts.signal).then(() => processCap.run(() => instance.request({
+      let read: { reader: JsonValuesReader; tapped: TappedBody } | undefined;
+      let prior: Pick<Meta, 'attempt' | 'waitedMs'> | undefined;
+      const send = async () => {
+        const r = await instance.request({
           url,
           method,
           params,
           headers: entry ? { ...ro.headers, ...conditionalHeaders(entry) } : ro.headers,
           signal: opts.signal,
+          responseType: stream ? 'stream' : 'arraybuffer',
           techopsCacheRef: ref,
+          techopsCacheable: key !== undefined,
+          techopsPrior: prior,
           // the hops that led here, for this attempt's evidence record (a record is not changed once made)
           techopsRedirects: hops.length ? [...hops] : undefined,
           validateStatus: (s) => (s >= 200 && s < 300) || (ro.acceptStatus ?? []).includes(s) || REDIRECTS.includes(s) || (entry !== undefined && s === 304),
-        } as Parameters<AxiosInstance['request']>[0]))));
+        } as Parameters<AxiosInstance['request']>[0]);
+        // read within the request's slot in the caps, as a buffered body is
+        return { r, read: r.data instanceof Readable ? await readStream(r as AxiosResponse<Readable>, stream!) : undefined };
+      };
+      try {
+        for (;;) {
+          try {
+            // A spent rate limit window holds the request (its slot in the instance's cap too: every
+            // other request of the instance would wait as well) until it resets.
+            ({ r: res, read } = await cap.run(() => pacer.pass(`${method} ${redactor.url(target.toString())}`, opts.signal).then(() => processCap.run(send))));
+            break;
+          } catch (err) {
+            const meta = (err as AxiosError).config ? ((err as AxiosError).config as WithMeta)[META] : undefined;
+            if (!(err instanceof AxiosError) || !meta || !bodyFailed(err) || !retryableBodyFailure(err) || meta.attempt > opts.retries || opts.signal?.aborted) throw err;
+            const delay = exponentialDelay(meta.attempt, err, opts.retryBaseMs);
+            prior = { attempt: meta.attempt, waitedMs: meta.waitedMs + delay };
+            await new Promise((r) => setTimeout(r, delay));
+          }
+        }
       } catch (err) {
         throw classify(err, path, opts, redactor);
       } finally {
@@ -306,12 +395,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       const where = fullUrl(res.config);
       if (entry && res.status === 304) {
-        return { status: entry.status, headers: revalidatedHeaders(entry, flatHeaders(res)), body: entry.body, id, url: where, revalidatedFrom: entry.storedAt, digest: entry.sha256 };
+        return { status: entry.status, headers: revalidatedHeaders(entry, flatHeaders(res)), body: entry.body, bytes: entry.body.length, id, url: where, revalidatedFrom: entry.storedAt, digest: entry.sha256 };
+      }
+      if (read) {
+        return { status: res.status, headers: flatHeaders(res), body: EMPTY, bytes: read.tapped.bytes, reader: read.reader, id, url: where, digest: read.tapped.sha256 };
       }
       const body = toBuffer(res.data) ?? Buffer.alloc(0);
       // the digest the evidence record already took, not a second pass over the body
       const digest = (res as { sha256?: string }).sha256;
-      const answer = { status: res.status, headers: flatHeaders(res), body, id, url: where, digest };
+      const answer = { status: res.status, headers: flatHeaders(res), body, bytes: body.length, id, url: where, digest };
       if (key && res.status === 200) {
         cache!.store(key, { ...answer, sha256: digest }, new Date());
       }
@@ -355,27 +447,29 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   /** The answer, refused when it says it is HTML (a login page, a proxy's error page) rather than JSON. */
-  async function jsonAnswer(path: string, ro?: RequestOptions): Promise<Answer & { where: string }> {
-      const res = await request(path, ro);
+  async function jsonAnswer(path: string, ro?: RequestOptions, stream?: () => JsonValuesReader): Promise<Answer & { where: string }> {
+      const res = await request(path, ro, stream);
       const where = `${(ro?.method ?? 'GET')} ${redactor.url(res.url)}`;
       const type = res.headers['content-type'];
-      if (type && !/json/i.test(type) && /html/i.test(type)) {
-        throw new CollectError('malformed', `malformed response from ${where}: expected JSON, got ${type.split(';')[0].trim()} (HTTP ${res.status}, ${res.body.length} bytes)`, {
+      if (isHtml(type)) {
+        throw new CollectError('malformed', `malformed response from ${where}: expected JSON, got ${type!.split(';')[0].trim()} (HTTP ${res.status}, ${res.bytes} bytes)`, {
           url: where, status: res.status, evidence: res.id,
         });
       }
       return { ...res, where };
   }
 
-  async function getJsonValues(path: string, selections: readonly JsonValues[], ro?: RequestOptions): Promise<HttpResponse<undefined>> {
-      const res = await jsonAnswer(path, ro);
-      const { body, id, where } = res;
+  async function getJsonValues(path: string, selections: () => readonly JsonValues[], ro?: RequestOptions): Promise<HttpResponse<undefined>> {
+      const res = await jsonAnswer(path, ro, () => jsonValuesReader(selections()));
+      const { id, where } = res;
       try {
-        await readJsonValues(body, selections);
+        // read as it arrived; a body that had to be read whole (the cache keeps it, or a 304 answered it) is read now
+        if (res.reader) res.reader.end();
+        else await readJsonValues(res.body, selections());
       } catch (err) {
         if (!(err instanceof JsonShapeError)) throw err;
         const message = err.kind === 'syntax'
-          ? `invalid JSON from ${where} (HTTP ${res.status}, ${body.length} bytes): ${err.message}`
+          ? `invalid JSON from ${where} (HTTP ${res.status}, ${res.bytes} bytes): ${err.message}`
           : `unexpected response from ${where}: ${err.message}`;
         throw new CollectError('malformed', message, { url: where, status: res.status, evidence: id });
       }
@@ -406,7 +500,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 interface Answer {
   status: number;
   headers: Record<string, string>;
+  /** Empty when the body was streamed to `reader`. */
   body: Buffer;
+  bytes: number;
+  /** The reader a streamed body was handed to, as it arrived. */
+  reader?: JsonValuesReader;
   /** Evidence id of the exchange that produced it. */
   id: string;
   /** The URL answered (after redirects), with its query, credentials not yet removed. */
@@ -417,6 +515,23 @@ interface Answer {
 
 const REDIRECTS = [301, 302, 303, 307, 308];
 const MAX_REDIRECTS = 3;
+const EMPTY = Buffer.alloc(0);
+
+function isHtml(contentType: string | undefined): boolean {
+  return contentType !== undefined && !/json/i.test(contentType) && /html/i.test(contentType);
+}
+
+/** A body read to its end; axios's stream enforces maxContentLength on the way. */
+async function readWhole(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** A streamed body cut off or stalled is asked for again; one over the size limit would be as large the next time. */
+function retryableBodyFailure(err: AxiosError): boolean {
+  return !/maxContentLength/.test(err.message ?? '');
+}
 
 function toBuffer(data: unknown): Buffer | undefined {
   if (Buffer.isBuffer(data)) return data;
@@ -455,14 +570,15 @@ function bodyFailed(err: AxiosError): boolean {
 }
 
 function describeNetworkError(err: AxiosError, timeoutMs: number, deadline?: AbortSignal): string {
-  if (err.code === 'ERR_CANCELED') return deadline?.aborted ? 'the collector\'s deadline passed' : `timed out after ${timeoutMs} ms`;
-  if (err.code === 'ETIMEDOUT' || err.code === 'ECONNABORTED') return `timed out after ${timeoutMs} ms`;
-  if (err.response && bodyFailed(err)) {
+  if (err.code === 'ERR_CANCELED' && deadline?.aborted) return 'the collector\'s deadline passed';
+  if (err.response && bodyFailed(err) && !/maxContentLength/.test(err.message)) {
     const meta = (err.config as WithMeta | undefined)?.[META];
     const timedOut = meta !== undefined && Date.now() - meta.startedAt >= timeoutMs;
     const what = timedOut ? `timed out after ${timeoutMs} ms` : `connection lost (${err.message})`;
     return `${what} while reading the response body (HTTP ${err.response.status})`;
   }
+  if (err.code === 'ERR_CANCELED') return `timed out after ${timeoutMs} ms`;
+  if (err.code === 'ETIMEDOUT' || err.code === 'ECONNABORTED') return `timed out after ${timeoutMs} ms`;
   if (err.code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(err.message)) return err.message;
   return err.code ? `${err.code}: ${err.message}` : err.message;
 }

@@ -19,6 +19,8 @@ export interface Exchange {
   body?: Buffer;
   /** Its SHA-256 when already known (a cache entry carries it), so it is not hashed twice. */
   sha256?: string;
+  /** A body read as it streamed (not kept): what a BodyTap took of it. */
+  tapped?: TappedBody;
   /** The URLs that redirected to this one, first to last. */
   redirects?: string[];
   /** When the body came from the conditional cache after a 304: when it was stored. */
@@ -51,13 +53,50 @@ export function exchangeRecorder(opts: {
       attempt: x.attempt,
       started_at: new Date(x.startedAt).toISOString(),
       duration_ms: Date.now() - x.startedAt,
-      bytes: x.body?.length,
-      sha256: x.body ? (x.sha256 ?? sha256(x.body)) : undefined,
-      excerpt: x.body ? excerpt(x.body, opts.excerptChars, redactor) : undefined,
+      bytes: x.body?.length ?? x.tapped?.bytes,
+      sha256: x.body ? (x.sha256 ?? sha256(x.body)) : x.tapped?.sha256,
+      excerpt: x.body ? excerpt(x.body, opts.excerptChars, redactor) : x.tapped ? excerpt(x.tapped.head, opts.excerptChars, redactor) : undefined,
       redirects: x.redirects?.length ? x.redirects.map((r) => redactor.url(r)) : undefined,
       revalidated_from: x.revalidatedFrom,
       reused_because: x.reusedBecause,
     });
+}
+
+export interface TappedBody {
+  bytes: number;
+  sha256: string;
+  /** The first bytes, as many as an excerpt can need (EXCERPT_BYTES_PER_CHAR per character). */
+  head: Buffer;
+}
+
+/** UTF-8 takes at most four bytes per character: the bytes an excerpt of n characters can need. */
+const EXCERPT_BYTES_PER_CHAR = 4;
+
+/**
+ * What the evidence record needs of a body that is read as it streams and never held whole: its
+ * size and SHA-256, taken chunk by chunk, and its first bytes for the excerpt.
+ */
+export class BodyTap {
+  private readonly hash = createHash('sha256');
+  private readonly headChunks: Buffer[] = [];
+  private headBytes = 0;
+  private bytes = 0;
+  constructor(private readonly excerptChars: number) {}
+
+  push(chunk: Buffer): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    const want = this.excerptChars * EXCERPT_BYTES_PER_CHAR - this.headBytes;
+    if (want > 0) {
+      // copied: a slice would keep the socket's whole chunk alive with the record
+      this.headChunks.push(Buffer.from(chunk.subarray(0, want)));
+      this.headBytes += Math.min(want, chunk.length);
+    }
+  }
+
+  taken(): TappedBody {
+    return { bytes: this.bytes, sha256: this.hash.digest('hex'), head: Buffer.concat(this.headChunks) };
+  }
 }
 
 export function sha256(body: Buffer | string): string {
@@ -78,7 +117,7 @@ function excerpt(body: Buffer, chars: number, redactor: Redactor): string {
  * sequence), the characters are copied one by one.
  */
 export function leadingText(body: Buffer, chars: number): string {
-  const decoded = body.subarray(0, chars * 4).toString('utf8');
+  const decoded = body.subarray(0, chars * EXCERPT_BYTES_PER_CHAR).toString('utf8');
   if (decoded.length <= chars) return decoded;
   const cut = decoded.slice(0, chars);
   const own = body.subarray(0, Buffer.byteLength(cut, 'utf8')).toString('utf8');

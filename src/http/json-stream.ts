@@ -59,11 +59,22 @@ type Kind = 'array' | 'object' | 'null' | 'scalar';
 const KIND_WORDS: Record<Kind, string> = { array: 'an array', object: 'an object', null: 'null', scalar: 'a value' };
 
 /**
- * Reads `body` (UTF-8 JSON) and hands every value at each selection's path to its `each`.
- * Rejects with JsonShapeError for invalid JSON, a value its schema refuses, a container of the wrong
- * kind or a required value missing; an `each` that throws stops the read with its own error.
+ * A document read as its bytes arrive: `write` each chunk as it comes (from a socket, say), then
+ * `end`. `write` never throws: the first failure is kept and the rest of the body is not parsed,
+ * so that a caller reading from a socket can go on counting and hashing what arrives. `end`
+ * throws that failure, or the one the whole document shows (a required value missing).
  */
-export async function readJsonValues(body: Buffer, selections: readonly JsonValues[]): Promise<void> {
+export interface JsonValuesReader {
+  write(chunk: Buffer): void;
+  end(): void;
+}
+
+/**
+ * A reader handing every value at each selection's path to its `each`. `end` throws
+ * JsonShapeError for invalid JSON, a value its schema refuses, a container of the wrong kind or
+ * a required value missing; an `each` that throws stops the read with its own error.
+ */
+export function jsonValuesReader(selections: readonly JsonValues[]): JsonValuesReader {
   const parsed = selections.map((s) => ({ s, path: parsePath(s.at) }));
   const containers = parsed.filter((p) => p.path.at(-1) === '*').map((p) => ({ ...p, parent: p.path.slice(0, -1), opened: false }));
   const seen = new Set<JsonValues>();
@@ -148,26 +159,47 @@ export async function readJsonValues(body: Buffer, selections: readonly JsonValu
   parser.onError = (err) => {
     failure ??= err;
   };
-  try {
-    for (let at = 0; at < body.length && !failure; at += CHUNK) {
-      parser.write(body.subarray(at, at + CHUNK));
-      if (at + CHUNK < body.length) await new Promise((r) => setImmediate(r));
-    }
-    if (!failure && !parser.isEnded) parser.end();
-  } catch (err) {
-    failure ??= err as Error;
+  return {
+    write(chunk) {
+      if (failure) return;
+      try {
+        parser.write(chunk);
+      } catch (err) {
+        failure ??= err as Error;
+      }
+    },
+    end() {
+      try {
+        if (!failure && !parser.isEnded) parser.end();
+      } catch (err) {
+        failure ??= err as Error;
+      }
+      if (failure) throw new JsonShapeError('syntax', failure.message);
+      if (own !== undefined) throw own;
+      if (tokens === 0) throw new JsonShapeError('syntax', 'the body holds no JSON value');
+      for (const { s, path } of parsed) {
+        const required = typeof s.required === 'function' ? s.required() : s.required === true;
+        if (!required) continue;
+        const container = containers.find((c) => c.s === s);
+        if (container ? container.opened : seen.has(s)) continue;
+        const where = formatPath(container ? container.parent : path);
+        throw new JsonShapeError('shape', container ? `${where}: missing (expected ${KIND_WORDS[s.in ?? 'array']})` : `${where}: missing`);
+      }
+    },
+  };
+}
+
+/**
+ * Reads `body` (UTF-8 JSON) whole with a jsonValuesReader, a CHUNK at a time; rejects as its
+ * `end` throws.
+ */
+export async function readJsonValues(body: Buffer, selections: readonly JsonValues[]): Promise<void> {
+  const reader = jsonValuesReader(selections);
+  for (let at = 0; at < body.length; at += CHUNK) {
+    reader.write(body.subarray(at, at + CHUNK));
+    if (at + CHUNK < body.length) await new Promise((r) => setImmediate(r));
   }
-  if (failure) throw new JsonShapeError('syntax', failure.message);
-  if (own !== undefined) throw own;
-  if (tokens === 0) throw new JsonShapeError('syntax', 'the body holds no JSON value');
-  for (const { s, path } of parsed) {
-    const required = typeof s.required === 'function' ? s.required() : s.required === true;
-    if (!required) continue;
-    const container = containers.find((c) => c.s === s);
-    if (container ? container.opened : seen.has(s)) continue;
-    const where = formatPath(container ? container.parent : path);
-    throw new JsonShapeError('shape', container ? `${where}: missing (expected ${KIND_WORDS[s.in ?? 'array']})` : `${where}: missing`);
-  }
+  reader.end();
 }
 
 /** `$.data.activeTargets.*` → ['data', 'activeTargets', '*']. */
