@@ -11,6 +11,7 @@ import { type ConditionalCache, conditionalHeaders, credentialIdentity, hasValid
 import { ConcurrencyCap, processCap } from './concurrency.js';
 import { CollectError } from './errors.js';
 import { BodyTap, exchangeRecorder, type TappedBody } from './evidence-record.js';
+import { parseJsonBody } from './json-pieces.js';
 import { JsonShapeError, jsonValuesReader, readJsonValues, type JsonValues, type JsonValuesReader } from './json-stream.js';
 import { RateLimitPacer } from './rate-limit.js';
 
@@ -481,7 +482,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const { body, id, where } = res;
       let json: unknown;
       try {
-        json = JSON.parse(body.toString('utf8'));
+        json = parseJsonBody(body);
       } catch (err) {
         throw new CollectError('malformed', `invalid JSON from ${where} (HTTP ${res.status}, ${body.length} bytes): ${(err as Error).message}`, {
           url: where, status: res.status, evidence: id,

@@ -6,6 +6,7 @@ import { type ConditionalCache, conditionalHeaders, credentialIdentity, hasValid
 import { ConcurrencyCap, processCap } from './concurrency.js';
 import { CollectError } from './errors.js';
 import { exchangeRecorder } from './evidence-record.js';
+import { parseJsonBody } from './json-pieces.js';
 
 /**
  * A WHATWG `fetch` for SDKs that take one (Octokit's `request.fetch`, for instance), so that
@@ -348,7 +349,7 @@ export function graphqlWriteOperation(document: string): string | undefined {
 function parseJson(body: Buffer): { parsed?: { value: unknown } } | { problem: string } {
   if (body.length === 0) return {};
   try {
-    return { parsed: { value: JSON.parse(body.toString('utf8')) } };
+    return { parsed: { value: parseJsonBody(body) } };
   } catch (err) {
     return { problem: `got invalid JSON (${(err as Error).message})` };
   }
