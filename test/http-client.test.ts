@@ -4,8 +4,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -15,6 +13,7 @@ import { ConditionalCache } from '../src/http/conditional-cache.js';
 import { CollectError } from '../src/http/errors.js';
 import { values } from '../src/http/json-stream.js';
 import { Redactor } from '../src/redact.js';
+import { collectingGarbage, startServer, trickle } from './helpers/http-server.js';
 
 const BASE = 'http://prom.test:9090';
 
@@ -382,33 +381,18 @@ describe('createHttpClient: limits and safety', () => {
   });
 });
 
-/** A loopback server whose every request is answered by `handle`; closed with its connections. */
-async function loopback(handle: (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void): Promise<{ url: string; close: () => Promise<void> }> {
+/** A loopback server whose every request is answered by `handle`, given how many came before and this one. */
+function loopback(handle: (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void) {
   let n = 0;
-  const server = http.createServer((req, res) => handle(req, res, ++n));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return startServer((req, res) => handle(req, res, ++n));
 }
 
 describe('createHttpClient: a per-attempt timeout survives garbage collection', () => {
   it('a body trickling past the timeout times out while a deadline signal is given and the heap is collected', async () => {
     // AbortSignal.any holds its sources weakly: a timeout signal nobody else held was collected
     // with its timer, and the trickle was read for as long as it went on.
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
-    const server = await loopback((req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.write('[');
-      const timer = setInterval(() => res.write(' '), 20);
-      res.on('close', () => clearInterval(timer));
-    });
-    const collecting = setInterval(gc, 10);
+    const server = await startServer(trickle);
+    const stopCollecting = collectingGarbage();
     try {
       const { client } = setup({ baseURL: server.url, timeoutMs: 300, retries: 0, signal: new AbortController().signal });
       const t0 = Date.now();
@@ -420,7 +404,7 @@ describe('createHttpClient: a per-attempt timeout survives garbage collection', 
       expect(text.message).toContain('timed out after 300 ms');
       expect(values_.message).toContain('timed out after 300 ms');
     } finally {
-      clearInterval(collecting);
+      stopCollecting();
       await server.close();
     }
   });

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { EvidenceLog } from '../src/evidence/types.js';
@@ -12,7 +10,7 @@ import { join } from 'node:path';
 import { ConditionalCache } from '../src/http/conditional-cache.js';
 import { createRecordingFetch, EVIDENCE_HEADER, parsedJsonOf, REUSED_HEADER, WATERMARK_HEADER, WATERMARK_REASON_HEADER } from '../src/http/recording-fetch.js';
 import { Redactor } from '../src/redact.js';
-import { startServer } from './helpers/http-server.js';
+import { collectingGarbage, startServer, trickle } from './helpers/http-server.js';
 
 const API = 'https://api.github.test';
 
@@ -130,23 +128,16 @@ describe('the recording fetch', () => {
 
   it('times out a body trickling past the timeout while a deadline signal is given and the heap is collected', async () => {
     // AbortSignal.any holds its sources weakly: a timeout signal nobody else holds is collected with its timer.
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
-    const trickle = await startServer((req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.write('[');
-      const timer = setInterval(() => res.write(' '), 20);
-      res.on('close', () => clearInterval(timer));
-    });
-    const collecting = setInterval(gc, 10);
+    const server = await startServer(trickle);
+    const stopCollecting = collectingGarbage();
     try {
       const { fetch } = make({ timeoutMs: 300, signal: new AbortController().signal });
       const t0 = Date.now();
-      await expect(fetch(`${trickle.url}/slow`)).rejects.toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/timed out after 300 ms/) });
+      await expect(fetch(`${server.url}/slow`)).rejects.toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/timed out after 300 ms/) });
       expect(Date.now() - t0).toBeLessThan(5000);
     } finally {
-      clearInterval(collecting);
-      await trickle.close();
+      stopCollecting();
+      await server.close();
     }
   });
 });

@@ -7,7 +7,8 @@ import { formatIssues, formatPath } from '../zod-path.js';
  * the estate as one document: Prometheus's targets, OpenCost's allocations. `JSON.parse` would
  * hold the body as a string, the whole tree and a validated copy of it at once (for a 7.7 MiB
  * answer, ~50 MiB for a moment); here only the values asked for are built, one at a time, each
- * validated and handed over before the next is parsed. Nothing else of the document is kept.
+ * validated and handed over before the next is parsed. Nothing else of the document is kept,
+ * nor the body: the HTTP client writes it to a jsonValuesReader chunk by chunk as it arrives.
  */
 export interface JsonValues<T = unknown> {
   /** Where the values are: `$.status`, `$.data.activeTargets.*` (`*`: any key of an object or index of an array). */

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 
 export interface TestServer {
   url: string;
@@ -29,4 +31,23 @@ export async function startServer(handler: (req: IncomingMessage, res: ServerRes
 export function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json' });
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+/** A 200 JSON answer whose body never ends: a space every 20 ms, outlasting any timeout. */
+export function trickle(req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.write('[');
+  const timer = setInterval(() => res.write(' '), 20);
+  res.on('close', () => clearInterval(timer));
+}
+
+/**
+ * Full garbage collections every `ms` until the returned function is called (V8's `gc`, exposed
+ * at run time): for what must hold whatever the collector frees meanwhile.
+ */
+export function collectingGarbage(ms = 10): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const timer = setInterval(gc, ms);
+  return () => clearInterval(timer);
 }
