@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { EvidenceLog } from '../src/evidence/types.js';
@@ -124,6 +125,45 @@ describe('the recording fetch', () => {
     await silent.close();
     const refused = make();
     await expect(refused.fetch('http://127.0.0.1:1/')).rejects.toMatchObject({ kind: 'unavailable' });
+  });
+
+  it('reads a body whole however it comes: its size declared and sent in many pieces, compressed, or of no declared size', async () => {
+    const doc = JSON.stringify({ items: Array.from({ length: 3000 }, (_, i) => ({ id: i, name: `item ${i} é` })) });
+    const bytes = Buffer.from(doc);
+    const server = await startServer((req, res) => {
+      if (req.url === '/declared') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(bytes.length) });
+        // in pieces of 1,000 bytes, across turns of the event loop
+        let at = 0;
+        const more = () => {
+          res.write(bytes.subarray(at, at + 1000));
+          at += 1000;
+          if (at < bytes.length) setImmediate(more);
+          else res.end();
+        };
+        more();
+      } else if (req.url === '/gzip') {
+        const zipped = gzipSync(bytes);
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(zipped.length) });
+        res.end(zipped);
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write(bytes.subarray(0, 5000));
+        res.end(bytes.subarray(5000));
+      }
+    });
+    try {
+      const { fetch, evidence } = make();
+      for (const path of ['/declared', '/gzip', '/chunked']) {
+        const res = await fetch(`${server.url}${path}`, { headers: { accept: 'application/json' } });
+        expect(await res.text()).toBe(doc);
+        const rec = evidence.records.find((r) => r.id === res.headers.get(EVIDENCE_HEADER))!;
+        expect(rec.bytes).toBe(bytes.length);
+        expect(rec.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+      }
+    } finally {
+      await server.close();
+    }
   });
 
   it('times out a body trickling past the timeout while a deadline signal is given and the heap is collected', async () => {

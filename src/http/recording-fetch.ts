@@ -395,15 +395,30 @@ export function parsedJsonOf(body: Response | ReadableStream | null | undefined)
 
 async function readBounded(response: Response, max: number, where: string): Promise<Buffer> {
   if (!response.body) return Buffer.alloc(0);
+  // With its size declared, and not compressed (fetch gives the decoded bytes, the header counts
+  // the encoded ones), the body is copied into one buffer of that size as it arrives: each chunk
+  // is garbage at once, rather than every chunk held until the end and then copied once more.
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
+  const whole = Number.isSafeInteger(declared) && declared > 0 && declared <= max && !encoded ? Buffer.allocUnsafe(declared) : undefined;
   const chunks: Buffer[] = [];
   let size = 0;
+  let filled = 0;
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.length;
-    if (size > max) {
+    if (size + chunk.length > max) {
       throw new CollectError('malformed', `response from ${where} is larger than ${max} bytes`);
     }
-    // A view of the chunk, not a copy (Buffer.from(uint8Array) copies): the concat below copies once.
-    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    size += chunk.length;
+    if (whole && chunks.length === 0 && filled + chunk.length <= whole.length) {
+      whole.set(chunk, filled);
+      filled += chunk.length;
+    } else {
+      // A view of the chunk, not a copy (Buffer.from(uint8Array) copies): the concat below copies once.
+      chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    }
   }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+  if (!whole) return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+  // fetch holds a body to its declared size; whatever it let through is returned as it came
+  const head = whole.subarray(0, filled);
+  return chunks.length ? Buffer.concat([head, ...chunks], size) : head;
 }
