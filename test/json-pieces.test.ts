@@ -51,6 +51,14 @@ describe('parseJsonBody: JSON.parse of a large body in pieces', () => {
     for (const doc of bad) for (const piece of [1, 4, 1 << 20]) same(doc, piece);
   });
 
+  it('parses runs of many small items and members together, and the same value comes out', () => {
+    same(JSON.stringify(Array.from({ length: 10_000 }, (_, i) => (i % 3 ? i : { i, s: `v${i}` }))), 1024);
+    same(JSON.stringify(Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [i % 7 ? `k${i}` : String(i), [i]]))), 1024);
+    // a comma too many or too few between two runs
+    same(`[${Array.from({ length: 2_000 }, (_, i) => i).join(',')},,7]`, 1024);
+    same(`[${Array.from({ length: 2_000 }, (_, i) => i).join(',')} 7]`, 1024);
+  });
+
   it('parses a body as large as a page of pull requests into the same value', () => {
     const page = Array.from({ length: 100 }, (_, i) => ({
       number: i, node_id: `PR_${i}`, title: `Fix "thing" number ${i}, with [brackets] and {braces}`, body: 'x'.repeat(2000) + '\\',

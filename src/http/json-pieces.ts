@@ -6,13 +6,16 @@
  * allocated in the large-object space and stays there, garbage, until the next full collection.
  * While a scan reads several such pages at once, those strings are much of the heap's growth
  * between collections. Here the body's arrays and objects are split at their top-level commas,
- * down to pieces of at most PIECE bytes, and each piece is parsed from a string of its own: small
- * strings, which die young.
+ * and runs of consecutive items (or members) of at most PIECE bytes are each parsed from a string
+ * of their own: small strings, which die young. An item larger than that is split in turn.
  *
- * The value is the one `JSON.parse` gives: each piece is parsed by `JSON.parse`, the scanner
- * accepts only `[`, `]`, `{`, `}`, `,`, `:` and whitespace between them, and anything else it does
- * not recognise (or a piece that does not parse) makes it parse the whole body as one string,
- * which then says what is wrong as `JSON.parse` would.
+ * The value is the one `JSON.parse` gives: each run is parsed by `JSON.parse`, which checks it
+ * whole; between runs the scanner accepts only commas, whitespace and balanced brackets, and
+ * anything else (or a run that does not parse) makes it parse the whole body as one string, which
+ * then fails, or succeeds, as `JSON.parse` would.
+ *
+ * What it costs: a page of 100 pull requests 4.0–4.4 ms against 3.2–4.0 whole; in the worst case,
+ * a list of a million small numbers (6.6 MiB), 65–73 ms against 25–27.
  */
 const PIECE = 64 * 1024;
 
@@ -30,8 +33,8 @@ class NotSplit extends Error {}
 export function parseJsonBody(body: Buffer, piece = PIECE): unknown {
   if (body.length <= piece) return JSON.parse(body.toString('utf8'));
   try {
-    const [start, end] = trim(body, 0, body.length);
-    return parseRange(body, start, end, piece);
+    const start = skipSpace(body, 0, body.length);
+    return parseRange(body, start, trimEnd(body, start, body.length), piece);
   } catch (err) {
     if (!(err instanceof NotSplit) && !(err instanceof SyntaxError)) throw err;
     return JSON.parse(body.toString('utf8'));
@@ -41,66 +44,76 @@ export function parseJsonBody(body: Buffer, piece = PIECE): unknown {
 function parseRange(body: Buffer, start: number, end: number, piece: number): unknown {
   const first = body[start];
   if (end - start <= piece || (first !== OPEN_BRACKET && first !== OPEN_BRACE)) return JSON.parse(body.toString('utf8', start, end));
-  const close = first === OPEN_BRACKET ? CLOSE_BRACKET : CLOSE_BRACE;
-  if (body[end - 1] !== close) throw new NotSplit();
-  const [innerStart, innerEnd] = trim(body, start + 1, end - 1);
-  if (first === OPEN_BRACKET) {
-    const out: unknown[] = [];
-    for (let at = innerStart; at < innerEnd;) {
-      const valueEnd = valueEndAt(body, at, innerEnd);
-      out.push(parseRange(body, at, valueEnd, piece));
-      at = next(body, valueEnd, innerEnd);
+  const array = first === OPEN_BRACKET;
+  if (body[end - 1] !== (array ? CLOSE_BRACKET : CLOSE_BRACE)) throw new NotSplit();
+  const inner = start + 1;
+  const innerEnd = end - 1;
+  const items: unknown[] = [];
+  const members: Record<string, unknown> = {};
+
+  // Consecutive small items (or members) are parsed together, a batch of up to `piece` bytes in
+  // brackets of its own: one JSON.parse per item made a list of a million numbers ~7 times slower
+  // than parsing it whole. JSON.parse checks everything within a batch, commas and colons too.
+  let batch = -1;
+  let batchEnd = -1;
+  const flush = () => {
+    if (batch < 0) return;
+    const text = body.toString('utf8', batch, batchEnd);
+    if (array) for (const item of JSON.parse(`[${text}]`) as unknown[]) items.push(item);
+    else for (const [key, value] of Object.entries(JSON.parse(`{${text}}`) as Record<string, unknown>)) member(members, key, value);
+    batch = -1;
+  };
+  const element = (from: number, to: number) => {
+    const s = skipSpace(body, from, to);
+    const e = trimEnd(body, s, to);
+    // an empty item: a comma too many
+    if (s === e) throw new NotSplit();
+    if (e - s <= piece) {
+      if (batch >= 0 && e - batch > piece) flush();
+      if (batch < 0) batch = s;
+      batchEnd = e;
+      return;
     }
-    return out;
-  }
-  const out: Record<string, unknown> = {};
-  for (let at = innerStart; at < innerEnd;) {
-    if (body[at] !== QUOTE) throw new NotSplit();
-    const keyEnd = stringEnd(body, at) + 1;
-    const key = JSON.parse(body.toString('utf8', at, keyEnd)) as string;
-    let colon = keyEnd;
-    while (colon < innerEnd && isSpace(body[colon])) colon++;
+    flush();
+    if (array) {
+      items.push(parseRange(body, s, e, piece));
+      return;
+    }
+    if (body[s] !== QUOTE) throw new NotSplit();
+    const keyEnd = stringEnd(body, s) + 1;
+    const colon = skipSpace(body, keyEnd, e);
     if (body[colon] !== COLON) throw new NotSplit();
-    const [valueStart] = trim(body, colon + 1, innerEnd);
-    const valueEnd = valueEndAt(body, valueStart, innerEnd);
-    // defined, not assigned: a key named __proto__ stays a key, as JSON.parse makes it
-    Object.defineProperty(out, key, { value: parseRange(body, valueStart, valueEnd, piece), enumerable: true, writable: true, configurable: true });
-    at = next(body, valueEnd, innerEnd);
-  }
-  return out;
-}
+    const valueStart = skipSpace(body, colon + 1, e);
+    if (valueStart === e) throw new NotSplit();
+    member(members, JSON.parse(body.toString('utf8', s, keyEnd)) as string, parseRange(body, valueStart, e, piece));
+  };
 
-/** After a value ending at `at`: the start of the next one (past one comma), or `end`. */
-function next(body: Buffer, at: number, end: number): number {
-  while (at < end && isSpace(body[at])) at++;
-  if (at === end) return end;
-  if (body[at] !== COMMA) throw new NotSplit();
-  const [after] = trim(body, at + 1, end);
-  // a comma with nothing after it
-  if (after === end) throw new NotSplit();
-  return after;
-}
-
-/** Where the value starting at `start` ends (exclusive, whitespace after it not included). */
-function valueEndAt(body: Buffer, start: number, end: number): number {
+  // One pass over the container: strings skipped whole, nesting counted, and the items split at
+  // the commas outside both.
   let depth = 0;
-  let last = start;
-  for (let at = start; at < end; at++) {
+  let from = inner;
+  for (let at = inner; at < innerEnd; at++) {
     const c = body[at];
-    if (c === QUOTE) {
-      at = stringEnd(body, at);
-      last = at + 1;
-      if (depth === 0) return last;
-    } else if (c === OPEN_BRACKET || c === OPEN_BRACE) depth++;
+    if (c === QUOTE) at = stringEnd(body, at);
+    else if (c === OPEN_BRACKET || c === OPEN_BRACE) depth++;
     else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
       if (--depth < 0) throw new NotSplit();
-      last = at + 1;
-      if (depth === 0) return last;
-    } else if (depth === 0 && (c === COMMA || isSpace(c))) return last;
-    else if (!isSpace(c)) last = at + 1;
+    } else if (c === COMMA && depth === 0) {
+      element(from, at);
+      from = at + 1;
+    }
   }
   if (depth !== 0) throw new NotSplit();
-  return last;
+  // the last item; none at all is an empty container, unless a comma came before
+  if (from > inner || skipSpace(body, from, innerEnd) < innerEnd) element(from, innerEnd);
+  flush();
+  return array ? items : members;
+}
+
+/** Sets a member as JSON.parse does: defined, not assigned, so that a key named __proto__ stays a key. */
+function member(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 /** The index of the quote closing the string whose opening quote is at `start`. */
@@ -115,10 +128,16 @@ function stringEnd(body: Buffer, start: number): number {
   }
 }
 
-function trim(body: Buffer, start: number, end: number): [number, number] {
+/** The first index from `start` that is not whitespace (or `end`). */
+function skipSpace(body: Buffer, start: number, end: number): number {
   while (start < end && isSpace(body[start])) start++;
+  return start;
+}
+
+/** The end of [start, end) without its trailing whitespace. */
+function trimEnd(body: Buffer, start: number, end: number): number {
   while (end > start && isSpace(body[end - 1])) end--;
-  return [start, end];
+  return end;
 }
 
 function isSpace(c: number): boolean {
