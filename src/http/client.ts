@@ -7,9 +7,10 @@ import type { EvidenceLog } from '../evidence/types.js';
 import type { Redactor } from '../redact.js';
 import { formatIssues } from '../zod-path.js';
 import { HTTP_DEFAULTS, withHttpDefaults } from './defaults.js';
-import { type ConditionalCache, conditionalHeaders, credentialIdentity, hasValidators, revalidatedHeaders, type CachedAnswer } from './conditional-cache.js';
+import { type ConditionalCache, conditionalHeaders, credentialIdentity, hasValidators, keepsAnswer, revalidatedHeaders, type CachedAnswer } from './conditional-cache.js';
 import { ConcurrencyCap, processCap } from './concurrency.js';
 import { CollectError } from './errors.js';
+import { readBody } from './body.js';
 import { BodyTap, exchangeRecorder, type TappedBody } from './evidence-record.js';
 import { parseJsonBody } from './json-pieces.js';
 import { JsonShapeError, jsonValuesReader, readJsonValues, type JsonValues, type JsonValuesReader } from './json-stream.js';
@@ -218,7 +219,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         // Read by `request` as it arrives, and recorded then.
         if (streamed(response)) return response;
         try {
-          response.data = await readWhole(response.data);
+          response.data = await readBody(response.data);
         } catch (err) {
           throw bodyFailure(err, response);
         }
@@ -232,7 +233,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         if (err.response) pacer.observe(flatHeaders(err.response));
         // An error status asked for as a stream: its body (a message, as a rule) is read whole,
         // as far as it comes, for the record and the error message.
-        if (err.response?.data instanceof Readable) err.response.data = await readWhole(err.response.data).catch(() => undefined);
+        if (err.response?.data instanceof Readable) err.response.data = await readBody(err.response.data).catch(() => undefined);
         const noUsableResponse = !err.response || bodyFailed(err);
         const id = record(err.config as WithMeta, err.response, noUsableResponse ? describeNetworkError(err, opts.timeoutMs, opts.signal) : undefined).id;
         (err as AxiosError & { evidence?: string }).evidence = id;
@@ -280,7 +281,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const { techopsCacheable: cacheable } = response.config as { techopsCacheable?: boolean };
     const headers = flatHeaders(response);
     if (REDIRECTS.includes(response.status) || response.status === 304) return false;
-    if (cacheable && response.status === 200 && (headers.etag !== undefined || headers['last-modified'] !== undefined)) return false;
+    if (cacheable && keepsAnswer(response.status, headers)) return false;
     return !isHtml(headers['content-type']);
   };
 
@@ -522,12 +523,6 @@ function isHtml(contentType: string | undefined): boolean {
   return contentType !== undefined && !/json/i.test(contentType) && /html/i.test(contentType);
 }
 
-/** A body read to its end; axios's stream enforces maxContentLength on the way. */
-async function readWhole(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
 
 /** A streamed body cut off or stalled is asked for again; one over the size limit would be as large the next time. */
 function retryableBodyFailure(err: AxiosError): boolean {

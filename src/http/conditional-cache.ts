@@ -244,11 +244,9 @@ export class ConditionalCache {
    * with the others of this turn of the event loop; the answer goes to its caller at once.
    */
   store(key: string, answer: { status: number; headers: Record<string, string>; body: Buffer; sha256?: string }, now: Date, watermark?: string): void {
-    if (answer.status !== 200) return;
+    if (!keepsAnswer(answer.status, answer.headers, watermark)) return;
     const etag = answer.headers.etag;
     const lastModified = answer.headers['last-modified'];
-    if (!etag && !lastModified && !watermark) return;
-    if (/no-store/i.test(answer.headers['cache-control'] ?? '')) return;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(answer.headers)) if (!DROPPED.has(name)) headers[name] = value;
     const meta: Metadata = {
@@ -314,6 +312,17 @@ function openDatabase(dir: string): Database.Database {
 
 function removeDatabase(dir: string): void {
   for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(join(dir, FILE + suffix), { force: true });
+}
+
+/**
+ * Whether `store` keeps an answer: a 200 with a validator (or, for an answer that has none, a
+ * watermark), not marked no-store. A client reading a body as it streams asks this first, since
+ * what is kept must be read whole.
+ */
+export function keepsAnswer(status: number, headers: Record<string, string>, watermark?: string): boolean {
+  if (status !== 200) return false;
+  if (!headers.etag && !headers['last-modified'] && !watermark) return false;
+  return !/no-store/i.test(headers['cache-control'] ?? '');
 }
 
 /** The validators a conditional request sends for a cached answer. */

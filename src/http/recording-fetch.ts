@@ -5,6 +5,7 @@ import { HTTP_DEFAULTS, withHttpDefaults } from './defaults.js';
 import { type ConditionalCache, conditionalHeaders, credentialIdentity, hasValidators, revalidatedHeaders, type CachedAnswer } from './conditional-cache.js';
 import { ConcurrencyCap, processCap } from './concurrency.js';
 import { CollectError } from './errors.js';
+import { readBody } from './body.js';
 import { exchangeRecorder } from './evidence-record.js';
 import { parseJsonBody } from './json-pieces.js';
 
@@ -134,7 +135,9 @@ export function createRecordingFetch(opts: RecordingFetchOptions): RecordingFetc
         await response.body?.cancel();
         throw new CollectError('malformed', `response from ${method} ${url} is larger than ${maxBody} bytes (it declares ${declared})`, { url, status: response.status });
       }
-      body = await readBounded(response, maxBody, `${method} ${url}`);
+      // Fetch decodes a compressed body, so its declared size counts other bytes than those read.
+      const compressed = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
+      body = response.body ? await readBody(response.body as unknown as AsyncIterable<Uint8Array>, { max: maxBody, declared: compressed ? undefined : declared, where: `${method} ${url}` }) : Buffer.alloc(0);
     } catch (err) {
       failed++;
       const timedOut = (err as Error).name === 'TimeoutError' || (!opts.signal?.aborted && (err as Error).name === 'AbortError');
@@ -391,34 +394,4 @@ export function parsedJsonOf(body: Response | ReadableStream | null | undefined)
   const stream = body instanceof Response ? body.body : body;
   if (!stream || (stream as ReadableStream).locked) return undefined;
   return parsedBodies.get(stream);
-}
-
-async function readBounded(response: Response, max: number, where: string): Promise<Buffer> {
-  if (!response.body) return Buffer.alloc(0);
-  // With its size declared, and not compressed (fetch gives the decoded bytes, the header counts
-  // the encoded ones), the body is copied into one buffer of that size as it arrives: each chunk
-  // is garbage at once, rather than every chunk held until the end and then copied once more.
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
-  const whole = Number.isSafeInteger(declared) && declared > 0 && declared <= max && !encoded ? Buffer.allocUnsafe(declared) : undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let filled = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    if (size + chunk.length > max) {
-      throw new CollectError('malformed', `response from ${where} is larger than ${max} bytes`);
-    }
-    size += chunk.length;
-    if (whole && chunks.length === 0 && filled + chunk.length <= whole.length) {
-      whole.set(chunk, filled);
-      filled += chunk.length;
-    } else {
-      // A view of the chunk, not a copy (Buffer.from(uint8Array) copies): the concat below copies once.
-      chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    }
-  }
-  if (!whole) return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-  // fetch holds a body to its declared size; whatever it let through is returned as it came
-  const head = whole.subarray(0, filled);
-  return chunks.length ? Buffer.concat([head, ...chunks], size) : head;
 }
